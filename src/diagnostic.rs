@@ -1,0 +1,119 @@
+//! One diagnostic model for everything sesform reports about files: spec validation errors and
+//! lint findings. Renderers in [`crate::render`] turn it into human text, JSON, SARIF or GitHub
+//! annotations, so every output format says the same thing.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::source::SourceFile;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A place in a file: the byte span for code frames, line and column (1-based) for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub span: Range<usize>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(file: &SourceFile, span: Range<usize>, message: impl Into<String>) -> Self {
+        let (line, column) = file.line_col(span.start);
+        Label {
+            file: file.name.clone(),
+            line,
+            column,
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// A finding with a stable kebab-case `code`, a one-line `message`, where it is, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Label>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Label>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.into(),
+            severity,
+            message: message.into(),
+            location: None,
+            related: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, message)
+    }
+
+    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, message)
+    }
+
+    pub fn at(mut self, label: Label) -> Self {
+        self.location = Some(label);
+        self
+    }
+
+    pub fn with_related(mut self, label: Label) -> Self {
+        self.related.push(label);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// `file:line:column`, or just the code when the diagnostic has no place.
+    pub fn position(&self) -> Option<String> {
+        self.location
+            .as_ref()
+            .map(|l| format!("{}:{}:{}", l.file, l.line, l.column))
+    }
+}

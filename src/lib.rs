@@ -1,0 +1,13 @@
+//! sesform: declarative, reviewable and checkable Amazon SES setups.
+//!
+//! Data flows one way: `spec` (YAML -> desired model) and `aws` (live AWS -> live model) feed
+//! `plan` (a plain data model), which `render` shows and `apply` executes. `lint` checks the mail
+//! configuration of Laravel and Symfony apps. Library code never prints; only `cli` talks to the user.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod emulator;
+pub mod lint;
+pub mod render;
+pub mod source;
+pub mod spec;

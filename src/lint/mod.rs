@@ -1,0 +1,1 @@
+//! lint: checks Laravel and Symfony mail configuration for what breaks with SES.

@@ -1,0 +1,98 @@
+//! Human (code frames) and JSON views of [`Diagnostic`]s.
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor::Buffer};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+/// Renders diagnostics as rustc-style code frames. `sources` holds every file the diagnostics
+/// point into; a diagnostic whose file is missing is rendered without a frame.
+pub fn human(diagnostics: &[Diagnostic], sources: &[&SourceFile], color: bool) -> String {
+    let mut files = SimpleFiles::new();
+    let ids: Vec<(String, usize)> = sources
+        .iter()
+        .map(|s| (s.name.clone(), files.add(s.name.clone(), s.text.clone())))
+        .collect();
+    let file_id = |name: &str| ids.iter().find(|(n, _)| n == name).map(|(_, id)| *id);
+
+    let mut out = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    let config = term::Config::default();
+    for diagnostic in diagnostics {
+        let mut labels = Vec::new();
+        let mut unplaced = Vec::new();
+        let mut add_label = |label: &crate::diagnostic::Label, primary: bool| {
+            match file_id(&label.file) {
+                Some(id) => {
+                    let l = if primary {
+                        cs::Label::primary(id, label.span.clone())
+                    } else {
+                        cs::Label::secondary(id, label.span.clone())
+                    };
+                    labels.push(l.with_message(label.message.clone()));
+                }
+                None => unplaced.push(format!(
+                    "at {}:{}:{}{}",
+                    label.file,
+                    label.line,
+                    label.column,
+                    if label.message.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", label.message)
+                    }
+                )),
+            }
+        };
+        if let Some(location) = &diagnostic.location {
+            add_label(location, true);
+        }
+        for related in &diagnostic.related {
+            add_label(related, false);
+        }
+        let mut notes = unplaced;
+        if let Some(help) = &diagnostic.help {
+            notes.push(format!("help: {help}"));
+        }
+        notes.extend(diagnostic.notes.iter().cloned());
+        let cs_diagnostic = match diagnostic.severity {
+            Severity::Error => cs::Diagnostic::error(),
+            Severity::Warning => cs::Diagnostic::warning(),
+            Severity::Info => cs::Diagnostic::note(),
+        }
+        .with_code(diagnostic.code.clone())
+        .with_message(diagnostic.message.clone())
+        .with_labels(labels)
+        .with_notes(notes);
+        // Spans come from our own parsers over these same files; a failure here would be a bug,
+        // and the message still reaches the user below.
+        if term::emit_to_write_style(&mut out, &config, &files, &cs_diagnostic).is_err() {
+            out_plain(&mut out, diagnostic);
+        }
+    }
+    String::from_utf8_lossy(out.as_slice()).into_owned()
+}
+
+fn out_plain(out: &mut Buffer, diagnostic: &Diagnostic) {
+    use std::io::Write;
+    let place = diagnostic.position().unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}[{}]: {} {}",
+        diagnostic.severity.as_str(),
+        diagnostic.code,
+        diagnostic.message,
+        place
+    );
+}
+
+/// `{"diagnostics": [...]}` with file, line and column for each, for tools and CI.
+pub fn json(diagnostics: &[Diagnostic]) -> String {
+    let value = serde_json::json!({ "diagnostics": diagnostics });
+    serde_json::to_string_pretty(&value).expect("diagnostics serialize")
+}

@@ -1,0 +1,4 @@
+//! Views: turn sesform's data models (diagnostics, plans) into text for people or machines.
+//! Nothing here decides anything; the same model always renders the same way.
+
+pub mod diagnostics;
