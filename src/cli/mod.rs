@@ -1,16 +1,65 @@
 //! The command line: argument definitions, and the only code that prints.
 
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 
 pub mod args;
+mod validate;
 
-pub use args::{Cli, Command, GlobalArgs};
+pub use args::{Cli, ColorChoice, Command, GlobalArgs};
+
+/// Exit codes shared by every command (documented in the README).
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    /// Findings, an invalid spec, or a failed apply.
+    pub const FAILURE: u8 = 1;
+    /// Usage or I/O error (lint, like ruff); `plan --detailed-exitcode`: changes present.
+    pub const ERROR_OR_CHANGES: u8 = 2;
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        _ => ExitCode::SUCCESS,
+    let code = match &cli.command {
+        Command::Validate(args) => validate::run(&cli.global, args),
+        Command::Schema => print_stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(crate::spec::schema::json_schema())
+                .expect("schema serializes")
+        )),
+    };
+    ExitCode::from(code)
+}
+
+/// Whether to color output on a stream, from `--color` and the NO_COLOR convention.
+pub fn use_color(global: &GlobalArgs, stream_is_terminal: bool) -> bool {
+    match global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+pub fn stderr_color(global: &GlobalArgs) -> bool {
+    use_color(global, std::io::stderr().is_terminal())
+}
+
+pub fn stdout_color(global: &GlobalArgs) -> bool {
+    use_color(global, std::io::stdout().is_terminal())
+}
+
+/// Writes to standard output; a closed pipe (`sesform schema | head`) is not an error.
+pub fn print_stdout(text: &str) -> u8 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: writing to standard output: {e}");
+            exit::FAILURE
+        }
     }
 }

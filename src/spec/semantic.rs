@@ -1,0 +1,657 @@
+//! What the schema cannot say: references resolve, names follow AWS rules, quotas hold, and no
+//! secret is written inline.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::load::Locator;
+use super::model::*;
+use super::names::{self, suggest};
+use crate::diagnostic::Diagnostic;
+use crate::spec_path;
+
+/// SES allows at most this many event destinations per configuration set.
+pub const MAX_EVENT_DESTINATIONS: usize = 10;
+/// AWS allows at most this many tags per resource; sesform uses two of them.
+pub const MAX_USER_TAGS: usize = 48;
+/// Tag keys sesform writes itself to recognise what it manages.
+pub const MANAGED_BY_TAG: &str = "managed-by";
+pub const STACK_TAG: &str = "sesform:stack";
+
+pub fn check(spec: &Spec, document: &serde_yaml::Value, locator: &Locator) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        spec,
+        locator,
+        out: Vec::new(),
+    };
+    checker.header();
+    checker.account();
+    checker.identities();
+    checker.configuration_sets();
+    checker.sns_topics();
+    checker.smtp_users();
+    checker.clients();
+    checker.inline_secrets(document, &mut Vec::new());
+    checker.out
+}
+
+struct Checker<'a> {
+    spec: &'a Spec,
+    locator: &'a Locator<'a>,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error_at_key(&mut self, code: &str, path: Vec<String>, message: String, help: Option<String>) {
+        self.push(code, self.locator.key(&path), message, help);
+    }
+
+    fn error_at_value(&mut self, code: &str, path: Vec<String>, message: String, help: Option<String>) {
+        self.push(code, self.locator.value(&path), message, help);
+    }
+
+    fn push(&mut self, code: &str, label: crate::diagnostic::Label, message: String, help: Option<String>) {
+        let mut d = Diagnostic::error(code, message).at(label);
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.out.push(d);
+    }
+
+    /// A reference to a name in the spec; `kind` is the section it must be declared in.
+    fn reference<'k>(
+        &mut self,
+        path: Vec<String>,
+        name: &str,
+        kind: &str,
+        declared: impl Iterator<Item = &'k String> + Clone,
+    ) {
+        if declared.clone().any(|n| n == name) {
+            return;
+        }
+        let help = match suggest(name, declared.map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("declare `{name}` under `{kind}`, or fix the name"),
+        };
+        self.error_at_value(
+            "unknown-reference",
+            path,
+            format!("`{name}` is not declared under `{kind}`"),
+            Some(help),
+        );
+    }
+
+    fn header(&mut self) {
+        if self.spec.version != 1 {
+            self.error_at_value(
+                "unsupported-version",
+                spec_path!["version"],
+                format!("spec version {} is not supported", self.spec.version),
+                Some("this sesform reads `version: 1`".into()),
+            );
+        }
+        if !names::is_ses_region(&self.spec.region) {
+            let help = match suggest(&self.spec.region, names::SES_REGIONS.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("SES regions: {}", names::SES_REGIONS.join(", ")),
+            };
+            self.error_at_value(
+                "unknown-region",
+                spec_path!["region"],
+                format!("`{}` is not a region where SES is available", self.spec.region),
+                Some(help),
+            );
+        }
+        if let Some(stack) = &self.spec.stack
+            && let Err(why) = names::check_ses_name(stack)
+        {
+            self.error_at_value(
+                "invalid-name",
+                spec_path!["stack"],
+                format!("stack name `{stack}` {why}"),
+                None,
+            );
+        }
+    }
+
+    fn account(&mut self) {
+        let Some(access) = self.spec.account.as_ref().and_then(|a| a.production_access.as_ref())
+        else {
+            return;
+        };
+        let base = spec_path!["account", "production_access"];
+        let url = &access.website_url;
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 12 {
+            let mut path = base.clone();
+            path.push("website_url".into());
+            self.error_at_value(
+                "invalid-value",
+                path,
+                format!("`{url}` is not a website URL"),
+                Some("write the full URL, e.g. `https://example.com`".into()),
+            );
+        }
+        if access.additional_contacts.len() > 4 {
+            let mut path = base.clone();
+            path.push("additional_contacts".into());
+            self.error_at_key(
+                "too-many",
+                path,
+                format!(
+                    "{} additional contacts; SES accepts at most 4",
+                    access.additional_contacts.len()
+                ),
+                None,
+            );
+        }
+        for (i, contact) in access.additional_contacts.iter().enumerate() {
+            if let Err(why) = names::check_email(contact) {
+                self.error_at_value(
+                    "invalid-value",
+                    spec_path!["account", "production_access", "additional_contacts", i],
+                    format!("`{contact}` {why}"),
+                    None,
+                );
+            }
+        }
+        if access.use_case.as_ref().is_some_and(|u| u.len() > 5000) {
+            self.error_at_value(
+                "invalid-value",
+                spec_path!["account", "production_access", "use_case"],
+                "use_case is longer than the 5000 characters SES accepts".into(),
+                None,
+            );
+        }
+    }
+
+    fn identities(&mut self) {
+        let spec = self.spec;
+        for (name, identity) in &spec.identities {
+            let base = spec_path!["identities", name];
+            let is_email = name.contains('@');
+            let checked = if is_email {
+                names::check_email(name)
+            } else {
+                names::check_domain(name)
+            };
+            if let Err(why) = checked {
+                let kind = if is_email { "email address" } else { "domain" };
+                self.error_at_key(
+                    "invalid-identity",
+                    base.clone(),
+                    format!("identity `{name}`: {kind} {why}"),
+                    Some("identities are keyed by a domain (`example.com`) or an address (`noreply@example.com`)".into()),
+                );
+            }
+            if is_email {
+                for key in ["dkim", "mail_from"] {
+                    let set = if key == "dkim" {
+                        identity.dkim.is_some()
+                    } else {
+                        identity.mail_from.is_some()
+                    };
+                    if set {
+                        let mut path = base.clone();
+                        path.push(key.into());
+                        self.error_at_key(
+                            "domain-only",
+                            path,
+                            format!("`{key}` applies to domain identities, not to the address `{name}`"),
+                            Some(format!(
+                                "set `{key}` on the domain `{}` instead",
+                                name.rsplit_once('@').map_or("", |(_, d)| d)
+                            )),
+                        );
+                    }
+                }
+            }
+            if let Some(dkim) = &identity.dkim {
+                self.dkim(&base, dkim);
+            }
+            if let Some(mail_from) = &identity.mail_from
+                && !is_email
+            {
+                let path = spec_path!["identities", name, "mail_from", "domain"];
+                let domain = &mail_from.domain;
+                if let Err(why) = names::check_domain(domain) {
+                    self.error_at_value("invalid-value", path, format!("`{domain}` {why}"), None);
+                } else if !domain.ends_with(&format!(".{name}")) {
+                    self.error_at_value(
+                        "invalid-value",
+                        path,
+                        format!("MAIL FROM domain `{domain}` is not a subdomain of `{name}`"),
+                        Some(format!("use a subdomain such as `mail.{name}`")),
+                    );
+                }
+            }
+            if let Some(set) = &identity.configuration_set {
+                self.reference(
+                    spec_path!["identities", name, "configuration_set"],
+                    set,
+                    "configuration_sets",
+                    spec.configuration_sets.keys(),
+                );
+            }
+            self.tags(&base, &identity.tags);
+        }
+    }
+
+    fn dkim(&mut self, base: &[String], dkim: &Dkim) {
+        let mut path = base.to_vec();
+        path.push("dkim".into());
+        if dkim.easy.is_some() && dkim.byodkim.is_some() {
+            self.error_at_key(
+                "conflicting-keys",
+                path.clone(),
+                "`easy` and `byodkim` are alternatives; choose one".into(),
+                None,
+            );
+        }
+        if let Some(byodkim) = &dkim.byodkim {
+            path.push("byodkim".into());
+            let selector = &byodkim.selector;
+            if selector.is_empty()
+                || selector.len() > 63
+                || !selector
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                let mut p = path.clone();
+                p.push("selector".into());
+                self.error_at_value(
+                    "invalid-value",
+                    p,
+                    format!("DKIM selector `{selector}` must be one DNS label (letters, digits, `-`)"),
+                    None,
+                );
+            }
+            path.push("private_key".into());
+            self.secret_source(path, &byodkim.private_key);
+        }
+    }
+
+    fn secret_source(&mut self, path: Vec<String>, source: &SecretSource) {
+        match (&source.file, &source.env) {
+            (Some(_), None) | (None, Some(_)) => {}
+            _ => self.error_at_key(
+                "invalid-secret-source",
+                path,
+                "give exactly one of `file:` (a path) or `env:` (a variable name)".into(),
+                Some("secrets are never written in the spec itself".into()),
+            ),
+        }
+    }
+
+    fn tags(&mut self, base: &[String], tags: &BTreeMap<String, String>) {
+        let mut path = base.to_vec();
+        path.push("tags".into());
+        if tags.len() > MAX_USER_TAGS {
+            self.error_at_key(
+                "too-many",
+                path.clone(),
+                format!("{} tags; at most {MAX_USER_TAGS} (AWS allows 50, sesform uses 2)", tags.len()),
+                None,
+            );
+        }
+        for (key, value) in tags {
+            let mut key_path = path.clone();
+            key_path.push(key.clone());
+            let problem = if key.is_empty() || key.len() > 128 {
+                Some("tag keys are 1 to 128 characters".to_string())
+            } else if key.to_ascii_lowercase().starts_with("aws:") {
+                Some("tag keys starting with `aws:` are reserved by AWS".into())
+            } else if key == MANAGED_BY_TAG || key.starts_with("sesform:") {
+                Some(format!("`{key}` is reserved: sesform sets it to recognise what it manages"))
+            } else if value.len() > 256 {
+                Some("tag values are at most 256 characters".into())
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                self.error_at_key("invalid-tag", key_path, format!("tag `{key}`: {problem}"), None);
+            }
+        }
+    }
+
+    fn configuration_sets(&mut self) {
+        let spec = self.spec;
+        for (name, set) in &spec.configuration_sets {
+            let base = spec_path!["configuration_sets", name];
+            if let Err(why) = names::check_ses_name(name) {
+                self.error_at_key(
+                    "invalid-name",
+                    base.clone(),
+                    format!("configuration set name `{name}` {why}"),
+                    None,
+                );
+            }
+            if let Some(tracking) = &set.tracking
+                && let Err(why) = names::check_domain(&tracking.custom_redirect_domain)
+            {
+                self.error_at_value(
+                    "invalid-value",
+                    spec_path!["configuration_sets", name, "tracking", "custom_redirect_domain"],
+                    format!("`{}` {why}", tracking.custom_redirect_domain),
+                    None,
+                );
+            }
+            self.tags(&base, &set.tags);
+            if set.event_destinations.len() > MAX_EVENT_DESTINATIONS {
+                self.error_at_key(
+                    "too-many",
+                    spec_path!["configuration_sets", name, "event_destinations"],
+                    format!(
+                        "{} event destinations; SES allows at most {MAX_EVENT_DESTINATIONS} per configuration set",
+                        set.event_destinations.len()
+                    ),
+                    Some("merge destinations that share a target, or split the mail over two configuration sets".into()),
+                );
+            }
+            for (dest_name, dest) in &set.event_destinations {
+                self.event_destination(name, dest_name, dest);
+            }
+        }
+    }
+
+    fn event_destination(&mut self, set: &str, name: &str, dest: &EventDestination) {
+        let base = spec_path!["configuration_sets", set, "event_destinations", name];
+        if let Err(why) = names::check_ses_name(name) {
+            self.error_at_key("invalid-name", base.clone(), format!("event destination name `{name}` {why}"), None);
+        }
+        let mut events_path = base.clone();
+        events_path.push("events".into());
+        if dest.events.is_empty() {
+            self.error_at_key(
+                "invalid-value",
+                events_path.clone(),
+                "an event destination needs at least one event type".into(),
+                Some("e.g. `events: [BOUNCE, COMPLAINT, DELIVERY]`".into()),
+            );
+        }
+        let mut seen = BTreeSet::new();
+        for (i, event) in dest.events.iter().enumerate() {
+            if !seen.insert(*event) {
+                let mut path = events_path.clone();
+                path.push(i.to_string());
+                self.error_at_value(
+                    "duplicate-event",
+                    path,
+                    format!("event type {} is listed twice", event.as_str()),
+                    Some("event types are a set; remove the repetition".into()),
+                );
+            }
+        }
+        let targets: Vec<&str> = [
+            dest.sns_topic.as_ref().map(|_| "sns_topic"),
+            dest.cloudwatch.as_ref().map(|_| "cloudwatch"),
+            dest.eventbridge.as_ref().map(|_| "eventbridge"),
+            dest.firehose.as_ref().map(|_| "firehose"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if targets.len() != 1 {
+            let message = if targets.is_empty() {
+                format!("event destination `{name}` has no target")
+            } else {
+                format!("event destination `{name}` has {} targets ({}); SES allows exactly one", targets.len(), targets.join(", "))
+            };
+            self.error_at_key(
+                "destination-target",
+                base.clone(),
+                message,
+                Some("give exactly one of `sns_topic`, `cloudwatch`, `eventbridge`, `firehose`; use two destinations for two targets".into()),
+            );
+        }
+        if let Some(topic) = &dest.sns_topic {
+            let mut path = base.clone();
+            path.push("sns_topic".into());
+            if topic.starts_with("arn:") {
+                if let Err(why) = names::check_arn(topic, "sns") {
+                    self.error_at_value("invalid-arn", path, format!("`{topic}` {why}"), None);
+                } else if topic.split(':').nth(3) != Some(self.spec.region.as_str()) {
+                    self.error_at_value(
+                        "invalid-arn",
+                        path,
+                        format!("topic `{topic}` is not in the spec's region `{}`", self.spec.region),
+                        Some("SES publishes events only to topics in its own region".into()),
+                    );
+                }
+            } else {
+                self.reference(path, topic, "sns_topics", self.spec.sns_topics.keys());
+            }
+        }
+        if let Some(cw) = &dest.cloudwatch
+            && cw.dimensions.is_empty()
+        {
+            let mut path = base.clone();
+            path.extend(["cloudwatch".to_string(), "dimensions".to_string()]);
+            self.error_at_key("invalid-value", path, "CloudWatch needs at least one dimension".into(), None);
+        }
+        if let Some(bus) = dest.eventbridge.as_ref().and_then(|e| e.event_bus_arn.as_ref())
+            && let Err(why) = names::check_arn(bus, "events")
+        {
+            let mut path = base.clone();
+            path.extend(["eventbridge".to_string(), "event_bus_arn".to_string()]);
+            self.error_at_value("invalid-arn", path, format!("`{bus}` {why}"), None);
+        }
+        if let Some(firehose) = &dest.firehose {
+            for (key, arn, service) in [
+                ("delivery_stream_arn", &firehose.delivery_stream_arn, "firehose"),
+                ("iam_role_arn", &firehose.iam_role_arn, "iam"),
+            ] {
+                if let Err(why) = names::check_arn(arn, service) {
+                    let mut path = base.clone();
+                    path.extend(["firehose".to_string(), key.to_string()]);
+                    self.error_at_value("invalid-arn", path, format!("`{arn}` {why}"), None);
+                }
+            }
+        }
+    }
+
+    fn sns_topics(&mut self) {
+        for (name, topic) in &self.spec.sns_topics {
+            let base = spec_path!["sns_topics", name];
+            if let Err(why) = names::check_topic_name(name) {
+                self.error_at_key("invalid-name", base.clone(), format!("topic name `{name}` {why}"), None);
+            }
+            self.tags(&base, &topic.tags);
+            let mut seen = BTreeSet::new();
+            for (i, sub) in topic.subscriptions.iter().enumerate() {
+                let path = spec_path!["sns_topics", name, "subscriptions", i, "endpoint"];
+                if !seen.insert((sub.protocol, sub.endpoint.as_str())) {
+                    self.error_at_value(
+                        "duplicate-subscription",
+                        path.clone(),
+                        format!("{} subscription to `{}` is listed twice", sub.protocol.as_str(), sub.endpoint),
+                        None,
+                    );
+                }
+                if let Err(why) = check_endpoint(sub.protocol, &sub.endpoint) {
+                    self.error_at_value("invalid-endpoint", path, why, None);
+                }
+            }
+        }
+    }
+
+    fn smtp_users(&mut self) {
+        let spec = self.spec;
+        for (name, user) in &spec.smtp_users {
+            let base = spec_path!["smtp_users", name];
+            if let Err(why) = names::check_iam_user_name(name) {
+                self.error_at_key("invalid-name", base.clone(), format!("IAM user name `{name}` {why}"), None);
+            }
+            if let Some(path) = &user.path
+                && let Err(why) = names::check_iam_path(path)
+            {
+                self.error_at_value("invalid-value", spec_path!["smtp_users", name, "path"], format!("IAM path `{path}` {why}"), None);
+            }
+            if user.allow_from.is_empty() {
+                self.error_at_key(
+                    "invalid-value",
+                    spec_path!["smtp_users", name, "allow_from"],
+                    "allow_from is empty, so the user could send nothing".into(),
+                    Some("list the From addresses, e.g. `[\"*@example.com\"]`".into()),
+                );
+            }
+            for (i, pattern) in user.allow_from.iter().enumerate() {
+                if let Err(why) = check_from_pattern(pattern) {
+                    self.error_at_value("invalid-value", spec_path!["smtp_users", name, "allow_from", i], format!("`{pattern}` {why}"), None);
+                }
+            }
+            if let Some(credentials) = &user.credentials {
+                let path = spec_path!["smtp_users", name, "credentials"];
+                match (&credentials.dotenv, credentials.stdout) {
+                    (Some(_), true) | (None, false) => self.error_at_key(
+                        "invalid-credentials",
+                        path,
+                        "give exactly one destination: `dotenv: <path>` or `stdout: true`".into(),
+                        None,
+                    ),
+                    (None, true) if !credentials.keys.is_empty() || credentials.preset.is_some() => self.error_at_key(
+                        "invalid-credentials",
+                        path,
+                        "`keys` and `preset` name dotenv variables; they need `dotenv:`".into(),
+                        None,
+                    ),
+                    _ => {}
+                }
+            }
+            self.tags(&base, &user.tags);
+        }
+    }
+
+    fn clients(&mut self) {
+        let spec = self.spec;
+        for (name, client) in &spec.clients {
+            if client.path.trim().is_empty() {
+                self.error_at_value("invalid-value", spec_path!["clients", name, "path"], "client path is empty".into(), None);
+            }
+            if let Some(user) = &client.smtp_user {
+                self.reference(spec_path!["clients", name, "smtp_user"], user, "smtp_users", spec.smtp_users.keys());
+            }
+            if let Some(set) = &client.configuration_set {
+                self.reference(spec_path!["clients", name, "configuration_set"], set, "configuration_sets", spec.configuration_sets.keys());
+            }
+            if let Some(ping) = client.ping_threshold
+                && !(1..10).contains(&ping)
+            {
+                self.error_at_value(
+                    "invalid-value",
+                    spec_path!["clients", name, "ping_threshold"],
+                    format!("ping_threshold {ping} must be 1 to 9 seconds"),
+                    Some("SES closes SMTP connections idle for about 10 s; a higher threshold lets them die".into()),
+                );
+            }
+            if client.restart_threshold == Some(0) {
+                self.error_at_value(
+                    "invalid-value",
+                    spec_path!["clients", name, "restart_threshold"],
+                    "restart_threshold must be at least 1 message".into(),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// Any string that looks like a private key, an AWS secret key or an SES SMTP password is an
+    /// error wherever it appears: specs are committed and reviewed.
+    fn inline_secrets(&mut self, value: &serde_yaml::Value, path: &mut Vec<String>) {
+        match value {
+            serde_yaml::Value::String(s) => {
+                if let Some(kind) = secret_kind(s) {
+                    self.error_at_value(
+                        "inline-secret",
+                        path.clone(),
+                        format!("this value looks like {kind}; secrets never belong in the spec"),
+                        Some("remove it now and rotate it if it was committed; reference secrets with `file:` or `env:`".into()),
+                    );
+                }
+            }
+            serde_yaml::Value::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(i.to_string());
+                    self.inline_secrets(item, path);
+                    path.pop();
+                }
+            }
+            serde_yaml::Value::Mapping(map) => {
+                for (key, item) in map {
+                    if let Some(key) = key.as_str() {
+                        path.push(key.to_string());
+                        self.inline_secrets(item, path);
+                        path.pop();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What kind of secret a string looks like, if any.
+pub fn secret_kind(s: &str) -> Option<&'static str> {
+    let s = s.trim();
+    if s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
+        return Some("a PEM private key");
+    }
+    let base64ish = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+');
+    let mixed = |s: &str| {
+        s.chars().any(|c| c.is_ascii_lowercase())
+            && s.chars().any(|c| c.is_ascii_uppercase())
+            && s.chars().any(|c| c.is_ascii_digit())
+    };
+    if s.len() == 44 && s.starts_with('B') && base64ish(s) && mixed(s) {
+        return Some("an SES SMTP password");
+    }
+    if s.len() == 40 && base64ish(s) && mixed(s) {
+        return Some("an AWS secret access key");
+    }
+    None
+}
+
+fn check_endpoint(protocol: SubscriptionProtocol, endpoint: &str) -> Result<(), String> {
+    use SubscriptionProtocol::*;
+    match protocol {
+        Https if !endpoint.starts_with("https://") => Err(format!("https endpoint `{endpoint}` must start with `https://`")),
+        Http if !endpoint.starts_with("http://") => Err(format!("http endpoint `{endpoint}` must start with `http://`")),
+        Email | EmailJson => names::check_email(endpoint).map_err(|why| format!("`{endpoint}` {why}")),
+        Sqs => names::check_arn(endpoint, "sqs").map_err(|why| format!("`{endpoint}` {why}")),
+        Lambda => names::check_arn(endpoint, "lambda").map_err(|why| format!("`{endpoint}` {why}")),
+        Firehose => names::check_arn(endpoint, "firehose").map_err(|why| format!("`{endpoint}` {why}")),
+        _ => Ok(()),
+    }
+}
+
+fn check_from_pattern(pattern: &str) -> Result<(), String> {
+    if pattern == "*" {
+        return Ok(());
+    }
+    match pattern.strip_prefix("*@") {
+        Some(domain) => names::check_domain(domain).map_err(|why| format!("domain {why}")),
+        None => names::check_email(pattern)
+            .map_err(|why| format!("{why}; use an address, `*@domain` or `*`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_recognised() {
+        assert_eq!(secret_kind("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), Some("an AWS secret access key"));
+        assert_eq!(secret_kind("BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2"), Some("an SES SMTP password"));
+        assert_eq!(secret_kind("-----BEGIN RSA PRIVATE KEY-----\nabc"), Some("a PEM private key"));
+        assert_eq!(secret_kind("https://hooks.example.com/ses/events/endpoint"), None);
+        assert_eq!(secret_kind("transactional"), None);
+    }
+
+    #[test]
+    fn from_patterns() {
+        assert!(check_from_pattern("*").is_ok());
+        assert!(check_from_pattern("*@example.com").is_ok());
+        assert!(check_from_pattern("noreply@example.com").is_ok());
+        assert!(check_from_pattern("example.com").is_err());
+        assert!(check_from_pattern("*@bad").is_err());
+    }
+}
