@@ -1,0 +1,5 @@
+//! sesform's integration tests: one binary, one module per capability, all sharing `util`.
+
+mod util;
+
+mod validate;

@@ -10,30 +10,43 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
         Ok(loaded) => {
             let s = &loaded.spec;
             let summary = format!(
-                "{}: valid spec for {}{}: {} identities, {} configuration sets, {} SNS topics, {} SMTP users, {} clients\n",
+                "{}: valid spec for {}{}: {}, {}, {}, {}, {}\n",
                 loaded.source.name,
                 s.region,
-                s.stack.as_ref().map(|st| format!(" (stack {st})")).unwrap_or_default(),
-                s.identities.len(),
-                s.configuration_sets.len(),
-                s.sns_topics.len(),
-                s.smtp_users.len(),
-                s.clients.len(),
+                s.stack
+                    .as_ref()
+                    .map(|st| format!(" (stack {st})"))
+                    .unwrap_or_default(),
+                count(s.identities.len(), "identity", "identities"),
+                count(
+                    s.configuration_sets.len(),
+                    "configuration set",
+                    "configuration sets"
+                ),
+                count(s.sns_topics.len(), "SNS topic", "SNS topics"),
+                count(s.smtp_users.len(), "SMTP user", "SMTP users"),
+                count(s.clients.len(), "client", "clients"),
             );
             match args.format {
                 DiagnosticFormat::Human if global.quiet => exit::SUCCESS,
                 DiagnosticFormat::Human => print_stdout(&summary),
-                DiagnosticFormat::Json => print_stdout(&format!("{}\n", render::diagnostics::json(&[]))),
+                DiagnosticFormat::Json => {
+                    print_stdout(&format!("{}\n", render::diagnostics::json(&[])))
+                }
             }
         }
         Err(SpecError::Read(error)) => {
             eprintln!("error: {error}");
             exit::FAILURE
         }
-        Err(SpecError::Invalid { source, diagnostics }) => {
+        Err(SpecError::Invalid {
+            source,
+            diagnostics,
+        }) => {
             match args.format {
                 DiagnosticFormat::Human => {
-                    let text = render::diagnostics::human(&diagnostics, &[&source], stderr_color(global));
+                    let text =
+                        render::diagnostics::human(&diagnostics, &[&source], stderr_color(global));
                     let n = diagnostics.len();
                     eprint!("{text}");
                     eprintln!(
@@ -49,4 +62,8 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
             exit::FAILURE
         }
     }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

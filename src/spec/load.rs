@@ -103,7 +103,7 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
     let document: serde_yaml::Value = match serde_yaml::from_str(&source.text) {
         Ok(document) => document,
         Err(error) => {
-            let diagnostic = yaml_syntax_error(&source, &error);
+            let diagnostic = yaml_syntax_error(&source, &error, &Positions::index(&source.text));
             return Err(invalid(source, vec![diagnostic]));
         }
     };
@@ -115,7 +115,9 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
     if document.is_null() {
         let diagnostic = Diagnostic::error("empty-spec", "the spec is empty")
             .at(Label::new(&source, 0..0, ""))
-            .with_help("start with `version: 1` and `region: <aws-region>`; see specs/minimal.yaml");
+            .with_help(
+                "start with `version: 1` and `region: <aws-region>`; see specs/minimal.yaml",
+            );
         return Err(invalid(source, vec![diagnostic]));
     }
 
@@ -125,17 +127,25 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
         diagnostics.push(
             Diagnostic::error("invalid-type", "a spec is a mapping of keys to values")
                 .at(locator.value(&[]))
-                .with_help("start with `version: 1` and `region: <aws-region>`; see specs/minimal.yaml"),
+                .with_help(
+                    "start with `version: 1` and `region: <aws-region>`; see specs/minimal.yaml",
+                ),
         );
         return Err(invalid(source, diagnostics));
     }
-    structure::check(schema::json_schema(), &mut instance, &locator, &mut diagnostics);
+    structure::check(
+        schema::json_schema(),
+        &mut instance,
+        &locator,
+        &mut diagnostics,
+    );
+    diagnostics.extend(semantic::inline_secrets(&document, &locator));
 
     // What the schema rejected has been pruned; what remains may still deserialize, so the
     // semantic checks can report their errors in the same run.
     match serde_json::from_value::<Spec>(instance) {
         Ok(spec) => {
-            diagnostics.extend(semantic::check(&spec, &document, &locator));
+            diagnostics.extend(semantic::check(&spec, &locator));
             if diagnostics.is_empty() {
                 Ok(LoadedSpec {
                     spec,
@@ -158,10 +168,33 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
     }
 }
 
-fn yaml_syntax_error(source: &SourceFile, error: &serde_yaml::Error) -> Diagnostic {
-    let offset = error.location().map_or(0, |l| l.index());
-    // serde_yaml appends " at line L column C" itself; the label carries the place.
+fn yaml_syntax_error(
+    source: &SourceFile,
+    error: &serde_yaml::Error,
+    positions: &Positions,
+) -> Diagnostic {
     let message = error.to_string();
+    // serde_yaml places a duplicate key at its mapping; the position index knows the key.
+    let duplicate = positions
+        .duplicate_keys()
+        .first()
+        .map(|span| span.start)
+        .filter(|_| message.starts_with("duplicate entry"));
+    // libyaml counts characters, so go through line and column rather than its index.
+    let offset = duplicate
+        .or_else(|| {
+            let location = error.location()?;
+            let line = source.line_range(location.line().max(1));
+            let column = location.column().saturating_sub(1);
+            Some(
+                source.text[line.clone()]
+                    .char_indices()
+                    .nth(column)
+                    .map_or(line.end, |(i, _)| line.start + i),
+            )
+        })
+        .unwrap_or(0);
+    // serde_yaml appends " at line L column C" itself; the label carries the place.
     let message = message
         .split(" at line ")
         .next()
@@ -239,7 +272,10 @@ fn to_json(
             diagnostics.push(
                 Diagnostic::error(
                     "yaml-tag",
-                    format!("YAML tags like `{}` are not supported in a spec", tagged.tag),
+                    format!(
+                        "YAML tags like `{}` are not supported in a spec",
+                        tagged.tag
+                    ),
                 )
                 .at(locator.value(path))
                 .with_help("remove the tag and write the plain value"),

@@ -39,13 +39,15 @@ pub fn is_ses_region(region: &str) -> bool {
     SES_REGIONS.contains(&region)
 }
 
-/// The closest candidate within a small edit distance, for "did you mean" hints.
+/// The closest candidate within a small edit distance (transpositions count once), for
+/// "did you mean" hints.
 pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (input.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(input, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|c| (strsim::damerau_levenshtein(input, c), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
 }
 
@@ -154,7 +156,10 @@ pub fn check_email(address: &str) -> Result<(), String> {
     if local.is_empty() || local.len() > 64 {
         return Err("has an empty local part or one longer than 64 characters".into());
     }
-    if local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control()) {
+    if local
+        .chars()
+        .any(|c| c.is_whitespace() || c == '@' || c.is_control())
+    {
         return Err("has whitespace or a second `@` in its local part".into());
     }
     check_domain(domain).map_err(|e| format!("domain `{domain}` {e}"))
@@ -201,7 +206,10 @@ mod tests {
         assert!(check_email("example.com").is_err());
         assert!(check_arn("arn:aws:sns:eu-west-1:123456789012:events", "sns").is_ok());
         assert!(check_arn("arn:aws:sqs:eu-west-1:123456789012:events", "sns").is_err());
-        assert_eq!(suggest("eu-west1", SES_REGIONS.iter().copied()), Some("eu-west-1"));
+        assert_eq!(
+            suggest("eu-west1", SES_REGIONS.iter().copied()),
+            Some("eu-west-1")
+        );
         assert_eq!(suggest("zzz", SES_REGIONS.iter().copied()), None);
     }
 }

@@ -23,16 +23,28 @@ pub struct NodePosition {
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
     nodes: HashMap<Path, NodePosition>,
+    duplicates: Vec<Range<usize>>,
 }
 
 impl Positions {
     /// Indexes a document. A document yaml-rust2 cannot read yields an empty index: callers then
     /// fall back to the start of the file, which is still a valid place to point at.
     pub fn index(text: &str) -> Positions {
+        // yaml-rust2's marker index counts characters; spans are byte ranges.
+        let char_bytes = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        };
         let mut builder = Builder {
             text,
+            char_bytes,
             stack: Vec::new(),
             nodes: HashMap::new(),
+            duplicates: Vec::new(),
         };
         let mut parser = Parser::new_from_str(text);
         if parser.load(&mut builder, false).is_err() {
@@ -40,7 +52,13 @@ impl Positions {
         }
         Positions {
             nodes: builder.nodes,
+            duplicates: builder.duplicates,
         }
+    }
+
+    /// Keys that appear twice in the same mapping, in document order (the second occurrence).
+    pub fn duplicate_keys(&self) -> &[Range<usize>] {
+        &self.duplicates
     }
 
     pub fn get(&self, path: &[String]) -> Option<&NodePosition> {
@@ -58,7 +76,10 @@ impl Positions {
         }
         for len in (0..path.len()).rev() {
             if let Some(node) = self.nodes.get(&path[..len]) {
-                return node.key.clone().unwrap_or(node.value.start..node.value.start);
+                return node
+                    .key
+                    .clone()
+                    .unwrap_or(node.value.start..node.value.start);
             }
         }
         0..0
@@ -80,8 +101,11 @@ enum Frame {
 
 struct Builder<'a> {
     text: &'a str,
+    /// Byte offset of each character; empty for ASCII text, where they are equal.
+    char_bytes: Vec<usize>,
     stack: Vec<Frame>,
     nodes: HashMap<Path, NodePosition>,
+    duplicates: Vec<Range<usize>>,
 }
 
 impl Builder<'_> {
@@ -124,7 +148,9 @@ impl Builder<'_> {
                     .and_then(|rest| rest.find(quote))
                     .map_or(start + value.len() + 2, |i| start + 1 + i + 1)
             }
-            _ => self.text[start..].find('\n').map_or(self.text.len(), |i| start + i),
+            _ => self.text[start..]
+                .find('\n')
+                .map_or(self.text.len(), |i| start + i),
         };
         end.min(self.text.len())
     }
@@ -132,12 +158,25 @@ impl Builder<'_> {
 
 impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
-        let at = mark.index().min(self.text.len());
+        let at = if self.char_bytes.is_empty() {
+            mark.index()
+        } else {
+            self.char_bytes
+                .get(mark.index())
+                .copied()
+                .unwrap_or(self.text.len())
+        }
+        .min(self.text.len());
         match event {
             Event::Scalar(value, style, ..) => {
                 let span = at..self.scalar_end(at, &value, style);
                 if self.in_map_awaiting_key() {
-                    if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                    if let Some(Frame::Map { path, key, .. }) = self.stack.last_mut() {
+                        let mut child = path.clone();
+                        child.push(value.clone());
+                        if self.nodes.contains_key(&child) {
+                            self.duplicates.push(span.clone());
+                        }
                         *key = Some((value, span));
                     }
                 } else if let Some((path, key)) = self.child() {
@@ -164,26 +203,22 @@ impl MarkedEventReceiver for Builder<'_> {
                 } else {
                     self.child().unwrap_or_default()
                 };
-                self.nodes.insert(
-                    path.clone(),
-                    NodePosition {
-                        key,
-                        value: at..at,
-                    },
-                );
-                self.stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map {
-                        path,
-                        start: at,
-                        key: None,
-                    }
-                } else {
-                    Frame::Seq {
-                        path,
-                        start: at,
-                        next: 0,
-                    }
-                });
+                self.nodes
+                    .insert(path.clone(), NodePosition { key, value: at..at });
+                self.stack
+                    .push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map {
+                            path,
+                            start: at,
+                            key: None,
+                        }
+                    } else {
+                        Frame::Seq {
+                            path,
+                            start: at,
+                            next: 0,
+                        }
+                    });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 if let Some(Frame::Map { path, start, .. } | Frame::Seq { path, start, .. }) =
@@ -209,12 +244,14 @@ mod tests {
 
     #[test]
     fn keys_and_values_have_byte_spans() {
-        let text = "version: 1\nidentities:\n  'exämple.com':\n    tags: {team: \"mail\"}\nlist:\n  - a\n  - b\n";
+        let text = "version: 1\nidentities:\n  'exämple.com':\n    tags: {team: \"mail\", b: 'x'}\nlist:\n  - a\n  - b\n";
         let positions = Positions::index(text);
         let version = positions.get(&path(&["version"])).unwrap();
         assert_eq!(&text[version.key.clone().unwrap()], "version");
         assert_eq!(&text[version.value.clone()], "1");
-        let identity = positions.get(&path(&["identities", "exämple.com"])).unwrap();
+        let identity = positions
+            .get(&path(&["identities", "exämple.com"]))
+            .unwrap();
         assert_eq!(&text[identity.key.clone().unwrap()], "'exämple.com'");
         let team = positions
             .get(&path(&["identities", "exämple.com", "tags", "team"]))

@@ -17,7 +17,7 @@ pub const MAX_USER_TAGS: usize = 48;
 pub const MANAGED_BY_TAG: &str = "managed-by";
 pub const STACK_TAG: &str = "sesform:stack";
 
-pub fn check(spec: &Spec, document: &serde_yaml::Value, locator: &Locator) -> Vec<Diagnostic> {
+pub fn check(spec: &Spec, locator: &Locator) -> Vec<Diagnostic> {
     let mut checker = Checker {
         spec,
         locator,
@@ -30,8 +30,54 @@ pub fn check(spec: &Spec, document: &serde_yaml::Value, locator: &Locator) -> Ve
     checker.sns_topics();
     checker.smtp_users();
     checker.clients();
-    checker.inline_secrets(document, &mut Vec::new());
     checker.out
+}
+
+/// Any string that looks like a private key, an AWS secret key or an SES SMTP password is an
+/// error wherever it appears, even in a spec too broken to deserialize: specs are committed.
+pub fn inline_secrets(document: &serde_yaml::Value, locator: &Locator) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    find_secrets(document, &mut Vec::new(), locator, &mut out);
+    out
+}
+
+fn find_secrets(
+    value: &serde_yaml::Value,
+    path: &mut Vec<String>,
+    locator: &Locator,
+    out: &mut Vec<Diagnostic>,
+) {
+    match value {
+        serde_yaml::Value::String(s) => {
+            if let Some(kind) = secret_kind(s) {
+                out.push(
+                    Diagnostic::error(
+                        "inline-secret",
+                        format!("this value looks like {kind}; secrets never belong in the spec"),
+                    )
+                    .at(locator.value(path))
+                    .with_help("remove it now and rotate it if it was committed; reference secrets with `file:` or `env:`"),
+                );
+            }
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i.to_string());
+                find_secrets(item, path, locator, out);
+                path.pop();
+            }
+        }
+        serde_yaml::Value::Mapping(map) => {
+            for (key, item) in map {
+                if let Some(key) = key.as_str() {
+                    path.push(key.to_string());
+                    find_secrets(item, path, locator, out);
+                    path.pop();
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 struct Checker<'a> {
@@ -41,15 +87,33 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error_at_key(&mut self, code: &str, path: Vec<String>, message: String, help: Option<String>) {
+    fn error_at_key(
+        &mut self,
+        code: &str,
+        path: Vec<String>,
+        message: String,
+        help: Option<String>,
+    ) {
         self.push(code, self.locator.key(&path), message, help);
     }
 
-    fn error_at_value(&mut self, code: &str, path: Vec<String>, message: String, help: Option<String>) {
+    fn error_at_value(
+        &mut self,
+        code: &str,
+        path: Vec<String>,
+        message: String,
+        help: Option<String>,
+    ) {
         self.push(code, self.locator.value(&path), message, help);
     }
 
-    fn push(&mut self, code: &str, label: crate::diagnostic::Label, message: String, help: Option<String>) {
+    fn push(
+        &mut self,
+        code: &str,
+        label: crate::diagnostic::Label,
+        message: String,
+        help: Option<String>,
+    ) {
         let mut d = Diagnostic::error(code, message).at(label);
         if let Some(help) = help {
             d = d.with_help(help);
@@ -97,7 +161,10 @@ impl Checker<'_> {
             self.error_at_value(
                 "unknown-region",
                 spec_path!["region"],
-                format!("`{}` is not a region where SES is available", self.spec.region),
+                format!(
+                    "`{}` is not a region where SES is available",
+                    self.spec.region
+                ),
                 Some(help),
             );
         }
@@ -114,7 +181,11 @@ impl Checker<'_> {
     }
 
     fn account(&mut self) {
-        let Some(access) = self.spec.account.as_ref().and_then(|a| a.production_access.as_ref())
+        let Some(access) = self
+            .spec
+            .account
+            .as_ref()
+            .and_then(|a| a.production_access.as_ref())
         else {
             return;
         };
@@ -195,7 +266,9 @@ impl Checker<'_> {
                         self.error_at_key(
                             "domain-only",
                             path,
-                            format!("`{key}` applies to domain identities, not to the address `{name}`"),
+                            format!(
+                                "`{key}` applies to domain identities, not to the address `{name}`"
+                            ),
                             Some(format!(
                                 "set `{key}` on the domain `{}` instead",
                                 name.rsplit_once('@').map_or("", |(_, d)| d)
@@ -260,7 +333,9 @@ impl Checker<'_> {
                 self.error_at_value(
                     "invalid-value",
                     p,
-                    format!("DKIM selector `{selector}` must be one DNS label (letters, digits, `-`)"),
+                    format!(
+                        "DKIM selector `{selector}` must be one DNS label (letters, digits, `-`)"
+                    ),
                     None,
                 );
             }
@@ -288,7 +363,10 @@ impl Checker<'_> {
             self.error_at_key(
                 "too-many",
                 path.clone(),
-                format!("{} tags; at most {MAX_USER_TAGS} (AWS allows 50, sesform uses 2)", tags.len()),
+                format!(
+                    "{} tags; at most {MAX_USER_TAGS} (AWS allows 50, sesform uses 2)",
+                    tags.len()
+                ),
                 None,
             );
         }
@@ -300,14 +378,21 @@ impl Checker<'_> {
             } else if key.to_ascii_lowercase().starts_with("aws:") {
                 Some("tag keys starting with `aws:` are reserved by AWS".into())
             } else if key == MANAGED_BY_TAG || key.starts_with("sesform:") {
-                Some(format!("`{key}` is reserved: sesform sets it to recognise what it manages"))
+                Some(format!(
+                    "`{key}` is reserved: sesform sets it to recognise what it manages"
+                ))
             } else if value.len() > 256 {
                 Some("tag values are at most 256 characters".into())
             } else {
                 None
             };
             if let Some(problem) = problem {
-                self.error_at_key("invalid-tag", key_path, format!("tag `{key}`: {problem}"), None);
+                self.error_at_key(
+                    "invalid-tag",
+                    key_path,
+                    format!("tag `{key}`: {problem}"),
+                    None,
+                );
             }
         }
     }
@@ -329,7 +414,12 @@ impl Checker<'_> {
             {
                 self.error_at_value(
                     "invalid-value",
-                    spec_path!["configuration_sets", name, "tracking", "custom_redirect_domain"],
+                    spec_path![
+                        "configuration_sets",
+                        name,
+                        "tracking",
+                        "custom_redirect_domain"
+                    ],
                     format!("`{}` {why}", tracking.custom_redirect_domain),
                     None,
                 );
@@ -355,7 +445,12 @@ impl Checker<'_> {
     fn event_destination(&mut self, set: &str, name: &str, dest: &EventDestination) {
         let base = spec_path!["configuration_sets", set, "event_destinations", name];
         if let Err(why) = names::check_ses_name(name) {
-            self.error_at_key("invalid-name", base.clone(), format!("event destination name `{name}` {why}"), None);
+            self.error_at_key(
+                "invalid-name",
+                base.clone(),
+                format!("event destination name `{name}` {why}"),
+                None,
+            );
         }
         let mut events_path = base.clone();
         events_path.push("events".into());
@@ -393,7 +488,11 @@ impl Checker<'_> {
             let message = if targets.is_empty() {
                 format!("event destination `{name}` has no target")
             } else {
-                format!("event destination `{name}` has {} targets ({}); SES allows exactly one", targets.len(), targets.join(", "))
+                format!(
+                    "event destination `{name}` has {} targets ({}); SES allows exactly one",
+                    targets.len(),
+                    targets.join(", ")
+                )
             };
             self.error_at_key(
                 "destination-target",
@@ -408,11 +507,16 @@ impl Checker<'_> {
             if topic.starts_with("arn:") {
                 if let Err(why) = names::check_arn(topic, "sns") {
                     self.error_at_value("invalid-arn", path, format!("`{topic}` {why}"), None);
-                } else if topic.split(':').nth(3) != Some(self.spec.region.as_str()) {
+                } else if names::is_ses_region(&self.spec.region)
+                    && topic.split(':').nth(3) != Some(self.spec.region.as_str())
+                {
                     self.error_at_value(
                         "invalid-arn",
                         path,
-                        format!("topic `{topic}` is not in the spec's region `{}`", self.spec.region),
+                        format!(
+                            "topic `{topic}` is not in the spec's region `{}`",
+                            self.spec.region
+                        ),
                         Some("SES publishes events only to topics in its own region".into()),
                     );
                 }
@@ -425,9 +529,17 @@ impl Checker<'_> {
         {
             let mut path = base.clone();
             path.extend(["cloudwatch".to_string(), "dimensions".to_string()]);
-            self.error_at_key("invalid-value", path, "CloudWatch needs at least one dimension".into(), None);
+            self.error_at_key(
+                "invalid-value",
+                path,
+                "CloudWatch needs at least one dimension".into(),
+                None,
+            );
         }
-        if let Some(bus) = dest.eventbridge.as_ref().and_then(|e| e.event_bus_arn.as_ref())
+        if let Some(bus) = dest
+            .eventbridge
+            .as_ref()
+            .and_then(|e| e.event_bus_arn.as_ref())
             && let Err(why) = names::check_arn(bus, "events")
         {
             let mut path = base.clone();
@@ -436,7 +548,11 @@ impl Checker<'_> {
         }
         if let Some(firehose) = &dest.firehose {
             for (key, arn, service) in [
-                ("delivery_stream_arn", &firehose.delivery_stream_arn, "firehose"),
+                (
+                    "delivery_stream_arn",
+                    &firehose.delivery_stream_arn,
+                    "firehose",
+                ),
                 ("iam_role_arn", &firehose.iam_role_arn, "iam"),
             ] {
                 if let Err(why) = names::check_arn(arn, service) {
@@ -452,7 +568,12 @@ impl Checker<'_> {
         for (name, topic) in &self.spec.sns_topics {
             let base = spec_path!["sns_topics", name];
             if let Err(why) = names::check_topic_name(name) {
-                self.error_at_key("invalid-name", base.clone(), format!("topic name `{name}` {why}"), None);
+                self.error_at_key(
+                    "invalid-name",
+                    base.clone(),
+                    format!("topic name `{name}` {why}"),
+                    None,
+                );
             }
             self.tags(&base, &topic.tags);
             let mut seen = BTreeSet::new();
@@ -462,7 +583,11 @@ impl Checker<'_> {
                     self.error_at_value(
                         "duplicate-subscription",
                         path.clone(),
-                        format!("{} subscription to `{}` is listed twice", sub.protocol.as_str(), sub.endpoint),
+                        format!(
+                            "{} subscription to `{}` is listed twice",
+                            sub.protocol.as_str(),
+                            sub.endpoint
+                        ),
                         None,
                     );
                 }
@@ -478,12 +603,22 @@ impl Checker<'_> {
         for (name, user) in &spec.smtp_users {
             let base = spec_path!["smtp_users", name];
             if let Err(why) = names::check_iam_user_name(name) {
-                self.error_at_key("invalid-name", base.clone(), format!("IAM user name `{name}` {why}"), None);
+                self.error_at_key(
+                    "invalid-name",
+                    base.clone(),
+                    format!("IAM user name `{name}` {why}"),
+                    None,
+                );
             }
             if let Some(path) = &user.path
                 && let Err(why) = names::check_iam_path(path)
             {
-                self.error_at_value("invalid-value", spec_path!["smtp_users", name, "path"], format!("IAM path `{path}` {why}"), None);
+                self.error_at_value(
+                    "invalid-value",
+                    spec_path!["smtp_users", name, "path"],
+                    format!("IAM path `{path}` {why}"),
+                    None,
+                );
             }
             if user.allow_from.is_empty() {
                 self.error_at_key(
@@ -495,7 +630,12 @@ impl Checker<'_> {
             }
             for (i, pattern) in user.allow_from.iter().enumerate() {
                 if let Err(why) = check_from_pattern(pattern) {
-                    self.error_at_value("invalid-value", spec_path!["smtp_users", name, "allow_from", i], format!("`{pattern}` {why}"), None);
+                    self.error_at_value(
+                        "invalid-value",
+                        spec_path!["smtp_users", name, "allow_from", i],
+                        format!("`{pattern}` {why}"),
+                        None,
+                    );
                 }
             }
             if let Some(credentials) = &user.credentials {
@@ -507,12 +647,16 @@ impl Checker<'_> {
                         "give exactly one destination: `dotenv: <path>` or `stdout: true`".into(),
                         None,
                     ),
-                    (None, true) if !credentials.keys.is_empty() || credentials.preset.is_some() => self.error_at_key(
-                        "invalid-credentials",
-                        path,
-                        "`keys` and `preset` name dotenv variables; they need `dotenv:`".into(),
-                        None,
-                    ),
+                    (None, true)
+                        if !credentials.keys.is_empty() || credentials.preset.is_some() =>
+                    {
+                        self.error_at_key(
+                            "invalid-credentials",
+                            path,
+                            "`keys` and `preset` name dotenv variables; they need `dotenv:`".into(),
+                            None,
+                        )
+                    }
                     _ => {}
                 }
             }
@@ -524,13 +668,28 @@ impl Checker<'_> {
         let spec = self.spec;
         for (name, client) in &spec.clients {
             if client.path.trim().is_empty() {
-                self.error_at_value("invalid-value", spec_path!["clients", name, "path"], "client path is empty".into(), None);
+                self.error_at_value(
+                    "invalid-value",
+                    spec_path!["clients", name, "path"],
+                    "client path is empty".into(),
+                    None,
+                );
             }
             if let Some(user) = &client.smtp_user {
-                self.reference(spec_path!["clients", name, "smtp_user"], user, "smtp_users", spec.smtp_users.keys());
+                self.reference(
+                    spec_path!["clients", name, "smtp_user"],
+                    user,
+                    "smtp_users",
+                    spec.smtp_users.keys(),
+                );
             }
             if let Some(set) = &client.configuration_set {
-                self.reference(spec_path!["clients", name, "configuration_set"], set, "configuration_sets", spec.configuration_sets.keys());
+                self.reference(
+                    spec_path!["clients", name, "configuration_set"],
+                    set,
+                    "configuration_sets",
+                    spec.configuration_sets.keys(),
+                );
             }
             if let Some(ping) = client.ping_threshold
                 && !(1..10).contains(&ping)
@@ -552,40 +711,6 @@ impl Checker<'_> {
             }
         }
     }
-
-    /// Any string that looks like a private key, an AWS secret key or an SES SMTP password is an
-    /// error wherever it appears: specs are committed and reviewed.
-    fn inline_secrets(&mut self, value: &serde_yaml::Value, path: &mut Vec<String>) {
-        match value {
-            serde_yaml::Value::String(s) => {
-                if let Some(kind) = secret_kind(s) {
-                    self.error_at_value(
-                        "inline-secret",
-                        path.clone(),
-                        format!("this value looks like {kind}; secrets never belong in the spec"),
-                        Some("remove it now and rotate it if it was committed; reference secrets with `file:` or `env:`".into()),
-                    );
-                }
-            }
-            serde_yaml::Value::Sequence(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    path.push(i.to_string());
-                    self.inline_secrets(item, path);
-                    path.pop();
-                }
-            }
-            serde_yaml::Value::Mapping(map) => {
-                for (key, item) in map {
-                    if let Some(key) = key.as_str() {
-                        path.push(key.to_string());
-                        self.inline_secrets(item, path);
-                        path.pop();
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// What kind of secret a string looks like, if any.
@@ -594,7 +719,10 @@ pub fn secret_kind(s: &str) -> Option<&'static str> {
     if s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
         return Some("a PEM private key");
     }
-    let base64ish = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+');
+    let base64ish = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+')
+    };
     let mixed = |s: &str| {
         s.chars().any(|c| c.is_ascii_lowercase())
             && s.chars().any(|c| c.is_ascii_uppercase())
@@ -612,12 +740,20 @@ pub fn secret_kind(s: &str) -> Option<&'static str> {
 fn check_endpoint(protocol: SubscriptionProtocol, endpoint: &str) -> Result<(), String> {
     use SubscriptionProtocol::*;
     match protocol {
-        Https if !endpoint.starts_with("https://") => Err(format!("https endpoint `{endpoint}` must start with `https://`")),
-        Http if !endpoint.starts_with("http://") => Err(format!("http endpoint `{endpoint}` must start with `http://`")),
-        Email | EmailJson => names::check_email(endpoint).map_err(|why| format!("`{endpoint}` {why}")),
+        Https if !endpoint.starts_with("https://") => Err(format!(
+            "https endpoint `{endpoint}` must start with `https://`"
+        )),
+        Http if !endpoint.starts_with("http://") => Err(format!(
+            "http endpoint `{endpoint}` must start with `http://`"
+        )),
+        Email | EmailJson => {
+            names::check_email(endpoint).map_err(|why| format!("`{endpoint}` {why}"))
+        }
         Sqs => names::check_arn(endpoint, "sqs").map_err(|why| format!("`{endpoint}` {why}")),
         Lambda => names::check_arn(endpoint, "lambda").map_err(|why| format!("`{endpoint}` {why}")),
-        Firehose => names::check_arn(endpoint, "firehose").map_err(|why| format!("`{endpoint}` {why}")),
+        Firehose => {
+            names::check_arn(endpoint, "firehose").map_err(|why| format!("`{endpoint}` {why}"))
+        }
         _ => Ok(()),
     }
 }
@@ -639,10 +775,22 @@ mod tests {
 
     #[test]
     fn secrets_are_recognised() {
-        assert_eq!(secret_kind("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), Some("an AWS secret access key"));
-        assert_eq!(secret_kind("BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2"), Some("an SES SMTP password"));
-        assert_eq!(secret_kind("-----BEGIN RSA PRIVATE KEY-----\nabc"), Some("a PEM private key"));
-        assert_eq!(secret_kind("https://hooks.example.com/ses/events/endpoint"), None);
+        assert_eq!(
+            secret_kind("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            Some("an AWS secret access key")
+        );
+        assert_eq!(
+            secret_kind("BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2"),
+            Some("an SES SMTP password")
+        );
+        assert_eq!(
+            secret_kind("-----BEGIN RSA PRIVATE KEY-----\nabc"),
+            Some("a PEM private key")
+        );
+        assert_eq!(
+            secret_kind("https://hooks.example.com/ses/events/endpoint"),
+            None
+        );
         assert_eq!(secret_kind("transactional"), None);
     }
 

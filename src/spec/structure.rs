@@ -27,7 +27,9 @@ pub fn check(
     let mut removals: Vec<Vec<String>> = Vec::new();
     for error in validator.iter_errors(instance) {
         let path = pointer_segments(error.instance_path().as_str());
-        let here = path.last().map_or("the spec".to_string(), |k| format!("`{k}`"));
+        let here = path
+            .last()
+            .map_or("the spec".to_string(), |k| format!("`{k}`"));
         let diagnostic = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
@@ -73,7 +75,11 @@ pub fn check(
                     format!("{found} is not a valid value for {here}"),
                 )
                 .at(locator.value(&path));
-                match error.instance().as_str().and_then(|v| suggest(v, options.iter().copied())) {
+                match error
+                    .instance()
+                    .as_str()
+                    .and_then(|v| suggest(v, options.iter().copied()))
+                {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help(format!("expected one of: {}", options.join(", "))),
                 }
@@ -223,10 +229,12 @@ fn remove(instance: &mut Value, path: &[String]) {
                 Some(v) => v,
                 None => return,
             },
-            Value::Array(items) => match segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
-                Some(v) => v,
-                None => return,
-            },
+            Value::Array(items) => {
+                match segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    Some(v) => v,
+                    None => return,
+                }
+            }
             _ => return,
         };
     }

@@ -1,0 +1,85 @@
+//! moto_server (IAM and SNS) on a free loopback port, one per test.
+//!
+//! `scripts/test` installs the pinned moto into `.venv`; SESFORM_MOTO_SERVER overrides the
+//! path. A missing moto fails the test with the command that installs it: never a silent skip.
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let server = std::env::var_os("SESFORM_MOTO_SERVER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| super::repo_file(".venv/bin/moto_server"));
+        assert!(
+            server.exists(),
+            "moto_server not found at {}; run ./scripts/install-emulators (scripts/test does)",
+            server.display()
+        );
+        // Another test may grab the port between probe and bind; retry a few times.
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = Command::new(&server)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start moto_server");
+            if wait_for_port(port, &mut child) {
+                return Moto { child, port };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("moto_server did not start");
+    }
+
+    pub fn endpoint_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind a free port")
+}
+
+fn wait_for_port(port: u16, child: &mut Child) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            if let Some(stderr) = child.stderr.take() {
+                for line in BufReader::new(stderr)
+                    .lines()
+                    .map_while(Result::ok)
+                    .take(20)
+                {
+                    eprintln!("moto_server: {line}");
+                }
+            }
+            return false;
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
