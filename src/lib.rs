@@ -4,10 +4,12 @@
 //! `plan` (a plain data model), which `render` shows and `apply` executes. `lint` checks the mail
 //! configuration of Laravel and Symfony apps. Library code never prints; only `cli` talks to the user.
 
+pub mod aws;
 pub mod cli;
 pub mod diagnostic;
 pub mod emulator;
 pub mod lint;
+pub mod model;
 pub mod render;
 pub mod source;
 pub mod spec;

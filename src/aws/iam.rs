@@ -1,0 +1,242 @@
+//! IAM: the users whose access keys become SMTP credentials, and their inline send policy.
+
+use std::sync::Arc;
+
+use aws_sdk_iam as iam;
+use iam::types::Tag;
+
+use super::{AwsError, AwsResult, CallCounter, ErrorKind, Pacer};
+use crate::model::Tags;
+use crate::model::desired::canonical_json;
+
+const SERVICE: &str = "iam";
+
+#[derive(Clone)]
+pub struct Iam {
+    client: iam::Client,
+    pacer: Arc<Pacer>,
+    counter: Arc<CallCounter>,
+}
+
+/// A user as GetUser reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveUser {
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+    pub tags: Tags,
+}
+
+impl Iam {
+    pub fn new(config: &aws_config::SdkConfig, pacer: Pacer, counter: Arc<CallCounter>) -> Iam {
+        Iam {
+            client: iam::Client::new(config),
+            pacer: Arc::new(pacer),
+            counter,
+        }
+    }
+
+    async fn call(&self, operation: &str) {
+        self.pacer.wait().await;
+        self.counter.record(SERVICE, operation);
+    }
+
+    /// GetUser, which includes the user's tags.
+    pub async fn get_user(&self, name: &str) -> AwsResult<Option<LiveUser>> {
+        self.call("GetUser").await;
+        match self.client.get_user().user_name(name).send().await {
+            Ok(out) => Ok(out.user().map(|u| LiveUser {
+                name: u.user_name().to_string(),
+                path: u.path().to_string(),
+                arn: u.arn().to_string(),
+                tags: tags_of(u.tags()),
+            })),
+            Err(e) => {
+                let e = AwsError::from_sdk("GetUser", name, &e.into_service_error());
+                if e.kind == ErrorKind::NotFound { Ok(None) } else { Err(e) }
+            }
+        }
+    }
+
+    /// Names of the users under a path prefix (ListUsers, paginated).
+    pub async fn list_users(&self, path_prefix: &str) -> AwsResult<Vec<String>> {
+        let mut names = Vec::new();
+        let mut marker = None;
+        loop {
+            self.call("ListUsers").await;
+            let page = self
+                .client
+                .list_users()
+                .path_prefix(path_prefix)
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("ListUsers", path_prefix, &e.into_service_error()))?;
+            names.extend(page.users().iter().map(|u| u.user_name().to_string()));
+            marker = page.marker().map(str::to_string).filter(|_| page.is_truncated());
+            if marker.is_none() {
+                return Ok(names);
+            }
+        }
+    }
+
+    /// The inline policy `policy_name` as canonical JSON, if the user has it.
+    pub async fn get_user_policy(&self, user: &str, policy_name: &str) -> AwsResult<Option<String>> {
+        self.call("GetUserPolicy").await;
+        match self.client.get_user_policy().user_name(user).policy_name(policy_name).send().await {
+            Ok(out) => {
+                // IAM returns the document URL-encoded (RFC 3986).
+                let raw = out.policy_document();
+                let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+                let value: serde_json::Value = serde_json::from_str(&decoded).map_err(|e| AwsError {
+                    kind: ErrorKind::Other,
+                    operation: "GetUserPolicy".into(),
+                    resource: user.into(),
+                    message: format!("policy document is not JSON: {e}"),
+                })?;
+                Ok(Some(canonical_json(&value)))
+            }
+            Err(e) => {
+                let e = AwsError::from_sdk("GetUserPolicy", user, &e.into_service_error());
+                if e.kind == ErrorKind::NotFound { Ok(None) } else { Err(e) }
+            }
+        }
+    }
+
+    pub async fn create_user(&self, name: &str, path: &str, tags: &Tags) -> AwsResult<()> {
+        self.call("CreateUser").await;
+        self.client
+            .create_user()
+            .user_name(name)
+            .path(path)
+            .set_tags(Some(sdk_tags(tags)))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("CreateUser", name, &e.into_service_error()))?;
+        Ok(())
+    }
+
+    pub async fn set_path(&self, name: &str, path: &str) -> AwsResult<()> {
+        self.call("UpdateUser").await;
+        self.client
+            .update_user()
+            .user_name(name)
+            .new_path(path)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("UpdateUser", name, &e.into_service_error()))?;
+        Ok(())
+    }
+
+    pub async fn retag(&self, name: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
+        let removed: Vec<String> = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
+        if !removed.is_empty() {
+            self.call("UntagUser").await;
+            self.client
+                .untag_user()
+                .user_name(name)
+                .set_tag_keys(Some(removed))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("UntagUser", name, &e.into_service_error()))?;
+        }
+        let changed: Tags = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !changed.is_empty() {
+            self.call("TagUser").await;
+            self.client
+                .tag_user()
+                .user_name(name)
+                .set_tags(Some(sdk_tags(&changed)))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("TagUser", name, &e.into_service_error()))?;
+        }
+        Ok(())
+    }
+
+    pub async fn put_user_policy(&self, user: &str, policy_name: &str, document: &str) -> AwsResult<()> {
+        self.call("PutUserPolicy").await;
+        self.client
+            .put_user_policy()
+            .user_name(user)
+            .policy_name(policy_name)
+            .policy_document(document)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("PutUserPolicy", user, &e.into_service_error()))?;
+        Ok(())
+    }
+
+    pub async fn delete_user_policy(&self, user: &str, policy_name: &str) -> AwsResult<()> {
+        self.call("DeleteUserPolicy").await;
+        match self.client.delete_user_policy().user_name(user).policy_name(policy_name).send().await {
+            Ok(_) => Ok(()),
+            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteUserPolicy", user, &e.into_service_error())),
+        }
+    }
+
+    /// Access key ids of a user with their status (`Active` / `Inactive`).
+    pub async fn list_access_keys(&self, user: &str) -> AwsResult<Vec<(String, String)>> {
+        self.call("ListAccessKeys").await;
+        let out = self
+            .client
+            .list_access_keys()
+            .user_name(user)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListAccessKeys", user, &e.into_service_error()))?;
+        Ok(out
+            .access_key_metadata()
+            .iter()
+            .map(|k| {
+                (
+                    k.access_key_id().unwrap_or_default().to_string(),
+                    k.status().map_or("Active".to_string(), |s| s.as_str().to_string()),
+                )
+            })
+            .collect())
+    }
+
+    pub async fn delete_access_key(&self, user: &str, key_id: &str) -> AwsResult<()> {
+        self.call("DeleteAccessKey").await;
+        match self.client.delete_access_key().user_name(user).access_key_id(key_id).send().await {
+            Ok(_) => Ok(()),
+            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteAccessKey", user, &e.into_service_error())),
+        }
+    }
+
+    /// Deletes a user with what IAM requires gone first: its inline policy and access keys.
+    pub async fn delete_user(&self, name: &str, policy_name: &str) -> AwsResult<()> {
+        for (key, _) in self.list_access_keys(name).await.or_else(not_found_empty)? {
+            self.delete_access_key(name, &key).await?;
+        }
+        self.delete_user_policy(name, policy_name).await?;
+        self.call("DeleteUser").await;
+        match self.client.delete_user().user_name(name).send().await {
+            Ok(_) => Ok(()),
+            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteUser", name, &e.into_service_error())),
+        }
+    }
+}
+
+fn not_found_empty<T: Default>(e: AwsError) -> AwsResult<T> {
+    if e.kind == ErrorKind::NotFound { Ok(T::default()) } else { Err(e) }
+}
+
+fn ignore_not_found(e: AwsError) -> AwsResult<()> {
+    if e.kind == ErrorKind::NotFound { Ok(()) } else { Err(e) }
+}
+
+fn tags_of(tags: &[Tag]) -> Tags {
+    tags.iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
+}
+
+fn sdk_tags(tags: &Tags) -> Vec<Tag> {
+    tags.iter()
+        .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
+        .collect()
+}

@@ -1,0 +1,298 @@
+//! The AWS side: one module per service, the only code that imports an aws-sdk crate. Each
+//! turns SDK types into sesform's own model ([`crate::model`]) and back.
+//!
+//! Every call goes through a per-service [`Pacer`] (SES allows one control-plane request per
+//! second per account and region; a steady-state run should never be throttled) and is counted,
+//! so plans can be held to the minimum number of calls.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+pub mod iam;
+pub mod sesv2;
+pub mod sns;
+pub mod sts;
+
+/// How sesform talks to AWS.
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    pub region: String,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub retry: RetryMode,
+    pub max_attempts: u32,
+    pub rates: Rates,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RetryMode {
+    Standard,
+    Adaptive,
+}
+
+/// Client-side request rates per service, in requests per second; `None` = unpaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rates {
+    pub sesv2: Option<f64>,
+    pub sns: Option<f64>,
+    pub iam: Option<f64>,
+}
+
+impl Default for Rates {
+    /// SES: 1/s (the documented control-plane limit); SNS: 30/s (ListTopics and
+    /// ListSubscriptionsByTopic limits); IAM: 10/s (unpublished, conservative).
+    fn default() -> Self {
+        Rates {
+            sesv2: Some(1.0),
+            sns: Some(30.0),
+            iam: Some(10.0),
+        }
+    }
+}
+
+impl Rates {
+    /// Parses `sesv2=5,sns=30,iam=off` on top of the defaults.
+    pub fn parse(text: &str) -> Result<Rates, String> {
+        let mut rates = Rates::default();
+        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (service, value) = item
+                .split_once('=')
+                .ok_or_else(|| format!("`{item}`: expected SERVICE=RATE, e.g. sesv2=1"))?;
+            let rate = match value {
+                "off" | "0" | "unlimited" => None,
+                v => match v.parse::<f64>() {
+                    Ok(r) if r > 0.0 && r.is_finite() => Some(r),
+                    _ => return Err(format!("`{item}`: rate must be a positive number or `off`")),
+                },
+            };
+            match service {
+                "sesv2" | "ses" => rates.sesv2 = rate,
+                "sns" => rates.sns = rate,
+                "iam" => rates.iam = rate,
+                "all" => {
+                    rates = Rates {
+                        sesv2: rate,
+                        sns: rate,
+                        iam: rate,
+                    }
+                }
+                other => {
+                    return Err(format!(
+                        "`{other}` is not a service; use sesv2, sns, iam or all"
+                    ));
+                }
+            }
+        }
+        Ok(rates)
+    }
+}
+
+/// Spaces calls to one service evenly at its rate.
+#[derive(Debug)]
+pub struct Pacer {
+    interval: Option<Duration>,
+    next: Mutex<Instant>,
+}
+
+impl Pacer {
+    pub fn new(rate: Option<f64>) -> Pacer {
+        Pacer {
+            interval: rate.map(|r| Duration::from_secs_f64(1.0 / r)),
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    pub async fn wait(&self) {
+        let Some(interval) = self.interval else {
+            return;
+        };
+        let slot = {
+            let mut next = self.next.lock().await;
+            let slot = (*next).max(Instant::now());
+            *next = slot + interval;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+}
+
+/// Calls made, per service and operation, for `-v` output and the benchmark.
+#[derive(Debug, Default)]
+pub struct CallCounter {
+    counts: std::sync::Mutex<BTreeMap<String, u64>>,
+    total: AtomicU64,
+}
+
+impl CallCounter {
+    pub fn record(&self, service: &str, operation: &str) {
+        self.total.fetch_add(1, Ordering::Relaxed);
+        *self
+            .counts
+            .lock()
+            .expect("counter lock")
+            .entry(format!("{service}:{operation}"))
+            .or_default() += 1;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+
+    pub fn by_operation(&self) -> BTreeMap<String, u64> {
+        self.counts.lock().expect("counter lock").clone()
+    }
+}
+
+/// The three service clients, built once and cloned.
+#[derive(Clone)]
+pub struct Clients {
+    pub ses: sesv2::Ses,
+    pub sns: sns::Sns,
+    pub iam: iam::Iam,
+    pub sts: sts::Sts,
+    pub counter: Arc<CallCounter>,
+    pub region: String,
+}
+
+impl Clients {
+    pub async fn connect(options: &AwsOptions) -> Result<Clients, AwsError> {
+        let retry = match options.retry {
+            RetryMode::Standard => RetryConfig::standard(),
+            RetryMode::Adaptive => RetryConfig::adaptive(),
+        }
+        .with_max_attempts(options.max_attempts.max(1));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(aws_config::Region::new(options.region.clone()))
+            .retry_config(retry)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(10))
+                    .operation_attempt_timeout(Duration::from_secs(30))
+                    .build(),
+            );
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let config = loader.load().await;
+        check_credentials(&config).await?;
+        let counter = Arc::new(CallCounter::default());
+        Ok(Clients {
+            ses: sesv2::Ses::new(&config, Pacer::new(options.rates.sesv2), counter.clone()),
+            sns: sns::Sns::new(&config, Pacer::new(options.rates.sns), counter.clone()),
+            iam: iam::Iam::new(&config, Pacer::new(options.rates.iam), counter.clone()),
+            sts: sts::Sts::new(&config, counter.clone()),
+            counter,
+            region: options.region.clone(),
+        })
+    }
+}
+
+async fn check_credentials(config: &aws_config::SdkConfig) -> Result<(), AwsError> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let Some(provider) = config.credentials_provider() else {
+        return Err(AwsError::config(
+            "no AWS credentials provider is configured".into(),
+        ));
+    };
+    provider.provide_credentials().await.map(|_| ()).map_err(|e| {
+        AwsError::config(format!(
+            "no AWS credentials: {}; set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+            aws_smithy_types::error::display::DisplayErrorContext(&e)
+        ))
+    })
+}
+
+/// What went wrong, in categories callers act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    NotFound,
+    AlreadyExists,
+    Conflict,
+    Throttled,
+    AccessDenied,
+    Invalid,
+    Config,
+    Other,
+}
+
+/// A failed AWS call: which operation, on what, and the service's own words.
+#[derive(Debug, Clone)]
+pub struct AwsError {
+    pub kind: ErrorKind,
+    pub operation: String,
+    pub resource: String,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn config(message: String) -> AwsError {
+        AwsError {
+            kind: ErrorKind::Config,
+            operation: String::new(),
+            resource: String::new(),
+            message,
+        }
+    }
+
+    /// Builds an error from any SDK error, classifying it by its error code.
+    pub(crate) fn from_sdk<E>(operation: &str, resource: &str, error: &E) -> AwsError
+    where
+        E: std::error::Error + aws_smithy_types::error::metadata::ProvideErrorMetadata + 'static,
+    {
+        let code = error.code().unwrap_or_default();
+        let kind = match code {
+            "NotFoundException" | "NoSuchEntity" | "NotFound" | "ResourceNotFoundException" => {
+                ErrorKind::NotFound
+            }
+            "AlreadyExistsException" | "EntityAlreadyExists" => ErrorKind::AlreadyExists,
+            "ConflictException" | "ConcurrentModificationException" => ErrorKind::Conflict,
+            "TooManyRequestsException" | "Throttling" | "ThrottlingException" | "Throttled" => {
+                ErrorKind::Throttled
+            }
+            "AccessDenied" | "AccessDeniedException" | "AuthorizationError"
+            | "UnrecognizedClientException" | "InvalidClientTokenId" | "SignatureDoesNotMatch" => {
+                ErrorKind::AccessDenied
+            }
+            "BadRequestException" | "InvalidParameter" | "InvalidParameterValue"
+            | "ValidationError" | "MalformedPolicyDocument" | "LimitExceededException"
+            | "LimitExceeded" => ErrorKind::Invalid,
+            _ => ErrorKind::Other,
+        };
+        let message = match (error.code(), error.message()) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => code.to_string(),
+            _ => aws_smithy_types::error::display::DisplayErrorContext(error).to_string(),
+        };
+        AwsError {
+            kind,
+            operation: operation.to_string(),
+            resource: resource.to_string(),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.operation.is_empty() {
+            return f.write_str(&self.message);
+        }
+        write!(f, "{} {}: {}", self.operation, self.resource, self.message)
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+pub type AwsResult<T> = Result<T, AwsError>;

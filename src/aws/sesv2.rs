@@ -1,0 +1,764 @@
+//! SESv2: identities, configuration sets, event destinations, account settings.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use aws_sdk_sesv2 as ses;
+use ses::types::{
+    BehaviorOnMxFailure, CloudWatchDestination, CloudWatchDimensionConfiguration,
+    ContactLanguage, DeliveryOptions, DimensionValueSource, DkimSigningAttributes,
+    DkimSigningKeyLength, EventBridgeDestination, EventDestinationDefinition, EventType,
+    HttpsPolicy, KinesisFirehoseDestination, MailType, SnsDestination, SuppressionListReason,
+    SuppressionOptions, Tag, TlsPolicy, TrackingOptions,
+};
+
+use super::{AwsError, AwsResult, CallCounter, ErrorKind, Pacer};
+use crate::model::desired::normalize_event_bus;
+use crate::model::*;
+
+const SERVICE: &str = "sesv2";
+
+#[derive(Clone)]
+pub struct Ses {
+    client: ses::Client,
+    pacer: Arc<Pacer>,
+    counter: Arc<CallCounter>,
+}
+
+/// What GetEmailIdentity says beyond the managed state: verification and DNS.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IdentityStatus {
+    pub verification_status: String,
+    pub verified_for_sending: bool,
+    pub dkim_status: Option<String>,
+    pub dkim_tokens: Vec<String>,
+    /// The DKIM signing host SES names (`dkim.amazonses.com` in most regions).
+    pub signing_hosted_zone: Option<String>,
+    pub mail_from_status: Option<String>,
+}
+
+/// GetAccount, in sesform's terms.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AccountInfo {
+    /// Every account setting sesform can manage, as it is now.
+    pub state: AccountState,
+    pub sandbox: SandboxStatus,
+    pub case_id: Option<String>,
+    pub max_24_hour_send: f64,
+    pub max_send_rate: f64,
+    pub sent_last_24_hours: f64,
+    pub enforcement_status: Option<String>,
+}
+
+impl Ses {
+    pub fn new(config: &aws_config::SdkConfig, pacer: Pacer, counter: Arc<CallCounter>) -> Ses {
+        Ses {
+            client: ses::Client::new(config),
+            pacer: Arc::new(pacer),
+            counter,
+        }
+    }
+
+    async fn call(&self, operation: &str) {
+        self.pacer.wait().await;
+        self.counter.record(SERVICE, operation);
+    }
+
+    /// Every identity name in the region (ListEmailIdentities, 1,000 per page).
+    pub async fn list_identities(&self) -> AwsResult<Vec<String>> {
+        let mut names = Vec::new();
+        let mut token = None;
+        loop {
+            self.call("ListEmailIdentities").await;
+            let page = self
+                .client
+                .list_email_identities()
+                .page_size(1000)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("ListEmailIdentities", "", &e.into_service_error()))?;
+            names.extend(
+                page.email_identities()
+                    .iter()
+                    .filter_map(|i| i.identity_name().map(str::to_string)),
+            );
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(names);
+            }
+        }
+    }
+
+    pub async fn get_identity(&self, name: &str) -> AwsResult<Option<(IdentityState, IdentityStatus)>> {
+        self.call("GetEmailIdentity").await;
+        let out = match self.client.get_email_identity().email_identity(name).send().await {
+            Ok(out) => out,
+            Err(e) => {
+                let e = AwsError::from_sdk("GetEmailIdentity", name, &e.into_service_error());
+                return if e.kind == ErrorKind::NotFound { Ok(None) } else { Err(e) };
+            }
+        };
+        let is_domain = out
+            .identity_type()
+            .is_some_and(|t| t.as_str() == "DOMAIN");
+        let dkim_attributes = out.dkim_attributes();
+        let dkim = is_domain.then(|| {
+            let attrs = dkim_attributes;
+            let origin = attrs
+                .and_then(|a| a.signing_attributes_origin())
+                .map_or("AWS_SES".to_string(), |o| o.as_str().to_string());
+            let external = origin == "EXTERNAL";
+            DkimState {
+                signing_enabled: attrs.is_some_and(|a| a.signing_enabled()),
+                key_length: (!external).then(|| {
+                    attrs
+                        .and_then(|a| a.next_signing_key_length().or(a.current_signing_key_length()))
+                        .map_or("RSA_2048_BIT".to_string(), |k| k.as_str().to_string())
+                }),
+                // For BYODKIM, SES lists the selector as the only token.
+                selector: external
+                    .then(|| attrs.and_then(|a| a.tokens().first().cloned()))
+                    .flatten(),
+                origin,
+                private_key_from: None,
+            }
+        });
+        let mail_from = out.mail_from_attributes().map(|m| MailFromState {
+            domain: m.mail_from_domain().to_string(),
+            on_mx_failure: m.behavior_on_mx_failure().as_str().to_string(),
+        });
+        let state = IdentityState {
+            name: name.to_string(),
+            identity_type: if is_domain { "DOMAIN" } else { "EMAIL_ADDRESS" }.into(),
+            dkim,
+            mail_from,
+            configuration_set: out.configuration_set_name().map(str::to_string),
+            feedback_forwarding: out.feedback_forwarding_status(),
+            tags: tags_of(out.tags()),
+        };
+        let status = IdentityStatus {
+            verification_status: out
+                .verification_status()
+                .map_or("NOT_STARTED".into(), |s| s.as_str().to_string()),
+            verified_for_sending: out.verified_for_sending_status(),
+            dkim_status: dkim_attributes.and_then(|a| a.status()).map(|s| s.as_str().to_string()),
+            dkim_tokens: if state.dkim.as_ref().is_some_and(|d| d.origin == "AWS_SES") {
+                dkim_attributes.map(|a| a.tokens().to_vec()).unwrap_or_default()
+            } else {
+                Vec::new()
+            },
+            signing_hosted_zone: dkim_attributes
+                .and_then(|a| a.signing_hosted_zone())
+                .map(str::to_string),
+            mail_from_status: out
+                .mail_from_attributes()
+                .map(|m| m.mail_from_domain_status().as_str().to_string()),
+        };
+        Ok(Some((state, status)))
+    }
+
+    /// Creates an identity with its DKIM setup and tags; the other attributes follow with
+    /// [`Ses::update_identity`]. `private_key` is the BYODKIM key, read at apply time.
+    pub async fn create_identity(&self, state: &IdentityState, private_key: Option<&str>) -> AwsResult<()> {
+        self.call("CreateEmailIdentity").await;
+        let mut request = self
+            .client
+            .create_email_identity()
+            .email_identity(&state.name)
+            .set_tags(Some(sdk_tags(&state.tags)))
+            .set_configuration_set_name(state.configuration_set.clone());
+        if let Some(dkim) = &state.dkim {
+            request = request.dkim_signing_attributes(signing_attributes(dkim, private_key)?);
+        }
+        request
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("CreateEmailIdentity", &state.name, &e.into_service_error()))?;
+        Ok(())
+    }
+
+    /// Brings an existing identity from `before` to `after`, one Put* call per changed part.
+    pub async fn update_identity(
+        &self,
+        before: &IdentityState,
+        after: &IdentityState,
+        private_key: Option<&str>,
+        account_id: &str,
+    ) -> AwsResult<()> {
+        let name = &after.name;
+        if let (Some(b), Some(a)) = (&before.dkim, &after.dkim) {
+            let signing_changed = b.origin != a.origin
+                || b.key_length != a.key_length
+                || b.selector != a.selector;
+            if signing_changed {
+                self.call("PutEmailIdentityDkimSigningAttributes").await;
+                let attrs = signing_attributes(a, private_key)?;
+                self.client
+                    .put_email_identity_dkim_signing_attributes()
+                    .email_identity(name)
+                    .signing_attributes_origin(attrs.domain_signing_attributes_origin().cloned().unwrap_or(ses::types::DkimSigningAttributesOrigin::AwsSes))
+                    .signing_attributes(attrs)
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("PutEmailIdentityDkimSigningAttributes", name, &e.into_service_error()))?;
+            }
+            if b.signing_enabled != a.signing_enabled {
+                self.call("PutEmailIdentityDkimAttributes").await;
+                self.client
+                    .put_email_identity_dkim_attributes()
+                    .email_identity(name)
+                    .signing_enabled(a.signing_enabled)
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("PutEmailIdentityDkimAttributes", name, &e.into_service_error()))?;
+            }
+        }
+        if before.mail_from != after.mail_from {
+            self.call("PutEmailIdentityMailFromAttributes").await;
+            let mut request = self.client.put_email_identity_mail_from_attributes().email_identity(name);
+            if let Some(m) = &after.mail_from {
+                request = request
+                    .mail_from_domain(&m.domain)
+                    .behavior_on_mx_failure(BehaviorOnMxFailure::from(m.on_mx_failure.as_str()));
+            }
+            request
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("PutEmailIdentityMailFromAttributes", name, &e.into_service_error()))?;
+        }
+        if before.feedback_forwarding != after.feedback_forwarding {
+            self.call("PutEmailIdentityFeedbackAttributes").await;
+            self.client
+                .put_email_identity_feedback_attributes()
+                .email_identity(name)
+                .email_forwarding_enabled(after.feedback_forwarding)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("PutEmailIdentityFeedbackAttributes", name, &e.into_service_error()))?;
+        }
+        if before.configuration_set != after.configuration_set {
+            self.call("PutEmailIdentityConfigurationSetAttributes").await;
+            self.client
+                .put_email_identity_configuration_set_attributes()
+                .email_identity(name)
+                .set_configuration_set_name(after.configuration_set.clone())
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("PutEmailIdentityConfigurationSetAttributes", name, &e.into_service_error()))?;
+        }
+        if before.tags != after.tags {
+            let arn = format!("arn:aws:ses:{}:{}:identity/{name}", self.region(), account_id);
+            self.retag(&arn, &before.tags, &after.tags).await?;
+        }
+        Ok(())
+    }
+
+    fn region(&self) -> String {
+        self.client
+            .config()
+            .region()
+            .map_or_else(String::new, |r| r.to_string())
+    }
+
+    pub async fn delete_identity(&self, name: &str) -> AwsResult<()> {
+        self.call("DeleteEmailIdentity").await;
+        match self.client.delete_email_identity().email_identity(name).send().await {
+            Ok(_) => Ok(()),
+            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteEmailIdentity", name, &e.into_service_error())),
+        }
+    }
+
+    pub async fn list_configuration_sets(&self) -> AwsResult<Vec<String>> {
+        let mut names = Vec::new();
+        let mut token = None;
+        loop {
+            self.call("ListConfigurationSets").await;
+            let page = self
+                .client
+                .list_configuration_sets()
+                .page_size(1000)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("ListConfigurationSets", "", &e.into_service_error()))?;
+            names.extend(page.configuration_sets().iter().cloned());
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(names);
+            }
+        }
+    }
+
+    pub async fn get_configuration_set(&self, name: &str) -> AwsResult<Option<ConfigurationSetState>> {
+        self.call("GetConfigurationSet").await;
+        let out = match self.client.get_configuration_set().configuration_set_name(name).send().await {
+            Ok(out) => out,
+            Err(e) => {
+                let e = AwsError::from_sdk("GetConfigurationSet", name, &e.into_service_error());
+                return if e.kind == ErrorKind::NotFound { Ok(None) } else { Err(e) };
+            }
+        };
+        Ok(Some(ConfigurationSetState {
+            name: name.to_string(),
+            tls: out
+                .delivery_options()
+                .and_then(|d| d.tls_policy())
+                .map_or("OPTIONAL".into(), |t| t.as_str().to_string()),
+            sending_enabled: out.sending_options().is_none_or(|s| s.sending_enabled()),
+            reputation_metrics: out
+                .reputation_options()
+                .is_some_and(|r| r.reputation_metrics_enabled()),
+            suppression: out
+                .suppression_options()
+                .map(|s| s.suppressed_reasons().iter().map(|r| r.as_str().to_string()).collect()),
+            tracking: out.tracking_options().map(|t| TrackingState {
+                custom_redirect_domain: t.custom_redirect_domain().to_string(),
+                https_policy: t.https_policy().map_or("OPTIONAL".into(), |p| p.as_str().to_string()),
+            }),
+            tags: tags_of(out.tags()),
+        }))
+    }
+
+    pub async fn create_configuration_set(&self, state: &ConfigurationSetState) -> AwsResult<()> {
+        self.call("CreateConfigurationSet").await;
+        self.client
+            .create_configuration_set()
+            .configuration_set_name(&state.name)
+            .delivery_options(DeliveryOptions::builder().tls_policy(TlsPolicy::from(state.tls.as_str())).build())
+            .reputation_options(
+                ses::types::ReputationOptions::builder()
+                    .reputation_metrics_enabled(state.reputation_metrics)
+                    .build(),
+            )
+            .sending_options(ses::types::SendingOptions::builder().sending_enabled(state.sending_enabled).build())
+            .set_suppression_options(state.suppression.as_ref().map(suppression_options))
+            .set_tracking_options(state.tracking.as_ref().map(tracking_options).transpose()?)
+            .set_tags(Some(sdk_tags(&state.tags)))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("CreateConfigurationSet", &state.name, &e.into_service_error()))?;
+        Ok(())
+    }
+
+    pub async fn update_configuration_set(
+        &self,
+        before: &ConfigurationSetState,
+        after: &ConfigurationSetState,
+        account_id: &str,
+    ) -> AwsResult<()> {
+        let name = &after.name;
+        if before.tls != after.tls {
+            self.call("PutConfigurationSetDeliveryOptions").await;
+            self.client
+                .put_configuration_set_delivery_options()
+                .configuration_set_name(name)
+                .tls_policy(TlsPolicy::from(after.tls.as_str()))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("PutConfigurationSetDeliveryOptions", name, &e.into_service_error()))?;
+        }
+        if before.reputation_metrics != after.reputation_metrics {
+            self.call("PutConfigurationSetReputationOptions").await;
+            self.client
+                .put_configuration_set_reputation_options()
+                .configuration_set_name(name)
+                .reputation_metrics_enabled(after.reputation_metrics)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("PutConfigurationSetReputationOptions", name, &e.into_service_error()))?;
+        }
+        if before.sending_enabled != after.sending_enabled {
+            self.call("PutConfigurationSetSendingOptions").await;
+            self.client
+                .put_configuration_set_sending_options()
+                .configuration_set_name(name)
+                .sending_enabled(after.sending_enabled)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("PutConfigurationSetSendingOptions", name, &e.into_service_error()))?;
+        }
+        if before.suppression != after.suppression {
+            self.call("PutConfigurationSetSuppressionOptions").await;
+            // No reasons list at all means "use the account's"; an empty list turns it off.
+            self.client
+                .put_configuration_set_suppression_options()
+                .configuration_set_name(name)
+                .set_suppressed_reasons(after.suppression.as_ref().map(|r| reasons(r)))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("PutConfigurationSetSuppressionOptions", name, &e.into_service_error()))?;
+        }
+        if before.tracking != after.tracking {
+            self.call("PutConfigurationSetTrackingOptions").await;
+            let mut request = self.client.put_configuration_set_tracking_options().configuration_set_name(name);
+            if let Some(t) = &after.tracking {
+                request = request
+                    .custom_redirect_domain(&t.custom_redirect_domain)
+                    .https_policy(HttpsPolicy::from(t.https_policy.as_str()));
+            }
+            request
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("PutConfigurationSetTrackingOptions", name, &e.into_service_error()))?;
+        }
+        if before.tags != after.tags {
+            let arn = format!("arn:aws:ses:{}:{}:configuration-set/{name}", self.region(), account_id);
+            self.retag(&arn, &before.tags, &after.tags).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn delete_configuration_set(&self, name: &str) -> AwsResult<()> {
+        self.call("DeleteConfigurationSet").await;
+        match self.client.delete_configuration_set().configuration_set_name(name).send().await {
+            Ok(_) => Ok(()),
+            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteConfigurationSet", name, &e.into_service_error())),
+        }
+    }
+
+    /// All destinations of a set in one call.
+    pub async fn get_event_destinations(&self, set: &str) -> AwsResult<Vec<EventDestinationState>> {
+        self.call("GetConfigurationSetEventDestinations").await;
+        let out = match self
+            .client
+            .get_configuration_set_event_destinations()
+            .configuration_set_name(set)
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) => {
+                let e = AwsError::from_sdk("GetConfigurationSetEventDestinations", set, &e.into_service_error());
+                return if e.kind == ErrorKind::NotFound { Ok(Vec::new()) } else { Err(e) };
+            }
+        };
+        let mut destinations = Vec::new();
+        for d in out.event_destinations() {
+            let target = if let Some(sns) = d.sns_destination() {
+                Target::SnsTopic(crate::model::desired::topic_name(sns.topic_arn()).to_string())
+            } else if let Some(cw) = d.cloud_watch_destination() {
+                let mut dims: Vec<Dimension> = cw
+                    .dimension_configurations()
+                    .iter()
+                    .map(|c| Dimension {
+                        name: c.dimension_name().to_string(),
+                        source: c.dimension_value_source().as_str().to_string(),
+                        default_value: c.default_dimension_value().to_string(),
+                    })
+                    .collect();
+                dims.sort();
+                Target::CloudWatch(dims)
+            } else if let Some(eb) = d.event_bridge_destination() {
+                Target::EventBridge(normalize_event_bus(eb.event_bus_arn()))
+            } else if let Some(fh) = d.kinesis_firehose_destination() {
+                Target::Firehose {
+                    delivery_stream_arn: fh.delivery_stream_arn().to_string(),
+                    iam_role_arn: fh.iam_role_arn().to_string(),
+                }
+            } else {
+                // A Pinpoint destination: not something sesform manages; report it by name.
+                Target::Firehose {
+                    delivery_stream_arn: "(unsupported target)".into(),
+                    iam_role_arn: String::new(),
+                }
+            };
+            destinations.push(EventDestinationState {
+                configuration_set: set.to_string(),
+                name: d.name().to_string(),
+                enabled: d.enabled(),
+                events: d.matching_event_types().iter().map(|e| e.as_str().to_string()).collect(),
+                target,
+            });
+        }
+        Ok(destinations)
+    }
+
+    /// `topic_arn` resolves an SNS target's topic name to its ARN.
+    pub async fn put_event_destination(
+        &self,
+        state: &EventDestinationState,
+        create: bool,
+        topic_arn: Option<&str>,
+        account_id: &str,
+    ) -> AwsResult<()> {
+        let definition = self.definition(state, topic_arn, account_id)?;
+        let resource = format!("{}/{}", state.configuration_set, state.name);
+        if create {
+            self.call("CreateConfigurationSetEventDestination").await;
+            self.client
+                .create_configuration_set_event_destination()
+                .configuration_set_name(&state.configuration_set)
+                .event_destination_name(&state.name)
+                .event_destination(definition)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("CreateConfigurationSetEventDestination", &resource, &e.into_service_error()))?;
+        } else {
+            self.call("UpdateConfigurationSetEventDestination").await;
+            self.client
+                .update_configuration_set_event_destination()
+                .configuration_set_name(&state.configuration_set)
+                .event_destination_name(&state.name)
+                .event_destination(definition)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("UpdateConfigurationSetEventDestination", &resource, &e.into_service_error()))?;
+        }
+        Ok(())
+    }
+
+    fn definition(
+        &self,
+        state: &EventDestinationState,
+        topic_arn: Option<&str>,
+        account_id: &str,
+    ) -> AwsResult<EventDestinationDefinition> {
+        let mut definition = EventDestinationDefinition::builder()
+            .enabled(state.enabled)
+            .set_matching_event_types(Some(state.events.iter().map(|e| EventType::from(e.as_str())).collect()));
+        definition = match &state.target {
+            Target::SnsTopic(name) => {
+                let arn = topic_arn.map(str::to_string).unwrap_or_else(|| {
+                    format!("arn:aws:sns:{}:{}:{name}", self.region(), account_id)
+                });
+                definition.sns_destination(SnsDestination::builder().topic_arn(arn).build().map_err(build_error)?)
+            }
+            Target::CloudWatch(dims) => {
+                let mut cw = CloudWatchDestination::builder();
+                for d in dims {
+                    cw = cw.dimension_configurations(
+                        CloudWatchDimensionConfiguration::builder()
+                            .dimension_name(&d.name)
+                            .dimension_value_source(DimensionValueSource::from(d.source.as_str()))
+                            .default_dimension_value(&d.default_value)
+                            .build()
+                            .map_err(build_error)?,
+                    );
+                }
+                definition.cloud_watch_destination(cw.build().map_err(build_error)?)
+            }
+            Target::EventBridge(bus) => {
+                let arn = match bus.strip_prefix("default@") {
+                    Some(region) => format!("arn:aws:events:{region}:{}:event-bus/default", account_id),
+                    None => bus.clone(),
+                };
+                definition.event_bridge_destination(EventBridgeDestination::builder().event_bus_arn(arn).build().map_err(build_error)?)
+            }
+            Target::Firehose { delivery_stream_arn, iam_role_arn } => definition.kinesis_firehose_destination(
+                KinesisFirehoseDestination::builder()
+                    .delivery_stream_arn(delivery_stream_arn)
+                    .iam_role_arn(iam_role_arn)
+                    .build()
+                    .map_err(build_error)?,
+            ),
+        };
+        Ok(definition.build())
+    }
+
+    pub async fn delete_event_destination(&self, set: &str, name: &str) -> AwsResult<()> {
+        self.call("DeleteConfigurationSetEventDestination").await;
+        match self
+            .client
+            .delete_configuration_set_event_destination()
+            .configuration_set_name(set)
+            .event_destination_name(name)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => ignore_not_found(AwsError::from_sdk(
+                "DeleteConfigurationSetEventDestination",
+                &format!("{set}/{name}"),
+                &e.into_service_error(),
+            )),
+        }
+    }
+
+    pub async fn get_account(&self) -> AwsResult<AccountInfo> {
+        self.call("GetAccount").await;
+        let out = self
+            .client
+            .get_account()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("GetAccount", "", &e.into_service_error()))?;
+        let details = out.details();
+        let review = details.and_then(|d| d.review_details());
+        let review_status = review.and_then(|r| r.status()).map(|s| s.as_str().to_string());
+        let sandbox = if out.production_access_enabled() {
+            SandboxStatus::Granted
+        } else {
+            match review_status.as_deref() {
+                Some("PENDING") => SandboxStatus::Pending,
+                Some("FAILED") | Some("DENIED") => SandboxStatus::Denied,
+                _ => SandboxStatus::Sandboxed,
+            }
+        };
+        let quota = out.send_quota();
+        Ok(AccountInfo {
+            state: AccountState {
+                sending_enabled: Some(out.sending_enabled()),
+                suppression: Some(
+                    out.suppression_attributes()
+                        .map(|s| s.suppressed_reasons().iter().map(|r| r.as_str().to_string()).collect())
+                        .unwrap_or_default(),
+                ),
+                production_access: details.and_then(|d| {
+                    Some(ProductionAccessState {
+                        mail_type: d.mail_type()?.as_str().to_string(),
+                        website_url: d.website_url()?.to_string(),
+                        use_case: d.use_case_description().map(str::to_string),
+                        contact_language: d.contact_language().map(|l| l.as_str().to_string()),
+                        additional_contacts: d.additional_contact_email_addresses().to_vec(),
+                    })
+                }),
+            },
+            sandbox,
+            case_id: review.and_then(|r| r.case_id()).map(str::to_string),
+            max_24_hour_send: quota.map_or(0.0, |q| q.max24_hour_send()),
+            max_send_rate: quota.map_or(0.0, |q| q.max_send_rate()),
+            sent_last_24_hours: quota.map_or(0.0, |q| q.sent_last24_hours()),
+            enforcement_status: out.enforcement_status().map(str::to_string),
+        })
+    }
+
+    pub async fn put_account_sending(&self, enabled: bool) -> AwsResult<()> {
+        self.call("PutAccountSendingAttributes").await;
+        self.client
+            .put_account_sending_attributes()
+            .sending_enabled(enabled)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("PutAccountSendingAttributes", "account", &e.into_service_error()))?;
+        Ok(())
+    }
+
+    pub async fn put_account_suppression(&self, reasons_set: &BTreeSet<String>) -> AwsResult<()> {
+        self.call("PutAccountSuppressionAttributes").await;
+        self.client
+            .put_account_suppression_attributes()
+            .set_suppressed_reasons(Some(reasons(reasons_set)))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("PutAccountSuppressionAttributes", "account", &e.into_service_error()))?;
+        Ok(())
+    }
+
+    /// Submits the production access request (PutAccountDetails).
+    pub async fn put_account_details(&self, request: &ProductionAccessState) -> AwsResult<()> {
+        self.call("PutAccountDetails").await;
+        self.client
+            .put_account_details()
+            .mail_type(MailType::from(request.mail_type.as_str()))
+            .website_url(&request.website_url)
+            .set_use_case_description(request.use_case.clone())
+            .set_contact_language(request.contact_language.as_deref().map(ContactLanguage::from))
+            .set_additional_contact_email_addresses(
+                (!request.additional_contacts.is_empty()).then(|| request.additional_contacts.clone()),
+            )
+            .production_access_enabled(true)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("PutAccountDetails", "account", &e.into_service_error()))?;
+        Ok(())
+    }
+
+    async fn retag(&self, arn: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
+        let removed: Vec<String> = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
+        if !removed.is_empty() {
+            self.call("UntagResource").await;
+            self.client
+                .untag_resource()
+                .resource_arn(arn)
+                .set_tag_keys(Some(removed))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("UntagResource", arn, &e.into_service_error()))?;
+        }
+        let changed: Tags = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !changed.is_empty() {
+            self.call("TagResource").await;
+            self.client
+                .tag_resource()
+                .resource_arn(arn)
+                .set_tags(Some(sdk_tags(&changed)))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("TagResource", arn, &e.into_service_error()))?;
+        }
+        Ok(())
+    }
+}
+
+fn ignore_not_found(e: AwsError) -> AwsResult<()> {
+    if e.kind == ErrorKind::NotFound { Ok(()) } else { Err(e) }
+}
+
+fn build_error(e: ses::error::BuildError) -> AwsError {
+    AwsError {
+        kind: ErrorKind::Invalid,
+        operation: "build request".into(),
+        resource: String::new(),
+        message: e.to_string(),
+    }
+}
+
+fn tags_of(tags: &[Tag]) -> Tags {
+    tags.iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
+}
+
+fn sdk_tags(tags: &Tags) -> Vec<Tag> {
+    tags.iter()
+        .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
+        .collect()
+}
+
+fn reasons(set: &BTreeSet<String>) -> Vec<SuppressionListReason> {
+    set.iter().map(|r| SuppressionListReason::from(r.as_str())).collect()
+}
+
+fn suppression_options(set: &BTreeSet<String>) -> SuppressionOptions {
+    SuppressionOptions::builder().set_suppressed_reasons(Some(reasons(set))).build()
+}
+
+fn tracking_options(t: &TrackingState) -> AwsResult<TrackingOptions> {
+    TrackingOptions::builder()
+        .custom_redirect_domain(&t.custom_redirect_domain)
+        .https_policy(HttpsPolicy::from(t.https_policy.as_str()))
+        .build()
+        .map_err(build_error)
+}
+
+fn signing_attributes(dkim: &DkimState, private_key: Option<&str>) -> AwsResult<DkimSigningAttributes> {
+    let builder = DkimSigningAttributes::builder();
+    let builder = if dkim.origin == "EXTERNAL" {
+        let key = private_key.ok_or_else(|| AwsError {
+            kind: ErrorKind::Config,
+            operation: "BYODKIM".into(),
+            resource: dkim.selector.clone().unwrap_or_default(),
+            message: "the BYODKIM private key was not loaded".into(),
+        })?;
+        builder
+            .domain_signing_attributes_origin(ses::types::DkimSigningAttributesOrigin::External)
+            .set_domain_signing_selector(dkim.selector.clone())
+            .domain_signing_private_key(pem_body(key))
+    } else {
+        builder
+            .domain_signing_attributes_origin(ses::types::DkimSigningAttributesOrigin::AwsSes)
+            .set_next_signing_key_length(dkim.key_length.as_deref().map(DkimSigningKeyLength::from))
+    };
+    Ok(builder.build())
+}
+
+/// SES wants the base64 body of the PEM key, without the armour lines.
+fn pem_body(pem: &str) -> String {
+    pem.lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(str::trim)
+        .collect()
+}

@@ -1,0 +1,313 @@
+//! The resource model shared by the desired side (built from the spec) and the live side (read
+//! from AWS): one normalized shape per resource kind, so a diff is a plain comparison.
+//!
+//! Normalization happens when a model is built, never in the diff: event types are sets, enum
+//! values are upper case, tags are sorted maps, defaults AWS fills in are written out on both
+//! sides, and SNS topics are named, not addressed by ARN.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub mod desired;
+
+/// Tags sesform puts on everything it creates.
+pub const MANAGED_BY_TAG: &str = "managed-by";
+pub const MANAGED_BY_VALUE: &str = "sesform";
+pub const STACK_TAG: &str = "sesform:stack";
+/// Set on resources with `prevent_destroy: true`, so deletion stays blocked even after the
+/// resource is removed from the spec.
+pub const PREVENT_DESTROY_TAG: &str = "sesform:prevent-destroy";
+/// The stack name used when the spec names none.
+pub const DEFAULT_STACK: &str = "default";
+/// Name of the inline policy sesform puts on SMTP users.
+pub const SMTP_POLICY_NAME: &str = "sesform-ses-send";
+
+pub type Tags = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Account,
+    SnsTopic,
+    SnsSubscription,
+    ConfigurationSet,
+    EventDestination,
+    Identity,
+    SmtpUser,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Account => "account",
+            Kind::SnsTopic => "sns_topic",
+            Kind::SnsSubscription => "sns_subscription",
+            Kind::ConfigurationSet => "configuration_set",
+            Kind::EventDestination => "event_destination",
+            Kind::Identity => "identity",
+            Kind::SmtpUser => "smtp_user",
+        }
+    }
+}
+
+/// A resource's stable, readable address: `identity.example.com`,
+/// `event_destination.transactional.to-sns`, `sns_subscription.events.https:https://x/y`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Address(pub String);
+
+impl Address {
+    pub fn account() -> Address {
+        Address("account".into())
+    }
+
+    pub fn identity(name: &str) -> Address {
+        Address(format!("identity.{name}"))
+    }
+
+    pub fn configuration_set(name: &str) -> Address {
+        Address(format!("configuration_set.{name}"))
+    }
+
+    pub fn event_destination(set: &str, name: &str) -> Address {
+        Address(format!("event_destination.{set}.{name}"))
+    }
+
+    pub fn sns_topic(name: &str) -> Address {
+        Address(format!("sns_topic.{name}"))
+    }
+
+    pub fn sns_subscription(topic: &str, protocol: &str, endpoint: &str) -> Address {
+        Address(format!("sns_subscription.{topic}.{protocol}:{endpoint}"))
+    }
+
+    pub fn smtp_user(name: &str) -> Address {
+        Address(format!("smtp_user.{name}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One resource's state. Serialized with a `kind` tag; the other fields are what the plan
+/// compares and shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum State {
+    Account(AccountState),
+    SnsTopic(TopicState),
+    SnsSubscription(SubscriptionState),
+    ConfigurationSet(ConfigurationSetState),
+    EventDestination(EventDestinationState),
+    Identity(IdentityState),
+    SmtpUser(SmtpUserState),
+}
+
+impl State {
+    pub fn kind(&self) -> Kind {
+        match self {
+            State::Account(_) => Kind::Account,
+            State::SnsTopic(_) => Kind::SnsTopic,
+            State::SnsSubscription(_) => Kind::SnsSubscription,
+            State::ConfigurationSet(_) => Kind::ConfigurationSet,
+            State::EventDestination(_) => Kind::EventDestination,
+            State::Identity(_) => Kind::Identity,
+            State::SmtpUser(_) => Kind::SmtpUser,
+        }
+    }
+
+    pub fn address(&self) -> Address {
+        match self {
+            State::Account(_) => Address::account(),
+            State::SnsTopic(t) => Address::sns_topic(&t.name),
+            State::SnsSubscription(s) => Address::sns_subscription(&s.topic, &s.protocol, &s.endpoint),
+            State::ConfigurationSet(c) => Address::configuration_set(&c.name),
+            State::EventDestination(d) => Address::event_destination(&d.configuration_set, &d.name),
+            State::Identity(i) => Address::identity(&i.name),
+            State::SmtpUser(u) => Address::smtp_user(&u.name),
+        }
+    }
+
+    /// Tags of taggable resources; event destinations, subscriptions and the account have none
+    /// (the first two belong to their tagged parent).
+    pub fn tags(&self) -> Option<&Tags> {
+        match self {
+            State::SnsTopic(t) => Some(&t.tags),
+            State::ConfigurationSet(c) => Some(&c.tags),
+            State::Identity(i) => Some(&i.tags),
+            State::SmtpUser(u) => Some(&u.tags),
+            _ => None,
+        }
+    }
+
+    pub fn prevent_destroy(&self) -> bool {
+        self.tags()
+            .is_some_and(|t| t.get(PREVENT_DESTROY_TAG).is_some_and(|v| v == "true"))
+    }
+
+    /// The address of the parent whose ownership this resource follows.
+    pub fn parent(&self) -> Option<Address> {
+        match self {
+            State::SnsSubscription(s) => Some(Address::sns_topic(&s.topic)),
+            State::EventDestination(d) => Some(Address::configuration_set(&d.configuration_set)),
+            _ => None,
+        }
+    }
+}
+
+/// Account-level settings. Only the keys the spec sets are managed (`None` = not managed).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AccountState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sending_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<BTreeSet<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub production_access: Option<ProductionAccessState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductionAccessState {
+    pub mail_type: String,
+    pub website_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_case: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_language: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub additional_contacts: Vec<String>,
+}
+
+/// Where the account stands on production access (live only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SandboxStatus {
+    /// In the sandbox, no request under review.
+    Sandboxed,
+    /// A request is under review.
+    Pending,
+    /// The last request was denied.
+    Denied,
+    /// Production access granted.
+    Granted,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicState {
+    pub name: String,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionState {
+    pub topic: String,
+    pub protocol: String,
+    pub endpoint: String,
+    pub raw_message_delivery: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigurationSetState {
+    pub name: String,
+    pub tls: String,
+    pub sending_enabled: bool,
+    pub reputation_metrics: bool,
+    /// `None`: the account-level list applies; `Some(empty)`: suppression off for this set.
+    pub suppression: Option<BTreeSet<String>>,
+    pub tracking: Option<TrackingState>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrackingState {
+    pub custom_redirect_domain: String,
+    pub https_policy: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDestinationState {
+    pub configuration_set: String,
+    pub name: String,
+    pub enabled: bool,
+    pub events: BTreeSet<String>,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// A topic by name (in the spec's region and the account's own).
+    SnsTopic(String),
+    CloudWatch(Vec<Dimension>),
+    EventBridge(String),
+    Firehose {
+        delivery_stream_arn: String,
+        iam_role_arn: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Dimension {
+    pub name: String,
+    pub source: String,
+    pub default_value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdentityState {
+    pub name: String,
+    /// `DOMAIN` or `EMAIL_ADDRESS`.
+    pub identity_type: String,
+    /// DKIM of a domain identity; `None` for addresses, which inherit their domain's.
+    pub dkim: Option<DkimState>,
+    pub mail_from: Option<MailFromState>,
+    pub configuration_set: Option<String>,
+    pub feedback_forwarding: bool,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DkimState {
+    pub signing_enabled: bool,
+    /// `AWS_SES` (Easy DKIM) or `EXTERNAL` (BYODKIM).
+    pub origin: String,
+    /// Easy DKIM key length for the next key (`RSA_2048_BIT`).
+    pub key_length: Option<String>,
+    /// BYODKIM selector.
+    pub selector: Option<String>,
+    /// Where the BYODKIM private key is read at apply time (desired side only; never the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailFromState {
+    pub domain: String,
+    pub on_mx_failure: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SmtpUserState {
+    pub name: String,
+    pub path: String,
+    /// The inline policy document, canonical JSON.
+    pub policy: Option<String>,
+    pub tags: Tags,
+}
+
+/// Fields that never count as a change: what only one side can know.
+pub fn ignored_in_diff(kind: Kind, field: &str) -> bool {
+    matches!(
+        (kind, field),
+        (Kind::Identity, "dkim.private_key_from") | (_, "kind")
+    )
+}
