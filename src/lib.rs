@@ -4,12 +4,16 @@
 //! `plan` (a plain data model), which `render` shows and `apply` executes. `lint` checks the mail
 //! configuration of Laravel and Symfony apps. Library code never prints; only `cli` talks to the user.
 
+pub mod apply;
 pub mod aws;
 pub mod cli;
 pub mod diagnostic;
+pub mod dns;
 pub mod emulator;
 pub mod lint;
+pub mod live;
 pub mod model;
+pub mod plan;
 pub mod render;
 pub mod source;
 pub mod spec;

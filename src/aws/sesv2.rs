@@ -384,7 +384,7 @@ impl Ses {
             self.client
                 .put_configuration_set_suppression_options()
                 .configuration_set_name(name)
-                .set_suppressed_reasons(after.suppression.as_ref().map(|r| reasons(r)))
+                .set_suppressed_reasons(after.suppression.as_ref().map(reasons))
                 .send()
                 .await
                 .map_err(|e| AwsError::from_sdk("PutConfigurationSetSuppressionOptions", name, &e.into_service_error()))?;

@@ -53,6 +53,107 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the JSON Schema of the spec, for editor completion and checks.
     Schema,
+    /// Compare the spec with live SES, SNS and IAM and show what apply would change.
+    /// Exits 0 (or, with --detailed-exitcode, 0 = no changes, 2 = changes), 1 on error.
+    Plan(PlanArgs),
+    /// Plan, confirm, and make the changes (or apply a plan saved with `plan --out`).
+    Apply(ApplyArgs),
+    /// Print the DNS records the spec's domain identities need, with their status.
+    Dns(DnsArgs),
+    /// Delete every resource tagged with the spec's stack, after confirmation.
+    Destroy(DestroyArgs),
+}
+
+/// How sesform calls AWS.
+#[derive(Debug, Clone, Args)]
+pub struct AwsArgs {
+    /// Most AWS calls in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub parallelism: usize,
+    /// Client-side request rates, e.g. `sesv2=1,sns=30,iam=10` (`off` = unpaced). Defaults
+    /// keep steady-state runs under the documented limits (SES: 1 request/s).
+    #[arg(long, env = "SESFORM_API_RATE", value_name = "RATES")]
+    pub api_rate: Option<String>,
+    /// SDK retry mode for throttling and transient errors.
+    #[arg(long, value_enum, default_value_t = crate::aws::RetryMode::Standard)]
+    pub retry_mode: crate::aws::RetryMode,
+    /// Attempts per call, first one included.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ChangeArgs {
+    /// Delete managed resources that are no longer in the spec.
+    #[arg(long)]
+    pub prune: bool,
+    /// Take over resources that match the spec but were created outside sesform (tags them).
+    #[arg(long)]
+    pub adopt: bool,
+    /// Submit the production access request again after a denial.
+    #[arg(long)]
+    pub resubmit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The spec file.
+    #[arg(default_value = "sesform.yaml")]
+    pub spec: PathBuf,
+    /// Print the plan as JSON (format documented in specs/plan-format.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Save the plan (JSON) for `apply --plan FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    #[command(flatten)]
+    pub change: ChangeArgs,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The spec file.
+    #[arg(default_value = "sesform.yaml")]
+    pub spec: PathBuf,
+    /// Apply exactly this saved plan; refused if the spec or live state changed since.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Do not ask for confirmation (required when standard input is not a terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+    #[command(flatten)]
+    pub change: ChangeArgs,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DnsArgs {
+    /// The spec file.
+    #[arg(default_value = "sesform.yaml")]
+    pub spec: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = crate::render::dns::DnsFormat::Table)]
+    pub format: crate::render::dns::DnsFormat,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    /// The spec file (names the stack and region).
+    #[arg(default_value = "sesform.yaml")]
+    pub spec: PathBuf,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod apply;
 pub mod args;
+mod dns;
+mod plan;
+mod session;
 mod validate;
 
 pub use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -23,6 +27,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args),
+        Command::Plan(args) => plan::run(&cli.global, args),
+        Command::Apply(args) => apply::run(&cli.global, args),
+        Command::Destroy(args) => apply::run_destroy(&cli.global, args),
+        Command::Dns(args) => dns::run(&cli.global, args),
         Command::Schema => print_stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(crate::spec::schema::json_schema())

@@ -2,3 +2,6 @@
 //! Nothing here decides anything; the same model always renders the same way.
 
 pub mod diagnostics;
+pub mod dns;
+pub mod plan;
+pub mod style;

@@ -1,0 +1,206 @@
+//! `sesform apply` and `sesform destroy`
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::args::{ApplyArgs, DestroyArgs};
+use super::session::{self, CliResult, Reported, Session, error};
+use super::{GlobalArgs, exit, print_stdout, stdout_color};
+use crate::apply::{self, Outcome, Progress};
+use crate::plan::{Action, FORMAT_VERSION, Plan, PlanOptions};
+use crate::render;
+use crate::render::style::Style;
+
+pub fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
+    session::runtime().block_on(async {
+        match run_apply(global, args).await {
+            Ok(code) | Err(Reported(code)) => code,
+        }
+    })
+}
+
+pub fn run_destroy(global: &GlobalArgs, args: &DestroyArgs) -> u8 {
+    session::runtime().block_on(async {
+        match destroy(global, args).await {
+            Ok(code) | Err(Reported(code)) => code,
+        }
+    })
+}
+
+async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
+    let style = Style::new(stdout_color(global));
+    let (session, plan, saved) = match &args.plan {
+        Some(path) => {
+            let plan = read_saved_plan(path)?;
+            let session = session::open(global, std::path::Path::new(&plan.spec.path), &args.aws).await?;
+            check_saved_plan(&session, &plan).await?;
+            (session, plan, true)
+        }
+        None => {
+            let session = session::open(global, &args.spec, &args.aws).await?;
+            let (plan, _) = session.plan(super::plan::options(&args.change)).await?;
+            (session, plan, false)
+        }
+    };
+    execute(global, &session, &plan, args.auto_approve || saved, style).await
+}
+
+async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
+    let style = Style::new(stdout_color(global));
+    let session = session::open(global, &args.spec, &args.aws).await?;
+    // With nothing desired, everything the stack owns is an orphan to prune.
+    let options = PlanOptions {
+        prune: true,
+        ..PlanOptions::default()
+    };
+    let (plan, _) = session.plan_for(&[], options).await?;
+    if !session.quiet {
+        print_stdout(&format!(
+            "Destroying every resource tagged sesform:stack={} in {}.\n\n",
+            session.stack, plan.region
+        ));
+    }
+    execute(global, &session, &plan, args.auto_approve, style).await
+}
+
+async fn execute(global: &GlobalArgs, session: &Session, plan: &Plan, approved: bool, style: Style) -> CliResult<u8> {
+    print_stdout(&render::plan::human(plan, style));
+    if !plan.errors.is_empty() {
+        return Ok(exit::FAILURE);
+    }
+    if !plan.has_changes() {
+        return Ok(exit::SUCCESS);
+    }
+    if !approved && !confirm()? {
+        eprintln!("Apply cancelled; nothing was changed.");
+        return Ok(exit::FAILURE);
+    }
+    print_stdout("\n");
+    let ctx = apply::Context::new(&session.clients, plan, &session.loaded.base_dir, session.parallelism);
+    let quiet = global.quiet;
+    let progress = move |event: Progress| {
+        if quiet {
+            return;
+        }
+        let line = match event {
+            Progress::Started(address, action) => format!("{address}: {}...", verb_ing(action)),
+            Progress::Finished(address, action, took) => format!(
+                "{address}: {} ({:.1}s)",
+                render::plan::progress_verb(action),
+                took.as_secs_f64()
+            ),
+            Progress::Failed(address, action, message) => {
+                format!("{address}: {} failed: {message}", verb_ing(action))
+            }
+        };
+        print_stdout(&format!("{line}\n"));
+    };
+    let report = apply::apply(plan, &ctx, &progress).await;
+    let count = |action: Action| {
+        report
+            .results
+            .iter()
+            .filter(|(_, a, o)| *a == action && matches!(o, Outcome::Done(_)))
+            .count()
+    };
+    if report.succeeded() {
+        print_stdout(&format!(
+            "\n{} {} created, {} updated, {} deleted.\n",
+            style.green_bold("Apply complete!"),
+            count(Action::Create),
+            count(Action::Update),
+            count(Action::Delete)
+        ));
+        if !plan.changes.iter().all(|c| c.action == Action::Delete) {
+            super::dns::print_after_apply(session, style).await;
+        }
+        Ok(exit::SUCCESS)
+    } else {
+        let mut text = format!("\n{} the apply stopped at the first failure.\n", style.red("Error:"));
+        for (label, pick) in [
+            ("Done", 0u8),
+            ("Failed", 1),
+            ("Not started", 2),
+        ] {
+            let items: Vec<String> = report
+                .results
+                .iter()
+                .filter(|(_, _, o)| match (pick, o) {
+                    (0, Outcome::Done(_)) => true,
+                    (1, Outcome::Failed(_)) => true,
+                    (2, Outcome::NotStarted) => true,
+                    _ => false,
+                })
+                .map(|(address, action, outcome)| match outcome {
+                    Outcome::Failed(message) => format!("  {address} ({}): {message}", action.as_str()),
+                    _ => format!("  {address} ({})", action.as_str()),
+                })
+                .collect();
+            if !items.is_empty() {
+                text.push_str(&format!("{label}:\n{}\n", items.join("\n")));
+            }
+        }
+        text.push_str("Run `sesform apply` again once the cause is fixed: it plans from live state and converges.\n");
+        eprint!("{text}");
+        Ok(exit::FAILURE)
+    }
+}
+
+fn verb_ing(action: Action) -> &'static str {
+    match action {
+        Action::Create => "creating",
+        Action::Update => "updating",
+        Action::Replace => "replacing",
+        Action::Delete => "deleting",
+        Action::NoOp => "checking",
+    }
+}
+
+/// Asks on the terminal; refuses to guess when there is none.
+fn confirm() -> CliResult<bool> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(error(
+            "standard input is not a terminal, so apply cannot ask for confirmation; review the plan and pass --auto-approve (or apply a saved plan with --plan)",
+        ));
+    }
+    print!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| error(format!("reading the answer: {e}")))?;
+    Ok(answer.trim() == "yes")
+}
+
+fn read_saved_plan(path: &std::path::Path) -> CliResult<Plan> {
+    let file = crate::source::read_text(path).map_err(error)?;
+    let value: serde_json::Value = serde_json::from_str(&file.text)
+        .map_err(|e| error(format!("{}: not a sesform plan (invalid JSON: {e})", path.display())))?;
+    if value.get("format_version").and_then(|v| v.as_str()) != Some(FORMAT_VERSION) {
+        return Err(error(format!(
+            "{}: plan format {} is not supported (expected {FORMAT_VERSION}); make a new plan",
+            path.display(),
+            value.get("format_version").unwrap_or(&serde_json::Value::Null)
+        )));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| error(format!("{}: not a valid sesform plan: {e}", path.display())))
+}
+
+/// A saved plan is applied only against the spec and live state it was made from.
+async fn check_saved_plan(session: &Session, plan: &Plan) -> CliResult<()> {
+    if session.spec_ref().sha256 != plan.spec.sha256 {
+        return Err(error(format!(
+            "the spec {} changed since this plan was made; run `sesform plan --out` again",
+            plan.spec.path
+        )));
+    }
+    let live = session.read_live(&session.desired()).await?;
+    if live.fingerprint() != plan.live_fingerprint {
+        return Err(error(
+            "stale plan: live AWS state changed since this plan was made, so it may no longer do what it says; run `sesform plan --out` again",
+        ));
+    }
+    Ok(())
+}

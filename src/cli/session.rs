@@ -1,0 +1,138 @@
+//! What plan, apply, dns and destroy share: load the spec, connect to AWS, read live state and
+//! build a plan. Errors are printed here, once, and turned into an exit code.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::args::AwsArgs;
+use super::{GlobalArgs, exit, stderr_color};
+use crate::aws::{AwsOptions, Clients, Rates};
+use crate::live::{self, Live, ReadOptions};
+use crate::model::{DEFAULT_STACK, State, desired};
+use crate::plan::{self, DiffInput, Plan, PlanOptions, SpecRef};
+use crate::render;
+use crate::spec::{self, LoadedSpec, SpecError};
+
+/// An error already shown to the user, carrying the exit code.
+#[derive(Debug)]
+pub struct Reported(pub u8);
+
+pub type CliResult<T> = Result<T, Reported>;
+
+pub fn error(message: impl std::fmt::Display) -> Reported {
+    eprintln!("error: {message}");
+    Reported(exit::FAILURE)
+}
+
+pub struct Session {
+    pub loaded: LoadedSpec,
+    pub spec_path: String,
+    pub clients: Clients,
+    pub stack: String,
+    pub parallelism: usize,
+    pub quiet: bool,
+}
+
+pub fn load_spec(global: &GlobalArgs, path: &Path) -> CliResult<LoadedSpec> {
+    match spec::load(path) {
+        Ok(loaded) => Ok(loaded),
+        Err(SpecError::Read(e)) => Err(error(e)),
+        Err(SpecError::Invalid { source, diagnostics }) => {
+            eprint!("{}", render::diagnostics::human(&diagnostics, &[&source], stderr_color(global)));
+            Err(error(format!(
+                "{} is not a valid spec ({} error{}); `sesform validate` shows them all",
+                source.name,
+                diagnostics.len(),
+                if diagnostics.len() == 1 { "" } else { "s" }
+            )))
+        }
+    }
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+pub fn aws_options(global: &GlobalArgs, aws: &AwsArgs, region: &str) -> CliResult<AwsOptions> {
+    let rates = match &aws.api_rate {
+        Some(text) => Rates::parse(text).map_err(|e| error(format!("--api-rate {e}")))?,
+        None => Rates::default(),
+    };
+    Ok(AwsOptions {
+        region: region.to_string(),
+        profile: global.profile.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+        retry: aws.retry_mode,
+        max_attempts: aws.max_attempts,
+        rates,
+    })
+}
+
+pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliResult<Session> {
+    let loaded = load_spec(global, spec_path)?;
+    let region = loaded.spec.region.clone();
+    if let Some(flag) = &global.region
+        && flag != &region
+    {
+        return Err(error(format!(
+            "--region {flag} does not match the spec's region {region}; a spec manages one region"
+        )));
+    }
+    let options = aws_options(global, aws, &region)?;
+    let clients = Clients::connect(&options).await.map_err(error)?;
+    Ok(Session {
+        stack: loaded.spec.stack.clone().unwrap_or_else(|| DEFAULT_STACK.to_string()),
+        spec_path: spec_path.display().to_string(),
+        loaded,
+        clients,
+        parallelism: aws.parallelism.max(1),
+        quiet: global.quiet,
+    })
+}
+
+impl Session {
+    pub fn desired(&self) -> Vec<State> {
+        desired::resources(&self.loaded.spec)
+    }
+
+    pub fn spec_ref(&self) -> SpecRef {
+        SpecRef {
+            path: self.spec_path.clone(),
+            sha256: format!("sha256:{}", hex::encode(Sha256::digest(self.loaded.source.text.as_bytes()))),
+        }
+    }
+
+    pub async fn read_live(&self, desired: &[State]) -> CliResult<Live> {
+        let spec = &self.loaded.spec;
+        let options = ReadOptions {
+            stack: &self.stack,
+            parallelism: self.parallelism,
+            account: spec.account.is_some(),
+            user_paths: spec.smtp_users.values().filter_map(|u| u.path.clone()).collect(),
+        };
+        live::read(&self.clients, desired, &options)
+            .await
+            .map_err(|e| error(format!("reading live state: {e}")))
+    }
+
+    pub async fn plan(&self, options: PlanOptions) -> CliResult<(Plan, Live)> {
+        let desired = self.desired();
+        self.plan_for(&desired, options).await
+    }
+
+    pub async fn plan_for(&self, desired: &[State], options: PlanOptions) -> CliResult<(Plan, Live)> {
+        let live = self.read_live(desired).await?;
+        let input = DiffInput {
+            desired,
+            live: &live,
+            stack: &self.stack,
+            options,
+        };
+        let plan = plan::build(&input, &self.loaded.spec.region, self.spec_ref());
+        Ok((plan, live))
+    }
+}

@@ -1,0 +1,277 @@
+//! AWS -> live model: reads what the plan needs, concurrently, and sorts what it finds into
+//! resources the spec declares, resources this stack manages that the spec no longer declares
+//! ("orphans"), and everything else ("unmanaged", never touched).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::{StreamExt, TryStreamExt, stream};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::aws::iam::LiveUser;
+use crate::aws::sesv2::{AccountInfo, IdentityStatus};
+use crate::aws::{AwsResult, Clients};
+use crate::model::*;
+
+/// Where SMTP users are looked for when they are not named in the spec: sesform's default path
+/// plus every path the spec uses.
+pub const SMTP_USER_PATH: &str = "/sesform/";
+
+/// What `read` found.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// Resources that exist, by address: those the spec declares and this stack's orphans.
+    pub resources: BTreeMap<Address, State>,
+    /// Addresses of existing resources that belong to this stack but are not in the spec.
+    pub orphans: BTreeSet<Address>,
+    /// Existing resources neither in the spec nor tagged by this stack.
+    pub unmanaged: BTreeSet<Address>,
+    pub account: Option<AccountInfo>,
+    pub identity_status: BTreeMap<String, IdentityStatus>,
+    pub topic_arns: BTreeMap<String, String>,
+    /// Subscription ARNs by address; `PendingConfirmation` ones are absent.
+    pub subscription_arns: BTreeMap<Address, String>,
+    pub users: BTreeMap<String, LiveUser>,
+}
+
+/// Ownership of a live taggable resource, from its tags.
+pub fn owned_by(tags: &Tags, stack: &str) -> bool {
+    tags.get(MANAGED_BY_TAG).is_some_and(|v| v == MANAGED_BY_VALUE)
+        && tags.get(STACK_TAG).is_some_and(|v| v == stack)
+}
+
+pub struct ReadOptions<'a> {
+    pub stack: &'a str,
+    pub parallelism: usize,
+    /// Read the account (GetAccount): only when the spec manages account settings.
+    pub account: bool,
+    /// Extra IAM paths to look for SMTP users under.
+    pub user_paths: BTreeSet<String>,
+}
+
+/// Reads live state for the desired resources, with bounded concurrency per service and the
+/// three services in parallel.
+pub async fn read(clients: &Clients, desired: &[State], options: &ReadOptions<'_>) -> AwsResult<Live> {
+    let wanted: BTreeSet<Address> = desired.iter().map(State::address).collect();
+    let (ses, sns, iam) = tokio::join!(
+        read_ses(clients, &wanted, options),
+        read_sns(clients, &wanted, options),
+        read_iam(clients, &wanted, options),
+    );
+    let mut live = Live::default();
+    for part in [ses?, sns?, iam?] {
+        live.resources.extend(part.resources);
+        live.orphans.extend(part.orphans);
+        live.unmanaged.extend(part.unmanaged);
+        live.identity_status.extend(part.identity_status);
+        live.topic_arns.extend(part.topic_arns);
+        live.subscription_arns.extend(part.subscription_arns);
+        live.users.extend(part.users);
+        live.account = live.account.or(part.account);
+    }
+    Ok(live)
+}
+
+/// Sorts one taggable resource into spec / orphan / unmanaged.
+fn classify(live: &mut Live, state: State, wanted: &BTreeSet<Address>, stack: &str) -> bool {
+    let address = state.address();
+    let owned = state.tags().is_some_and(|t| owned_by(t, stack));
+    if wanted.contains(&address) {
+        live.resources.insert(address, state);
+        true
+    } else if owned {
+        live.orphans.insert(address.clone());
+        live.resources.insert(address, state);
+        true
+    } else {
+        live.unmanaged.insert(address);
+        false
+    }
+}
+
+async fn read_ses(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadOptions<'_>) -> AwsResult<Live> {
+    let ses = &clients.ses;
+    let mut live = Live::default();
+    let (account, identities, sets) = tokio::join!(
+        async {
+            if options.account {
+                ses.get_account().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        ses.list_identities(),
+        ses.list_configuration_sets(),
+    );
+    live.account = account?;
+
+    let identities: Vec<_> = stream::iter(identities?)
+        .map(|name| async move { ses.get_identity(&name).await })
+        .buffer_unordered(options.parallelism)
+        .try_collect()
+        .await?;
+    for (state, status) in identities.into_iter().flatten() {
+        let name = state.name.clone();
+        if classify(&mut live, State::Identity(state), wanted, options.stack) {
+            live.identity_status.insert(name, status);
+        }
+    }
+
+    let sets: Vec<_> = stream::iter(sets?)
+        .map(|name| async move { ses.get_configuration_set(&name).await })
+        .buffer_unordered(options.parallelism)
+        .try_collect()
+        .await?;
+    let mut managed_sets = Vec::new();
+    for set in sets.into_iter().flatten() {
+        let name = set.name.clone();
+        let orphan = !wanted.contains(&Address::configuration_set(&name));
+        if classify(&mut live, State::ConfigurationSet(set), wanted, options.stack) && !orphan {
+            managed_sets.push(name);
+        }
+    }
+    // Destinations are read only for sets in the spec: an orphan set's destinations go with it.
+    let destinations: Vec<_> = stream::iter(managed_sets)
+        .map(|name| async move { ses.get_event_destinations(&name).await })
+        .buffer_unordered(options.parallelism)
+        .try_collect()
+        .await?;
+    for destination in destinations.into_iter().flatten() {
+        let state = State::EventDestination(destination);
+        let address = state.address();
+        if !wanted.contains(&address) {
+            live.orphans.insert(address.clone());
+        }
+        live.resources.insert(address, state);
+    }
+    Ok(live)
+}
+
+async fn read_sns(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadOptions<'_>) -> AwsResult<Live> {
+    let sns = &clients.sns;
+    let mut live = Live::default();
+    let arns = sns.list_topics().await?;
+    let topics: Vec<(String, Tags)> = stream::iter(arns)
+        .map(|arn| async move { sns.tags(&arn).await.map(|tags| (arn, tags)) })
+        .buffer_unordered(options.parallelism)
+        .try_collect()
+        .await?;
+    let mut in_spec = Vec::new();
+    for (arn, tags) in topics {
+        let name = crate::model::desired::topic_name(&arn).to_string();
+        let orphan = !wanted.contains(&Address::sns_topic(&name));
+        if classify(&mut live, State::SnsTopic(TopicState { name: name.clone(), tags }), wanted, options.stack) {
+            live.topic_arns.insert(name.clone(), arn.clone());
+            if !orphan {
+                in_spec.push((name, arn));
+            }
+        }
+    }
+    // Subscriptions of spec topics; deleting an orphan topic removes its subscriptions.
+    let subscriptions: Vec<_> = stream::iter(in_spec)
+        .map(|(name, arn)| async move { sns.subscriptions(&arn).await.map(|subs| (name, subs)) })
+        .buffer_unordered(options.parallelism)
+        .try_collect()
+        .await?;
+    let mut attribute_reads = Vec::new();
+    for (topic, subs) in subscriptions {
+        for sub in subs {
+            let state = SubscriptionState {
+                topic: topic.clone(),
+                protocol: sub.protocol.clone(),
+                endpoint: sub.endpoint.clone(),
+                raw_message_delivery: false,
+            };
+            let address = State::SnsSubscription(state.clone()).address();
+            if !wanted.contains(&address) {
+                live.orphans.insert(address.clone());
+            }
+            if sub.confirmed() {
+                live.subscription_arns.insert(address.clone(), sub.arn.clone());
+                if wanted.contains(&address) {
+                    attribute_reads.push((address.clone(), sub.arn.clone()));
+                }
+            }
+            live.resources.insert(address, State::SnsSubscription(state));
+        }
+    }
+    let raw: Vec<(Address, bool)> = stream::iter(attribute_reads)
+        .map(|(address, arn)| async move { sns.raw_message_delivery(&arn).await.map(|raw| (address, raw)) })
+        .buffer_unordered(options.parallelism)
+        .try_collect()
+        .await?;
+    for (address, raw) in raw {
+        if let Some(State::SnsSubscription(s)) = live.resources.get_mut(&address) {
+            s.raw_message_delivery = raw;
+        }
+    }
+    Ok(live)
+}
+
+async fn read_iam(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadOptions<'_>) -> AwsResult<Live> {
+    let iam = &clients.iam;
+    let mut live = Live::default();
+    let mut names: BTreeSet<String> = wanted
+        .iter()
+        .filter_map(|a| a.as_str().strip_prefix("smtp_user.").map(str::to_string))
+        .collect();
+    let mut paths = options.user_paths.clone();
+    paths.insert(SMTP_USER_PATH.to_string());
+    let listed: Vec<Vec<String>> = stream::iter(paths)
+        .map(|path| async move { iam.list_users(&path).await })
+        .buffer_unordered(options.parallelism)
+        .try_collect()
+        .await?;
+    names.extend(listed.into_iter().flatten());
+
+    let users: Vec<_> = stream::iter(names)
+        .map(|name| async move {
+            let Some(user) = iam.get_user(&name).await? else {
+                return Ok(None);
+            };
+            // The policy matters only for users sesform manages.
+            let policy = if wanted.contains(&Address::smtp_user(&name)) || owned_by(&user.tags, options.stack) {
+                iam.get_user_policy(&name, SMTP_POLICY_NAME).await?
+            } else {
+                None
+            };
+            AwsResult::Ok(Some((user, policy)))
+        })
+        .buffer_unordered(options.parallelism)
+        .try_collect()
+        .await?;
+    for (user, policy) in users.into_iter().flatten() {
+        let state = State::SmtpUser(SmtpUserState {
+            name: user.name.clone(),
+            path: user.path.clone(),
+            policy,
+            tags: user.tags.clone(),
+        });
+        if classify(&mut live, state, wanted, options.stack) {
+            live.users.insert(user.name.clone(), user);
+        }
+    }
+    Ok(live)
+}
+
+impl Live {
+    /// A digest of everything a plan depends on, so a saved plan can be refused once AWS has
+    /// changed under it. Volatile facts (verification progress, send counters) are left out.
+    pub fn fingerprint(&self) -> String {
+        #[derive(Serialize)]
+        struct Fingerprinted<'a> {
+            resources: &'a BTreeMap<Address, State>,
+            orphans: &'a BTreeSet<Address>,
+            unmanaged: &'a BTreeSet<Address>,
+            account: Option<(&'a AccountState, SandboxStatus)>,
+        }
+        let data = Fingerprinted {
+            resources: &self.resources,
+            orphans: &self.orphans,
+            unmanaged: &self.unmanaged,
+            account: self.account.as_ref().map(|a| (&a.state, a.sandbox)),
+        };
+        let bytes = serde_json::to_vec(&data).expect("live state serializes");
+        format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+    }
+}

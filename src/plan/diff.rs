@@ -1,0 +1,263 @@
+//! diff(desired, live) -> Plan. Both sides are already normalized (see `crate::model`), so a
+//! change is any field whose value differs.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Action, Change, Message, Plan, Summary, order};
+use crate::live::{Live, owned_by};
+use crate::model::*;
+
+/// What the user allowed this plan to do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanOptions {
+    /// Delete managed resources that are no longer in the spec.
+    pub prune: bool,
+    /// Take over resources that match the spec but were created elsewhere.
+    pub adopt: bool,
+    /// Submit the production access request again after a denial.
+    pub resubmit: bool,
+}
+
+pub struct DiffInput<'a> {
+    pub desired: &'a [State],
+    pub live: &'a Live,
+    pub stack: &'a str,
+    pub options: PlanOptions,
+}
+
+/// The plan body: changes in apply order, and what the user should know about.
+pub struct Diff {
+    pub changes: Vec<Change>,
+    pub errors: Vec<Message>,
+    pub warnings: Vec<Message>,
+    pub notes: Vec<Message>,
+}
+
+pub fn diff(input: &DiffInput) -> Diff {
+    let mut out = Diff {
+        changes: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
+    };
+    let live = input.live;
+    for desired in input.desired {
+        let address = desired.address();
+        if let State::Account(account) = desired {
+            let account_change = account_change(account, live, input.options, &mut out);
+            out.changes.push(account_change);
+            continue;
+        }
+        let Some(current) = live.resources.get(&address) else {
+            out.changes.push(change(desired.kind(), Action::Create, None, Some(desired.clone()), arn_of(live, &address)));
+            continue;
+        };
+        if let Some(tags) = current.tags()
+            && !owned_by(tags, input.stack)
+        {
+            let owner = match tags.get(STACK_TAG) {
+                Some(other) if tags.get(MANAGED_BY_TAG).is_some_and(|v| v == MANAGED_BY_VALUE) => {
+                    format!("by the sesform stack `{other}`")
+                }
+                _ => "outside sesform".to_string(),
+            };
+            if input.options.adopt {
+                out.notes.push(Message {
+                    address: address.clone(),
+                    message: format!("exists, created {owner}; apply adopts it (tags it as managed) without recreating it"),
+                });
+            } else {
+                out.errors.push(Message {
+                    address: address.clone(),
+                    message: format!(
+                        "already exists, created {owner}; run with --adopt to manage it from now on, or remove it from the spec"
+                    ),
+                });
+                continue;
+            }
+        }
+        let mut current = current.clone();
+        // SNS hides a pending subscription's attributes; it cannot differ until confirmed.
+        if let (State::SnsSubscription(live_sub), State::SnsSubscription(want)) = (&mut current, desired)
+            && !live.subscription_arns.contains_key(&address)
+        {
+            live_sub.raw_message_delivery = want.raw_message_delivery;
+            out.notes.push(Message {
+                address: address.clone(),
+                message: "subscription is pending confirmation by its endpoint".into(),
+            });
+        }
+        let changed = changed_fields(&current, desired);
+        let action = if changed.is_empty() { Action::NoOp } else { Action::Update };
+        let mut c = change(desired.kind(), action, Some(current), Some(desired.clone()), arn_of(live, &address));
+        c.changed = changed;
+        out.changes.push(c);
+    }
+
+    let mut orphans: Vec<&Address> = live.orphans.iter().collect();
+    orphans.sort();
+    for address in orphans {
+        let state = &live.resources[address];
+        // A child goes with its parent when the parent is deleted too.
+        if state.parent().is_some_and(|p| live.orphans.contains(&p)) {
+            continue;
+        }
+        if let State::SnsSubscription(_) = state
+            && !live.subscription_arns.contains_key(address)
+        {
+            out.warnings.push(Message {
+                address: address.clone(),
+                message: "not in the spec, but pending confirmation: SNS cannot delete it; it expires after 3 days unconfirmed".into(),
+            });
+            continue;
+        }
+        if !input.options.prune {
+            out.warnings.push(Message {
+                address: address.clone(),
+                message: "managed by this stack but no longer in the spec; run with --prune to delete it".into(),
+            });
+            continue;
+        }
+        if state.prevent_destroy() {
+            out.errors.push(Message {
+                address: address.clone(),
+                message: "would be deleted by --prune, but prevent_destroy is set; put it back in the spec, or remove the `sesform:prevent-destroy` tag to allow deletion".into(),
+            });
+            continue;
+        }
+        out.changes.push(change(state.kind(), Action::Delete, Some(state.clone()), None, arn_of(live, address)));
+    }
+    out.changes = order::sorted(out.changes);
+    out
+}
+
+fn change(kind: Kind, action: Action, before: Option<State>, after: Option<State>, arn: Option<String>) -> Change {
+    let address = after.as_ref().or(before.as_ref()).map(State::address).expect("a change has a state");
+    Change {
+        address,
+        kind,
+        action,
+        before,
+        after,
+        changed: Vec::new(),
+        replace_reason: None,
+        arn,
+    }
+}
+
+fn arn_of(live: &Live, address: &Address) -> Option<String> {
+    if let Some(arn) = live.subscription_arns.get(address) {
+        return Some(arn.clone());
+    }
+    let name = address.as_str().strip_prefix("sns_topic.")?;
+    live.topic_arns.get(name).cloned()
+}
+
+/// The account is a singleton that always exists: only the settings the spec names are
+/// compared, and production access follows the review state rather than a plain diff.
+fn account_change(desired: &AccountState, live: &Live, options: PlanOptions, out: &mut Diff) -> Change {
+    let address = Address::account();
+    let Some(info) = &live.account else {
+        return change(Kind::Account, Action::NoOp, None, Some(State::Account(desired.clone())), None);
+    };
+    let mut before = AccountState {
+        sending_enabled: desired.sending_enabled.and(info.state.sending_enabled),
+        suppression: desired.suppression.as_ref().and(info.state.suppression.clone()),
+        production_access: None,
+    };
+    if let Some(request) = &desired.production_access {
+        let case = info.case_id.as_deref().map(|c| format!(" (case {c})")).unwrap_or_default();
+        // Comparing equal means "nothing to submit".
+        let nothing_to_submit = Some(request.clone());
+        before.production_access = match info.sandbox {
+            SandboxStatus::Granted => {
+                out.notes.push(Message { address: address.clone(), message: "production access is granted: the account is out of the sandbox".into() });
+                nothing_to_submit
+            }
+            SandboxStatus::Pending => {
+                out.notes.push(Message { address: address.clone(), message: format!("production access review is pending{case}; not resubmitted") });
+                nothing_to_submit
+            }
+            SandboxStatus::Denied if !options.resubmit => {
+                out.warnings.push(Message {
+                    address: address.clone(),
+                    message: format!("production access was denied{case}; fix the use case and run with --resubmit to ask again"),
+                });
+                nothing_to_submit
+            }
+            SandboxStatus::Denied | SandboxStatus::Sandboxed => {
+                out.notes.push(Message {
+                    address: address.clone(),
+                    message: "the account is in the SES sandbox: only verified recipients, 200 messages a day; apply requests production access".into(),
+                });
+                info.state.production_access.clone()
+            }
+        };
+    }
+    let before = State::Account(before);
+    let after = State::Account(desired.clone());
+    let changed = changed_fields(&before, &after);
+    let action = if changed.is_empty() { Action::NoOp } else { Action::Update };
+    let mut c = change(Kind::Account, action, Some(before), Some(after), None);
+    c.changed = changed;
+    c
+}
+
+/// Dotted paths of the fields that differ, e.g. `tls`, `dkim.key_length`.
+pub fn changed_fields(before: &State, after: &State) -> Vec<String> {
+    let kind = after.kind();
+    let before = serde_json::to_value(before).expect("state serializes");
+    let after = serde_json::to_value(after).expect("state serializes");
+    let mut out = Vec::new();
+    compare("", &before, &after, kind, &mut out);
+    out
+}
+
+fn compare(path: &str, before: &Value, after: &Value, kind: Kind, out: &mut Vec<String>) {
+    if ignored_in_diff(kind, path) {
+        return;
+    }
+    match (before, after) {
+        (Value::Object(b), Value::Object(a)) => {
+            let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+            for key in keys {
+                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                // Tags are compared as a whole map: one `tags` entry, not one per key.
+                let (bv, av) = (b.get(key).unwrap_or(&Value::Null), a.get(key).unwrap_or(&Value::Null));
+                if key == "tags" {
+                    if bv != av {
+                        out.push(child);
+                    }
+                } else {
+                    compare(&child, bv, av, kind, out);
+                }
+            }
+        }
+        (b, a) if b != a => out.push(path.to_string()),
+        _ => {}
+    }
+}
+
+/// Assembles a plan from a diff.
+pub fn build(input: &DiffInput, region: &str, spec: super::SpecRef) -> Plan {
+    let d = diff(input);
+    let summary = Summary::of(&d.changes);
+    Plan {
+        format_version: super::FORMAT_VERSION.into(),
+        sesform_version: env!("CARGO_PKG_VERSION").into(),
+        region: region.into(),
+        stack: input.stack.into(),
+        spec,
+        live_fingerprint: input.live.fingerprint(),
+        options: input.options,
+        changes: d.changes,
+        errors: d.errors,
+        warnings: d.warnings,
+        notes: d.notes,
+        unmanaged: input.live.unmanaged.iter().cloned().collect(),
+        summary,
+    }
+}
