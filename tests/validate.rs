@@ -259,3 +259,35 @@ fn schema_is_valid_json_schema_and_matches_the_committed_copy() {
         );
     }
 }
+
+/// Every key of the schema (through mappings, not lists) is documented in specs/README.md.
+#[test]
+fn spec_reference_documents_every_key() {
+    fn walk(root: &serde_json::Value, node: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+        let node = match node.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => root.pointer(r.trim_start_matches('#')).unwrap(),
+            None => node,
+        };
+        if let Some(props) = node.get("properties").and_then(|p| p.as_object()) {
+            for (key, child) in props {
+                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                out.push(path.clone());
+                walk(root, child, &path, out);
+            }
+        }
+        if let Some(child) = node.get("additionalProperties").filter(|c| c.is_object()) {
+            walk(root, child, &format!("{prefix}.<name>"), out);
+        }
+    }
+    let dir = TestDir::new();
+    let schema: serde_json::Value = serde_json::from_str(&Run::of(dir.sesform().arg("schema")).stdout).unwrap();
+    let mut keys = Vec::new();
+    walk(&schema, &schema, "", &mut keys);
+    assert!(keys.len() > 60, "{keys:?}");
+    let reference = std::fs::read_to_string(repo_file("specs/README.md")).unwrap();
+    let missing: Vec<&String> = keys
+        .iter()
+        .filter(|k| !reference.contains(&format!("`{k}`")))
+        .collect();
+    assert!(missing.is_empty(), "undocumented spec keys: {missing:?}");
+}
