@@ -31,7 +31,9 @@ pub struct Report {
 
 impl Report {
     pub fn succeeded(&self) -> bool {
-        self.results.iter().all(|(_, _, o)| matches!(o, Outcome::Done(_)))
+        self.results
+            .iter()
+            .all(|(_, _, o)| matches!(o, Outcome::Done(_)))
     }
 }
 
@@ -53,12 +55,22 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(clients: &'a Clients, plan: &'a Plan, base_dir: &Path, parallelism: usize) -> Context<'a> {
+    pub fn new(
+        clients: &'a Clients,
+        plan: &'a Plan,
+        base_dir: &Path,
+        parallelism: usize,
+    ) -> Context<'a> {
         let topic_arns = plan
             .changes
             .iter()
             .filter(|c| c.kind == Kind::SnsTopic)
-            .filter_map(|c| Some((c.address.as_str().strip_prefix("sns_topic.")?.to_string(), c.arn.clone()?)))
+            .filter_map(|c| {
+                Some((
+                    c.address.as_str().strip_prefix("sns_topic.")?.to_string(),
+                    c.arn.clone()?,
+                ))
+            })
             .collect();
         Context {
             clients,
@@ -77,7 +89,12 @@ impl<'a> Context<'a> {
         if let Some(arn) = self.topic_arns.lock().await.get(name) {
             return Ok(arn.clone());
         }
-        Ok(format!("arn:{}:sns:{}:{}:{name}", partition(self.region), self.region, self.account_id().await?))
+        Ok(format!(
+            "arn:{}:sns:{}:{}:{name}",
+            partition(self.region),
+            self.region,
+            self.account_id().await?
+        ))
     }
 }
 
@@ -108,7 +125,9 @@ pub async fn apply(plan: &Plan, ctx: &Context<'_>, progress: &(dyn Fn(Progress) 
                     break;
                 }
                 let ready = !started[i]
-                    && deps[i].iter().all(|&d| matches!(outcomes[d], Some(Outcome::Done(_))));
+                    && deps[i]
+                        .iter()
+                        .all(|&d| matches!(outcomes[d], Some(Outcome::Done(_))));
                 if ready {
                     started[i] = true;
                     let change = changes[i];
@@ -141,7 +160,13 @@ pub async fn apply(plan: &Plan, ctx: &Context<'_>, progress: &(dyn Fn(Progress) 
         results: changes
             .iter()
             .zip(outcomes)
-            .map(|(c, o)| (c.address.clone(), c.action, o.unwrap_or(Outcome::NotStarted)))
+            .map(|(c, o)| {
+                (
+                    c.address.clone(),
+                    c.action,
+                    o.unwrap_or(Outcome::NotStarted),
+                )
+            })
             .collect(),
     }
 }
@@ -167,32 +192,55 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
         }
         (_, Some(State::Identity(after)), Action::Create) => {
             let key = load_private_key(ctx, after)?;
-            c.ses.create_identity(after, key.as_deref()).await.or_else(already_exists)?;
+            c.ses
+                .create_identity(after, key.as_deref())
+                .await
+                .or_else(already_exists)?;
             // What CreateEmailIdentity leaves at AWS defaults is set next.
             let created = IdentityState {
                 mail_from: None,
                 feedback_forwarding: true,
                 ..after.clone()
             };
-            c.ses.update_identity(&created, after, key.as_deref(), "").await
+            c.ses
+                .update_identity(&created, after, key.as_deref(), "")
+                .await
         }
         (Some(State::Identity(before)), Some(State::Identity(after)), _) => {
-            let key = if before.dkim.as_ref().map(|d| (&d.origin, &d.selector)) != after.dkim.as_ref().map(|d| (&d.origin, &d.selector)) {
+            let key = if before.dkim.as_ref().map(|d| (&d.origin, &d.selector))
+                != after.dkim.as_ref().map(|d| (&d.origin, &d.selector))
+            {
                 load_private_key(ctx, after)?
             } else {
                 None
             };
-            let account = if before.tags != after.tags { ctx.account_id().await? } else { String::new() };
-            c.ses.update_identity(before, after, key.as_deref(), &account).await
+            let account = if before.tags != after.tags {
+                ctx.account_id().await?
+            } else {
+                String::new()
+            };
+            c.ses
+                .update_identity(before, after, key.as_deref(), &account)
+                .await
         }
-        (Some(State::Identity(before)), None, Action::Delete) => c.ses.delete_identity(&before.name).await,
+        (Some(State::Identity(before)), None, Action::Delete) => {
+            c.ses.delete_identity(&before.name).await
+        }
 
-        (_, Some(State::ConfigurationSet(after)), Action::Create) => {
-            c.ses.create_configuration_set(after).await.or_else(already_exists)
-        }
+        (_, Some(State::ConfigurationSet(after)), Action::Create) => c
+            .ses
+            .create_configuration_set(after)
+            .await
+            .or_else(already_exists),
         (Some(State::ConfigurationSet(before)), Some(State::ConfigurationSet(after)), _) => {
-            let account = if before.tags != after.tags { ctx.account_id().await? } else { String::new() };
-            c.ses.update_configuration_set(before, after, &account).await
+            let account = if before.tags != after.tags {
+                ctx.account_id().await?
+            } else {
+                String::new()
+            };
+            c.ses
+                .update_configuration_set(before, after, &account)
+                .await
         }
         (Some(State::ConfigurationSet(before)), None, Action::Delete) => {
             c.ses.delete_configuration_set(&before.name).await
@@ -208,16 +256,24 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
                 _ => String::new(),
             };
             let create = action == Action::Create;
-            match c.ses.put_event_destination(after, create, topic_arn.as_deref(), &account).await {
+            match c
+                .ses
+                .put_event_destination(after, create, topic_arn.as_deref(), &account)
+                .await
+            {
                 // Created by an interrupted earlier run: update it instead.
                 Err(e) if create && e.kind == ErrorKind::AlreadyExists => {
-                    c.ses.put_event_destination(after, false, topic_arn.as_deref(), &account).await
+                    c.ses
+                        .put_event_destination(after, false, topic_arn.as_deref(), &account)
+                        .await
                 }
                 other => other,
             }
         }
         (Some(State::EventDestination(before)), None, Action::Delete) => {
-            c.ses.delete_event_destination(&before.configuration_set, &before.name).await
+            c.ses
+                .delete_event_destination(&before.configuration_set, &before.name)
+                .await
         }
 
         (_, Some(State::SnsTopic(after)), Action::Create) => {
@@ -239,21 +295,41 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
 
         (_, Some(State::SnsSubscription(after)), Action::Create) => {
             let topic = ctx.topic_arn(&after.topic).await?;
-            c.sns.subscribe(&topic, &after.protocol, &after.endpoint, after.raw_message_delivery).await
+            c.sns
+                .subscribe(
+                    &topic,
+                    &after.protocol,
+                    &after.endpoint,
+                    after.raw_message_delivery,
+                )
+                .await
         }
-        (Some(State::SnsSubscription(_)), Some(State::SnsSubscription(after)), _) => match &change.arn {
-            Some(arn) => c.sns.set_raw_message_delivery(arn, after.raw_message_delivery).await,
-            None => Ok(()),
-        },
+        (Some(State::SnsSubscription(_)), Some(State::SnsSubscription(after)), _) => {
+            match &change.arn {
+                Some(arn) => {
+                    c.sns
+                        .set_raw_message_delivery(arn, after.raw_message_delivery)
+                        .await
+                }
+                None => Ok(()),
+            }
+        }
         (Some(State::SnsSubscription(_)), None, Action::Delete) => match &change.arn {
             Some(arn) => c.sns.unsubscribe(arn).await,
             None => Ok(()),
         },
 
         (_, Some(State::SmtpUser(after)), Action::Create) => {
-            c.iam.create_user(&after.name, &after.path, &after.tags).await.or_else(already_exists)?;
+            c.iam
+                .create_user(&after.name, &after.path, &after.tags)
+                .await
+                .or_else(already_exists)?;
             match &after.policy {
-                Some(policy) => c.iam.put_user_policy(&after.name, SMTP_POLICY_NAME, policy).await,
+                Some(policy) => {
+                    c.iam
+                        .put_user_policy(&after.name, SMTP_POLICY_NAME, policy)
+                        .await
+                }
                 None => Ok(()),
             }
         }
@@ -266,8 +342,16 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
             }
             if before.policy != after.policy {
                 match &after.policy {
-                    Some(policy) => c.iam.put_user_policy(&after.name, SMTP_POLICY_NAME, policy).await?,
-                    None => c.iam.delete_user_policy(&after.name, SMTP_POLICY_NAME).await?,
+                    Some(policy) => {
+                        c.iam
+                            .put_user_policy(&after.name, SMTP_POLICY_NAME, policy)
+                            .await?
+                    }
+                    None => {
+                        c.iam
+                            .delete_user_policy(&after.name, SMTP_POLICY_NAME)
+                            .await?
+                    }
                 }
             }
             Ok(())
@@ -281,10 +365,18 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
 
 fn already_exists(e: AwsError) -> AwsResult<()> {
     // Created by an interrupted earlier run; the attributes are set by what follows.
-    if e.kind == ErrorKind::AlreadyExists { Ok(()) } else { Err(e) }
+    if e.kind == ErrorKind::AlreadyExists {
+        Ok(())
+    } else {
+        Err(e)
+    }
 }
 
-async fn apply_account(ctx: &Context<'_>, before: &AccountState, after: &AccountState) -> AwsResult<()> {
+async fn apply_account(
+    ctx: &Context<'_>,
+    before: &AccountState,
+    after: &AccountState,
+) -> AwsResult<()> {
     let ses = &ctx.clients.ses;
     if let Some(enabled) = after.sending_enabled
         && before.sending_enabled != Some(enabled)
@@ -307,7 +399,11 @@ async fn apply_account(ctx: &Context<'_>, before: &AccountState, after: &Account
 /// Reads a BYODKIM private key from where the spec says; the key itself never leaves here
 /// except to SES.
 fn load_private_key(ctx: &Context<'_>, identity: &IdentityState) -> AwsResult<Option<String>> {
-    let Some(source) = identity.dkim.as_ref().and_then(|d| d.private_key_from.as_deref()) else {
+    let Some(source) = identity
+        .dkim
+        .as_ref()
+        .and_then(|d| d.private_key_from.as_deref())
+    else {
         return Ok(None);
     };
     let error = |message: String| AwsError {

@@ -33,7 +33,12 @@ pub fn records(identity: &IdentityState, status: &IdentityStatus, region: &str) 
         return Vec::new();
     }
     let domain = &identity.name;
-    let record = |purpose: &str, name: String, record_type: &str, value: String, status: Option<String>, required: bool| DnsRecord {
+    let record = |purpose: &str,
+                  name: String,
+                  record_type: &str,
+                  value: String,
+                  status: Option<String>,
+                  required: bool| DnsRecord {
         identity: domain.clone(),
         purpose: purpose.into(),
         name,
@@ -44,7 +49,10 @@ pub fn records(identity: &IdentityState, status: &IdentityStatus, region: &str) 
         required,
     };
     let mut out = Vec::new();
-    let host = status.signing_hosted_zone.as_deref().unwrap_or(DEFAULT_DKIM_HOST);
+    let host = status
+        .signing_hosted_zone
+        .as_deref()
+        .unwrap_or(DEFAULT_DKIM_HOST);
     for token in &status.dkim_tokens {
         out.push(record(
             "DKIM",

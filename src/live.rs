@@ -36,7 +36,8 @@ pub struct Live {
 
 /// Ownership of a live taggable resource, from its tags.
 pub fn owned_by(tags: &Tags, stack: &str) -> bool {
-    tags.get(MANAGED_BY_TAG).is_some_and(|v| v == MANAGED_BY_VALUE)
+    tags.get(MANAGED_BY_TAG)
+        .is_some_and(|v| v == MANAGED_BY_VALUE)
         && tags.get(STACK_TAG).is_some_and(|v| v == stack)
 }
 
@@ -51,7 +52,11 @@ pub struct ReadOptions<'a> {
 
 /// Reads live state for the desired resources, with bounded concurrency per service and the
 /// three services in parallel.
-pub async fn read(clients: &Clients, desired: &[State], options: &ReadOptions<'_>) -> AwsResult<Live> {
+pub async fn read(
+    clients: &Clients,
+    desired: &[State],
+    options: &ReadOptions<'_>,
+) -> AwsResult<Live> {
     let wanted: BTreeSet<Address> = desired.iter().map(State::address).collect();
     let (ses, sns, iam) = tokio::join!(
         read_ses(clients, &wanted, options),
@@ -89,7 +94,11 @@ fn classify(live: &mut Live, state: State, wanted: &BTreeSet<Address>, stack: &s
     }
 }
 
-async fn read_ses(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadOptions<'_>) -> AwsResult<Live> {
+async fn read_ses(
+    clients: &Clients,
+    wanted: &BTreeSet<Address>,
+    options: &ReadOptions<'_>,
+) -> AwsResult<Live> {
     let ses = &clients.ses;
     let mut live = Live::default();
     let (account, identities, sets) = tokio::join!(
@@ -126,7 +135,13 @@ async fn read_ses(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadO
     for set in sets.into_iter().flatten() {
         let name = set.name.clone();
         let orphan = !wanted.contains(&Address::configuration_set(&name));
-        if classify(&mut live, State::ConfigurationSet(set), wanted, options.stack) && !orphan {
+        if classify(
+            &mut live,
+            State::ConfigurationSet(set),
+            wanted,
+            options.stack,
+        ) && !orphan
+        {
             managed_sets.push(name);
         }
     }
@@ -147,7 +162,11 @@ async fn read_ses(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadO
     Ok(live)
 }
 
-async fn read_sns(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadOptions<'_>) -> AwsResult<Live> {
+async fn read_sns(
+    clients: &Clients,
+    wanted: &BTreeSet<Address>,
+    options: &ReadOptions<'_>,
+) -> AwsResult<Live> {
     let sns = &clients.sns;
     let mut live = Live::default();
     let arns = sns.list_topics().await?;
@@ -160,7 +179,15 @@ async fn read_sns(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadO
     for (arn, tags) in topics {
         let name = crate::model::desired::topic_name(&arn).to_string();
         let orphan = !wanted.contains(&Address::sns_topic(&name));
-        if classify(&mut live, State::SnsTopic(TopicState { name: name.clone(), tags }), wanted, options.stack) {
+        if classify(
+            &mut live,
+            State::SnsTopic(TopicState {
+                name: name.clone(),
+                tags,
+            }),
+            wanted,
+            options.stack,
+        ) {
             live.topic_arns.insert(name.clone(), arn.clone());
             if !orphan {
                 in_spec.push((name, arn));
@@ -187,16 +214,22 @@ async fn read_sns(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadO
                 live.orphans.insert(address.clone());
             }
             if sub.confirmed() {
-                live.subscription_arns.insert(address.clone(), sub.arn.clone());
+                live.subscription_arns
+                    .insert(address.clone(), sub.arn.clone());
                 if wanted.contains(&address) {
                     attribute_reads.push((address.clone(), sub.arn.clone()));
                 }
             }
-            live.resources.insert(address, State::SnsSubscription(state));
+            live.resources
+                .insert(address, State::SnsSubscription(state));
         }
     }
     let raw: Vec<(Address, bool)> = stream::iter(attribute_reads)
-        .map(|(address, arn)| async move { sns.raw_message_delivery(&arn).await.map(|raw| (address, raw)) })
+        .map(|(address, arn)| async move {
+            sns.raw_message_delivery(&arn)
+                .await
+                .map(|raw| (address, raw))
+        })
         .buffer_unordered(options.parallelism)
         .try_collect()
         .await?;
@@ -208,7 +241,11 @@ async fn read_sns(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadO
     Ok(live)
 }
 
-async fn read_iam(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadOptions<'_>) -> AwsResult<Live> {
+async fn read_iam(
+    clients: &Clients,
+    wanted: &BTreeSet<Address>,
+    options: &ReadOptions<'_>,
+) -> AwsResult<Live> {
     let iam = &clients.iam;
     let mut live = Live::default();
     let mut names: BTreeSet<String> = wanted
@@ -230,7 +267,9 @@ async fn read_iam(clients: &Clients, wanted: &BTreeSet<Address>, options: &ReadO
                 return Ok(None);
             };
             // The policy matters only for users sesform manages.
-            let policy = if wanted.contains(&Address::smtp_user(&name)) || owned_by(&user.tags, options.stack) {
+            let policy = if wanted.contains(&Address::smtp_user(&name))
+                || owned_by(&user.tags, options.stack)
+            {
                 iam.get_user_policy(&name, SMTP_POLICY_NAME).await?
             } else {
                 None

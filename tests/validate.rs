@@ -263,14 +263,23 @@ fn schema_is_valid_json_schema_and_matches_the_committed_copy() {
 /// Every key of the schema (through mappings, not lists) is documented in specs/README.md.
 #[test]
 fn spec_reference_documents_every_key() {
-    fn walk(root: &serde_json::Value, node: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+    fn walk(
+        root: &serde_json::Value,
+        node: &serde_json::Value,
+        prefix: &str,
+        out: &mut Vec<String>,
+    ) {
         let node = match node.get("$ref").and_then(|r| r.as_str()) {
             Some(r) => root.pointer(r.trim_start_matches('#')).unwrap(),
             None => node,
         };
         if let Some(props) = node.get("properties").and_then(|p| p.as_object()) {
             for (key, child) in props {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 out.push(path.clone());
                 walk(root, child, &path, out);
             }
@@ -280,7 +289,8 @@ fn spec_reference_documents_every_key() {
         }
     }
     let dir = TestDir::new();
-    let schema: serde_json::Value = serde_json::from_str(&Run::of(dir.sesform().arg("schema")).stdout).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&Run::of(dir.sesform().arg("schema")).stdout).unwrap();
     let mut keys = Vec::new();
     walk(&schema, &schema, "", &mut keys);
     assert!(keys.len() > 60, "{keys:?}");

@@ -53,7 +53,11 @@ impl Iam {
             })),
             Err(e) => {
                 let e = AwsError::from_sdk("GetUser", name, &e.into_service_error());
-                if e.kind == ErrorKind::NotFound { Ok(None) } else { Err(e) }
+                if e.kind == ErrorKind::NotFound {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
             }
         }
     }
@@ -71,9 +75,14 @@ impl Iam {
                 .set_marker(marker)
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("ListUsers", path_prefix, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk("ListUsers", path_prefix, &e.into_service_error())
+                })?;
             names.extend(page.users().iter().map(|u| u.user_name().to_string()));
-            marker = page.marker().map(str::to_string).filter(|_| page.is_truncated());
+            marker = page
+                .marker()
+                .map(str::to_string)
+                .filter(|_| page.is_truncated());
             if marker.is_none() {
                 return Ok(names);
             }
@@ -81,24 +90,40 @@ impl Iam {
     }
 
     /// The inline policy `policy_name` as canonical JSON, if the user has it.
-    pub async fn get_user_policy(&self, user: &str, policy_name: &str) -> AwsResult<Option<String>> {
+    pub async fn get_user_policy(
+        &self,
+        user: &str,
+        policy_name: &str,
+    ) -> AwsResult<Option<String>> {
         self.call("GetUserPolicy").await;
-        match self.client.get_user_policy().user_name(user).policy_name(policy_name).send().await {
+        match self
+            .client
+            .get_user_policy()
+            .user_name(user)
+            .policy_name(policy_name)
+            .send()
+            .await
+        {
             Ok(out) => {
                 // IAM returns the document URL-encoded (RFC 3986).
                 let raw = out.policy_document();
                 let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-                let value: serde_json::Value = serde_json::from_str(&decoded).map_err(|e| AwsError {
-                    kind: ErrorKind::Other,
-                    operation: "GetUserPolicy".into(),
-                    resource: user.into(),
-                    message: format!("policy document is not JSON: {e}"),
-                })?;
+                let value: serde_json::Value =
+                    serde_json::from_str(&decoded).map_err(|e| AwsError {
+                        kind: ErrorKind::Other,
+                        operation: "GetUserPolicy".into(),
+                        resource: user.into(),
+                        message: format!("policy document is not JSON: {e}"),
+                    })?;
                 Ok(Some(canonical_json(&value)))
             }
             Err(e) => {
                 let e = AwsError::from_sdk("GetUserPolicy", user, &e.into_service_error());
-                if e.kind == ErrorKind::NotFound { Ok(None) } else { Err(e) }
+                if e.kind == ErrorKind::NotFound {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
             }
         }
     }
@@ -129,7 +154,11 @@ impl Iam {
     }
 
     pub async fn retag(&self, name: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
-        let removed: Vec<String> = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
+        let removed: Vec<String> = before
+            .keys()
+            .filter(|k| !after.contains_key(*k))
+            .cloned()
+            .collect();
         if !removed.is_empty() {
             self.call("UntagUser").await;
             self.client
@@ -158,7 +187,12 @@ impl Iam {
         Ok(())
     }
 
-    pub async fn put_user_policy(&self, user: &str, policy_name: &str, document: &str) -> AwsResult<()> {
+    pub async fn put_user_policy(
+        &self,
+        user: &str,
+        policy_name: &str,
+        document: &str,
+    ) -> AwsResult<()> {
         self.call("PutUserPolicy").await;
         self.client
             .put_user_policy()
@@ -173,9 +207,20 @@ impl Iam {
 
     pub async fn delete_user_policy(&self, user: &str, policy_name: &str) -> AwsResult<()> {
         self.call("DeleteUserPolicy").await;
-        match self.client.delete_user_policy().user_name(user).policy_name(policy_name).send().await {
+        match self
+            .client
+            .delete_user_policy()
+            .user_name(user)
+            .policy_name(policy_name)
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteUserPolicy", user, &e.into_service_error())),
+            Err(e) => ignore_not_found(AwsError::from_sdk(
+                "DeleteUserPolicy",
+                user,
+                &e.into_service_error(),
+            )),
         }
     }
 
@@ -195,7 +240,8 @@ impl Iam {
             .map(|k| {
                 (
                     k.access_key_id().unwrap_or_default().to_string(),
-                    k.status().map_or("Active".to_string(), |s| s.as_str().to_string()),
+                    k.status()
+                        .map_or("Active".to_string(), |s| s.as_str().to_string()),
                 )
             })
             .collect())
@@ -203,9 +249,20 @@ impl Iam {
 
     pub async fn delete_access_key(&self, user: &str, key_id: &str) -> AwsResult<()> {
         self.call("DeleteAccessKey").await;
-        match self.client.delete_access_key().user_name(user).access_key_id(key_id).send().await {
+        match self
+            .client
+            .delete_access_key()
+            .user_name(user)
+            .access_key_id(key_id)
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteAccessKey", user, &e.into_service_error())),
+            Err(e) => ignore_not_found(AwsError::from_sdk(
+                "DeleteAccessKey",
+                user,
+                &e.into_service_error(),
+            )),
         }
     }
 
@@ -218,21 +275,35 @@ impl Iam {
         self.call("DeleteUser").await;
         match self.client.delete_user().user_name(name).send().await {
             Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteUser", name, &e.into_service_error())),
+            Err(e) => ignore_not_found(AwsError::from_sdk(
+                "DeleteUser",
+                name,
+                &e.into_service_error(),
+            )),
         }
     }
 }
 
 fn not_found_empty<T: Default>(e: AwsError) -> AwsResult<T> {
-    if e.kind == ErrorKind::NotFound { Ok(T::default()) } else { Err(e) }
+    if e.kind == ErrorKind::NotFound {
+        Ok(T::default())
+    } else {
+        Err(e)
+    }
 }
 
 fn ignore_not_found(e: AwsError) -> AwsResult<()> {
-    if e.kind == ErrorKind::NotFound { Ok(()) } else { Err(e) }
+    if e.kind == ErrorKind::NotFound {
+        Ok(())
+    } else {
+        Err(e)
+    }
 }
 
 fn tags_of(tags: &[Tag]) -> Tags {
-    tags.iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
+    tags.iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
 }
 
 fn sdk_tags(tags: &Tags) -> Vec<Tag> {

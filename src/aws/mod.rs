@@ -261,12 +261,18 @@ impl AwsError {
             "TooManyRequestsException" | "Throttling" | "ThrottlingException" | "Throttled" => {
                 ErrorKind::Throttled
             }
-            "AccessDenied" | "AccessDeniedException" | "AuthorizationError"
-            | "UnrecognizedClientException" | "InvalidClientTokenId" | "SignatureDoesNotMatch" => {
-                ErrorKind::AccessDenied
-            }
-            "BadRequestException" | "InvalidParameter" | "InvalidParameterValue"
-            | "ValidationError" | "MalformedPolicyDocument" | "LimitExceededException"
+            "AccessDenied"
+            | "AccessDeniedException"
+            | "AuthorizationError"
+            | "UnrecognizedClientException"
+            | "InvalidClientTokenId"
+            | "SignatureDoesNotMatch" => ErrorKind::AccessDenied,
+            "BadRequestException"
+            | "InvalidParameter"
+            | "InvalidParameterValue"
+            | "ValidationError"
+            | "MalformedPolicyDocument"
+            | "LimitExceededException"
             | "LimitExceeded" => ErrorKind::Invalid,
             _ => ErrorKind::Other,
         };

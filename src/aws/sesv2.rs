@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use aws_sdk_sesv2 as ses;
 use ses::types::{
-    BehaviorOnMxFailure, CloudWatchDestination, CloudWatchDimensionConfiguration,
-    ContactLanguage, DeliveryOptions, DimensionValueSource, DkimSigningAttributes,
-    DkimSigningKeyLength, EventBridgeDestination, EventDestinationDefinition, EventType,
-    HttpsPolicy, KinesisFirehoseDestination, MailType, SnsDestination, SuppressionListReason,
+    BehaviorOnMxFailure, CloudWatchDestination, CloudWatchDimensionConfiguration, ContactLanguage,
+    DeliveryOptions, DimensionValueSource, DkimSigningAttributes, DkimSigningKeyLength,
+    EventBridgeDestination, EventDestinationDefinition, EventType, HttpsPolicy,
+    KinesisFirehoseDestination, MailType, SnsDestination, SuppressionListReason,
     SuppressionOptions, Tag, TlsPolicy, TrackingOptions,
 };
 
@@ -77,7 +77,9 @@ impl Ses {
                 .set_next_token(token)
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("ListEmailIdentities", "", &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk("ListEmailIdentities", "", &e.into_service_error())
+                })?;
             names.extend(
                 page.email_identities()
                     .iter()
@@ -90,18 +92,29 @@ impl Ses {
         }
     }
 
-    pub async fn get_identity(&self, name: &str) -> AwsResult<Option<(IdentityState, IdentityStatus)>> {
+    pub async fn get_identity(
+        &self,
+        name: &str,
+    ) -> AwsResult<Option<(IdentityState, IdentityStatus)>> {
         self.call("GetEmailIdentity").await;
-        let out = match self.client.get_email_identity().email_identity(name).send().await {
+        let out = match self
+            .client
+            .get_email_identity()
+            .email_identity(name)
+            .send()
+            .await
+        {
             Ok(out) => out,
             Err(e) => {
                 let e = AwsError::from_sdk("GetEmailIdentity", name, &e.into_service_error());
-                return if e.kind == ErrorKind::NotFound { Ok(None) } else { Err(e) };
+                return if e.kind == ErrorKind::NotFound {
+                    Ok(None)
+                } else {
+                    Err(e)
+                };
             }
         };
-        let is_domain = out
-            .identity_type()
-            .is_some_and(|t| t.as_str() == "DOMAIN");
+        let is_domain = out.identity_type().is_some_and(|t| t.as_str() == "DOMAIN");
         let dkim_attributes = out.dkim_attributes();
         let dkim = is_domain.then(|| {
             let attrs = dkim_attributes;
@@ -113,7 +126,10 @@ impl Ses {
                 signing_enabled: attrs.is_some_and(|a| a.signing_enabled()),
                 key_length: (!external).then(|| {
                     attrs
-                        .and_then(|a| a.next_signing_key_length().or(a.current_signing_key_length()))
+                        .and_then(|a| {
+                            a.next_signing_key_length()
+                                .or(a.current_signing_key_length())
+                        })
                         .map_or("RSA_2048_BIT".to_string(), |k| k.as_str().to_string())
                 }),
                 // For BYODKIM, SES lists the selector as the only token.
@@ -142,9 +158,13 @@ impl Ses {
                 .verification_status()
                 .map_or("NOT_STARTED".into(), |s| s.as_str().to_string()),
             verified_for_sending: out.verified_for_sending_status(),
-            dkim_status: dkim_attributes.and_then(|a| a.status()).map(|s| s.as_str().to_string()),
+            dkim_status: dkim_attributes
+                .and_then(|a| a.status())
+                .map(|s| s.as_str().to_string()),
             dkim_tokens: if state.dkim.as_ref().is_some_and(|d| d.origin == "AWS_SES") {
-                dkim_attributes.map(|a| a.tokens().to_vec()).unwrap_or_default()
+                dkim_attributes
+                    .map(|a| a.tokens().to_vec())
+                    .unwrap_or_default()
             } else {
                 Vec::new()
             },
@@ -160,7 +180,11 @@ impl Ses {
 
     /// Creates an identity with its DKIM setup and tags; the other attributes follow with
     /// [`Ses::update_identity`]. `private_key` is the BYODKIM key, read at apply time.
-    pub async fn create_identity(&self, state: &IdentityState, private_key: Option<&str>) -> AwsResult<()> {
+    pub async fn create_identity(
+        &self,
+        state: &IdentityState,
+        private_key: Option<&str>,
+    ) -> AwsResult<()> {
         self.call("CreateEmailIdentity").await;
         let mut request = self
             .client
@@ -171,10 +195,9 @@ impl Ses {
         if let Some(dkim) = &state.dkim {
             request = request.dkim_signing_attributes(signing_attributes(dkim, private_key)?);
         }
-        request
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("CreateEmailIdentity", &state.name, &e.into_service_error()))?;
+        request.send().await.map_err(|e| {
+            AwsError::from_sdk("CreateEmailIdentity", &state.name, &e.into_service_error())
+        })?;
         Ok(())
     }
 
@@ -188,20 +211,30 @@ impl Ses {
     ) -> AwsResult<()> {
         let name = &after.name;
         if let (Some(b), Some(a)) = (&before.dkim, &after.dkim) {
-            let signing_changed = b.origin != a.origin
-                || b.key_length != a.key_length
-                || b.selector != a.selector;
+            let signing_changed =
+                b.origin != a.origin || b.key_length != a.key_length || b.selector != a.selector;
             if signing_changed {
                 self.call("PutEmailIdentityDkimSigningAttributes").await;
                 let attrs = signing_attributes(a, private_key)?;
                 self.client
                     .put_email_identity_dkim_signing_attributes()
                     .email_identity(name)
-                    .signing_attributes_origin(attrs.domain_signing_attributes_origin().cloned().unwrap_or(ses::types::DkimSigningAttributesOrigin::AwsSes))
+                    .signing_attributes_origin(
+                        attrs
+                            .domain_signing_attributes_origin()
+                            .cloned()
+                            .unwrap_or(ses::types::DkimSigningAttributesOrigin::AwsSes),
+                    )
                     .signing_attributes(attrs)
                     .send()
                     .await
-                    .map_err(|e| AwsError::from_sdk("PutEmailIdentityDkimSigningAttributes", name, &e.into_service_error()))?;
+                    .map_err(|e| {
+                        AwsError::from_sdk(
+                            "PutEmailIdentityDkimSigningAttributes",
+                            name,
+                            &e.into_service_error(),
+                        )
+                    })?;
             }
             if b.signing_enabled != a.signing_enabled {
                 self.call("PutEmailIdentityDkimAttributes").await;
@@ -211,21 +244,33 @@ impl Ses {
                     .signing_enabled(a.signing_enabled)
                     .send()
                     .await
-                    .map_err(|e| AwsError::from_sdk("PutEmailIdentityDkimAttributes", name, &e.into_service_error()))?;
+                    .map_err(|e| {
+                        AwsError::from_sdk(
+                            "PutEmailIdentityDkimAttributes",
+                            name,
+                            &e.into_service_error(),
+                        )
+                    })?;
             }
         }
         if before.mail_from != after.mail_from {
             self.call("PutEmailIdentityMailFromAttributes").await;
-            let mut request = self.client.put_email_identity_mail_from_attributes().email_identity(name);
+            let mut request = self
+                .client
+                .put_email_identity_mail_from_attributes()
+                .email_identity(name);
             if let Some(m) = &after.mail_from {
                 request = request
                     .mail_from_domain(&m.domain)
                     .behavior_on_mx_failure(BehaviorOnMxFailure::from(m.on_mx_failure.as_str()));
             }
-            request
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("PutEmailIdentityMailFromAttributes", name, &e.into_service_error()))?;
+            request.send().await.map_err(|e| {
+                AwsError::from_sdk(
+                    "PutEmailIdentityMailFromAttributes",
+                    name,
+                    &e.into_service_error(),
+                )
+            })?;
         }
         if before.feedback_forwarding != after.feedback_forwarding {
             self.call("PutEmailIdentityFeedbackAttributes").await;
@@ -235,20 +280,37 @@ impl Ses {
                 .email_forwarding_enabled(after.feedback_forwarding)
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("PutEmailIdentityFeedbackAttributes", name, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk(
+                        "PutEmailIdentityFeedbackAttributes",
+                        name,
+                        &e.into_service_error(),
+                    )
+                })?;
         }
         if before.configuration_set != after.configuration_set {
-            self.call("PutEmailIdentityConfigurationSetAttributes").await;
+            self.call("PutEmailIdentityConfigurationSetAttributes")
+                .await;
             self.client
                 .put_email_identity_configuration_set_attributes()
                 .email_identity(name)
                 .set_configuration_set_name(after.configuration_set.clone())
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("PutEmailIdentityConfigurationSetAttributes", name, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk(
+                        "PutEmailIdentityConfigurationSetAttributes",
+                        name,
+                        &e.into_service_error(),
+                    )
+                })?;
         }
         if before.tags != after.tags {
-            let arn = format!("arn:aws:ses:{}:{}:identity/{name}", self.region(), account_id);
+            let arn = format!(
+                "arn:aws:ses:{}:{}:identity/{name}",
+                self.region(),
+                account_id
+            );
             self.retag(&arn, &before.tags, &after.tags).await?;
         }
         Ok(())
@@ -263,9 +325,19 @@ impl Ses {
 
     pub async fn delete_identity(&self, name: &str) -> AwsResult<()> {
         self.call("DeleteEmailIdentity").await;
-        match self.client.delete_email_identity().email_identity(name).send().await {
+        match self
+            .client
+            .delete_email_identity()
+            .email_identity(name)
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteEmailIdentity", name, &e.into_service_error())),
+            Err(e) => ignore_not_found(AwsError::from_sdk(
+                "DeleteEmailIdentity",
+                name,
+                &e.into_service_error(),
+            )),
         }
     }
 
@@ -281,7 +353,9 @@ impl Ses {
                 .set_next_token(token)
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("ListConfigurationSets", "", &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk("ListConfigurationSets", "", &e.into_service_error())
+                })?;
             names.extend(page.configuration_sets().iter().cloned());
             token = page.next_token().map(str::to_string);
             if token.is_none() {
@@ -290,13 +364,26 @@ impl Ses {
         }
     }
 
-    pub async fn get_configuration_set(&self, name: &str) -> AwsResult<Option<ConfigurationSetState>> {
+    pub async fn get_configuration_set(
+        &self,
+        name: &str,
+    ) -> AwsResult<Option<ConfigurationSetState>> {
         self.call("GetConfigurationSet").await;
-        let out = match self.client.get_configuration_set().configuration_set_name(name).send().await {
+        let out = match self
+            .client
+            .get_configuration_set()
+            .configuration_set_name(name)
+            .send()
+            .await
+        {
             Ok(out) => out,
             Err(e) => {
                 let e = AwsError::from_sdk("GetConfigurationSet", name, &e.into_service_error());
-                return if e.kind == ErrorKind::NotFound { Ok(None) } else { Err(e) };
+                return if e.kind == ErrorKind::NotFound {
+                    Ok(None)
+                } else {
+                    Err(e)
+                };
             }
         };
         Ok(Some(ConfigurationSetState {
@@ -309,12 +396,17 @@ impl Ses {
             reputation_metrics: out
                 .reputation_options()
                 .is_some_and(|r| r.reputation_metrics_enabled()),
-            suppression: out
-                .suppression_options()
-                .map(|s| s.suppressed_reasons().iter().map(|r| r.as_str().to_string()).collect()),
+            suppression: out.suppression_options().map(|s| {
+                s.suppressed_reasons()
+                    .iter()
+                    .map(|r| r.as_str().to_string())
+                    .collect()
+            }),
             tracking: out.tracking_options().map(|t| TrackingState {
                 custom_redirect_domain: t.custom_redirect_domain().to_string(),
-                https_policy: t.https_policy().map_or("OPTIONAL".into(), |p| p.as_str().to_string()),
+                https_policy: t
+                    .https_policy()
+                    .map_or("OPTIONAL".into(), |p| p.as_str().to_string()),
             }),
             tags: tags_of(out.tags()),
         }))
@@ -325,19 +417,33 @@ impl Ses {
         self.client
             .create_configuration_set()
             .configuration_set_name(&state.name)
-            .delivery_options(DeliveryOptions::builder().tls_policy(TlsPolicy::from(state.tls.as_str())).build())
+            .delivery_options(
+                DeliveryOptions::builder()
+                    .tls_policy(TlsPolicy::from(state.tls.as_str()))
+                    .build(),
+            )
             .reputation_options(
                 ses::types::ReputationOptions::builder()
                     .reputation_metrics_enabled(state.reputation_metrics)
                     .build(),
             )
-            .sending_options(ses::types::SendingOptions::builder().sending_enabled(state.sending_enabled).build())
+            .sending_options(
+                ses::types::SendingOptions::builder()
+                    .sending_enabled(state.sending_enabled)
+                    .build(),
+            )
             .set_suppression_options(state.suppression.as_ref().map(suppression_options))
             .set_tracking_options(state.tracking.as_ref().map(tracking_options).transpose()?)
             .set_tags(Some(sdk_tags(&state.tags)))
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("CreateConfigurationSet", &state.name, &e.into_service_error()))?;
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    "CreateConfigurationSet",
+                    &state.name,
+                    &e.into_service_error(),
+                )
+            })?;
         Ok(())
     }
 
@@ -356,7 +462,13 @@ impl Ses {
                 .tls_policy(TlsPolicy::from(after.tls.as_str()))
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("PutConfigurationSetDeliveryOptions", name, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk(
+                        "PutConfigurationSetDeliveryOptions",
+                        name,
+                        &e.into_service_error(),
+                    )
+                })?;
         }
         if before.reputation_metrics != after.reputation_metrics {
             self.call("PutConfigurationSetReputationOptions").await;
@@ -366,7 +478,13 @@ impl Ses {
                 .reputation_metrics_enabled(after.reputation_metrics)
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("PutConfigurationSetReputationOptions", name, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk(
+                        "PutConfigurationSetReputationOptions",
+                        name,
+                        &e.into_service_error(),
+                    )
+                })?;
         }
         if before.sending_enabled != after.sending_enabled {
             self.call("PutConfigurationSetSendingOptions").await;
@@ -376,7 +494,13 @@ impl Ses {
                 .sending_enabled(after.sending_enabled)
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("PutConfigurationSetSendingOptions", name, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk(
+                        "PutConfigurationSetSendingOptions",
+                        name,
+                        &e.into_service_error(),
+                    )
+                })?;
         }
         if before.suppression != after.suppression {
             self.call("PutConfigurationSetSuppressionOptions").await;
@@ -387,23 +511,39 @@ impl Ses {
                 .set_suppressed_reasons(after.suppression.as_ref().map(reasons))
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("PutConfigurationSetSuppressionOptions", name, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk(
+                        "PutConfigurationSetSuppressionOptions",
+                        name,
+                        &e.into_service_error(),
+                    )
+                })?;
         }
         if before.tracking != after.tracking {
             self.call("PutConfigurationSetTrackingOptions").await;
-            let mut request = self.client.put_configuration_set_tracking_options().configuration_set_name(name);
+            let mut request = self
+                .client
+                .put_configuration_set_tracking_options()
+                .configuration_set_name(name);
             if let Some(t) = &after.tracking {
                 request = request
                     .custom_redirect_domain(&t.custom_redirect_domain)
                     .https_policy(HttpsPolicy::from(t.https_policy.as_str()));
             }
-            request
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("PutConfigurationSetTrackingOptions", name, &e.into_service_error()))?;
+            request.send().await.map_err(|e| {
+                AwsError::from_sdk(
+                    "PutConfigurationSetTrackingOptions",
+                    name,
+                    &e.into_service_error(),
+                )
+            })?;
         }
         if before.tags != after.tags {
-            let arn = format!("arn:aws:ses:{}:{}:configuration-set/{name}", self.region(), account_id);
+            let arn = format!(
+                "arn:aws:ses:{}:{}:configuration-set/{name}",
+                self.region(),
+                account_id
+            );
             self.retag(&arn, &before.tags, &after.tags).await?;
         }
         Ok(())
@@ -411,9 +551,19 @@ impl Ses {
 
     pub async fn delete_configuration_set(&self, name: &str) -> AwsResult<()> {
         self.call("DeleteConfigurationSet").await;
-        match self.client.delete_configuration_set().configuration_set_name(name).send().await {
+        match self
+            .client
+            .delete_configuration_set()
+            .configuration_set_name(name)
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteConfigurationSet", name, &e.into_service_error())),
+            Err(e) => ignore_not_found(AwsError::from_sdk(
+                "DeleteConfigurationSet",
+                name,
+                &e.into_service_error(),
+            )),
         }
     }
 
@@ -429,8 +579,16 @@ impl Ses {
         {
             Ok(out) => out,
             Err(e) => {
-                let e = AwsError::from_sdk("GetConfigurationSetEventDestinations", set, &e.into_service_error());
-                return if e.kind == ErrorKind::NotFound { Ok(Vec::new()) } else { Err(e) };
+                let e = AwsError::from_sdk(
+                    "GetConfigurationSetEventDestinations",
+                    set,
+                    &e.into_service_error(),
+                );
+                return if e.kind == ErrorKind::NotFound {
+                    Ok(Vec::new())
+                } else {
+                    Err(e)
+                };
             }
         };
         let mut destinations = Vec::new();
@@ -467,7 +625,11 @@ impl Ses {
                 configuration_set: set.to_string(),
                 name: d.name().to_string(),
                 enabled: d.enabled(),
-                events: d.matching_event_types().iter().map(|e| e.as_str().to_string()).collect(),
+                events: d
+                    .matching_event_types()
+                    .iter()
+                    .map(|e| e.as_str().to_string())
+                    .collect(),
                 target,
             });
         }
@@ -493,7 +655,13 @@ impl Ses {
                 .event_destination(definition)
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("CreateConfigurationSetEventDestination", &resource, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk(
+                        "CreateConfigurationSetEventDestination",
+                        &resource,
+                        &e.into_service_error(),
+                    )
+                })?;
         } else {
             self.call("UpdateConfigurationSetEventDestination").await;
             self.client
@@ -503,7 +671,13 @@ impl Ses {
                 .event_destination(definition)
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("UpdateConfigurationSetEventDestination", &resource, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk(
+                        "UpdateConfigurationSetEventDestination",
+                        &resource,
+                        &e.into_service_error(),
+                    )
+                })?;
         }
         Ok(())
     }
@@ -516,13 +690,24 @@ impl Ses {
     ) -> AwsResult<EventDestinationDefinition> {
         let mut definition = EventDestinationDefinition::builder()
             .enabled(state.enabled)
-            .set_matching_event_types(Some(state.events.iter().map(|e| EventType::from(e.as_str())).collect()));
+            .set_matching_event_types(Some(
+                state
+                    .events
+                    .iter()
+                    .map(|e| EventType::from(e.as_str()))
+                    .collect(),
+            ));
         definition = match &state.target {
             Target::SnsTopic(name) => {
                 let arn = topic_arn.map(str::to_string).unwrap_or_else(|| {
                     format!("arn:aws:sns:{}:{}:{name}", self.region(), account_id)
                 });
-                definition.sns_destination(SnsDestination::builder().topic_arn(arn).build().map_err(build_error)?)
+                definition.sns_destination(
+                    SnsDestination::builder()
+                        .topic_arn(arn)
+                        .build()
+                        .map_err(build_error)?,
+                )
             }
             Target::CloudWatch(dims) => {
                 let mut cw = CloudWatchDestination::builder();
@@ -540,12 +725,22 @@ impl Ses {
             }
             Target::EventBridge(bus) => {
                 let arn = match bus.strip_prefix("default@") {
-                    Some(region) => format!("arn:aws:events:{region}:{}:event-bus/default", account_id),
+                    Some(region) => {
+                        format!("arn:aws:events:{region}:{}:event-bus/default", account_id)
+                    }
                     None => bus.clone(),
                 };
-                definition.event_bridge_destination(EventBridgeDestination::builder().event_bus_arn(arn).build().map_err(build_error)?)
+                definition.event_bridge_destination(
+                    EventBridgeDestination::builder()
+                        .event_bus_arn(arn)
+                        .build()
+                        .map_err(build_error)?,
+                )
             }
-            Target::Firehose { delivery_stream_arn, iam_role_arn } => definition.kinesis_firehose_destination(
+            Target::Firehose {
+                delivery_stream_arn,
+                iam_role_arn,
+            } => definition.kinesis_firehose_destination(
                 KinesisFirehoseDestination::builder()
                     .delivery_stream_arn(delivery_stream_arn)
                     .iam_role_arn(iam_role_arn)
@@ -585,7 +780,9 @@ impl Ses {
             .map_err(|e| AwsError::from_sdk("GetAccount", "", &e.into_service_error()))?;
         let details = out.details();
         let review = details.and_then(|d| d.review_details());
-        let review_status = review.and_then(|r| r.status()).map(|s| s.as_str().to_string());
+        let review_status = review
+            .and_then(|r| r.status())
+            .map(|s| s.as_str().to_string());
         let sandbox = if out.production_access_enabled() {
             SandboxStatus::Granted
         } else {
@@ -601,7 +798,12 @@ impl Ses {
                 sending_enabled: Some(out.sending_enabled()),
                 suppression: Some(
                     out.suppression_attributes()
-                        .map(|s| s.suppressed_reasons().iter().map(|r| r.as_str().to_string()).collect())
+                        .map(|s| {
+                            s.suppressed_reasons()
+                                .iter()
+                                .map(|r| r.as_str().to_string())
+                                .collect()
+                        })
                         .unwrap_or_default(),
                 ),
                 production_access: details.and_then(|d| {
@@ -630,7 +832,13 @@ impl Ses {
             .sending_enabled(enabled)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("PutAccountSendingAttributes", "account", &e.into_service_error()))?;
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    "PutAccountSendingAttributes",
+                    "account",
+                    &e.into_service_error(),
+                )
+            })?;
         Ok(())
     }
 
@@ -641,7 +849,13 @@ impl Ses {
             .set_suppressed_reasons(Some(reasons(reasons_set)))
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("PutAccountSuppressionAttributes", "account", &e.into_service_error()))?;
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    "PutAccountSuppressionAttributes",
+                    "account",
+                    &e.into_service_error(),
+                )
+            })?;
         Ok(())
     }
 
@@ -653,19 +867,31 @@ impl Ses {
             .mail_type(MailType::from(request.mail_type.as_str()))
             .website_url(&request.website_url)
             .set_use_case_description(request.use_case.clone())
-            .set_contact_language(request.contact_language.as_deref().map(ContactLanguage::from))
+            .set_contact_language(
+                request
+                    .contact_language
+                    .as_deref()
+                    .map(ContactLanguage::from),
+            )
             .set_additional_contact_email_addresses(
-                (!request.additional_contacts.is_empty()).then(|| request.additional_contacts.clone()),
+                (!request.additional_contacts.is_empty())
+                    .then(|| request.additional_contacts.clone()),
             )
             .production_access_enabled(true)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("PutAccountDetails", "account", &e.into_service_error()))?;
+            .map_err(|e| {
+                AwsError::from_sdk("PutAccountDetails", "account", &e.into_service_error())
+            })?;
         Ok(())
     }
 
     async fn retag(&self, arn: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
-        let removed: Vec<String> = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
+        let removed: Vec<String> = before
+            .keys()
+            .filter(|k| !after.contains_key(*k))
+            .cloned()
+            .collect();
         if !removed.is_empty() {
             self.call("UntagResource").await;
             self.client
@@ -696,7 +922,11 @@ impl Ses {
 }
 
 fn ignore_not_found(e: AwsError) -> AwsResult<()> {
-    if e.kind == ErrorKind::NotFound { Ok(()) } else { Err(e) }
+    if e.kind == ErrorKind::NotFound {
+        Ok(())
+    } else {
+        Err(e)
+    }
 }
 
 fn build_error(e: ses::error::BuildError) -> AwsError {
@@ -709,7 +939,9 @@ fn build_error(e: ses::error::BuildError) -> AwsError {
 }
 
 fn tags_of(tags: &[Tag]) -> Tags {
-    tags.iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
+    tags.iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
 }
 
 fn sdk_tags(tags: &Tags) -> Vec<Tag> {
@@ -719,11 +951,15 @@ fn sdk_tags(tags: &Tags) -> Vec<Tag> {
 }
 
 fn reasons(set: &BTreeSet<String>) -> Vec<SuppressionListReason> {
-    set.iter().map(|r| SuppressionListReason::from(r.as_str())).collect()
+    set.iter()
+        .map(|r| SuppressionListReason::from(r.as_str()))
+        .collect()
 }
 
 fn suppression_options(set: &BTreeSet<String>) -> SuppressionOptions {
-    SuppressionOptions::builder().set_suppressed_reasons(Some(reasons(set))).build()
+    SuppressionOptions::builder()
+        .set_suppressed_reasons(Some(reasons(set)))
+        .build()
 }
 
 fn tracking_options(t: &TrackingState) -> AwsResult<TrackingOptions> {
@@ -734,7 +970,10 @@ fn tracking_options(t: &TrackingState) -> AwsResult<TrackingOptions> {
         .map_err(build_error)
 }
 
-fn signing_attributes(dkim: &DkimState, private_key: Option<&str>) -> AwsResult<DkimSigningAttributes> {
+fn signing_attributes(
+    dkim: &DkimState,
+    private_key: Option<&str>,
+) -> AwsResult<DkimSigningAttributes> {
     let builder = DkimSigningAttributes::builder();
     let builder = if dkim.origin == "EXTERNAL" {
         let key = private_key.ok_or_else(|| AwsError {

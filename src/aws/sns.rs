@@ -61,7 +61,11 @@ impl Sns {
                 .send()
                 .await
                 .map_err(|e| AwsError::from_sdk("ListTopics", "", &e.into_service_error()))?;
-            arns.extend(page.topics().iter().filter_map(|t| t.topic_arn().map(str::to_string)));
+            arns.extend(
+                page.topics()
+                    .iter()
+                    .filter_map(|t| t.topic_arn().map(str::to_string)),
+            );
             token = page.next_token().map(str::to_string);
             if token.is_none() {
                 return Ok(arns);
@@ -78,7 +82,11 @@ impl Sns {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("ListTagsForResource", arn, &e.into_service_error()))?;
-        Ok(out.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect())
+        Ok(out
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect())
     }
 
     pub async fn subscriptions(&self, topic_arn: &str) -> AwsResult<Vec<LiveSubscription>> {
@@ -93,7 +101,13 @@ impl Sns {
                 .set_next_token(token)
                 .send()
                 .await
-                .map_err(|e| AwsError::from_sdk("ListSubscriptionsByTopic", topic_arn, &e.into_service_error()))?;
+                .map_err(|e| {
+                    AwsError::from_sdk(
+                        "ListSubscriptionsByTopic",
+                        topic_arn,
+                        &e.into_service_error(),
+                    )
+                })?;
             subs.extend(page.subscriptions().iter().map(|s| LiveSubscription {
                 arn: s.subscription_arn().unwrap_or_default().to_string(),
                 protocol: s.protocol().unwrap_or_default().to_string(),
@@ -114,7 +128,13 @@ impl Sns {
             .subscription_arn(subscription_arn)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("GetSubscriptionAttributes", subscription_arn, &e.into_service_error()))?;
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    "GetSubscriptionAttributes",
+                    subscription_arn,
+                    &e.into_service_error(),
+                )
+            })?;
         Ok(out
             .attributes()
             .and_then(|a| a.get("RawMessageDelivery"))
@@ -136,7 +156,11 @@ impl Sns {
     }
 
     pub async fn retag(&self, arn: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
-        let removed: Vec<String> = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
+        let removed: Vec<String> = before
+            .keys()
+            .filter(|k| !after.contains_key(*k))
+            .cloned()
+            .collect();
         if !removed.is_empty() {
             self.call("UntagResource").await;
             self.client
@@ -169,12 +193,22 @@ impl Sns {
         self.call("DeleteTopic").await;
         match self.client.delete_topic().topic_arn(arn).send().await {
             Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk("DeleteTopic", arn, &e.into_service_error())),
+            Err(e) => ignore_not_found(AwsError::from_sdk(
+                "DeleteTopic",
+                arn,
+                &e.into_service_error(),
+            )),
         }
     }
 
     /// Subscribes an endpoint. Email and HTTP endpoints stay pending until they confirm.
-    pub async fn subscribe(&self, topic_arn: &str, protocol: &str, endpoint: &str, raw: bool) -> AwsResult<()> {
+    pub async fn subscribe(
+        &self,
+        topic_arn: &str,
+        protocol: &str,
+        endpoint: &str,
+        raw: bool,
+    ) -> AwsResult<()> {
         self.call("Subscribe").await;
         let attributes: HashMap<String, String> = if raw {
             HashMap::from([("RawMessageDelivery".to_string(), "true".to_string())])
@@ -190,11 +224,21 @@ impl Sns {
             .return_subscription_arn(true)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("Subscribe", &format!("{protocol}:{endpoint}"), &e.into_service_error()))?;
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    "Subscribe",
+                    &format!("{protocol}:{endpoint}"),
+                    &e.into_service_error(),
+                )
+            })?;
         Ok(())
     }
 
-    pub async fn set_raw_message_delivery(&self, subscription_arn: &str, raw: bool) -> AwsResult<()> {
+    pub async fn set_raw_message_delivery(
+        &self,
+        subscription_arn: &str,
+        raw: bool,
+    ) -> AwsResult<()> {
         self.call("SetSubscriptionAttributes").await;
         self.client
             .set_subscription_attributes()
@@ -203,21 +247,41 @@ impl Sns {
             .attribute_value(raw.to_string())
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("SetSubscriptionAttributes", subscription_arn, &e.into_service_error()))?;
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    "SetSubscriptionAttributes",
+                    subscription_arn,
+                    &e.into_service_error(),
+                )
+            })?;
         Ok(())
     }
 
     pub async fn unsubscribe(&self, subscription_arn: &str) -> AwsResult<()> {
         self.call("Unsubscribe").await;
-        match self.client.unsubscribe().subscription_arn(subscription_arn).send().await {
+        match self
+            .client
+            .unsubscribe()
+            .subscription_arn(subscription_arn)
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk("Unsubscribe", subscription_arn, &e.into_service_error())),
+            Err(e) => ignore_not_found(AwsError::from_sdk(
+                "Unsubscribe",
+                subscription_arn,
+                &e.into_service_error(),
+            )),
         }
     }
 }
 
 fn ignore_not_found(e: AwsError) -> AwsResult<()> {
-    if e.kind == ErrorKind::NotFound { Ok(()) } else { Err(e) }
+    if e.kind == ErrorKind::NotFound {
+        Ok(())
+    } else {
+        Err(e)
+    }
 }
 
 fn sdk_tags(tags: &Tags) -> Vec<Tag> {

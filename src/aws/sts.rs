@@ -32,7 +32,9 @@ impl Sts {
                     .get_caller_identity()
                     .send()
                     .await
-                    .map_err(|e| AwsError::from_sdk("GetCallerIdentity", "", &e.into_service_error()))?;
+                    .map_err(|e| {
+                        AwsError::from_sdk("GetCallerIdentity", "", &e.into_service_error())
+                    })?;
                 Ok(out.account().unwrap_or_default().to_string())
             })
             .await

@@ -31,7 +31,8 @@ async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
     let (session, plan, saved) = match &args.plan {
         Some(path) => {
             let plan = read_saved_plan(path)?;
-            let session = session::open(global, std::path::Path::new(&plan.spec.path), &args.aws).await?;
+            let session =
+                session::open(global, std::path::Path::new(&plan.spec.path), &args.aws).await?;
             check_saved_plan(&session, &plan).await?;
             (session, plan, true)
         }
@@ -62,7 +63,13 @@ async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
     execute(global, &session, &plan, args.auto_approve, style).await
 }
 
-async fn execute(global: &GlobalArgs, session: &Session, plan: &Plan, approved: bool, style: Style) -> CliResult<u8> {
+async fn execute(
+    global: &GlobalArgs,
+    session: &Session,
+    plan: &Plan,
+    approved: bool,
+    style: Style,
+) -> CliResult<u8> {
     print_stdout(&render::plan::human(plan, style));
     if !plan.errors.is_empty() {
         return Ok(exit::FAILURE);
@@ -75,7 +82,12 @@ async fn execute(global: &GlobalArgs, session: &Session, plan: &Plan, approved: 
         return Ok(exit::FAILURE);
     }
     print_stdout("\n");
-    let ctx = apply::Context::new(&session.clients, plan, &session.loaded.base_dir, session.parallelism);
+    let ctx = apply::Context::new(
+        &session.clients,
+        plan,
+        &session.loaded.base_dir,
+        session.parallelism,
+    );
     let quiet = global.quiet;
     let progress = move |event: Progress| {
         if quiet {
@@ -115,23 +127,24 @@ async fn execute(global: &GlobalArgs, session: &Session, plan: &Plan, approved: 
         }
         Ok(exit::SUCCESS)
     } else {
-        let mut text = format!("\n{} the apply stopped at the first failure.\n", style.red("Error:"));
-        for (label, pick) in [
-            ("Done", 0u8),
-            ("Failed", 1),
-            ("Not started", 2),
-        ] {
+        let mut text = format!(
+            "\n{} the apply stopped at the first failure.\n",
+            style.red("Error:")
+        );
+        for (label, pick) in [("Done", 0u8), ("Failed", 1), ("Not started", 2)] {
             let items: Vec<String> = report
                 .results
                 .iter()
-                .filter(|(_, _, o)| match (pick, o) {
-                    (0, Outcome::Done(_)) => true,
-                    (1, Outcome::Failed(_)) => true,
-                    (2, Outcome::NotStarted) => true,
-                    _ => false,
+                .filter(|(_, _, o)| {
+                    matches!(
+                        (pick, o),
+                        (0, Outcome::Done(_)) | (1, Outcome::Failed(_)) | (2, Outcome::NotStarted)
+                    )
                 })
                 .map(|(address, action, outcome)| match outcome {
-                    Outcome::Failed(message) => format!("  {address} ({}): {message}", action.as_str()),
+                    Outcome::Failed(message) => {
+                        format!("  {address} ({}): {message}", action.as_str())
+                    }
                     _ => format!("  {address} ({})", action.as_str()),
                 })
                 .collect();
@@ -175,13 +188,19 @@ fn confirm() -> CliResult<bool> {
 
 fn read_saved_plan(path: &std::path::Path) -> CliResult<Plan> {
     let file = crate::source::read_text(path).map_err(error)?;
-    let value: serde_json::Value = serde_json::from_str(&file.text)
-        .map_err(|e| error(format!("{}: not a sesform plan (invalid JSON: {e})", path.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&file.text).map_err(|e| {
+        error(format!(
+            "{}: not a sesform plan (invalid JSON: {e})",
+            path.display()
+        ))
+    })?;
     if value.get("format_version").and_then(|v| v.as_str()) != Some(FORMAT_VERSION) {
         return Err(error(format!(
             "{}: plan format {} is not supported (expected {FORMAT_VERSION}); make a new plan",
             path.display(),
-            value.get("format_version").unwrap_or(&serde_json::Value::Null)
+            value
+                .get("format_version")
+                .unwrap_or(&serde_json::Value::Null)
         )));
     }
     serde_json::from_value(value)

@@ -29,7 +29,11 @@ pub fn run(global: &GlobalArgs, args: &DnsArgs) -> u8 {
 /// GetEmailIdentity per domain).
 pub async fn records(session: &Session) -> CliResult<Vec<DnsRecord>> {
     let spec = &session.loaded.spec;
-    let domains: Vec<&String> = spec.identities.keys().filter(|n| !n.contains('@')).collect();
+    let domains: Vec<&String> = spec
+        .identities
+        .keys()
+        .filter(|n| !n.contains('@'))
+        .collect();
     let ses = &session.clients.ses;
     let found: Vec<_> = stream::iter(domains)
         .map(|name| async move { ses.get_identity(name).await })

@@ -32,7 +32,10 @@ async fn plan(global: &GlobalArgs, args: &PlanArgs) -> CliResult<u8> {
     if args.json {
         print_stdout(&format!("{}\n", render::plan::json(&plan)));
     } else {
-        print_stdout(&render::plan::human(&plan, Style::new(stdout_color(global))));
+        print_stdout(&render::plan::human(
+            &plan,
+            Style::new(stdout_color(global)),
+        ));
         if let Some(path) = &args.out {
             print_stdout(&format!(
                 "\nSaved the plan to {}. Apply exactly this plan with:\n  sesform apply --plan {}\n",

@@ -38,8 +38,14 @@ pub fn load_spec(global: &GlobalArgs, path: &Path) -> CliResult<LoadedSpec> {
     match spec::load(path) {
         Ok(loaded) => Ok(loaded),
         Err(SpecError::Read(e)) => Err(error(e)),
-        Err(SpecError::Invalid { source, diagnostics }) => {
-            eprint!("{}", render::diagnostics::human(&diagnostics, &[&source], stderr_color(global)));
+        Err(SpecError::Invalid {
+            source,
+            diagnostics,
+        }) => {
+            eprint!(
+                "{}",
+                render::diagnostics::human(&diagnostics, &[&source], stderr_color(global))
+            );
             Err(error(format!(
                 "{} is not a valid spec ({} error{}); `sesform validate` shows them all",
                 source.name,
@@ -85,7 +91,11 @@ pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliRe
     let options = aws_options(global, aws, &region)?;
     let clients = Clients::connect(&options).await.map_err(error)?;
     Ok(Session {
-        stack: loaded.spec.stack.clone().unwrap_or_else(|| DEFAULT_STACK.to_string()),
+        stack: loaded
+            .spec
+            .stack
+            .clone()
+            .unwrap_or_else(|| DEFAULT_STACK.to_string()),
         spec_path: spec_path.display().to_string(),
         loaded,
         clients,
@@ -102,7 +112,10 @@ impl Session {
     pub fn spec_ref(&self) -> SpecRef {
         SpecRef {
             path: self.spec_path.clone(),
-            sha256: format!("sha256:{}", hex::encode(Sha256::digest(self.loaded.source.text.as_bytes()))),
+            sha256: format!(
+                "sha256:{}",
+                hex::encode(Sha256::digest(self.loaded.source.text.as_bytes()))
+            ),
         }
     }
 
@@ -112,7 +125,11 @@ impl Session {
             stack: &self.stack,
             parallelism: self.parallelism,
             account: spec.account.is_some(),
-            user_paths: spec.smtp_users.values().filter_map(|u| u.path.clone()).collect(),
+            user_paths: spec
+                .smtp_users
+                .values()
+                .filter_map(|u| u.path.clone())
+                .collect(),
         };
         live::read(&self.clients, desired, &options)
             .await
@@ -124,7 +141,11 @@ impl Session {
         self.plan_for(&desired, options).await
     }
 
-    pub async fn plan_for(&self, desired: &[State], options: PlanOptions) -> CliResult<(Plan, Live)> {
+    pub async fn plan_for(
+        &self,
+        desired: &[State],
+        options: PlanOptions,
+    ) -> CliResult<(Plan, Live)> {
         let live = self.read_live(desired).await?;
         let input = DiffInput {
             desired,

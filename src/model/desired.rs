@@ -29,7 +29,9 @@ pub fn resources(spec: &Spec) -> Vec<State> {
         }
     }
     for (name, set) in &spec.configuration_sets {
-        out.push(State::ConfigurationSet(configuration_set_state(name, set, stack)));
+        out.push(State::ConfigurationSet(configuration_set_state(
+            name, set, stack,
+        )));
         for (dest_name, dest) in &set.event_destinations {
             out.push(State::EventDestination(event_destination_state(
                 spec, name, dest_name, dest,
@@ -76,19 +78,22 @@ fn account_state(account: &spec::Account) -> AccountState {
     AccountState {
         sending_enabled: account.sending_enabled,
         suppression: account.suppression.as_deref().map(reasons),
-        production_access: account.production_access.as_ref().map(|p| ProductionAccessState {
-            mail_type: match p.mail_type {
-                spec::MailType::Transactional => "TRANSACTIONAL".into(),
-                spec::MailType::Marketing => "MARKETING".into(),
-            },
-            website_url: p.website_url.clone(),
-            use_case: p.use_case.clone(),
-            contact_language: p.contact_language.map(|l| match l {
-                spec::ContactLanguage::En => "EN".into(),
-                spec::ContactLanguage::Ja => "JA".into(),
+        production_access: account
+            .production_access
+            .as_ref()
+            .map(|p| ProductionAccessState {
+                mail_type: match p.mail_type {
+                    spec::MailType::Transactional => "TRANSACTIONAL".into(),
+                    spec::MailType::Marketing => "MARKETING".into(),
+                },
+                website_url: p.website_url.clone(),
+                use_case: p.use_case.clone(),
+                contact_language: p.contact_language.map(|l| match l {
+                    spec::ContactLanguage::En => "EN".into(),
+                    spec::ContactLanguage::Ja => "JA".into(),
+                }),
+                additional_contacts: p.additional_contacts.clone(),
             }),
-            additional_contacts: p.additional_contacts.clone(),
-        }),
     }
 }
 
@@ -258,7 +263,12 @@ pub fn canonical_json(value: &Value) -> String {
             Value::Object(map) => {
                 let mut entries: Vec<(&String, &Value)> = map.iter().collect();
                 entries.sort_by(|a, b| a.0.cmp(b.0));
-                Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sort(v))).collect())
+                Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k.clone(), sort(v)))
+                        .collect(),
+                )
             }
             Value::Array(items) => Value::Array(items.iter().map(sort).collect()),
             other => other.clone(),
@@ -273,12 +283,15 @@ mod tests {
 
     #[test]
     fn full_spec_resources_have_stable_addresses() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/full.yaml")).unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/full.yaml"))
+            .unwrap();
         let spec: Spec = serde_yaml::from_str(&text).unwrap();
         let addresses: Vec<String> = resources(&spec).iter().map(|r| r.address().0).collect();
         assert!(addresses.contains(&"identity.example.com".to_string()));
         assert!(addresses.contains(&"event_destination.transactional.to-sns".to_string()));
-        assert!(addresses.contains(&"sns_subscription.ses-events.https:https://hooks.example.com/ses".to_string()));
+        assert!(addresses.contains(
+            &"sns_subscription.ses-events.https:https://hooks.example.com/ses".to_string()
+        ));
         assert!(addresses.contains(&"smtp_user.app-mailer".to_string()));
         assert!(addresses.contains(&"account".to_string()));
         let mut sorted = addresses.clone();
@@ -295,8 +308,14 @@ mod tests {
         let policy: Value = serde_json::from_str(&smtp_policy(&user, "eu-west-1")).unwrap();
         let statement = &policy["Statement"][0];
         assert_eq!(statement["Action"], json!(["ses:SendRawEmail"]));
-        assert_eq!(statement["Condition"]["StringLike"]["ses:FromAddress"], json!(["*@example.com"]));
-        assert_eq!(statement["Condition"]["StringEquals"]["aws:RequestedRegion"], "eu-west-1");
+        assert_eq!(
+            statement["Condition"]["StringLike"]["ses:FromAddress"],
+            json!(["*@example.com"])
+        );
+        assert_eq!(
+            statement["Condition"]["StringEquals"]["aws:RequestedRegion"],
+            "eu-west-1"
+        );
     }
 
     #[test]

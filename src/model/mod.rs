@@ -129,7 +129,9 @@ impl State {
         match self {
             State::Account(_) => Address::account(),
             State::SnsTopic(t) => Address::sns_topic(&t.name),
-            State::SnsSubscription(s) => Address::sns_subscription(&s.topic, &s.protocol, &s.endpoint),
+            State::SnsSubscription(s) => {
+                Address::sns_subscription(&s.topic, &s.protocol, &s.endpoint)
+            }
             State::ConfigurationSet(c) => Address::configuration_set(&c.name),
             State::EventDestination(d) => Address::event_destination(&d.configuration_set, &d.name),
             State::Identity(i) => Address::identity(&i.name),

@@ -52,14 +52,24 @@ pub fn diff(input: &DiffInput) -> Diff {
             continue;
         }
         let Some(current) = live.resources.get(&address) else {
-            out.changes.push(change(desired.kind(), Action::Create, None, Some(desired.clone()), arn_of(live, &address)));
+            out.changes.push(change(
+                desired.kind(),
+                Action::Create,
+                None,
+                Some(desired.clone()),
+                arn_of(live, &address),
+            ));
             continue;
         };
         if let Some(tags) = current.tags()
             && !owned_by(tags, input.stack)
         {
             let owner = match tags.get(STACK_TAG) {
-                Some(other) if tags.get(MANAGED_BY_TAG).is_some_and(|v| v == MANAGED_BY_VALUE) => {
+                Some(other)
+                    if tags
+                        .get(MANAGED_BY_TAG)
+                        .is_some_and(|v| v == MANAGED_BY_VALUE) =>
+                {
                     format!("by the sesform stack `{other}`")
                 }
                 _ => "outside sesform".to_string(),
@@ -81,7 +91,8 @@ pub fn diff(input: &DiffInput) -> Diff {
         }
         let mut current = current.clone();
         // SNS hides a pending subscription's attributes; it cannot differ until confirmed.
-        if let (State::SnsSubscription(live_sub), State::SnsSubscription(want)) = (&mut current, desired)
+        if let (State::SnsSubscription(live_sub), State::SnsSubscription(want)) =
+            (&mut current, desired)
             && !live.subscription_arns.contains_key(&address)
         {
             live_sub.raw_message_delivery = want.raw_message_delivery;
@@ -91,8 +102,18 @@ pub fn diff(input: &DiffInput) -> Diff {
             });
         }
         let changed = changed_fields(&current, desired);
-        let action = if changed.is_empty() { Action::NoOp } else { Action::Update };
-        let mut c = change(desired.kind(), action, Some(current), Some(desired.clone()), arn_of(live, &address));
+        let action = if changed.is_empty() {
+            Action::NoOp
+        } else {
+            Action::Update
+        };
+        let mut c = change(
+            desired.kind(),
+            action,
+            Some(current),
+            Some(desired.clone()),
+            arn_of(live, &address),
+        );
         c.changed = changed;
         out.changes.push(c);
     }
@@ -117,7 +138,9 @@ pub fn diff(input: &DiffInput) -> Diff {
         if !input.options.prune {
             out.warnings.push(Message {
                 address: address.clone(),
-                message: "managed by this stack but no longer in the spec; run with --prune to delete it".into(),
+                message:
+                    "managed by this stack but no longer in the spec; run with --prune to delete it"
+                        .into(),
             });
             continue;
         }
@@ -128,14 +151,30 @@ pub fn diff(input: &DiffInput) -> Diff {
             });
             continue;
         }
-        out.changes.push(change(state.kind(), Action::Delete, Some(state.clone()), None, arn_of(live, address)));
+        out.changes.push(change(
+            state.kind(),
+            Action::Delete,
+            Some(state.clone()),
+            None,
+            arn_of(live, address),
+        ));
     }
     out.changes = order::sorted(out.changes);
     out
 }
 
-fn change(kind: Kind, action: Action, before: Option<State>, after: Option<State>, arn: Option<String>) -> Change {
-    let address = after.as_ref().or(before.as_ref()).map(State::address).expect("a change has a state");
+fn change(
+    kind: Kind,
+    action: Action,
+    before: Option<State>,
+    after: Option<State>,
+    arn: Option<String>,
+) -> Change {
+    let address = after
+        .as_ref()
+        .or(before.as_ref())
+        .map(State::address)
+        .expect("a change has a state");
     Change {
         address,
         kind,
@@ -158,27 +197,52 @@ fn arn_of(live: &Live, address: &Address) -> Option<String> {
 
 /// The account is a singleton that always exists: only the settings the spec names are
 /// compared, and production access follows the review state rather than a plain diff.
-fn account_change(desired: &AccountState, live: &Live, options: PlanOptions, out: &mut Diff) -> Change {
+fn account_change(
+    desired: &AccountState,
+    live: &Live,
+    options: PlanOptions,
+    out: &mut Diff,
+) -> Change {
     let address = Address::account();
     let Some(info) = &live.account else {
-        return change(Kind::Account, Action::NoOp, None, Some(State::Account(desired.clone())), None);
+        return change(
+            Kind::Account,
+            Action::NoOp,
+            None,
+            Some(State::Account(desired.clone())),
+            None,
+        );
     };
     let mut before = AccountState {
         sending_enabled: desired.sending_enabled.and(info.state.sending_enabled),
-        suppression: desired.suppression.as_ref().and(info.state.suppression.clone()),
+        suppression: desired
+            .suppression
+            .as_ref()
+            .and(info.state.suppression.clone()),
         production_access: None,
     };
     if let Some(request) = &desired.production_access {
-        let case = info.case_id.as_deref().map(|c| format!(" (case {c})")).unwrap_or_default();
+        let case = info
+            .case_id
+            .as_deref()
+            .map(|c| format!(" (case {c})"))
+            .unwrap_or_default();
         // Comparing equal means "nothing to submit".
         let nothing_to_submit = Some(request.clone());
         before.production_access = match info.sandbox {
             SandboxStatus::Granted => {
-                out.notes.push(Message { address: address.clone(), message: "production access is granted: the account is out of the sandbox".into() });
+                out.notes.push(Message {
+                    address: address.clone(),
+                    message: "production access is granted: the account is out of the sandbox"
+                        .into(),
+                });
                 nothing_to_submit
             }
             SandboxStatus::Pending => {
-                out.notes.push(Message { address: address.clone(), message: format!("production access review is pending{case}; not resubmitted") });
+                out.notes.push(Message {
+                    address: address.clone(),
+                    message: format!("production access review is pending{case}; not resubmitted"),
+                });
                 nothing_to_submit
             }
             SandboxStatus::Denied if !options.resubmit => {
@@ -200,7 +264,11 @@ fn account_change(desired: &AccountState, live: &Live, options: PlanOptions, out
     let before = State::Account(before);
     let after = State::Account(desired.clone());
     let changed = changed_fields(&before, &after);
-    let action = if changed.is_empty() { Action::NoOp } else { Action::Update };
+    let action = if changed.is_empty() {
+        Action::NoOp
+    } else {
+        Action::Update
+    };
     let mut c = change(Kind::Account, action, Some(before), Some(after), None);
     c.changed = changed;
     c
@@ -224,9 +292,16 @@ fn compare(path: &str, before: &Value, after: &Value, kind: Kind, out: &mut Vec<
         (Value::Object(b), Value::Object(a)) => {
             let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
             for key in keys {
-                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
                 // Tags are compared as a whole map: one `tags` entry, not one per key.
-                let (bv, av) = (b.get(key).unwrap_or(&Value::Null), a.get(key).unwrap_or(&Value::Null));
+                let (bv, av) = (
+                    b.get(key).unwrap_or(&Value::Null),
+                    a.get(key).unwrap_or(&Value::Null),
+                );
                 if key == "tags" {
                     if bv != av {
                         out.push(child);

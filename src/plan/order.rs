@@ -65,7 +65,10 @@ pub fn dependencies(changes: &[Change]) -> Vec<Vec<usize>> {
                 for (j, other) in changes.iter().enumerate() {
                     if j != i
                         && other.action != Action::NoOp
-                        && other.before.as_ref().is_some_and(|b| references(b).contains(&change.address))
+                        && other
+                            .before
+                            .as_ref()
+                            .is_some_and(|b| references(b).contains(&change.address))
                     {
                         deps.push(j);
                     }

@@ -52,7 +52,11 @@ fn table(records: &[DnsRecord]) -> String {
     }
     let mut out = String::new();
     let mut line = |cells: [&str; 5]| {
-        let text: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let text: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         let _ = writeln!(out, "{}", text.join("  ").trim_end());
     };
     line(header);
@@ -63,7 +67,11 @@ fn table(records: &[DnsRecord]) -> String {
 }
 
 fn fqdn(name: &str) -> String {
-    if name.ends_with('.') { name.to_string() } else { format!("{name}.") }
+    if name.ends_with('.') {
+        name.to_string()
+    } else {
+        format!("{name}.")
+    }
 }
 
 fn bind(records: &[DnsRecord]) -> String {
@@ -78,7 +86,13 @@ fn bind(records: &[DnsRecord]) -> String {
             _ => r.value.clone(),
         };
         let comment = if r.required { "" } else { " ; recommended" };
-        let _ = writeln!(out, "{} {} IN {} {value}{comment}", fqdn(&r.name), r.ttl, r.record_type);
+        let _ = writeln!(
+            out,
+            "{} {} IN {} {value}{comment}",
+            fqdn(&r.name),
+            r.ttl,
+            r.record_type
+        );
     }
     out
 }

@@ -93,7 +93,11 @@ pub fn human(plan: &Plan, style: Style) -> String {
             let _ = writeln!(out, "  {}", style.dim(address.as_str()));
         }
         if plan.unmanaged.len() > SHOWN {
-            let _ = writeln!(out, "  ... and {} more (see --json)", plan.unmanaged.len() - SHOWN);
+            let _ = writeln!(
+                out,
+                "  ... and {} more (see --json)",
+                plan.unmanaged.len() - SHOWN
+            );
         }
         out.push('\n');
     }
@@ -116,7 +120,12 @@ pub fn human(plan: &Plan, style: Style) -> String {
         if s.replace > 0 {
             let _ = write!(line, ", {} to replace", s.replace);
         }
-        let _ = writeln!(out, "{} {line}, {} to delete.", style.bold("Plan:"), s.delete);
+        let _ = writeln!(
+            out,
+            "{} {line}, {} to delete.",
+            style.bold("Plan:"),
+            s.delete
+        );
     }
     out
 }
@@ -141,7 +150,26 @@ fn render_change(out: &mut String, change: &Value, style: Style) {
     match action {
         "create" => {
             for (field, value) in flatten(after) {
-                let _ = writeln!(out, "      {} {field} = {}", style.green("+"), show(&value));
+                match value
+                    .as_str()
+                    .filter(|s| s.starts_with('{'))
+                    .and_then(|s| serde_json::from_str::<Value>(s).ok())
+                {
+                    // JSON documents (policies) are shown one key per line.
+                    Some(document) => {
+                        let pretty = serde_json::to_string_pretty(&document).unwrap_or_default();
+                        let _ = writeln!(
+                            out,
+                            "      {} {field} = {}",
+                            style.green("+"),
+                            pretty.replace('\n', "\n          ")
+                        );
+                    }
+                    None => {
+                        let _ =
+                            writeln!(out, "      {} {field} = {}", style.green("+"), show(&value));
+                    }
+                }
             }
         }
         "delete" => {}
@@ -166,7 +194,13 @@ fn render_field_change(out: &mut String, field: &str, before: &Value, after: &Va
                 match (b.get(key), a.get(key)) {
                     (Some(x), Some(y)) if x == y => {}
                     (Some(x), Some(y)) => {
-                        let _ = writeln!(out, "          {} {key} = {} -> {}", style.yellow("~"), show(x), show(y));
+                        let _ = writeln!(
+                            out,
+                            "          {} {key} = {} -> {}",
+                            style.yellow("~"),
+                            show(x),
+                            show(y)
+                        );
                     }
                     (None, Some(y)) => {
                         let _ = writeln!(out, "          {} {key} = {}", style.green("+"), show(y));
@@ -185,14 +219,24 @@ fn render_field_change(out: &mut String, field: &str, before: &Value, after: &Va
             for line in TextDiff::from_lines(&b, &a).iter_all_changes() {
                 let text = line.value().trim_end_matches('\n');
                 let _ = match line.tag() {
-                    ChangeTag::Delete => writeln!(out, "          {}", style.red(&format!("- {text}"))),
-                    ChangeTag::Insert => writeln!(out, "          {}", style.green(&format!("+ {text}"))),
+                    ChangeTag::Delete => {
+                        writeln!(out, "          {}", style.red(&format!("- {text}")))
+                    }
+                    ChangeTag::Insert => {
+                        writeln!(out, "          {}", style.green(&format!("+ {text}")))
+                    }
                     ChangeTag::Equal => writeln!(out, "            {text}"),
                 };
             }
         }
         _ => {
-            let _ = writeln!(out, "      {} {field} = {} -> {}", style.yellow("~"), show(before), show(after));
+            let _ = writeln!(
+                out,
+                "      {} {field} = {} -> {}",
+                style.yellow("~"),
+                show(before),
+                show(after)
+            );
         }
     }
 }
@@ -204,7 +248,9 @@ fn is_long(s: &str) -> bool {
 /// JSON documents (policies) one key per line, so their diff reads line by line.
 fn pretty_text(s: &str) -> String {
     let mut text = match serde_json::from_str::<Value>(s) {
-        Ok(v) if v.is_object() => serde_json::to_string_pretty(&v).unwrap_or_else(|_| s.to_string()),
+        Ok(v) if v.is_object() => {
+            serde_json::to_string_pretty(&v).unwrap_or_else(|_| s.to_string())
+        }
         _ => s.to_string(),
     };
     text.push('\n');
@@ -220,7 +266,11 @@ fn flatten(value: &Value) -> Vec<(String, Value)> {
                     if prefix.is_empty() && k == "kind" {
                         continue;
                     }
-                    let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    let path = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
                     walk(&path, v, out);
                 }
             }
@@ -245,7 +295,10 @@ fn show(value: &Value) -> String {
     match value {
         Value::Null => "(none)".into(),
         Value::Object(map) => {
-            let items: Vec<String> = map.iter().map(|(k, v)| format!("{k} = {}", show(v))).collect();
+            let items: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", show(v)))
+                .collect();
             format!("{{ {} }}", items.join(", "))
         }
         other => other.to_string(),
