@@ -15,5 +15,6 @@ pub mod live;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod smtp;
 pub mod source;
 pub mod spec;

@@ -1,0 +1,3 @@
+//! SES SMTP: deriving SMTP passwords from IAM secret keys.
+
+pub mod password;
