@@ -12,6 +12,7 @@ use futures::stream::FuturesUnordered;
 use tokio::sync::Mutex;
 
 use crate::aws::{AwsError, AwsResult, Clients, ErrorKind};
+use crate::credentials;
 use crate::model::*;
 use crate::plan::{Action, Change, Plan, order};
 
@@ -51,7 +52,10 @@ pub struct Context<'a> {
     /// Directory that relative paths in the spec (BYODKIM key files) start from.
     pub base_dir: PathBuf,
     pub parallelism: usize,
+    /// Print new SMTP credentials whose destination is standard output.
+    pub show_secrets: bool,
     topic_arns: Mutex<BTreeMap<String, String>>,
+    issued: Mutex<Vec<credentials::Issued>>,
 }
 
 impl<'a> Context<'a> {
@@ -77,8 +81,46 @@ impl<'a> Context<'a> {
             region: &plan.region,
             base_dir: base_dir.to_path_buf(),
             parallelism: parallelism.max(1),
+            show_secrets: false,
             topic_arns: Mutex::new(topic_arns),
+            issued: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Keys issued during the apply, for the caller to report.
+    pub async fn take_issued(&self) -> Vec<credentials::Issued> {
+        std::mem::take(&mut *self.issued.lock().await)
+    }
+
+    async fn issue_key(&self, user: &SmtpUserState) -> AwsResult<()> {
+        let Some(target) = &user.credentials else {
+            return Ok(());
+        };
+        let request = credentials::IssueRequest {
+            user: &user.name,
+            target,
+            region: self.region,
+            base_dir: &self.base_dir,
+            show_secrets: self.show_secrets,
+        };
+        let issued = credentials::issue(&self.clients.iam, &request).await?;
+        self.issued.lock().await.push(issued);
+        Ok(())
+    }
+
+    /// Deletes keys of `user` whose secret sesform never recorded (left by an interruption).
+    async fn delete_unrecorded_keys(&self, user: &str) -> AwsResult<()> {
+        let iam = &self.clients.iam;
+        let recorded = iam
+            .get_user(user)
+            .await?
+            .and_then(|u| u.tags.get(ACCESS_KEY_TAG).cloned());
+        for (key, _) in iam.list_access_keys(user).await? {
+            if recorded.as_ref() != Some(&key) {
+                iam.delete_access_key(user, &key).await?;
+            }
+        }
+        Ok(())
     }
 
     async fn account_id(&self) -> AwsResult<String> {
@@ -324,14 +366,15 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
                 .create_user(&after.name, &after.path, &after.tags)
                 .await
                 .or_else(already_exists)?;
-            match &after.policy {
-                Some(policy) => {
-                    c.iam
-                        .put_user_policy(&after.name, SMTP_POLICY_NAME, policy)
-                        .await
-                }
-                None => Ok(()),
+            if let Some(policy) = &after.policy {
+                c.iam
+                    .put_user_policy(&after.name, SMTP_POLICY_NAME, policy)
+                    .await?;
             }
+            if after.access_key.as_deref() == Some(KEY_ACTIVE) {
+                ctx.issue_key(after).await?;
+            }
+            Ok(())
         }
         (Some(State::SmtpUser(before)), Some(State::SmtpUser(after)), _) => {
             if before.path != after.path {
@@ -353,6 +396,14 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
                             .await?
                     }
                 }
+            }
+            if after.access_key.as_deref() == Some(KEY_ACTIVE)
+                && before.access_key != after.access_key
+            {
+                if before.access_key.as_deref() == Some(KEY_INTERRUPTED) {
+                    ctx.delete_unrecorded_keys(&after.name).await?;
+                }
+                ctx.issue_key(after).await?;
             }
             Ok(())
         }

@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod aws;
 pub mod cli;
+pub mod credentials;
 pub mod diagnostic;
 pub mod dns;
 pub mod emulator;
@@ -15,6 +16,7 @@ pub mod live;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod secret;
 pub mod smtp;
 pub mod source;
 pub mod spec;

@@ -266,25 +266,51 @@ async fn read_iam(
             let Some(user) = iam.get_user(&name).await? else {
                 return Ok(None);
             };
-            // The policy matters only for users sesform manages.
-            let policy = if wanted.contains(&Address::smtp_user(&name))
-                || owned_by(&user.tags, options.stack)
+            // Policy and keys matter only for users sesform manages.
+            if !(wanted.contains(&Address::smtp_user(&name)) || owned_by(&user.tags, options.stack))
             {
-                iam.get_user_policy(&name, SMTP_POLICY_NAME).await?
-            } else {
+                return AwsResult::Ok(Some((user, None, None)));
+            }
+            let (policy, keys) = tokio::try_join!(
+                iam.get_user_policy(&name, SMTP_POLICY_NAME),
+                iam.list_access_keys(&name)
+            )?;
+            let active: Vec<&String> = keys
+                .iter()
+                .filter(|(_, status)| status == "Active")
+                .map(|(id, _)| id)
+                .collect();
+            let access_key = if active.is_empty() {
                 None
+            } else if user
+                .tags
+                .get(ACCESS_KEY_TAG)
+                .is_some_and(|id| active.contains(&id))
+            {
+                Some(KEY_ACTIVE.to_string())
+            } else if user.tags.contains_key(ACCESS_KEY_PENDING_TAG) {
+                Some(KEY_INTERRUPTED.to_string())
+            } else {
+                Some(KEY_UNRECORDED.to_string())
             };
-            AwsResult::Ok(Some((user, policy)))
+            AwsResult::Ok(Some((user, policy, access_key)))
         })
         .buffer_unordered(options.parallelism)
         .try_collect()
         .await?;
-    for (user, policy) in users.into_iter().flatten() {
+    for (user, policy, access_key) in users.into_iter().flatten() {
         let state = State::SmtpUser(SmtpUserState {
             name: user.name.clone(),
             path: user.path.clone(),
             policy,
-            tags: user.tags.clone(),
+            tags: user
+                .tags
+                .iter()
+                .filter(|(k, _)| !internal_tag(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            access_key,
+            credentials: None,
         });
         if classify(&mut live, state, wanted, options.stack) {
             live.users.insert(user.name.clone(), user);

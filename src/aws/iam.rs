@@ -8,6 +8,7 @@ use iam::types::Tag;
 use super::{AwsError, AwsResult, CallCounter, ErrorKind, Pacer};
 use crate::model::Tags;
 use crate::model::desired::canonical_json;
+use crate::secret::Secret;
 
 const SERVICE: &str = "iam";
 
@@ -245,6 +246,46 @@ impl Iam {
                 )
             })
             .collect())
+    }
+
+    /// Creates an access key; the secret exists only in the returned value.
+    pub async fn create_access_key(&self, user: &str) -> AwsResult<(String, Secret)> {
+        self.call("CreateAccessKey").await;
+        let out = self
+            .client
+            .create_access_key()
+            .user_name(user)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("CreateAccessKey", user, &e.into_service_error()))?;
+        let key = out.access_key().ok_or_else(|| AwsError {
+            kind: ErrorKind::Other,
+            operation: "CreateAccessKey".into(),
+            resource: user.into(),
+            message: "IAM returned no access key".into(),
+        })?;
+        Ok((
+            key.access_key_id().to_string(),
+            Secret::new(key.secret_access_key()),
+        ))
+    }
+
+    /// When the key was last used (seconds since the epoch), if ever.
+    pub async fn access_key_last_used(&self, key_id: &str) -> AwsResult<Option<i64>> {
+        self.call("GetAccessKeyLastUsed").await;
+        let out = self
+            .client
+            .get_access_key_last_used()
+            .access_key_id(key_id)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("GetAccessKeyLastUsed", key_id, &e.into_service_error())
+            })?;
+        Ok(out
+            .access_key_last_used()
+            .and_then(|u| u.last_used_date())
+            .map(|d| d.secs()))
     }
 
     pub async fn delete_access_key(&self, user: &str, key_id: &str) -> AwsResult<()> {

@@ -42,7 +42,15 @@ async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
             (session, plan, false)
         }
     };
-    execute(global, &session, &plan, args.auto_approve || saved, style).await
+    execute(
+        global,
+        &session,
+        &plan,
+        args.auto_approve || saved,
+        args.show_secrets,
+        style,
+    )
+    .await
 }
 
 async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
@@ -60,7 +68,7 @@ async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
             session.stack, plan.region
         ));
     }
-    execute(global, &session, &plan, args.auto_approve, style).await
+    execute(global, &session, &plan, args.auto_approve, false, style).await
 }
 
 async fn execute(
@@ -68,6 +76,7 @@ async fn execute(
     session: &Session,
     plan: &Plan,
     approved: bool,
+    show_secrets: bool,
     style: Style,
 ) -> CliResult<u8> {
     print_stdout(&render::plan::human(plan, style));
@@ -82,7 +91,7 @@ async fn execute(
         return Ok(exit::FAILURE);
     }
     print_stdout("\n");
-    let ctx = apply::Context::new(
+    let mut ctx = apply::Context::new(
         &session.clients,
         plan,
         &session.loaded.base_dir,
@@ -106,7 +115,9 @@ async fn execute(
         };
         print_stdout(&format!("{line}\n"));
     };
+    ctx.show_secrets = show_secrets;
     let report = apply::apply(plan, &ctx, &progress).await;
+    report_issued(&ctx.take_issued().await, session);
     let count = |action: Action| {
         report
             .results
@@ -222,4 +233,28 @@ async fn check_saved_plan(session: &Session, plan: &Plan) -> CliResult<()> {
         ));
     }
     Ok(())
+}
+
+/// Says where new SMTP credentials went; prints them only for `stdout` destinations, which
+/// require --show-secrets.
+pub fn report_issued(issued: &[crate::credentials::Issued], session: &Session) {
+    for key in issued {
+        let mut text = format!("smtp_user.{}: new access key {}", key.user, key.key_id);
+        if let Some(path) = &key.written_to {
+            text.push_str(&format!(
+                "; SMTP credentials written to {} (mode 0600)",
+                path.display()
+            ));
+        }
+        if let Some(password) = &key.password {
+            text.push_str(&format!(
+                "\n  SMTP host:     {}\n  SMTP port:     {}\n  SMTP username: {}\n  SMTP password: {}\n  (shown once: store it now)",
+                crate::credentials::smtp_host(&session.loaded.spec.region),
+                crate::credentials::SMTP_PORT,
+                key.key_id,
+                password.expose()
+            ));
+        }
+        print_stdout(&format!("{text}\n"));
+    }
 }

@@ -126,6 +126,9 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation (required when standard input is not a terminal).
     #[arg(long)]
     pub auto_approve: bool,
+    /// Print new SMTP credentials whose spec destination is `stdout: true`.
+    #[arg(long)]
+    pub show_secrets: bool,
     #[command(flatten)]
     pub change: ChangeArgs,
     #[command(flatten)]

@@ -9,7 +9,7 @@ use super::args::AwsArgs;
 use super::{GlobalArgs, exit, stderr_color};
 use crate::aws::{AwsOptions, Clients, Rates};
 use crate::live::{self, Live, ReadOptions};
-use crate::model::{DEFAULT_STACK, State, desired};
+use crate::model::{ACCESS_KEY_TAG, Address, DEFAULT_STACK, State, desired};
 use crate::plan::{self, DiffInput, Plan, PlanOptions, SpecRef};
 use crate::render;
 use crate::spec::{self, LoadedSpec, SpecError};
@@ -136,6 +136,30 @@ impl Session {
             .map_err(|e| error(format!("reading live state: {e}")))
     }
 
+    /// SMTP users whose recorded key is active but whose credentials file no longer has it.
+    fn lost_credentials(&self, desired: &[State], live: &Live) -> Vec<plan::Message> {
+        desired
+            .iter()
+            .filter_map(|state| match state {
+                State::SmtpUser(user) => Some(user),
+                _ => None,
+            })
+            .filter_map(|user| {
+                let file = user.credentials.as_ref()?.dotenv.as_ref()?;
+                let key = live.users.get(&user.name)?.tags.get(ACCESS_KEY_TAG)?;
+                let path = self.loaded.base_dir.join(file);
+                (!crate::credentials::file_mentions_key(&path, key)).then(|| plan::Message {
+                    address: Address::smtp_user(&user.name),
+                    message: format!(
+                        "the credentials of access key {key} are no longer in {}; IAM never returns a secret twice, so run `sesform smtp rotate {}` to issue new ones",
+                        path.display(),
+                        user.name
+                    ),
+                })
+            })
+            .collect()
+    }
+
     pub async fn plan(&self, options: PlanOptions) -> CliResult<(Plan, Live)> {
         let desired = self.desired();
         self.plan_for(&desired, options).await
@@ -153,7 +177,8 @@ impl Session {
             stack: &self.stack,
             options,
         };
-        let plan = plan::build(&input, &self.loaded.spec.region, self.spec_ref());
+        let mut plan = plan::build(&input, &self.loaded.spec.region, self.spec_ref());
+        plan.warnings.extend(self.lost_credentials(desired, &live));
         Ok((plan, live))
     }
 }

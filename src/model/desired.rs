@@ -1,6 +1,6 @@
 //! spec -> desired model: every resource the spec declares, normalized, with its tags.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
@@ -47,6 +47,8 @@ pub fn resources(spec: &Spec) -> Vec<State> {
             path: user.path.clone().unwrap_or_else(|| "/".into()),
             policy: Some(smtp_policy(user, &spec.region)),
             tags: managed_tags(&user.tags, stack, user.prevent_destroy),
+            access_key: user.credentials.as_ref().map(|_| KEY_ACTIVE.to_string()),
+            credentials: user.credentials.as_ref().map(credentials_target),
         }));
     }
     out.sort_by_key(State::address);
@@ -229,6 +231,40 @@ fn identity_state(name: &str, identity: &spec::Identity, stack: &str) -> Identit
         configuration_set: identity.configuration_set.clone(),
         feedback_forwarding: identity.feedback_forwarding.unwrap_or(true),
         tags: managed_tags(&identity.tags, stack, identity.prevent_destroy),
+    }
+}
+
+fn credentials_target(c: &spec::Credentials) -> CredentialsTarget {
+    let preset = c.preset.unwrap_or(spec::CredentialsPreset::Laravel);
+    let mut vars: BTreeMap<String, String> = match preset {
+        spec::CredentialsPreset::Laravel => [
+            ("username", "MAIL_USERNAME"),
+            ("password", "MAIL_PASSWORD"),
+            ("host", "MAIL_HOST"),
+            ("port", "MAIL_PORT"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+        spec::CredentialsPreset::Symfony => {
+            BTreeMap::from([("dsn".to_string(), "MAILER_DSN".to_string())])
+        }
+    };
+    for (role, name) in &c.keys {
+        let role = serde_json::to_value(role)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        vars.insert(role, name.clone());
+    }
+    CredentialsTarget {
+        dotenv: c.dotenv.clone(),
+        stdout: c.stdout,
+        preset: match preset {
+            spec::CredentialsPreset::Laravel => "laravel".into(),
+            spec::CredentialsPreset::Symfony => "symfony".into(),
+        },
+        vars,
     }
 }
 

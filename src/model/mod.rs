@@ -304,12 +304,46 @@ pub struct SmtpUserState {
     /// The inline policy document, canonical JSON.
     pub policy: Option<String>,
     pub tags: Tags,
+    /// Desired: `active` when the spec wants SMTP credentials. Live: `active` (a key whose
+    /// secret sesform wrote out), `unrecorded` (keys sesform never saw the secret of),
+    /// `interrupted` (a key created by an apply that stopped before recording it), or absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key: Option<String>,
+    /// Where new credentials go (desired side only; never the credentials themselves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<CredentialsTarget>,
+}
+
+/// Destination of SMTP credentials when a key is created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CredentialsTarget {
+    /// Dotenv file, relative to the spec's directory.
+    pub dotenv: Option<String>,
+    /// Print instead (only with `--show-secrets`).
+    pub stdout: bool,
+    /// `laravel` or `symfony`.
+    pub preset: String,
+    /// Variable name per role (`username`, `password`, `host`, `port`, `dsn`).
+    pub vars: BTreeMap<String, String>,
+}
+
+pub const KEY_ACTIVE: &str = "active";
+pub const KEY_UNRECORDED: &str = "unrecorded";
+pub const KEY_INTERRUPTED: &str = "interrupted";
+/// User tag naming the access key whose secret sesform wrote out.
+pub const ACCESS_KEY_TAG: &str = "sesform:access-key";
+/// User tag set while a key is being created; left behind only by an interrupted apply.
+pub const ACCESS_KEY_PENDING_TAG: &str = "sesform:access-key-pending";
+
+/// Tags sesform keeps for its own bookkeeping; they never show up as drift.
+pub fn internal_tag(key: &str) -> bool {
+    key == ACCESS_KEY_TAG || key == ACCESS_KEY_PENDING_TAG
 }
 
 /// Fields that never count as a change: what only one side can know.
 pub fn ignored_in_diff(kind: Kind, field: &str) -> bool {
     matches!(
         (kind, field),
-        (Kind::Identity, "dkim.private_key_from") | (_, "kind")
+        (Kind::Identity, "dkim.private_key_from") | (Kind::SmtpUser, "credentials") | (_, "kind")
     )
 }
