@@ -71,10 +71,21 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 pub enum SourceError {
     NotFound(PathBuf),
     IsDirectory(PathBuf),
-    TooLarge { path: PathBuf, bytes: u64 },
-    Binary { path: PathBuf },
-    NotUtf8 { path: PathBuf, line: usize },
-    Io { path: PathBuf, error: std::io::Error },
+    TooLarge {
+        path: PathBuf,
+        bytes: u64,
+    },
+    Binary {
+        path: PathBuf,
+    },
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+    },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for SourceError {
@@ -92,7 +103,11 @@ impl fmt::Display for SourceError {
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
             SourceError::Binary { path } => {
-                write!(f, "{}: looks like a binary file, expected text", path.display())
+                write!(
+                    f,
+                    "{}: looks like a binary file, expected text",
+                    path.display()
+                )
             }
             SourceError::NotUtf8 { path, line } => write!(
                 f,

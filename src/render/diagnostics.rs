@@ -26,8 +26,8 @@ pub fn human(diagnostics: &[Diagnostic], sources: &[&SourceFile], color: bool) -
     for diagnostic in diagnostics {
         let mut labels = Vec::new();
         let mut unplaced = Vec::new();
-        let mut add_label = |label: &crate::diagnostic::Label, primary: bool| {
-            match file_id(&label.file) {
+        let mut add_label =
+            |label: &crate::diagnostic::Label, primary: bool| match file_id(&label.file) {
                 Some(id) => {
                     let l = if primary {
                         cs::Label::primary(id, label.span.clone())
@@ -47,8 +47,7 @@ pub fn human(diagnostics: &[Diagnostic], sources: &[&SourceFile], color: bool) -
                         format!(": {}", label.message)
                     }
                 )),
-            }
-        };
+            };
         if let Some(location) = &diagnostic.location {
             add_label(location, true);
         }
