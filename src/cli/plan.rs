@@ -25,7 +25,11 @@ pub fn run(global: &GlobalArgs, args: &PlanArgs) -> u8 {
 
 async fn plan(global: &GlobalArgs, args: &PlanArgs) -> CliResult<u8> {
     let session = session::open(global, &args.spec, &args.aws).await?;
+    let started = std::time::Instant::now();
     let (plan, _) = session.plan(options(&args.change)).await?;
+    if global.verbose > 0 {
+        eprint!("{}", session.call_report(started.elapsed()));
+    }
     if let Some(path) = &args.out {
         save(&plan, path)?;
     }

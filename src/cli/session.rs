@@ -105,6 +105,20 @@ pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliRe
 }
 
 impl Session {
+    /// AWS calls made so far, per service and operation (`-v`).
+    pub fn call_report(&self, elapsed: std::time::Duration) -> String {
+        let counter = &self.clients.counter;
+        let mut text = format!(
+            "{} AWS calls in {:.2}s:\n",
+            counter.total(),
+            elapsed.as_secs_f64()
+        );
+        for (operation, count) in counter.by_operation() {
+            text.push_str(&format!("  {operation:<48} {count:>6}\n"));
+        }
+        text
+    }
+
     pub fn desired(&self) -> Vec<State> {
         desired::resources(&self.loaded.spec)
     }
