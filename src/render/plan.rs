@@ -13,7 +13,6 @@ use crate::plan::{Action, Plan};
 pub const SENSITIVE_FIELDS: &[&str] = &[
     "secret_access_key",
     "smtp_password",
-    "password",
     "private_key",
 ];
 
