@@ -379,8 +379,11 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
         (Some(State::SmtpUser(before)), Some(State::SmtpUser(after)), _) => {
             if before.path != after.path {
                 c.iam.set_path(&after.name, &after.path).await?;
-            }
-            if before.tags != after.tags {
+                c.iam.retag(&after.name, &before.tags, &after.tags).await?;
+                // Re-assert every tag after a move: IAM keeps them, but some IAM emulators
+                // (moto 5) drop them, and TagUser with the same tags is a no-op.
+                c.iam.retag(&after.name, &Tags::new(), &after.tags).await?;
+            } else if before.tags != after.tags {
                 c.iam.retag(&after.name, &before.tags, &after.tags).await?;
             }
             if before.policy != after.policy {

@@ -2,4 +2,5 @@
 
 mod util;
 
+mod plan_apply;
 mod validate;

@@ -10,11 +10,7 @@ use super::style::Style;
 use crate::plan::{Action, Plan};
 
 /// Field names whose values are never shown or written.
-pub const SENSITIVE_FIELDS: &[&str] = &[
-    "secret_access_key",
-    "smtp_password",
-    "private_key",
-];
+pub const SENSITIVE_FIELDS: &[&str] = &["secret_access_key", "smtp_password", "private_key"];
 
 /// The plan as JSON with sensitive fields redacted (the `--json` and `--out` format).
 pub fn json(plan: &Plan) -> String {

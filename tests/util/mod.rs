@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod aws;
 pub mod moto;
 
 /// A temp dir with helpers to write files and run `sesform` inside it.

@@ -1,0 +1,675 @@
+//! plan / apply / dns / destroy over real HTTP: the SESv2 emulator and moto_server.
+
+use sesform::emulator::{Fault, FaultKind};
+
+use crate::util::aws::{AwsEnv, block_on};
+use crate::util::{Run, TestDir};
+
+const SPEC: &str = r#"version: 1
+region: eu-west-1
+stack: test
+identities:
+  example.com:
+    mail_from: {domain: mail.example.com}
+    configuration_set: tx
+  noreply@example.com: {}
+configuration_sets:
+  tx:
+    tls: REQUIRE
+    event_destinations:
+      to-sns:
+        events: [BOUNCE, COMPLAINT, DELIVERY]
+        sns_topic: events
+sns_topics:
+  events:
+    subscriptions:
+      - {protocol: https, endpoint: "https://hooks.example.com/ses"}
+smtp_users:
+  mailer:
+    path: /sesform/
+    allow_from: ["*@example.com"]
+"#;
+
+struct Fixture {
+    aws: AwsEnv,
+    dir: TestDir,
+}
+
+impl Fixture {
+    fn new(spec: &str) -> Fixture {
+        let dir = TestDir::new();
+        dir.write("sesform.yaml", spec);
+        Fixture {
+            aws: AwsEnv::start(),
+            dir,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = self.dir.sesform();
+        self.aws.configure(&mut cmd).args(args);
+        Run::of(&mut cmd)
+    }
+
+    fn spec(&self, spec: &str) {
+        self.dir.write("sesform.yaml", spec);
+    }
+
+    fn apply(&self) -> Run {
+        let run = self.run(&["apply", "--auto-approve"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(run.stdout.contains("Apply complete!"), "{run:?}");
+        run
+    }
+
+    fn assert_converged(&self) {
+        let run = self.run(&["plan", "--detailed-exitcode"]);
+        assert_eq!(run.code, 0, "expected no changes: {run:?}");
+        assert!(run.stdout.contains("No changes."), "{run:?}");
+    }
+
+    fn plan_json(&self, extra: &[&str]) -> serde_json::Value {
+        let mut args = vec!["plan", "--json"];
+        args.extend_from_slice(extra);
+        let run = self.run(&args);
+        assert!(run.code == 0 || run.code == 1, "{run:?}");
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
+    }
+}
+
+fn actions(plan: &serde_json::Value) -> Vec<(String, String)> {
+    plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["action"] != "no-op")
+        .map(|c| {
+            (
+                c["address"].as_str().unwrap().to_string(),
+                c["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn create_then_converge() {
+    let f = Fixture::new(SPEC);
+    let run = f.run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("Plan: 7 to create, 0 to update, 0 to delete."),
+        "{run:?}"
+    );
+    for address in [
+        "identity.example.com",
+        "identity.noreply@example.com",
+        "configuration_set.tx",
+        "event_destination.tx.to-sns",
+        "sns_topic.events",
+        "sns_subscription.events.https:https://hooks.example.com/ses",
+        "smtp_user.mailer",
+    ] {
+        assert!(
+            run.stdout.contains(&format!("# {address} will be created")),
+            "{address}: {run:?}"
+        );
+    }
+    let run = f.apply();
+    // DNS records are shown after apply, with the DKIM host SES reports.
+    assert!(run.stdout.contains("._domainkey.example.com"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("10 feedback-smtp.eu-west-1.amazonses.com"),
+        "{run:?}"
+    );
+    f.assert_converged();
+
+    // What apply created is tagged as this stack's.
+    let identity = block_on(
+        f.aws
+            .ses()
+            .get_email_identity()
+            .email_identity("example.com")
+            .send(),
+    )
+    .unwrap();
+    let tags: Vec<(&str, &str)> = identity
+        .tags()
+        .iter()
+        .map(|t| (t.key(), t.value()))
+        .collect();
+    assert!(tags.contains(&("managed-by", "sesform")), "{tags:?}");
+    assert!(tags.contains(&("sesform:stack", "test")), "{tags:?}");
+    assert_eq!(identity.configuration_set_name(), Some("tx"));
+}
+
+#[test]
+fn every_attribute_updates_in_place_and_converges() {
+    let f = Fixture::new(SPEC);
+    f.apply();
+    let edits: &[(&str, &str, &str, &str)] = &[
+        (
+            "tls: REQUIRE",
+            "tls: OPTIONAL",
+            "configuration_set.tx",
+            "tls",
+        ),
+        (
+            "    tls: OPTIONAL\n",
+            "    tls: OPTIONAL\n    reputation_metrics: true\n",
+            "configuration_set.tx",
+            "reputation_metrics",
+        ),
+        (
+            "    reputation_metrics: true\n",
+            "    reputation_metrics: true\n    sending_enabled: false\n",
+            "configuration_set.tx",
+            "sending_enabled",
+        ),
+        (
+            "    sending_enabled: false\n",
+            "    sending_enabled: false\n    suppression: [BOUNCE]\n",
+            "configuration_set.tx",
+            "suppression",
+        ),
+        (
+            "    suppression: [BOUNCE]\n",
+            "    suppression: [BOUNCE]\n    tracking: {custom_redirect_domain: click.example.com}\n",
+            "configuration_set.tx",
+            "tracking",
+        ),
+        (
+            "    suppression: [BOUNCE]\n",
+            "    suppression: [BOUNCE]\n    tags: {team: mail}\n",
+            "configuration_set.tx",
+            "tags",
+        ),
+        (
+            "events: [BOUNCE, COMPLAINT, DELIVERY]",
+            "events: [BOUNCE, COMPLAINT]",
+            "event_destination.tx.to-sns",
+            "events",
+        ),
+        (
+            "        sns_topic: events\n",
+            "        sns_topic: events\n        enabled: false\n",
+            "event_destination.tx.to-sns",
+            "enabled",
+        ),
+        (
+            "mail_from: {domain: mail.example.com}",
+            "mail_from: {domain: bounce.example.com, on_mx_failure: REJECT_MESSAGE}",
+            "identity.example.com",
+            "mail_from.domain",
+        ),
+        (
+            "    configuration_set: tx\n  noreply",
+            "    configuration_set: tx\n    feedback_forwarding: false\n  noreply",
+            "identity.example.com",
+            "feedback_forwarding",
+        ),
+        (
+            "    feedback_forwarding: false\n",
+            "    feedback_forwarding: false\n    dkim: {easy: {key_length: RSA_1024_BIT}}\n",
+            "identity.example.com",
+            "dkim.key_length",
+        ),
+        (
+            "    feedback_forwarding: false\n",
+            "    feedback_forwarding: false\n    tags: {owner: ops}\n",
+            "identity.example.com",
+            "tags",
+        ),
+        (
+            "  noreply@example.com: {}",
+            "  noreply@example.com: {configuration_set: tx}",
+            "identity.noreply@example.com",
+            "configuration_set",
+        ),
+        (
+            "\"https://hooks.example.com/ses\"}",
+            "\"https://hooks.example.com/ses\", raw_message_delivery: true}",
+            "sns_subscription.events.https:https://hooks.example.com/ses",
+            "raw_message_delivery",
+        ),
+        (
+            "  events:\n    subscriptions",
+            "  events:\n    tags: {team: mail}\n    subscriptions",
+            "sns_topic.events",
+            "tags",
+        ),
+        (
+            "allow_from: [\"*@example.com\"]",
+            "allow_from: [\"noreply@example.com\"]",
+            "smtp_user.mailer",
+            "policy",
+        ),
+        (
+            "    path: /sesform/\n",
+            "    path: /sesform/mail/\n",
+            "smtp_user.mailer",
+            "path",
+        ),
+    ];
+    let mut spec = SPEC.to_string();
+    for (from, to, address, field) in edits {
+        assert!(
+            spec.contains(from),
+            "edit `{from}` does not apply to:\n{spec}"
+        );
+        spec = spec.replacen(from, to, 1);
+        f.spec(&spec);
+        let plan = f.plan_json(&[]);
+        let change = plan["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["address"] == *address)
+            .unwrap_or_else(|| panic!("{address} not in plan"));
+        assert_eq!(
+            change["action"], "update",
+            "{address} after `{to}`: {change}"
+        );
+        assert!(
+            change["changed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == field),
+            "{address}: expected `{field}` changed: {change}"
+        );
+        assert_eq!(actions(&plan).len(), 1, "only {address} changes: {plan}");
+        f.apply();
+        f.assert_converged();
+    }
+}
+
+#[test]
+fn drift_is_planned_back_to_the_spec() {
+    let f = Fixture::new(SPEC);
+    f.apply();
+    let ses = f.aws.ses();
+    block_on(async {
+        ses.put_configuration_set_delivery_options()
+            .configuration_set_name("tx")
+            .tls_policy(aws_sdk_sesv2::types::TlsPolicy::Optional)
+            .send()
+            .await
+            .unwrap();
+        ses.put_email_identity_feedback_attributes()
+            .email_identity("example.com")
+            .email_forwarding_enabled(false)
+            .send()
+            .await
+            .unwrap();
+    });
+    let run = f.run(&["plan"]);
+    assert!(
+        run.stdout.contains("~ tls = \"OPTIONAL\" -> \"REQUIRE\""),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("~ feedback_forwarding = false -> true"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains("Plan: 0 to create, 2 to update, 0 to delete."),
+        "{run:?}"
+    );
+    f.apply();
+    f.assert_converged();
+}
+
+#[test]
+fn event_types_compare_as_a_set() {
+    // The emulator returns MatchingEventTypes in another order than sent.
+    let f = Fixture::new(&SPEC.replace(
+        "events: [BOUNCE, COMPLAINT, DELIVERY]",
+        "events: [send, DELIVERY, bounce, renderingFailure, COMPLAINT]",
+    ));
+    f.apply();
+    f.assert_converged();
+}
+
+#[test]
+fn prune_deletes_only_with_the_flag_and_respects_prevent_destroy() {
+    let f = Fixture::new(&SPEC.replace("  noreply@example.com: {}", "  noreply@example.com: {}\n  old.example.com: {}\n  kept.example.com: {prevent_destroy: true}"));
+    f.apply();
+    f.spec(SPEC);
+    let plan = f.plan_json(&[]);
+    assert!(actions(&plan).is_empty(), "{plan}");
+    let warnings = plan["warnings"].to_string();
+    assert!(
+        warnings.contains("identity.old.example.com") && warnings.contains("--prune"),
+        "{plan}"
+    );
+
+    // prevent_destroy travels with the resource (as a tag) and blocks --prune.
+    let run = f.run(&["plan", "--prune"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "identity.kept.example.com: would be deleted by --prune, but prevent_destroy is set"
+        ),
+        "{run:?}"
+    );
+    let run = f.run(&["apply", "--prune", "--auto-approve"]);
+    assert_eq!(run.code, 1, "{run:?}");
+
+    // Back in the spec without the flag, the tag goes, and then --prune may delete it.
+    f.spec(&SPEC.replace(
+        "  noreply@example.com: {}",
+        "  noreply@example.com: {}\n  kept.example.com: {}",
+    ));
+    f.apply();
+    f.spec(SPEC);
+    let plan = f.plan_json(&["--prune"]);
+    assert_eq!(
+        actions(&plan),
+        vec![
+            (
+                "identity.kept.example.com".to_string(),
+                "delete".to_string()
+            ),
+            ("identity.old.example.com".to_string(), "delete".to_string())
+        ]
+    );
+    let run = f.run(&["apply", "--prune", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let missing = block_on(
+        f.aws
+            .ses()
+            .get_email_identity()
+            .email_identity("old.example.com")
+            .send(),
+    );
+    assert!(missing.is_err());
+    f.assert_converged();
+}
+
+#[test]
+fn unmanaged_resources_are_listed_and_never_touched() {
+    let f = Fixture::new(SPEC);
+    block_on(async {
+        f.aws
+            .ses()
+            .create_email_identity()
+            .email_identity("other.example.org")
+            .send()
+            .await
+            .unwrap();
+        f.aws
+            .sns()
+            .create_topic()
+            .name("someone-elses")
+            .send()
+            .await
+            .unwrap();
+    });
+    f.apply();
+    let run = f.run(&["plan", "--prune"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("Unmanaged resources (2), left alone:"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("identity.other.example.org"), "{run:?}");
+    assert!(run.stdout.contains("sns_topic.someone-elses"), "{run:?}");
+    assert!(run.stdout.contains("No changes."), "{run:?}");
+}
+
+#[test]
+fn resources_created_elsewhere_need_adopt() {
+    let f = Fixture::new(SPEC);
+    block_on(
+        f.aws
+            .ses()
+            .create_configuration_set()
+            .configuration_set_name("tx")
+            .send(),
+    )
+    .unwrap();
+    let run = f.run(&["plan"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "configuration_set.tx: already exists, created outside sesform; run with --adopt"
+        ),
+        "{run:?}"
+    );
+    let run = f.run(&["apply", "--auto-approve"]);
+    assert_eq!(run.code, 1, "{run:?}");
+
+    let run = f.run(&["apply", "--adopt", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("# configuration_set.tx will be updated in place"),
+        "{run:?}"
+    );
+    f.assert_converged();
+}
+
+#[test]
+fn saved_plans_are_refused_when_stale_or_the_spec_changed() {
+    let f = Fixture::new(SPEC);
+    let run = f.run(&["plan", "--out", "plan.json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let saved: serde_json::Value = serde_json::from_str(&f.dir.read("plan.json")).unwrap();
+    assert_eq!(saved["format_version"], "1");
+    assert!(
+        saved["live_fingerprint"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+
+    // Live state changes under the plan.
+    block_on(
+        f.aws
+            .ses()
+            .create_email_identity()
+            .email_identity("late.example.net")
+            .send(),
+    )
+    .unwrap();
+    let run = f.run(&["apply", "--plan", "plan.json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("stale plan"), "{run:?}");
+
+    // A fresh plan applies; then a spec edit invalidates the next saved plan.
+    assert_eq!(f.run(&["plan", "--out", "plan.json"]).code, 0);
+    f.spec(&SPEC.replace("tls: REQUIRE", "tls: OPTIONAL"));
+    let run = f.run(&["apply", "--plan", "plan.json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("changed since this plan was made"),
+        "{run:?}"
+    );
+
+    f.spec(SPEC);
+    let run = f.run(&["apply", "--plan", "plan.json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    f.assert_converged();
+}
+
+#[test]
+fn partial_failure_reports_and_a_rerun_converges() {
+    let f = Fixture::new(SPEC);
+    // Every attempt at creating the destination fails, beyond the SDK's retries.
+    f.aws
+        .control()
+        .inject(
+            Fault::error(400, "BadRequestException")
+                .only("CreateConfigurationSetEventDestination")
+                .times(10),
+        )
+        .unwrap();
+    let run = f.run(&["apply", "--auto-approve", "--parallelism", "1"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("Failed:\n  event_destination.tx.to-sns (create)"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("Done:\n"), "{run:?}");
+    assert!(run.stderr.contains("Not started:\n"), "{run:?}");
+    assert!(
+        run.stderr.contains("identity.example.com (create)"),
+        "the identity depends on nothing failed but starts after: {run:?}"
+    );
+
+    f.aws.control().clear_faults();
+    let run = f.run(&["plan", "--json"]);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let pending = actions(&plan);
+    assert!(pending.iter().all(|(_, a)| a == "create"), "{plan}");
+    assert!(
+        pending
+            .iter()
+            .any(|(a, _)| a == "event_destination.tx.to-sns"),
+        "{plan}"
+    );
+    f.apply();
+    f.assert_converged();
+    // Nothing was created twice.
+    let topics = block_on(f.aws.sns().list_topics().send()).unwrap();
+    assert_eq!(topics.topics().len(), 1);
+    let subs = block_on(f.aws.sns().list_subscriptions().send()).unwrap();
+    assert_eq!(subs.subscriptions().len(), 1);
+}
+
+#[test]
+fn throttling_is_retried() {
+    let f = Fixture::new(SPEC);
+    f.aws
+        .control()
+        .inject(
+            Fault::new(FaultKind::Throttle)
+                .only("ListEmailIdentities")
+                .times(2),
+        )
+        .unwrap();
+    let run = f.run(&["plan"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(f.aws.control().call_count("ListEmailIdentities"), 3);
+}
+
+#[test]
+fn plan_reads_with_the_minimum_number_of_calls() {
+    let f = Fixture::new(SPEC);
+    f.apply();
+    f.aws.control().clear_calls();
+    f.assert_converged();
+    // One list per kind, one Get per identity (tags included), one destinations call per set.
+    let counts = f.aws.control().call_counts();
+    let expected: std::collections::BTreeMap<String, usize> = [
+        ("ListEmailIdentities", 1),
+        ("GetEmailIdentity", 2),
+        ("ListConfigurationSets", 1),
+        ("GetConfigurationSet", 1),
+        ("GetConfigurationSetEventDestinations", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(counts, expected);
+}
+
+#[test]
+fn json_plan_format() {
+    let f = Fixture::new(SPEC);
+    let plan = f.plan_json(&[]);
+    assert_eq!(plan["format_version"], "1");
+    assert_eq!(plan["region"], "eu-west-1");
+    assert_eq!(plan["stack"], "test");
+    assert_eq!(plan["summary"]["create"], 7);
+    let change = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "configuration_set.tx")
+        .unwrap();
+    assert_eq!(change["kind"], "configuration_set");
+    assert_eq!(change["after"]["tls"], "REQUIRE");
+    assert!(change.get("before").is_none());
+}
+
+#[test]
+fn apply_refuses_to_prompt_without_a_terminal() {
+    let f = Fixture::new(SPEC);
+    let run = f.run(&["apply"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("pass --auto-approve"), "{run:?}");
+    let plan = f.plan_json(&[]);
+    assert_eq!(plan["summary"]["create"], 7, "nothing was applied");
+}
+
+#[test]
+fn dns_formats_use_the_signing_host_ses_reports() {
+    let f = Fixture::new(SPEC);
+    f.apply();
+    f.aws
+        .control()
+        .verify_identity("eu-west-1", "example.com")
+        .unwrap();
+    let table = f.run(&["dns"]);
+    assert_eq!(table.code, 0, "{table:?}");
+    assert!(table.stdout.contains("SUCCESS"), "{table:?}");
+    let bind = f.run(&["dns", "--format", "bind"]);
+    assert!(
+        bind.stdout
+            .contains("._domainkey.example.com. 1800 IN CNAME "),
+        "{bind:?}"
+    );
+    assert!(
+        bind.stdout
+            .contains("mail.example.com. 1800 IN MX 10 feedback-smtp.eu-west-1.amazonses.com."),
+        "{bind:?}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&f.run(&["dns", "--format", "json"]).stdout).unwrap();
+    let dkim: Vec<&serde_json::Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["purpose"] == "DKIM")
+        .collect();
+    assert_eq!(dkim.len(), 3);
+    let host = dkim[0]["value"].as_str().unwrap();
+    assert!(host.ends_with(".dkim.amazonses.com"), "{host}");
+    let batch: serde_json::Value =
+        serde_json::from_str(&f.run(&["dns", "--format", "route53"]).stdout).unwrap();
+    assert_eq!(batch["Changes"][0]["Action"], "UPSERT");
+}
+
+#[test]
+fn destroy_removes_what_the_stack_owns() {
+    let f = Fixture::new(SPEC);
+    f.apply();
+    block_on(
+        f.aws
+            .ses()
+            .create_email_identity()
+            .email_identity("other.example.org")
+            .send(),
+    )
+    .unwrap();
+    let run = f.run(&["destroy"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let run = f.run(&["destroy", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("Apply complete!"), "{run:?}");
+    let identities = block_on(f.aws.ses().list_email_identities().send()).unwrap();
+    let names: Vec<&str> = identities
+        .email_identities()
+        .iter()
+        .filter_map(|i| i.identity_name())
+        .collect();
+    assert_eq!(names, vec!["other.example.org"]);
+    let plan = f.plan_json(&[]);
+    assert_eq!(plan["summary"]["create"], 7);
+}

@@ -1,0 +1,77 @@
+//! A private AWS for one test: the SESv2 emulator in-process and moto_server (IAM, SNS, STS)
+//! on loopback ports, with SDK clients for arranging state behind sesform's back.
+
+use std::process::Command;
+
+use sesform::emulator::{BackgroundEmulator, Control, Emulator};
+
+use super::moto::Moto;
+
+pub const REGION: &str = "eu-west-1";
+
+pub struct AwsEnv {
+    pub emulator: BackgroundEmulator,
+    pub moto: Moto,
+}
+
+impl AwsEnv {
+    pub fn start() -> AwsEnv {
+        AwsEnv {
+            emulator: Emulator::start_background().expect("start the SESv2 emulator"),
+            moto: Moto::start(),
+        }
+    }
+
+    pub fn control(&self) -> Control {
+        self.emulator.control()
+    }
+
+    /// Points a `sesform` command at the emulators, unpaced, with test credentials.
+    pub fn configure<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+        cmd.env("AWS_ACCESS_KEY_ID", "AKIATESTTESTTESTTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .env("AWS_ENDPOINT_URL", self.moto.endpoint_url())
+            .env("AWS_ENDPOINT_URL_SESV2", self.emulator.endpoint_url())
+            .env("SESFORM_API_RATE", "all=off")
+            .env("NO_COLOR", "1")
+    }
+
+    fn config(&self, endpoint: String) -> aws_config::SdkConfig {
+        let credentials = aws_credential_types::Credentials::new(
+            "AKIATESTTESTTESTTEST",
+            "test-secret",
+            None,
+            None,
+            "test",
+        );
+        aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(REGION))
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+            )
+            .endpoint_url(endpoint)
+            .build()
+    }
+
+    pub fn ses(&self) -> aws_sdk_sesv2::Client {
+        aws_sdk_sesv2::Client::new(&self.config(self.emulator.endpoint_url()))
+    }
+
+    pub fn sns(&self) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::new(&self.config(self.moto.endpoint_url()))
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.config(self.moto.endpoint_url()))
+    }
+}
+
+/// Runs a future to completion on a fresh runtime (tests are synchronous).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(future)
+}
