@@ -2,5 +2,6 @@
 
 mod util;
 
+mod credentials;
 mod plan_apply;
 mod validate;

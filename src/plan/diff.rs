@@ -101,6 +101,9 @@ pub fn diff(input: &DiffInput) -> Diff {
                 message: "subscription is pending confirmation by its endpoint".into(),
             });
         }
+        if let (State::SmtpUser(live_user), State::SmtpUser(want)) = (&mut current, desired) {
+            reconcile_access_key(live_user, want, &address, &mut out);
+        }
         let changed = changed_fields(&current, desired);
         let action = if changed.is_empty() {
             Action::NoOp
@@ -161,6 +164,34 @@ pub fn diff(input: &DiffInput) -> Diff {
     }
     out.changes = order::sorted(out.changes);
     out
+}
+
+/// An access key is managed only when the spec asks for credentials, and a key whose secret
+/// sesform never saw is reported, not silently replaced.
+fn reconcile_access_key(
+    live: &mut SmtpUserState,
+    want: &SmtpUserState,
+    address: &Address,
+    out: &mut Diff,
+) {
+    let user = &want.name;
+    match (want.access_key.as_deref(), live.access_key.as_deref()) {
+        (None, _) => live.access_key = None,
+        (Some(_), Some(KEY_UNRECORDED)) => {
+            out.warnings.push(Message {
+                address: address.clone(),
+                message: format!(
+                    "has an access key whose secret sesform never saw (created elsewhere), so no SMTP credentials can be written; run `sesform smtp rotate {user}` to create a new key, write the credentials, and retire the old one"
+                ),
+            });
+            live.access_key = want.access_key.clone();
+        }
+        (Some(_), Some(KEY_INTERRUPTED)) => out.notes.push(Message {
+            address: address.clone(),
+            message: "an earlier apply stopped right after creating an access key, before its secret was written; apply deletes that key and creates a new one".into(),
+        }),
+        _ => {}
+    }
 }
 
 fn change(

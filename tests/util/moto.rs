@@ -83,3 +83,45 @@ fn wait_for_port(port: u16, child: &mut Child) -> bool {
     }
     false
 }
+
+impl Moto {
+    /// moto's internal state dump (`/moto-api/data.json`), which includes secret keys: the
+    /// only way a test can learn the secret IAM returned to sesform.
+    pub fn data(&self) -> serde_json::Value {
+        use std::io::{Read, Write};
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to moto");
+        write!(
+            stream,
+            "GET /moto-api/data.json HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("read moto data");
+        let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        serde_json::from_str(body).expect("moto data is JSON")
+    }
+
+    /// The secret of an access key, from moto's state.
+    pub fn secret_of(&self, access_key_id: &str) -> String {
+        find_secret(&self.data()["iam"], access_key_id)
+            .unwrap_or_else(|| panic!("access key {access_key_id} not in moto's state"))
+    }
+}
+
+fn find_secret(value: &serde_json::Value, access_key_id: &str) -> Option<String> {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("access_key_id").and_then(|v| v.as_str()) == Some(access_key_id) {
+                return map
+                    .get("secret_access_key")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string);
+            }
+            map.values().find_map(|v| find_secret(v, access_key_id))
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(|v| find_secret(v, access_key_id)),
+        _ => None,
+    }
+}
