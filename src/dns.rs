@@ -63,6 +63,21 @@ pub fn records(identity: &IdentityState, status: &IdentityStatus, region: &str) 
             true,
         ));
     }
+    if let Some(selector) = identity
+        .dkim
+        .as_ref()
+        .filter(|d| d.origin == "EXTERNAL")
+        .and_then(|d| d.selector.as_ref())
+    {
+        out.push(record(
+            "DKIM (BYODKIM)",
+            format!("{selector}._domainkey.{domain}"),
+            "TXT",
+            "\"v=DKIM1; k=rsa; p=<the public key of your BYODKIM private key>\"".into(),
+            status.dkim_status.clone(),
+            true,
+        ));
+    }
     if let Some(mail_from) = &identity.mail_from {
         out.push(record(
             "MAIL FROM MX",
