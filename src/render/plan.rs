@@ -289,6 +289,10 @@ fn lookup(value: &Value, dotted: &str) -> Value {
 fn show(value: &Value) -> String {
     match value {
         Value::Null => "(none)".into(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(show).collect();
+            format!("[{}]", items.join(", "))
+        }
         Value::Object(map) => {
             let items: Vec<String> = map
                 .iter()
