@@ -11,6 +11,8 @@ pub mod credentials;
 pub mod diagnostic;
 pub mod dns;
 pub mod emulator;
+pub mod export;
+pub mod init;
 pub mod lint;
 pub mod live;
 pub mod model;

@@ -129,6 +129,19 @@ impl Iam {
         }
     }
 
+    /// Names of the user's inline policies.
+    pub async fn list_user_policies(&self, user: &str) -> AwsResult<Vec<String>> {
+        self.call("ListUserPolicies").await;
+        let out = self
+            .client
+            .list_user_policies()
+            .user_name(user)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListUserPolicies", user, &e.into_service_error()))?;
+        Ok(out.policy_names().to_vec())
+    }
+
     pub async fn create_user(&self, name: &str, path: &str, tags: &Tags) -> AwsResult<()> {
         self.call("CreateUser").await;
         self.client

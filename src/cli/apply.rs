@@ -18,6 +18,13 @@ pub fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
     })
 }
 
+/// `sesform adopt`: `apply --adopt`.
+pub fn run_adopt(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
+    let mut args = args.clone();
+    args.change.adopt = true;
+    run(global, &args)
+}
+
 pub fn run_destroy(global: &GlobalArgs, args: &DestroyArgs) -> u8 {
     session::runtime().block_on(async {
         match destroy(global, args).await {
@@ -42,7 +49,7 @@ async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
             (session, plan, false)
         }
     };
-    execute(
+    let code = execute(
         global,
         &session,
         &plan,
@@ -50,7 +57,13 @@ async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
         args.show_secrets,
         style,
     )
-    .await
+    .await?;
+    if code == exit::SUCCESS
+        && let Some(timeout) = args.wait_verified
+    {
+        super::bootstrap::wait_verified(&session, timeout).await?;
+    }
+    Ok(code)
 }
 
 async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {

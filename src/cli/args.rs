@@ -62,6 +62,67 @@ pub enum Command {
     Dns(DnsArgs),
     /// Delete every resource tagged with the spec's stack, after confirmation.
     Destroy(DestroyArgs),
+    /// Write a commented starter spec for a new account (domain, DKIM, MAIL FROM, events,
+    /// SMTP user, sandbox exit request, client settings).
+    Init(InitArgs),
+    /// One screen on the account: sandbox, quota, sending, enforcement, and each identity's
+    /// verification and DNS status, with what is still missing.
+    Status(StatusArgs),
+    /// Write a spec describing what exists in an account (identities, configuration sets,
+    /// event destinations, their SNS topics, SES-sending IAM users).
+    Export(ExportArgs),
+    /// Tag resources that match the spec but were created elsewhere, so sesform manages them
+    /// (`apply --adopt`; nothing is recreated).
+    Adopt(ApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The domain you send from.
+    #[arg(long)]
+    pub domain: String,
+    /// The From address of your mail. Default: noreply@DOMAIN.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// An https endpoint that receives SES events through SNS (else an email subscription).
+    #[arg(long, value_name = "URL")]
+    pub events_webhook: Option<String>,
+    /// Name of the IAM user for SMTP. Default: app-mailer.
+    #[arg(long, value_name = "NAME")]
+    pub smtp_user: Option<String>,
+    /// The framework of the app that sends, for its client settings.
+    #[arg(long, value_enum)]
+    pub framework: Option<crate::init::InitFramework>,
+    /// Where to write the spec.
+    #[arg(short, long, default_value = "sesform.yaml")]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The spec file.
+    #[arg(default_value = "sesform.yaml")]
+    pub spec: PathBuf,
+    /// Print JSON instead of the human view.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Stack name to put in the spec.
+    #[arg(long)]
+    pub stack: Option<String>,
+    /// Write the spec here instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 /// How sesform calls AWS.
@@ -115,7 +176,7 @@ pub struct PlanArgs {
     pub aws: AwsArgs,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ApplyArgs {
     /// The spec file.
     #[arg(default_value = "sesform.yaml")]
@@ -129,6 +190,10 @@ pub struct ApplyArgs {
     /// Print new SMTP credentials whose spec destination is `stdout: true`.
     #[arg(long)]
     pub show_secrets: bool,
+    /// After applying, wait until every identity is verified, showing progress; fail after
+    /// TIMEOUT (e.g. 30s, 10m, 2h; default 30m).
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "30m", value_parser = parse_duration)]
+    pub wait_verified: Option<std::time::Duration>,
     #[command(flatten)]
     pub change: ChangeArgs,
     #[command(flatten)]
@@ -173,4 +238,23 @@ pub struct ValidateArgs {
 pub enum DiagnosticFormat {
     Human,
     Json,
+}
+
+/// `30s`, `10m`, `2h`, or plain seconds.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(text.len()),
+    );
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 30s, 10m or 2h"))?;
+    let seconds = match unit {
+        "" | "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("`{text}`: use s, m or h")),
+    };
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }

@@ -7,6 +7,7 @@ use clap::Parser;
 
 mod apply;
 pub mod args;
+mod bootstrap;
 mod dns;
 mod plan;
 mod session;
@@ -31,6 +32,10 @@ pub fn main() -> ExitCode {
         Command::Apply(args) => apply::run(&cli.global, args),
         Command::Destroy(args) => apply::run_destroy(&cli.global, args),
         Command::Dns(args) => dns::run(&cli.global, args),
+        Command::Init(args) => bootstrap::run_init(&cli.global, args),
+        Command::Status(args) => bootstrap::run_status(&cli.global, args),
+        Command::Export(args) => bootstrap::run_export(&cli.global, args),
+        Command::Adopt(args) => apply::run_adopt(&cli.global, args),
         Command::Schema => print_stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(crate::spec::schema::json_schema())

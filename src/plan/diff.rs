@@ -44,6 +44,8 @@ pub fn diff(input: &DiffInput) -> Diff {
         notes: Vec::new(),
     };
     let live = input.live;
+    // Parents that exist unmanaged: their children may not change until they are adopted.
+    let mut unadopted: BTreeSet<Address> = BTreeSet::new();
     for desired in input.desired {
         let address = desired.address();
         if let State::Account(account) = desired {
@@ -79,6 +81,21 @@ pub fn diff(input: &DiffInput) -> Diff {
                     address: address.clone(),
                     message: format!("exists, created {owner}; apply adopts it (tags it as managed) without recreating it"),
                 });
+            } else if !tags.contains_key(STACK_TAG) && same_apart_from_ownership(current, desired) {
+                // What `export` wrote matches: nothing to change, but not managed yet.
+                out.notes.push(Message {
+                    address: address.clone(),
+                    message: "matches the spec but was created outside sesform; `sesform adopt` tags it so sesform manages it".into(),
+                });
+                out.changes.push(change(
+                    desired.kind(),
+                    Action::NoOp,
+                    Some(current.clone()),
+                    Some(desired.clone()),
+                    arn_of(live, &address),
+                ));
+                unadopted.insert(address.clone());
+                continue;
             } else {
                 out.errors.push(Message {
                     address: address.clone(),
@@ -105,6 +122,15 @@ pub fn diff(input: &DiffInput) -> Diff {
             reconcile_access_key(live_user, want, &address, &mut out);
         }
         let changed = changed_fields(&current, desired);
+        if let Some(parent) = desired.parent().filter(|p| unadopted.contains(p))
+            && !changed.is_empty()
+        {
+            out.errors.push(Message {
+                address: address.clone(),
+                message: format!("differs from the spec, but belongs to {parent}, which sesform does not manage yet; run `sesform adopt` first"),
+            });
+            continue;
+        }
         let action = if changed.is_empty() {
             Action::NoOp
         } else {
@@ -164,6 +190,23 @@ pub fn diff(input: &DiffInput) -> Diff {
     }
     out.changes = order::sorted(out.changes);
     out
+}
+
+/// Equal but for sesform's own tags: what an exported spec and an untouched account look like.
+fn same_apart_from_ownership(live: &State, desired: &State) -> bool {
+    fn strip(state: &State) -> State {
+        let mut state = state.clone();
+        let tags = match &mut state {
+            State::SnsTopic(t) => &mut t.tags,
+            State::ConfigurationSet(c) => &mut c.tags,
+            State::Identity(i) => &mut i.tags,
+            State::SmtpUser(u) => &mut u.tags,
+            _ => return state,
+        };
+        tags.retain(|k, _| k != MANAGED_BY_TAG && !k.starts_with("sesform:"));
+        state
+    }
+    changed_fields(&strip(live), &strip(desired)).is_empty()
 }
 
 /// An access key is managed only when the spec asks for credentials, and a key whose secret

@@ -1,0 +1,339 @@
+//! `sesform init`, `sesform status`, `sesform export`, and `apply --wait-verified`.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::args::{ExportArgs, InitArgs, StatusArgs};
+use super::session::{self, CliResult, Reported, Session, error};
+use super::{GlobalArgs, exit, print_stdout, stdout_color};
+use crate::aws::Clients;
+use crate::aws::sesv2::{AccountInfo, IdentityStatus};
+use crate::export::{self, ExportOptions};
+use crate::init::{self, InitOptions};
+use crate::model::SandboxStatus;
+use crate::render::style::Style;
+
+pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
+    let Some(region) = global.region.clone() else {
+        eprintln!("error: init needs --region (the AWS region to send from, e.g. eu-west-1)");
+        return exit::FAILURE;
+    };
+    if !crate::spec::names::is_ses_region(&region) {
+        eprintln!("error: `{region}` is not a region where SES is available");
+        return exit::FAILURE;
+    }
+    if let Err(why) = crate::spec::names::check_domain(&args.domain) {
+        eprintln!("error: --domain {}: {why}", args.domain);
+        return exit::FAILURE;
+    }
+    if args.output.exists() && !args.force {
+        eprintln!(
+            "error: {} already exists; pass --force to overwrite it",
+            args.output.display()
+        );
+        return exit::FAILURE;
+    }
+    let text = init::render(&InitOptions {
+        domain: args.domain.clone(),
+        region,
+        from: args.from.clone(),
+        events_webhook: args.events_webhook.clone(),
+        smtp_user: args.smtp_user.clone(),
+        framework: args.framework,
+    });
+    if let Err(e) = std::fs::write(&args.output, text) {
+        eprintln!("error: writing {}: {e}", args.output.display());
+        return exit::FAILURE;
+    }
+    if !global.quiet {
+        print_stdout(&format!(
+            "Wrote {}. Next: read it, then `sesform validate`, `sesform plan`, `sesform apply`.\n",
+            args.output.display()
+        ));
+    }
+    exit::SUCCESS
+}
+
+pub fn run_export(global: &GlobalArgs, args: &ExportArgs) -> u8 {
+    session::runtime().block_on(async {
+        let result: CliResult<u8> = async {
+            let region = global
+                .region
+                .clone()
+                .or_else(|| std::env::var("AWS_REGION").ok())
+                .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+                .ok_or_else(|| error("export needs --region (or AWS_REGION)"))?;
+            let options = session::aws_options(global, &args.aws, &region)?;
+            let clients = Clients::connect(&options).await.map_err(error)?;
+            let exported = export::export(
+                &clients,
+                &ExportOptions {
+                    region: region.clone(),
+                    stack: args.stack.clone(),
+                    parallelism: args.aws.parallelism.max(1),
+                },
+            )
+            .await
+            .map_err(|e| error(format!("reading the account: {e}")))?;
+            let yaml = export::to_yaml(&exported, &format!("region {region}"));
+            match &args.output {
+                Some(path) => {
+                    std::fs::write(path, yaml)
+                        .map_err(|e| error(format!("writing {}: {e}", path.display())))?;
+                    if !global.quiet {
+                        let s = &exported.spec;
+                        print_stdout(&format!(
+                            "Wrote {}: {} identities, {} configuration sets, {} SNS topics, {} SMTP users.\n",
+                            path.display(),
+                            s.identities.len(),
+                            s.configuration_sets.len(),
+                            s.sns_topics.len(),
+                            s.smtp_users.len()
+                        ));
+                    }
+                }
+                None => {
+                    print_stdout(&yaml);
+                }
+            }
+            Ok(exit::SUCCESS)
+        }
+        .await;
+        match result {
+            Ok(code) | Err(Reported(code)) => code,
+        }
+    })
+}
+
+#[derive(Serialize)]
+struct IdentityReport {
+    identity: String,
+    status: IdentityStatus,
+    missing: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StatusReport {
+    region: String,
+    account: AccountInfo,
+    identities: Vec<IdentityReport>,
+    missing: Vec<String>,
+}
+
+pub fn run_status(global: &GlobalArgs, args: &StatusArgs) -> u8 {
+    session::runtime().block_on(async {
+        let result: CliResult<u8> = async {
+            let session = session::open(global, &args.spec, &args.aws).await?;
+            let report = status(&session).await?;
+            if args.json {
+                print_stdout(&(serde_json::to_string_pretty(&report).expect("json") + "\n"));
+            } else {
+                print_stdout(&render_status(&report, Style::new(stdout_color(global))));
+            }
+            Ok(exit::SUCCESS)
+        }
+        .await;
+        match result {
+            Ok(code) | Err(Reported(code)) => code,
+        }
+    })
+}
+
+async fn status(session: &Session) -> CliResult<StatusReport> {
+    let ses = &session.clients.ses;
+    let account = ses
+        .get_account()
+        .await
+        .map_err(|e| error(format!("reading the account: {e}")))?;
+    let mut identities = Vec::new();
+    let mut missing = Vec::new();
+    for name in session.loaded.spec.identities.keys() {
+        let found = ses
+            .get_identity(name)
+            .await
+            .map_err(|e| error(format!("reading identity {name}: {e}")))?;
+        let Some((state, status)) = found else {
+            missing.push(format!(
+                "identity {name} does not exist yet: run `sesform apply`"
+            ));
+            continue;
+        };
+        let mut gaps = Vec::new();
+        if !status.verified_for_sending {
+            gaps.push(if state.identity_type == "DOMAIN" {
+                "not verified: publish the DKIM records (`sesform dns`)".to_string()
+            } else {
+                format!("not verified: click the link AWS mailed to {name}")
+            });
+        }
+        if state.mail_from.is_some() && status.mail_from_status.as_deref() != Some("SUCCESS") {
+            gaps.push(
+                "MAIL FROM not verified: publish its MX and SPF records (`sesform dns`)".into(),
+            );
+        }
+        missing.extend(gaps.iter().map(|g| format!("{name}: {g}")));
+        identities.push(IdentityReport {
+            identity: name.clone(),
+            status,
+            missing: gaps,
+        });
+    }
+    match account.sandbox {
+        SandboxStatus::Sandboxed => missing.push(
+            "the account is in the sandbox: declare `account.production_access` and apply".into(),
+        ),
+        SandboxStatus::Denied => missing.push(
+            "production access was denied: improve the use case and `sesform apply --resubmit`"
+                .into(),
+        ),
+        SandboxStatus::Pending | SandboxStatus::Granted => {}
+    }
+    if account.state.sending_enabled == Some(false) {
+        missing.push("sending is disabled for the account in this region".into());
+    }
+    Ok(StatusReport {
+        region: session.loaded.spec.region.clone(),
+        account,
+        identities,
+        missing,
+    })
+}
+
+fn render_status(report: &StatusReport, style: Style) -> String {
+    let a = &report.account;
+    let mut out = String::new();
+    let sandbox = match a.sandbox {
+        SandboxStatus::Granted => style.green("production access granted"),
+        SandboxStatus::Pending => style.yellow(&format!(
+            "in the sandbox; production access review pending{}",
+            a.case_id
+                .as_deref()
+                .map(|c| format!(" (case {c})"))
+                .unwrap_or_default()
+        )),
+        SandboxStatus::Denied => style.red("in the sandbox; production access denied"),
+        SandboxStatus::Sandboxed => style.yellow("in the sandbox (verified recipients only)"),
+    };
+    let _ = writeln!(out, "{} {}", style.bold("SES account in"), report.region);
+    let _ = writeln!(out, "  sandbox:      {sandbox}");
+    let _ = writeln!(
+        out,
+        "  quota:        {:.0} messages / 24 h ({:.0} sent), {:.0} / s",
+        a.max_24_hour_send, a.sent_last_24_hours, a.max_send_rate
+    );
+    let _ = writeln!(
+        out,
+        "  sending:      {}",
+        if a.state.sending_enabled == Some(false) {
+            style.red("disabled")
+        } else {
+            "enabled".into()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  enforcement:  {}",
+        a.enforcement_status.as_deref().unwrap_or("unknown")
+    );
+    let _ = writeln!(out, "\n{}", style.bold("Identities"));
+    for i in &report.identities {
+        let verified = if i.status.verified_for_sending {
+            style.green("verified")
+        } else {
+            style.yellow(&i.status.verification_status)
+        };
+        let dkim = i.status.dkim_status.as_deref().unwrap_or("-");
+        let mail_from = i.status.mail_from_status.as_deref().unwrap_or("-");
+        let _ = writeln!(
+            out,
+            "  {:<40} {verified}  DKIM {dkim}  MAIL FROM {mail_from}",
+            i.identity
+        );
+    }
+    if report.missing.is_empty() {
+        let _ = writeln!(out, "\n{}", style.green_bold("Nothing missing."));
+    } else {
+        let _ = writeln!(out, "\n{}", style.bold("Still missing"));
+        for m in &report.missing {
+            let _ = writeln!(out, "  - {m}");
+        }
+    }
+    out
+}
+
+/// Polls until every identity of the spec is verified for sending, or `timeout` passes.
+pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()> {
+    let interval = std::env::var("SESFORM_POLL_INTERVAL")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .map_or(Duration::from_secs(15), Duration::from_secs_f64);
+    let terminal = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let names: Vec<&String> = session.loaded.spec.identities.keys().collect();
+    let spinner = ['|', '/', '-', '\\'];
+    let mut tick = 0usize;
+    let mut last_line = String::new();
+    loop {
+        let mut waiting = Vec::new();
+        for name in &names {
+            let found = session
+                .clients
+                .ses
+                .get_identity(name)
+                .await
+                .map_err(|e| error(format!("reading identity {name}: {e}")))?;
+            match found {
+                Some((_, status)) if status.verified_for_sending => {}
+                Some((_, status)) => {
+                    waiting.push(format!("{name} ({})", status.verification_status))
+                }
+                None => waiting.push(format!("{name} (missing)")),
+            }
+        }
+        let elapsed = started.elapsed();
+        if waiting.is_empty() {
+            if terminal {
+                eprint!("\r\x1b[2K");
+            }
+            eprintln!(
+                "All {} identities verified after {}s.",
+                names.len(),
+                elapsed.as_secs()
+            );
+            return Ok(());
+        }
+        if elapsed >= timeout {
+            if terminal {
+                eprintln!();
+            }
+            return Err(error(format!(
+                "gave up after {}s: still not verified: {}. Publish the records `sesform dns` prints (DNS can take up to 72 hours), then run `sesform status`",
+                timeout.as_secs(),
+                waiting.join(", ")
+            )));
+        }
+        let line = format!(
+            "waiting for {} of {} identities to verify ({}s of {}s): {}",
+            waiting.len(),
+            names.len(),
+            elapsed.as_secs(),
+            timeout.as_secs(),
+            waiting.join(", ")
+        );
+        if terminal {
+            eprint!("\r\x1b[2K{} {line}", spinner[tick % spinner.len()]);
+            tick += 1;
+        } else if line.split(" (").next() != last_line.split(" (").next() || tick % 20 == 0 {
+            // In CI: a plain line when something changed, and now and then to show life.
+            eprintln!("{line}");
+            tick += 1;
+        } else {
+            tick += 1;
+        }
+        last_line = line;
+        tokio::time::sleep(interval.min(timeout.saturating_sub(elapsed))).await;
+    }
+}
