@@ -62,6 +62,8 @@ pub enum Command {
     Dns(DnsArgs),
     /// Delete every resource tagged with the spec's stack, after confirmation.
     Destroy(DestroyArgs),
+    /// SMTP credentials: derive an SMTP password, check credentials against an endpoint.
+    Smtp(super::smtp::SmtpArgs),
 }
 
 /// How sesform calls AWS.

@@ -10,6 +10,7 @@ pub mod args;
 mod dns;
 mod plan;
 mod session;
+mod smtp;
 mod validate;
 
 pub use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -31,6 +32,7 @@ pub fn main() -> ExitCode {
         Command::Apply(args) => apply::run(&cli.global, args),
         Command::Destroy(args) => apply::run_destroy(&cli.global, args),
         Command::Dns(args) => dns::run(&cli.global, args),
+        Command::Smtp(args) => smtp::run(&cli.global, args),
         Command::Schema => print_stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(crate::spec::schema::json_schema())
