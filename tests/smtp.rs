@@ -686,14 +686,14 @@ fn idle_sessions_get_451_and_are_closed() {
 #[test]
 fn a_busy_session_is_not_idle() {
     let local = Local::start(
-        ServerConfig::new(ServerTls::StartTls).with_idle_timeout(Duration::from_millis(400)),
+        ServerConfig::new(ServerTls::StartTls).with_idle_timeout(Duration::from_millis(1000)),
     );
     let mut conn = connect_plain(&local);
     local.rt.block_on(async {
         conn.read_reply().await.unwrap();
-        // NOOPs every 150 ms keep the session alive well past one idle timeout.
-        for _ in 0..6 {
-            tokio::time::sleep(Duration::from_millis(150)).await;
+        // NOOPs every 200 ms keep the session alive well past one idle timeout.
+        for _ in 0..8 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
             assert_eq!(conn.command("NOOP").await.unwrap().code, 250);
         }
     });

@@ -5,7 +5,7 @@
 //! Secrets never reach output: they are read from standard input, a file or the environment,
 //! and every line `check` prints goes through a [`Redactor`] in case a server echoes them.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Read};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -58,7 +58,9 @@ pub enum TlsChoice {
     /// By the configuration (smtps, ses+smtp, MAIL_SCHEME), else by port: implicit TLS on 465
     /// and 2465, STARTTLS elsewhere.
     Auto,
+    /// Plain-text greeting, then STARTTLS (SES ports 25, 587, 2587).
     Starttls,
+    /// TLS from the first byte (SES ports 465, 2465).
     Implicit,
 }
 
@@ -94,7 +96,9 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ServeTls {
+    /// Plain-text greeting, then STARTTLS.
     Starttls,
+    /// TLS from the first byte.
     Implicit,
     /// No TLS, no STARTTLS (unlike SES; for testing clients).
     None,
@@ -164,9 +168,11 @@ fn run_password(global: &GlobalArgs) -> Result<u8, u8> {
              `printf %s \"$AWS_SECRET_ACCESS_KEY\" | sesform smtp password --region REGION`",
         ));
     }
+    // One line, bounded: a secret key is 40 characters.
     let mut line = String::new();
     stdin
         .lock()
+        .take(4096)
         .read_line(&mut line)
         .map_err(|e| usage_error(format!("reading standard input: {e}")))?;
     let secret = Secret::new(line.trim());
@@ -254,8 +260,12 @@ fn millis(d: Duration) -> String {
     format!("{} ms", d.as_millis())
 }
 
-fn run_check(global: &GlobalArgs, args: &CheckArgs) -> Result<u8, u8> {
-    let settings = load_settings(args)?;
+/// The check to run, from the settings and the command line, and the endpoint's region.
+fn resolve(
+    global: &GlobalArgs,
+    args: &CheckArgs,
+    settings: &SmtpSettings,
+) -> Result<(CheckOptions, Option<String>), u8> {
     let Some(host) = args
         .host
         .clone()
@@ -278,11 +288,7 @@ fn run_check(global: &GlobalArgs, args: &CheckArgs) -> Result<u8, u8> {
     let Some(password) = settings.password.clone() else {
         return Err(usage_error(format!("{}: no password", settings.source)));
     };
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return Err(usage_error(
-            "--timeout must be a positive number of seconds",
-        ));
-    }
+    let timeout = seconds(args.timeout, "--timeout")?;
     let extra_roots = match &args.ca_file {
         Some(path) => {
             let pem = std::fs::read(path)
@@ -305,9 +311,16 @@ fn run_check(global: &GlobalArgs, args: &CheckArgs) -> Result<u8, u8> {
         username,
         password,
         tls,
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout,
         ehlo_name: args.ehlo_name.clone(),
     };
+    Ok((options, region))
+}
+
+fn run_check(global: &GlobalArgs, args: &CheckArgs) -> Result<u8, u8> {
+    let settings = load_settings(args)?;
+    let (options, region) = resolve(global, args, &settings)?;
+    let mode = options.mode;
     let redact = Redactor::new(&options.username, &options.password);
     let style = Style::new(stdout_color(global));
     let quiet = global.quiet;
@@ -315,9 +328,8 @@ fn run_check(global: &GlobalArgs, args: &CheckArgs) -> Result<u8, u8> {
     for note in &settings.notes {
         eprintln!("note: {}", redact.clean(note));
     }
-    let mut out = String::new();
     if !quiet {
-        out.push_str(&redact.clean(&format!(
+        print_stdout(&redact.clean(&format!(
             "Checking SMTP credentials of {} at {}:{} ({}), from {}; no mail is sent\n",
             options.username,
             options.host,
@@ -325,7 +337,6 @@ fn run_check(global: &GlobalArgs, args: &CheckArgs) -> Result<u8, u8> {
             mode.label(),
             settings.source
         )));
-        print_stdout(&out);
     }
     let mut on_step = |done: &StepDone| {
         if !quiet {
