@@ -4,4 +4,5 @@ mod util;
 
 mod credentials;
 mod plan_apply;
+mod smtp;
 mod validate;

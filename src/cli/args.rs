@@ -74,6 +74,8 @@ pub enum Command {
     /// Tag resources that match the spec but were created elsewhere, so sesform manages them
     /// (`apply --adopt`; nothing is recreated).
     Adopt(ApplyArgs),
+    /// SMTP credentials: derive an SMTP password, check credentials against an endpoint.
+    Smtp(super::smtp::SmtpArgs),
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod bootstrap;
 mod dns;
 mod plan;
 mod session;
+mod smtp;
 mod validate;
 
 pub use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -36,6 +37,7 @@ pub fn main() -> ExitCode {
         Command::Status(args) => bootstrap::run_status(&cli.global, args),
         Command::Export(args) => bootstrap::run_export(&cli.global, args),
         Command::Adopt(args) => apply::run_adopt(&cli.global, args),
+        Command::Smtp(args) => smtp::run(&cli.global, args),
         Command::Schema => print_stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(crate::spec::schema::json_schema())

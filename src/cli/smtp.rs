@@ -1,0 +1,515 @@
+//! `sesform smtp ...`: SMTP credentials. `password` derives an SMTP password from a secret key
+//! on standard input; `check` tries credentials against an endpoint; `serve` (hidden) runs the
+//! local SES-like SMTP server as a process for CI.
+//!
+//! Secrets never reach output: they are read from standard input, a file or the environment,
+//! and every line `check` prints goes through a [`Redactor`] in case a server echoes them.
+
+use std::io::{BufRead, IsTerminal, Read};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use base64::Engine;
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::{GlobalArgs, exit, print_stdout, stdout_color};
+use crate::render::style::Style;
+use crate::smtp::check::{self, CheckOptions, StepDone};
+use crate::smtp::client;
+use crate::smtp::diagnose::{self, PasswordShape};
+use crate::smtp::server::{ServerConfig, ServerTls, SesSmtpServer};
+use crate::smtp::settings::{self, SmtpSettings};
+use crate::smtp::{Secret, TlsMode, dotenv, password, region_of_host, ses_host};
+use crate::spec::names;
+
+/// Environment variable holding a DSN for `smtp check`, to keep it out of argv.
+const DSN_ENV: &str = "SESFORM_SMTP_DSN";
+
+#[derive(Debug, Args)]
+pub struct SmtpArgs {
+    #[command(subcommand)]
+    pub command: SmtpCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SmtpCommand {
+    /// Derive the SES SMTP password of --region from an IAM secret access key read on
+    /// standard input; print only the password.
+    ///
+    /// For converting existing access keys (the SMTP user name is the access key id). The key
+    /// is read from standard input, never from arguments, so it stays out of shell history
+    /// and `ps`: `printf %s "$AWS_SECRET_ACCESS_KEY" | sesform smtp password --region eu-west-1`.
+    Password,
+    /// Test SMTP credentials against an SMTP endpoint: connect, EHLO, TLS, AUTH, QUIT.
+    ///
+    /// No mail is sent. Reads the app's settings from --env-file (Symfony MAILER_DSN, or
+    /// Laravel MAIL_URL / MAIL_HOST, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_SCHEME,
+    /// MAIL_ENCRYPTION), --dsn, or SESFORM_SMTP_DSN. Prints each step with its timing and
+    /// explains failures. Exits 0 when the server accepted the credentials, 1 when not, 2
+    /// when the settings cannot be read.
+    Check(CheckArgs),
+    /// Run the local SES-like SMTP server on 127.0.0.1 until interrupted (for CI).
+    #[command(hide = true)]
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TlsChoice {
+    /// By the configuration (smtps, ses+smtp, MAIL_SCHEME), else by port: implicit TLS on 465
+    /// and 2465, STARTTLS elsewhere.
+    Auto,
+    /// Plain-text greeting, then STARTTLS (SES ports 25, 587, 2587).
+    Starttls,
+    /// TLS from the first byte (SES ports 465, 2465).
+    Implicit,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Dotenv file with the app's mail settings (`.env`, `.env.local`, ...).
+    #[arg(long, value_name = "PATH", conflicts_with = "dsn")]
+    pub env_file: Option<PathBuf>,
+    /// Mailer DSN, e.g. `ses+smtp://USER:PASS@default?region=eu-west-1` or
+    /// `smtp://USER:PASS@email-smtp.eu-west-1.amazonaws.com:587`. Prefer the SESFORM_SMTP_DSN
+    /// environment variable: arguments are visible to other users in `ps`.
+    #[arg(long, value_name = "DSN")]
+    pub dsn: Option<String>,
+    /// Connect to this host instead of the configured one.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Connect to this port instead of the configured one.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// How to get to TLS.
+    #[arg(long, value_enum, default_value_t = TlsChoice::Auto)]
+    pub tls: TlsChoice,
+    /// Also trust the CA certificates in this PEM file (a private CA, the local test server).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Seconds to wait for the connection, the TLS handshake and each reply.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Name to send with EHLO.
+    #[arg(long, value_name = "NAME", default_value = "localhost")]
+    pub ehlo_name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServeTls {
+    /// Plain-text greeting, then STARTTLS.
+    Starttls,
+    /// TLS from the first byte.
+    Implicit,
+    /// No TLS, no STARTTLS (unlike SES; for testing clients).
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 = any free port; the chosen one is printed).
+    #[arg(long, default_value_t = 2587)]
+    pub port: u16,
+    #[arg(long, value_enum, default_value_t = ServeTls::Starttls)]
+    pub tls: ServeTls,
+    /// Accepted credentials, USER:PASSWORD; repeat for more. Also from SESFORM_SMTP_USERS
+    /// (comma-separated).
+    #[arg(long = "user", value_name = "USER:PASSWORD")]
+    pub users: Vec<String>,
+    /// Seconds of client silence before `451 4.4.2` and a close.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub idle_timeout: f64,
+    /// Messages per session before `421` and a close.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_messages: usize,
+    /// Write the CA certificate (PEM) that clients must trust to this file.
+    #[arg(long, value_name = "PATH")]
+    pub ca_out: Option<PathBuf>,
+}
+
+pub fn run(global: &GlobalArgs, args: &SmtpArgs) -> u8 {
+    let result = match &args.command {
+        SmtpCommand::Password => run_password(global),
+        SmtpCommand::Check(check) => run_check(global, check),
+        SmtpCommand::Serve(serve) => run_serve(global, serve),
+    };
+    result.unwrap_or_else(|code| code)
+}
+
+/// Prints `error: ...` and gives the exit code for bad input.
+fn usage_error(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    exit::ERROR_OR_CHANGES
+}
+
+fn checked_region(global: &GlobalArgs) -> Result<&str, u8> {
+    let Some(region) = global.region.as_deref() else {
+        return Err(usage_error(
+            "--region is required: an SMTP password is specific to one region",
+        ));
+    };
+    if !names::is_ses_region(region) {
+        let hint = names::suggest(region, names::SES_REGIONS.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(usage_error(format!(
+            "`{region}` is not a region with SES{hint}"
+        )));
+    }
+    Ok(region)
+}
+
+fn run_password(global: &GlobalArgs) -> Result<u8, u8> {
+    let region = checked_region(global)?;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        // Typed into a terminal, the key would be echoed on screen and kept in scrollback.
+        return Err(usage_error(
+            "pipe the secret access key on standard input, e.g. \
+             `printf %s \"$AWS_SECRET_ACCESS_KEY\" | sesform smtp password --region REGION`",
+        ));
+    }
+    // One line, bounded: a secret key is 40 characters.
+    let mut line = String::new();
+    stdin
+        .lock()
+        .take(4096)
+        .read_line(&mut line)
+        .map_err(|e| usage_error(format!("reading standard input: {e}")))?;
+    let secret = Secret::new(line.trim());
+    if secret.expose().is_empty() {
+        return Err(usage_error(
+            "no secret access key on standard input (expected one line)",
+        ));
+    }
+    if !global.quiet {
+        match PasswordShape::of(&secret) {
+            PasswordShape::IamSecret => {}
+            PasswordShape::SmtpV4 => eprintln!(
+                "warning: the input looks like an SMTP password already, not a secret access key"
+            ),
+            PasswordShape::Other => eprintln!(
+                "warning: the input is {} characters long; IAM secret access keys are 40",
+                secret.expose().chars().count()
+            ),
+        }
+    }
+    Ok(print_stdout(&format!(
+        "{}\n",
+        password::smtp_password(secret.expose(), region)
+    )))
+}
+
+/// Where the settings come from, read and parsed.
+fn load_settings(args: &CheckArgs) -> Result<SmtpSettings, u8> {
+    if let Some(path) = &args.env_file {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| usage_error(format!("reading {name}: {e}")))?;
+        let env = dotenv::parse(&text).map_err(|e| usage_error(format!("{name}: {e}")))?;
+        return settings::from_dotenv(&env, &name).map_err(usage_error);
+    }
+    if let Some(dsn) = &args.dsn {
+        eprintln!(
+            "warning: a DSN in the arguments is visible to other users in `ps` and stays in \
+             shell history; prefer {DSN_ENV} or --env-file"
+        );
+        return settings::parse_dsn(dsn, "--dsn").map_err(usage_error);
+    }
+    match std::env::var(DSN_ENV) {
+        Ok(dsn) if !dsn.trim().is_empty() => {
+            settings::parse_dsn(&dsn, DSN_ENV).map_err(usage_error)
+        }
+        _ => Err(usage_error(format!(
+            "nothing to check: pass --env-file PATH or --dsn DSN, or set {DSN_ENV}"
+        ))),
+    }
+}
+
+const MIN_REDACTED_LEN: usize = 8;
+
+/// Replaces every form in which a password could come back (plain, base64 as sent by AUTH
+/// LOGIN and PLAIN) with `<redacted>`. Belt and braces: nothing prints them on purpose, but a
+/// server could echo what it received.
+struct Redactor {
+    needles: Vec<String>,
+}
+
+impl Redactor {
+    fn new(username: &str, password: &Secret) -> Redactor {
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let p = password.expose();
+        let mut needles = vec![p.to_string(), b64(p), b64(&format!("\0{username}\0{p}"))];
+        // Very short passwords would turn ordinary words into `<redacted>` (and so give
+        // themselves away); nothing prints them on purpose anyway.
+        needles.retain(|n| n.len() >= MIN_REDACTED_LEN);
+        // Longest first, so a needle inside another does not leave a partial secret.
+        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        Redactor { needles }
+    }
+
+    fn clean(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for needle in &self.needles {
+            out = out.replace(needle.as_str(), "<redacted>");
+        }
+        out
+    }
+}
+
+fn millis(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
+/// The check to run, from the settings and the command line, and the endpoint's region.
+fn resolve(
+    global: &GlobalArgs,
+    args: &CheckArgs,
+    settings: &SmtpSettings,
+) -> Result<(CheckOptions, Option<String>), u8> {
+    let Some(host) = args
+        .host
+        .clone()
+        .or_else(|| settings.host.clone())
+        .or_else(|| global.region.as_deref().map(ses_host))
+    else {
+        return Err(usage_error(format!("{}: no host", settings.source)));
+    };
+    let port = args.port.or(settings.port).unwrap_or(587);
+    let mode = match args.tls {
+        TlsChoice::Starttls => TlsMode::StartTls,
+        TlsChoice::Implicit => TlsMode::Implicit,
+        // A port given on the command line decides the mode; the configuration's otherwise.
+        TlsChoice::Auto if args.port.is_some() => TlsMode::for_port(port),
+        TlsChoice::Auto => settings.tls.unwrap_or_else(|| TlsMode::for_port(port)),
+    };
+    let Some(username) = settings.username.clone() else {
+        return Err(usage_error(format!("{}: no user name", settings.source)));
+    };
+    let Some(password) = settings.password.clone() else {
+        return Err(usage_error(format!("{}: no password", settings.source)));
+    };
+    let timeout = seconds(args.timeout, "--timeout")?;
+    let extra_roots = match &args.ca_file {
+        Some(path) => {
+            let pem = std::fs::read(path)
+                .map_err(|e| usage_error(format!("reading {}: {e}", path.display())))?;
+            client::pem_certificates(&pem)
+                .map_err(|e| usage_error(format!("{}: {e}", path.display())))?
+        }
+        None => Vec::new(),
+    };
+    let tls = client::tls_config(&extra_roots, true).map_err(usage_error)?;
+    let region = region_of_host(&host)
+        .map(str::to_string)
+        .or_else(|| settings.region.clone())
+        .or_else(|| global.region.clone());
+
+    let options = CheckOptions {
+        host,
+        port,
+        mode,
+        username,
+        password,
+        tls,
+        timeout,
+        ehlo_name: args.ehlo_name.clone(),
+    };
+    Ok((options, region))
+}
+
+fn run_check(global: &GlobalArgs, args: &CheckArgs) -> Result<u8, u8> {
+    let settings = load_settings(args)?;
+    let (options, region) = resolve(global, args, &settings)?;
+    let mode = options.mode;
+    let redact = Redactor::new(&options.username, &options.password);
+    let style = Style::new(stdout_color(global));
+    let quiet = global.quiet;
+
+    for note in &settings.notes {
+        eprintln!("note: {}", redact.clean(note));
+    }
+    if !quiet {
+        print_stdout(&redact.clean(&format!(
+            "Checking SMTP credentials of {} at {}:{} ({}), from {}; no mail is sent\n",
+            options.username,
+            options.host,
+            options.port,
+            mode.label(),
+            settings.source
+        )));
+    }
+    let mut on_step = |done: &StepDone| {
+        if !quiet {
+            let line = format!(
+                "  {} {:<14} {:>7}  {}\n",
+                style.green("ok  "),
+                done.step.to_string(),
+                millis(done.elapsed),
+                done.detail
+            );
+            print_stdout(&redact.clean(&line));
+        }
+    };
+    let outcome = super::session::runtime().block_on(check::run(&options, &mut on_step));
+
+    let mut out = String::new();
+    let code = match outcome {
+        Ok(()) => {
+            out.push_str(&format!(
+                "\n{} {}:{} accepted the credentials of {}\n",
+                style.green_bold("OK:"),
+                options.host,
+                options.port,
+                options.username
+            ));
+            exit::SUCCESS
+        }
+        Err(failure) => {
+            if !quiet {
+                out.push_str(&format!(
+                    "  {} {:<14} {:>7}  {}\n",
+                    style.red("FAIL"),
+                    failure.step.to_string(),
+                    millis(failure.elapsed),
+                    failure
+                ));
+            }
+            let context = diagnose::Context {
+                host: &options.host,
+                port: options.port,
+                mode,
+                region: region.as_deref(),
+                username: &options.username,
+                password: PasswordShape::of(&options.password),
+            };
+            let explanation = diagnose::explain(&failure, &context);
+            out.push_str(&format!(
+                "\n{} {}\n",
+                style.red("FAILED:"),
+                explanation.summary
+            ));
+            for hint in &explanation.hints {
+                out.push_str(&format!("  {hint}\n"));
+            }
+            exit::FAILURE
+        }
+    };
+    print_stdout(&redact.clean(&out));
+    Ok(code)
+}
+
+fn seconds(value: f64, flag: &str) -> Result<Duration, u8> {
+    if value > 0.0 && value.is_finite() {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(usage_error(format!(
+            "{flag} must be a positive number of seconds"
+        )))
+    }
+}
+
+fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, u8> {
+    let tls = match args.tls {
+        ServeTls::Starttls => ServerTls::StartTls,
+        ServeTls::Implicit => ServerTls::Implicit,
+        ServeTls::None => ServerTls::None,
+    };
+    let mut config = ServerConfig::new(tls)
+        .with_port(args.port)
+        .with_idle_timeout(seconds(args.idle_timeout, "--idle-timeout")?)
+        .with_max_messages_per_session(args.max_messages);
+    let from_env = std::env::var("SESFORM_SMTP_USERS").unwrap_or_default();
+    let users = args
+        .users
+        .iter()
+        .map(String::as_str)
+        .chain(from_env.split(',').filter(|u| !u.trim().is_empty()));
+    for user in users {
+        let Some((name, pass)) = user.trim().split_once(':') else {
+            return Err(usage_error("credentials must be USER:PASSWORD"));
+        };
+        config = config.with_credentials(name, pass);
+    }
+    if config.credentials.is_empty() {
+        eprintln!("warning: no --user given: every AUTH will be refused with 535");
+    }
+    let quiet = global.quiet;
+    super::session::runtime().block_on(async {
+        let server = SesSmtpServer::start(config)
+            .await
+            .map_err(|e| usage_error(format!("starting the server: {e}")))?;
+        match &args.ca_out {
+            Some(path) => std::fs::write(path, server.ca_pem())
+                .map_err(|e| usage_error(format!("writing {}: {e}", path.display())))?,
+            None => {
+                print_stdout(server.ca_pem());
+            }
+        }
+        if !quiet {
+            eprintln!(
+                "listening on {} ({}); Ctrl-C stops",
+                server.addr(),
+                match tls {
+                    ServerTls::StartTls => "STARTTLS",
+                    ServerTls::Implicit => "implicit TLS",
+                    ServerTls::None => "no TLS",
+                }
+            );
+        }
+        wait_for_stop().await;
+        let stats = server.stats();
+        server.stop().await;
+        if !quiet {
+            eprintln!(
+                "stopped: {} sessions, {} messages, {} good and {} bad logins, {} idle \
+                 timeouts, {} session caps",
+                stats.sessions,
+                stats.messages,
+                stats.auth_successes,
+                stats.auth_failures,
+                stats.idle_timeouts,
+                stats.session_caps
+            );
+        }
+        Ok(exit::SUCCESS)
+    })
+}
+
+/// Ctrl-C, or SIGTERM (what CI runners and `docker stop` send).
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redactor_hides_every_encoding() {
+        let password = Secret::new("BPassword+/=");
+        let r = Redactor::new("AKIAEXAMPLE", &password);
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let text = format!(
+            "x BPassword+/= y {} z {}",
+            b64("BPassword+/="),
+            b64("\0AKIAEXAMPLE\0BPassword+/=")
+        );
+        let clean = r.clean(&text);
+        assert!(!clean.contains("BPassword"), "{clean}");
+        assert!(!clean.contains(&b64("BPassword+/=")), "{clean}");
+        assert_eq!(clean.matches("<redacted>").count(), 3, "{clean}");
+        let short = Redactor::new("u", &Secret::new("x"));
+        assert_eq!(short.clean("expects"), "expects");
+    }
+}
