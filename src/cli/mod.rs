@@ -10,6 +10,7 @@ pub mod args;
 mod bootstrap;
 mod dns;
 mod plan;
+mod rotate;
 mod session;
 mod smtp;
 mod validate;

@@ -48,6 +48,9 @@ pub enum SmtpCommand {
     /// explains failures. Exits 0 when the server accepted the credentials, 1 when not, 2
     /// when the settings cannot be read.
     Check(CheckArgs),
+    /// Create a new access key for an SMTP user, write its credentials where the spec says,
+    /// and delete the old key once it is unused (--confirm-old-key-unused, or IAM shows it idle).
+    Rotate(super::rotate::RotateArgs),
     /// Run the local SES-like SMTP server on 127.0.0.1 until interrupted (for CI).
     #[command(hide = true)]
     Serve(ServeArgs),
@@ -130,6 +133,7 @@ pub fn run(global: &GlobalArgs, args: &SmtpArgs) -> u8 {
     let result = match &args.command {
         SmtpCommand::Password => run_password(global),
         SmtpCommand::Check(check) => run_check(global, check),
+        SmtpCommand::Rotate(rotate) => Ok(super::rotate::run(global, rotate)),
         SmtpCommand::Serve(serve) => run_serve(global, serve),
     };
     result.unwrap_or_else(|code| code)
