@@ -1,3 +1,89 @@
 //! `sesform-emulator`: the SESv2 emulator as a standalone process, for the demo and for anyone
 //! testing their own CI without touching AWS.
-fn main() {}
+//!
+//! Prints exactly one line, `sesform-emulator listening on http://HOST:PORT`, once it accepts
+//! connections, so scripts can wait for it; stops cleanly on SIGINT or SIGTERM.
+
+use std::io::Write as _;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+use clap::Parser;
+use sesform::emulator::Emulator;
+
+/// In-memory Amazon SESv2 emulator (restJson1 over HTTP; control API under /_emulator/).
+#[derive(Debug, Parser)]
+#[command(name = "sesform-emulator", version)]
+struct Args {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Loopback address to listen on (127.0.0.1, ::1 or localhost).
+    #[arg(long, default_value = "127.0.0.1", value_parser = parse_host)]
+    host: IpAddr,
+}
+
+fn parse_host(host: &str) -> Result<IpAddr, String> {
+    let ip = if host.eq_ignore_ascii_case("localhost") {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        host.parse::<IpAddr>()
+            .map_err(|_| format!("{host:?} is not an IP address"))?
+    };
+    if ip.is_loopback() {
+        Ok(ip)
+    } else {
+        Err(format!(
+            "{ip} is not a loopback address; the emulator only binds loopback"
+        ))
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let addr = SocketAddr::new(args.host, args.port);
+    let emulator = match Emulator::bind(addr).await {
+        Ok(emulator) => emulator,
+        Err(error) => {
+            eprintln!("sesform-emulator: cannot listen on {addr}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let announced = writeln!(
+        stdout,
+        "sesform-emulator listening on {}",
+        emulator.endpoint_url()
+    )
+    .and_then(|()| stdout.flush());
+    drop(stdout);
+    if let Err(error) = announced {
+        eprintln!("sesform-emulator: cannot write to stdout: {error}");
+        return ExitCode::FAILURE;
+    }
+    if let Err(error) = shutdown_signal().await {
+        eprintln!("sesform-emulator: cannot wait for signals: {error}");
+        emulator.shutdown().await;
+        return ExitCode::FAILURE;
+    }
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+#[cfg(unix)]
+async fn shutdown_signal() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = interrupt.recv() => {}
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+async fn shutdown_signal() -> std::io::Result<()> {
+    tokio::signal::ctrl_c().await
+}
