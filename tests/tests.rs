@@ -1,0 +1,1 @@
+mod emulator_sesv2;
