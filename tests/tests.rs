@@ -3,6 +3,7 @@
 mod util;
 
 mod credentials;
+mod emulator_sesv2;
 mod plan_apply;
 mod smtp;
 mod validate;

@@ -73,9 +73,16 @@ pub struct ReviewPatch {
 }
 
 /// Handle to a running emulator's state.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Control {
     state: SharedState,
+}
+
+/// Deliberately opaque: printing the whole state would drown assertion messages.
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control").finish_non_exhaustive()
+    }
 }
 
 impl Control {
@@ -170,7 +177,7 @@ impl Control {
         lock(&self.state).faults.clear();
     }
 
-    /// Every SESv2 request received, in order of completion, including those answered by an
+    /// Every SESv2 request received, in order of arrival, including those answered by an
     /// injected fault (so SDK retries show up as extra calls).
     pub fn calls(&self) -> Vec<CallRecord> {
         lock(&self.state).calls.clone()

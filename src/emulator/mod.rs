@@ -40,7 +40,10 @@ use tokio::task::JoinHandle;
 pub use control::{AccountPatch, Control, ControlError, ReviewPatch};
 pub use control_http::PREFIX as CONTROL_PREFIX;
 pub use faults::{Fault, FaultKind};
-pub use model::{Account, EnforcementStatus, ReviewStatus, VerificationStatus};
+pub use model::{
+    Account, AccountDetails, ContactLanguage, EnforcementStatus, MailType, ReviewDetails,
+    ReviewStatus, SendQuota, SuppressionAttributes, SuppressionListReason, VerificationStatus,
+};
 pub use routes::Operation;
 pub use state::{ACCOUNT_ID, CallRecord, DEFAULT_REGION, configuration_set_arn, identity_arn};
 

@@ -75,34 +75,47 @@ async fn handle(
         .headers()
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    let mut record = CallRecord {
-        operation: "Unknown".to_owned(),
-        region: protocol::region_from_authorization(authorization),
+    let region = protocol::region_from_authorization(authorization);
+    let path = request.uri().path().to_owned();
+    let routed = routes::resolve(request.method(), &path);
+    let record = CallRecord {
+        seq: 0,
+        operation: routed
+            .as_ref()
+            .map_or("Unknown", |(operation, _)| operation.name())
+            .to_owned(),
+        region: region.clone(),
         method: request.method().to_string(),
-        path: request.uri().path().to_owned(),
+        path,
         status: None,
     };
-    let (operation, params) = match routes::resolve(request.method(), &record.path) {
+    let (seq, fault) = {
+        let mut state = lock(&state);
+        let fault = match &routed {
+            Ok((operation, _)) => state.faults.take(*operation),
+            Err(_) => None,
+        };
+        (state.begin_call(record), fault)
+    };
+    let finish = |response: HttpResponse| {
+        lock(&state).end_call(seq, response.status().as_u16());
+        response
+    };
+
+    let (operation, params) = match routed {
         Ok(found) => found,
         Err(no_route) => {
-            let mut error = ApiError::unknown_operation(&record.method, &record.path);
+            let mut error =
+                ApiError::unknown_operation(request.method().as_str(), request.uri().path());
             if no_route == NoRoute::MethodNotAllowed {
                 error.status = StatusCode::METHOD_NOT_ALLOWED;
             }
-            return Ok(finish(&state, record, protocol::error_response(&error)));
+            return Ok(finish(protocol::error_response(&error)));
         }
     };
-    record.operation = operation.name().to_owned();
-
-    let fault = lock(&state).faults.take(operation);
     match fault {
-        Some(FaultAction::DropConnection) => {
-            lock(&state).calls.push(record);
-            return Err(DropConnection);
-        }
-        Some(FaultAction::Respond(error)) => {
-            return Ok(finish(&state, record, protocol::error_response(&error)));
-        }
+        Some(FaultAction::DropConnection) => return Err(DropConnection),
+        Some(FaultAction::Respond(error)) => return Ok(finish(protocol::error_response(&error))),
         Some(FaultAction::Delay(delay)) => tokio::time::sleep(delay).await,
         None => {}
     }
@@ -110,10 +123,10 @@ async fn handle(
     let query = protocol::parse_query(request.uri().query());
     let body = match protocol::read_body(request.into_body()).await {
         Ok(body) => body,
-        Err(error) => return Ok(finish(&state, record, protocol::error_response(&error))),
+        Err(error) => return Ok(finish(protocol::error_response(&error))),
     };
     let api_request = ApiRequest {
-        region: record.region.clone(),
+        region,
         params,
         query,
         body,
@@ -122,16 +135,8 @@ async fn handle(
         let mut state = lock(&state);
         operations::dispatch(operation, &api_request, state.region(&api_request.region))
     };
-    let response = match result {
+    Ok(finish(match result {
         Ok(output) => protocol::json_response(StatusCode::OK, &output),
         Err(error) => protocol::error_response(&error),
-    };
-    Ok(finish(&state, record, response))
-}
-
-/// Logs the call with the status it is answered with.
-fn finish(state: &SharedState, mut record: CallRecord, response: HttpResponse) -> HttpResponse {
-    record.status = Some(response.status().as_u16());
-    lock(state).calls.push(record);
-    response
+    }))
 }

@@ -28,12 +28,15 @@ pub struct RegionState {
 /// One SESv2 request as the emulator saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallRecord {
+    /// Arrival order, from 1; survives `clear_calls` so records stay distinguishable.
+    pub seq: u64,
     /// AWS operation name, or `Unknown` for requests matching no route.
     pub operation: String,
     pub region: String,
     pub method: String,
     pub path: String,
-    /// The HTTP status answered; `None` when the connection was dropped by a fault.
+    /// The HTTP status answered; `None` while in flight, or when no answer was given (a
+    /// dropped-connection fault, or the client hung up during a delay).
     pub status: Option<u16>,
 }
 
@@ -42,6 +45,7 @@ pub struct EmulatorState {
     regions: HashMap<String, RegionState>,
     pub faults: FaultPlan,
     pub calls: Vec<CallRecord>,
+    last_seq: u64,
 }
 
 impl EmulatorState {
@@ -51,7 +55,26 @@ impl EmulatorState {
     }
 
     pub fn reset(&mut self) {
-        *self = Self::default();
+        *self = Self {
+            last_seq: self.last_seq,
+            ..Self::default()
+        };
+    }
+
+    /// Logs a call on arrival, so calls the client abandons are counted too.
+    pub fn begin_call(&mut self, mut record: CallRecord) -> u64 {
+        self.last_seq += 1;
+        record.seq = self.last_seq;
+        record.status = None;
+        self.calls.push(record);
+        self.last_seq
+    }
+
+    /// Records the status a logged call was answered with.
+    pub fn end_call(&mut self, seq: u64, status: u16) {
+        if let Some(call) = self.calls.iter_mut().rev().find(|call| call.seq == seq) {
+            call.status = Some(status);
+        }
     }
 
     pub fn call_counts(&self) -> BTreeMap<String, usize> {
@@ -91,17 +114,37 @@ mod tests {
         state.region("eu-west-1").account.sending_enabled = false;
         assert!(state.region("us-east-1").account.sending_enabled);
         assert!(!state.region("eu-west-1").account.sending_enabled);
-        state.calls.push(CallRecord {
+        let seq = state.begin_call(CallRecord {
+            seq: 0,
             operation: "GetAccount".into(),
             region: "eu-west-1".into(),
             method: "GET".into(),
             path: "/v2/email/account".into(),
-            status: Some(200),
+            status: None,
         });
+        assert_eq!(state.calls[0].status, None);
+        state.end_call(seq, 200);
+        assert_eq!(state.calls[0].status, Some(200));
         assert_eq!(state.call_counts().get("GetAccount"), Some(&1));
         state.reset();
         assert!(state.calls.is_empty());
+        assert_eq!(
+            state.begin_call(state_record()),
+            seq + 1,
+            "sequence survives reset"
+        );
         assert!(state.region("eu-west-1").account.sending_enabled);
+    }
+
+    fn state_record() -> CallRecord {
+        CallRecord {
+            seq: 0,
+            operation: "GetAccount".into(),
+            region: DEFAULT_REGION.into(),
+            method: "GET".into(),
+            path: "/v2/email/account".into(),
+            status: None,
+        }
     }
 
     #[test]

@@ -77,15 +77,14 @@ pub struct ReputationOptions {
     pub last_fresh_start: Option<f64>,
 }
 
+/// Defaults differ on purpose: a set created without the block sends, but inside a given
+/// block an absent `SendingEnabled` means false, because the SDK omits `false` (a Smithy
+/// default value) from the request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SendingOptions {
-    #[serde(default = "enabled")]
+    #[serde(default)]
     pub sending_enabled: bool,
-}
-
-fn enabled() -> bool {
-    true
 }
 
 impl Default for SendingOptions {
@@ -329,5 +328,7 @@ mod tests {
             serde_json::to_value(SendingOptions::default()).unwrap(),
             json!({"SendingEnabled": true})
         );
+        let given: SendingOptions = serde_json::from_value(json!({})).unwrap();
+        assert!(!given.sending_enabled, "the SDK omits false");
     }
 }

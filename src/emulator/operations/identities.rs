@@ -248,7 +248,9 @@ pub fn put_configuration_set(
 ) -> Result<Value, ApiError> {
     let input: ConfigurationSetInput = request.json()?;
     let name = request.label("EmailIdentity")?;
-    identity_mut(region, name)?;
+    if !region.identities.contains_key(name) {
+        return Err(identity_not_found(name));
+    }
     let set = input.configuration_set_name.filter(|s| !s.is_empty());
     if let Some(set) = &set {
         require_configuration_set(region, set)?;
