@@ -48,7 +48,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
     let account = ses.get_account().await?;
     spec.account = Some(spec::Account {
         sending_enabled: account.state.sending_enabled.filter(|enabled| !enabled),
-        suppression: account.state.suppression.as_ref().map(|r| reasons(r)),
+        suppression: account.state.suppression.as_ref().map(reasons),
         production_access: account.state.production_access.as_ref().map(|p| {
             spec::ProductionAccess {
                 mail_type: if p.mail_type == "MARKETING" {
@@ -321,7 +321,7 @@ fn configuration_set_spec(c: &model::ConfigurationSetState) -> spec::Configurati
         tls: (c.tls == "REQUIRE").then_some(spec::TlsPolicy::Require),
         sending_enabled: (!c.sending_enabled).then_some(false),
         reputation_metrics: c.reputation_metrics.then_some(true),
-        suppression: c.suppression.as_ref().map(|r| reasons(r)),
+        suppression: c.suppression.as_ref().map(reasons),
         tracking: c.tracking.as_ref().map(|t| spec::Tracking {
             custom_redirect_domain: t.custom_redirect_domain.clone(),
             https_policy: enum_from(&t.https_policy).filter(|p| *p != spec::HttpsPolicy::Optional),

@@ -326,7 +326,8 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
         if terminal {
             eprint!("\r\x1b[2K{} {line}", spinner[tick % spinner.len()]);
             tick += 1;
-        } else if line.split(" (").next() != last_line.split(" (").next() || tick % 20 == 0 {
+        } else if line.split(" (").next() != last_line.split(" (").next() || tick.is_multiple_of(20)
+        {
             // In CI: a plain line when something changed, and now and then to show life.
             eprintln!("{line}");
             tick += 1;
