@@ -445,7 +445,19 @@ async fn apply_account(
     if let Some(request) = &after.production_access
         && before.production_access.as_ref() != Some(request)
     {
-        ses.put_account_details(request).await?;
+        ses.put_account_details(request).await.map_err(|e| {
+            if e.kind == ErrorKind::Conflict {
+                AwsError {
+                    message: format!(
+                        "{}; AWS takes no new request while a review is pending or after a denial: answer the case in the AWS Support Center instead",
+                        e.message
+                    ),
+                    ..e
+                }
+            } else {
+                e
+            }
+        })?;
     }
     Ok(())
 }

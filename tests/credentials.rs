@@ -283,3 +283,104 @@ fn a_missing_credentials_directory_fails_before_any_key_exists() {
     );
     assert!(f.keys("mailer").is_empty());
 }
+
+#[test]
+fn rotate_with_zero_one_and_two_existing_keys() {
+    let f = Fixture::new(&LARAVEL.replace(
+        "    credentials: {dotenv: secrets/.env.ses, preset: laravel}\n",
+        "",
+    ));
+    assert_eq!(f.run(&["apply", "--auto-approve"]).code, 0);
+    f.dir.write("sesform.yaml", LARAVEL);
+    let mut outputs = Vec::new();
+
+    // Zero keys: rotate just issues one.
+    let run = f.run(&["smtp", "rotate", "mailer"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    outputs.push(run.all());
+    let first = f.keys("mailer");
+    assert_eq!(first.len(), 1);
+    assert_eq!(f.dotenv("secrets/.env.ses")["MAIL_USERNAME"], first[0]);
+
+    // One key, never used: the old one is idle and goes at once.
+    let run = f.run(&["smtp", "rotate", "mailer"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    outputs.push(run.all());
+    assert!(
+        run.stdout
+            .contains(&format!("Deleted the old access key {}", first[0])),
+        "{run:?}"
+    );
+    let second = f.keys("mailer");
+    assert_eq!(second.len(), 1);
+    assert_ne!(second, first);
+    assert_eq!(f.dotenv("secrets/.env.ses")["MAIL_USERNAME"], second[0]);
+
+    // One key in recent use: kept until confirmed; running again only retires it.
+    let run = f.run(&["smtp", "rotate", "mailer", "--idle-days", "0"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    outputs.push(run.all());
+    let keys = f.keys("mailer");
+    // moto reports no last use, so even with --idle-days 0 the old key is idle and deleted.
+    assert_eq!(keys.len(), 1, "{run:?}");
+
+    // Two keys, neither recorded (both made elsewhere): refused unless confirmed.
+    let existing = f.keys("mailer");
+    block_on(async {
+        let iam = f.aws.iam();
+        for key in existing {
+            iam.delete_access_key()
+                .user_name("mailer")
+                .access_key_id(key)
+                .send()
+                .await
+                .unwrap();
+        }
+        iam.create_access_key()
+            .user_name("mailer")
+            .send()
+            .await
+            .unwrap();
+        iam.create_access_key()
+            .user_name("mailer")
+            .send()
+            .await
+            .unwrap();
+    });
+    let foreign = f.keys("mailer");
+    let run = f.run(&["smtp", "rotate", "mailer", "--confirm-old-key-unused"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    outputs.push(run.all());
+    let after = f.keys("mailer");
+    assert_eq!(
+        after.len(),
+        1,
+        "both foreign keys retired, one new key: {run:?}"
+    );
+    assert!(!foreign.contains(&after[0]));
+    assert_eq!(f.dotenv("secrets/.env.ses")["MAIL_USERNAME"], after[0]);
+    assert_eq!(f.run(&["plan", "--detailed-exitcode"]).code, 0);
+
+    let password = f.dotenv("secrets/.env.ses")["MAIL_PASSWORD"].clone();
+    let secret = f.aws.moto.secret_of(&after[0]);
+    for output in outputs {
+        assert!(
+            !output.contains(&password) && !output.contains(&secret),
+            "secret leaked: {output}"
+        );
+    }
+}
+
+#[test]
+fn rotate_refuses_unknown_users_and_users_without_a_destination() {
+    let f = Fixture::new(LARAVEL);
+    let run = f.run(&["smtp", "rotate", "nobody"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("`nobody` is not under smtp_users"),
+        "{run:?}"
+    );
+    let run = f.run(&["smtp", "rotate", "mailer"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("run `sesform apply` first"), "{run:?}");
+}

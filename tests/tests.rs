@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bootstrap;
 mod credentials;
 mod emulator_sesv2;
 mod plan_apply;

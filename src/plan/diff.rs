@@ -331,7 +331,7 @@ fn account_change(
                     address: address.clone(),
                     message: "the account is in the SES sandbox: only verified recipients, 200 messages a day; apply requests production access".into(),
                 });
-                info.state.production_access.clone()
+                None
             }
         };
     }
