@@ -1,1 +1,6 @@
 //! lint: checks Laravel and Symfony mail configuration for what breaks with SES.
+
+pub mod dotenv;
+pub mod files;
+pub mod traced;
+pub mod version;
