@@ -4,3 +4,6 @@ pub mod dotenv;
 pub mod files;
 pub mod traced;
 pub mod version;
+pub mod env;
+pub mod php;
+pub mod value;
