@@ -7,3 +7,5 @@ pub mod version;
 pub mod env;
 pub mod php;
 pub mod value;
+pub mod yaml;
+pub mod dsn;
