@@ -29,7 +29,7 @@ pub fn parse_url(s: &str) -> Option<UrlParts> {
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
         .count();
-    let mut rest = 0;
+    let mut rest;
     if scheme_len > 0 && bytes.get(scheme_len) == Some(&b':') {
         parts.scheme = Some(0..scheme_len);
         rest = scheme_len + 1;

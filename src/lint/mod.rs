@@ -9,3 +9,6 @@ pub mod php;
 pub mod value;
 pub mod yaml;
 pub mod dsn;
+pub mod composer;
+pub mod app;
+pub mod frameworks;
