@@ -192,6 +192,8 @@ pub struct App {
     pub config: Option<Origin>,
     /// Raw config trees rules may need (Laravel: `mail`, `services`).
     pub mail_config: Option<Node>,
+    /// Symfony 8.2's top-level `mailer:` key, where it is used.
+    pub top_level_mailer: Option<Origin>,
     pub files: Files,
     /// Files that could not be read or parsed; rules do not run when there are any.
     pub errors: Vec<Diagnostic>,

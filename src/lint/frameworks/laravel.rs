@@ -55,6 +55,7 @@ pub fn load(ctx: &LoadContext) -> App {
         headers: Vec::new(),
         config: mail.as_ref().map(|m| m.expr.clone()),
         mail_config: mail.clone(),
+        top_level_mailer: None,
         files,
         errors,
         client: ctx.client.clone(),

@@ -45,6 +45,7 @@ pub fn load(ctx: &LoadContext) -> App {
     let mut config = MailerConfig::default();
     let mut params: HashMap<String, At> = HashMap::new();
     let mut main_config = None;
+    let mut top_level_mailer = None;
     for path in config_files(root, &ctx.app_env.name) {
         let Some(id) = read_file(&path, &mut files, &mut errors) else {
             continue;
@@ -72,6 +73,9 @@ pub fn load(ctx: &LoadContext) -> App {
                         },
                     );
                 }
+            }
+            if let Some((key, _)) = scope.entry("mailer") {
+                top_level_mailer.get_or_insert(Origin::new(id, key.clone()));
             }
             let mailers = [
                 scope.get("framework").and_then(|f| f.get("mailer")),
@@ -103,6 +107,7 @@ pub fn load(ctx: &LoadContext) -> App {
         headers: Vec::new(),
         config: main_config,
         mail_config: None,
+        top_level_mailer,
         files,
         errors,
         client: ctx.client.clone(),
@@ -457,6 +462,12 @@ fn from_dsn(app: &App, name: &str, default: bool, node: &Node) -> Vec<Transport>
         .iter()
         .enumerate()
         .map(|(i, range)| {
+            // A lone DSN with trailing text is kept whole, so that the text is checked too.
+            let range = if several || composite.garbage.is_none() {
+                range.clone()
+            } else {
+                0..text.len()
+            };
             let member = node.sub(range.clone(), Val::Str(node.traced().expect("str").slice(range.clone())));
             let label = if several {
                 format!("{name}[{i}]")
