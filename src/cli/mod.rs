@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub mod args;
+pub mod lint;
 mod validate;
 
 pub use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -23,6 +24,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args),
+        Command::Lint(args) => lint::run(&cli.global, args),
+        Command::Rule(args) => lint::rule(args),
         Command::Schema => print_stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(crate::spec::schema::json_schema())

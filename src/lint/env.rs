@@ -42,7 +42,30 @@ pub struct EnvVar {
 #[derive(Debug, Clone)]
 pub struct Overridden {
     pub entry: Origin,
-    pub why: String,
+    pub why: Why,
+}
+
+/// Why a definition lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// The same file sets it again further down.
+    LaterLine,
+    /// A file loaded later sets it.
+    LaterFile(FileId),
+    Process,
+    /// The framework does not load this file at all.
+    NotLoaded(String),
+}
+
+impl Overridden {
+    pub fn describe(&self, files: &Files) -> String {
+        match &self.why {
+            Why::LaterLine => "set again further down".into(),
+            Why::LaterFile(f) => format!("overridden by {}", files.name(*f)),
+            Why::Process => "the process environment overrides it".into(),
+            Why::NotLoaded(why) => why.clone(),
+        }
+    }
 }
 
 impl EnvVar {
@@ -113,7 +136,10 @@ impl Env {
         let losers: Vec<String> = var
             .overridden
             .iter()
-            .map(|o| format!("{} ({})", files.place(&o.entry), o.why))
+            .map(|o| match o.why {
+                Why::LaterLine | Why::LaterFile(_) => files.place(&o.entry),
+                _ => format!("{} ({})", files.place(&o.entry), o.describe(files)),
+            })
             .collect();
         Some(format!(
             "{name} is set in {winner}, which wins over {}",
@@ -137,7 +163,7 @@ impl Env {
             });
             var.overridden.push(Overridden {
                 entry: entry.span.clone(),
-                why: "the process environment sets it".into(),
+                why: Why::Process,
             });
             return;
         }
@@ -157,8 +183,12 @@ impl Env {
             let var = self.vars.get_mut(&entry.name).expect("just inserted");
             var.overridden = previous.overridden;
             var.overridden.push(Overridden {
+                why: if lost.file == file {
+                    Why::LaterLine
+                } else {
+                    Why::LaterFile(file)
+                },
                 entry: lost,
-                why: "set again later".into(),
             });
         }
     }
@@ -169,7 +199,7 @@ impl Env {
             if let Some(var) = self.vars.get_mut(&entry.name) {
                 var.overridden.push(Overridden {
                     entry: entry.span.clone(),
-                    why: why.to_string(),
+                    why: Why::NotLoaded(why.to_string()),
                 });
             }
         }

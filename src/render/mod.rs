@@ -2,3 +2,6 @@
 //! Nothing here decides anything; the same model always renders the same way.
 
 pub mod diagnostics;
+pub mod findings;
+pub mod github;
+pub mod sarif;

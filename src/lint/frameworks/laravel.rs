@@ -385,8 +385,18 @@ fn endpoint(app: &App, entries: &[(String, Node)]) -> Option<Endpoint> {
     let (tls, reason, tls_node, default_port) = if !app.at_least(9, 0, 0) {
         // Swift Mailer: 'ssl' wraps the socket in TLS, 'tls' sends STARTTLS, else plain.
         match enc.as_deref() {
-            Some("ssl") => (Tls::Implicit, "encryption is `ssl`".to_string(), encryption, 25),
-            Some("tls") => (Tls::StartTls, "encryption is `tls`".to_string(), encryption, 25),
+            Some("ssl") => (
+                Tls::Implicit,
+                "encryption `ssl` is TLS from the start in Swift Mailer".to_string(),
+                encryption,
+                25,
+            ),
+            Some("tls") => (
+                Tls::StartTls,
+                "encryption `tls` is STARTTLS in Swift Mailer".to_string(),
+                encryption,
+                25,
+            ),
             _ => (
                 Tls::None,
                 "encryption is not `tls` or `ssl`, so Swift Mailer sends in plain text".into(),

@@ -78,17 +78,25 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 format!("{what} is written in {kind}, which is committed"),
                 "secret in a committed file",
             )
-            .with_help(match ctx.app.framework {
-                Framework::Laravel => {
-                    "read it with env('MAIL_PASSWORD') and set it in .env or the deployment's \
-                     environment; then rotate it, since git history keeps it"
-                }
-                Framework::Symfony => {
-                    "move it to .env.local (not committed), a Symfony secret or the environment, \
-                     and reference it with %env(...)%; then rotate it, since git history keeps it"
-                }
-            }),
+            .with_help(help(ctx, node)),
         );
+    }
+}
+
+fn help(ctx: &Ctx, node: &Node) -> String {
+    let rotate = "then rotate it: git history keeps it";
+    match (&node.env, ctx.app.framework) {
+        (Some(env), Framework::Laravel) if env.outcome == EnvOutcome::Default => format!(
+            "drop the default, `env('{}')`, and set {} in .env or the environment; {rotate}",
+            env.name, env.name
+        ),
+        (_, Framework::Laravel) => format!(
+            "read it with env('MAIL_PASSWORD') and set it in .env or the environment; {rotate}"
+        ),
+        (_, Framework::Symfony) => format!(
+            "move it to .env.local (not committed), a Symfony secret or the environment, and \
+             reference it with %env(...)%; {rotate}"
+        ),
     }
 }
 

@@ -83,7 +83,18 @@ impl<'a> Ctx<'a> {
             }
             if let Some(var) = self.app.env.get(name) {
                 for o in var.overridden.iter().take(3) {
-                    d = d.with_related(files.label(&o.entry, format!("also set here ({})", o.why)));
+                    d = d.with_related(
+                        files.label(&o.entry, format!("also set here ({})", o.describe(files))),
+                    );
+                }
+                let cut = var
+                    .quirks
+                    .iter()
+                    .any(|q| matches!(q, crate::lint::dotenv::Quirk::CutByHash { .. }));
+                if cut && code != "dsn-encoding" {
+                    d = d.with_note(format!(
+                        "{name} was cut at `#` by the dotenv parser (see dsn-encoding)"
+                    ));
                 }
             }
             if let Some(note) = self.app.env.winner_note(name, files) {

@@ -100,8 +100,9 @@ fn smtp(ctx: &Ctx, t: &Transport, out: &mut Vec<Diagnostic>) {
             t,
             port_node,
             format!(
-                "a plain-text greeting on port {port}, where SES expects TLS from the start ({}): \
-                 the connection hangs",
+                "{} on port {port}, where SES expects TLS from the start ({}): the connection \
+                 hangs",
+                if e.tls == Tls::StartTls { "STARTTLS" } else { "plain text" },
                 e.tls_reason
             ),
             format!("use port 587 with STARTTLS, or {}", implicit_fix(ctx, t)),
@@ -163,9 +164,14 @@ fn mismatch(
 ) -> Diagnostic {
     let e = t.endpoint.as_ref().expect("checked");
     let primary = e.tls_node.as_ref().or(port_node).unwrap_or(&t.decl);
-    let mut d = ctx.at(NAME, Severity::Error, primary, message, "TLS mode");
+    let label = if e.tls_node.is_none() {
+        format!("port {}", e.port)
+    } else {
+        "TLS mode".to_string()
+    };
+    let mut d = ctx.at(NAME, Severity::Error, primary, message, label);
     if let Some(port) = port_node
-        && Some(port) != e.tls_node.as_ref()
+        && port.at != primary.at
     {
         d = d.with_related(ctx.label(&port.at, format!("port {}", e.port)));
     }
