@@ -76,7 +76,10 @@ pub enum RuleFormat {
 
 /// Codes lint reports besides rules: files it could not check.
 const PROBLEMS: &[(&str, &str)] = &[
-    ("syntax-error", "a config, .env or composer.lock file sesform could not parse"),
+    (
+        "syntax-error",
+        "a config, .env or composer.lock file sesform could not parse",
+    ),
     ("io-error", "a file or app sesform could not read"),
 ];
 
@@ -133,9 +136,15 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
             }
             text
         }
-        LintFormat::Json => format!("{}\n", findings::json(&report.diagnostics, &sources, summary)),
+        LintFormat::Json => format!(
+            "{}\n",
+            findings::json(&report.diagnostics, &sources, summary)
+        ),
         LintFormat::Sarif => {
-            format!("{}\n", sarif::sarif(&report.diagnostics, &sources, &sarif_rules()))
+            format!(
+                "{}\n",
+                sarif::sarif(&report.diagnostics, &sources, &sarif_rules())
+            )
         }
         LintFormat::Github => github::github(&report.diagnostics, &sources),
     };
@@ -145,7 +154,11 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     }
     if report.broken > 0 {
         exit::ERROR_OR_CHANGES
-    } else if report.diagnostics.iter().any(|d| d.severity >= args.fail_on) {
+    } else if report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= args.fail_on)
+    {
         exit::FAILURE
     } else {
         exit::SUCCESS
@@ -155,7 +168,10 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
 fn summary_line(s: &Summary) -> String {
     let apps = plural(s.apps, "app", "apps");
     if s.total() == 0 {
-        return format!("All checks passed ({apps}, {}).\n", plural(s.files, "file", "files"));
+        return format!(
+            "All checks passed ({apps}, {}).\n",
+            plural(s.files, "file", "files")
+        );
     }
     let mut parts = Vec::new();
     for (n, one, many) in [
@@ -375,4 +391,3 @@ fn rule_json(r: &registry::Rule) -> serde_json::Value {
         "documentation": r.doc(),
     })
 }
-

@@ -104,7 +104,11 @@ pub struct Transport {
 
 impl Transport {
     pub fn option(&self, name: &str) -> Option<&Node> {
-        self.options.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.options
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// SMTP to SES: the Amazon bridge, or plain SMTP to an SES endpoint.
@@ -209,7 +213,8 @@ impl App {
     /// Whether the installed version is at least this one; unknown versions count as the
     /// newest, which rules say in a note.
     pub fn at_least(&self, major: u32, minor: u32, patch: u32) -> bool {
-        self.version().is_none_or(|v| v.at_least(major, minor, patch))
+        self.version()
+            .is_none_or(|v| v.at_least(major, minor, patch))
     }
 
     pub fn mailer_at_least(&self, major: u32, minor: u32, patch: u32) -> bool {
@@ -260,7 +265,11 @@ mod tests {
                 fips: false
             })
         );
-        assert!(SesHost::parse("email-smtp-fips.us-east-1.amazonaws.com").unwrap().fips);
+        assert!(
+            SesHost::parse("email-smtp-fips.us-east-1.amazonaws.com")
+                .unwrap()
+                .fips
+        );
         assert_eq!(
             SesHost::parse("vpce-0abc-xyz.email-smtp.eu-central-1.vpce.amazonaws.com")
                 .unwrap()

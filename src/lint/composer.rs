@@ -13,7 +13,12 @@ pub const LARAVEL: &str = "laravel/framework";
 pub const SYMFONY_MAILER: &str = "symfony/mailer";
 pub const SYMFONY_FRAMEWORK: &str = "symfony/framework-bundle";
 pub const SYMFONY_AMAZON_MAILER: &str = "symfony/amazon-mailer";
-const TRACKED: &[&str] = &[LARAVEL, SYMFONY_MAILER, SYMFONY_FRAMEWORK, SYMFONY_AMAZON_MAILER];
+const TRACKED: &[&str] = &[
+    LARAVEL,
+    SYMFONY_MAILER,
+    SYMFONY_FRAMEWORK,
+    SYMFONY_AMAZON_MAILER,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Package {
@@ -124,7 +129,10 @@ mod tests {
         let laravel = lock.get(LARAVEL).unwrap();
         assert_eq!(laravel.version, Version::new(10, 48, 4));
         assert_eq!(&text[laravel.at.span.clone()], "\"v10.48.4\"");
-        assert_eq!(lock.get(SYMFONY_MAILER).unwrap().version, Version::new(6, 4, 8));
+        assert_eq!(
+            lock.get(SYMFONY_MAILER).unwrap().version,
+            Version::new(6, 4, 8)
+        );
         // A branch without a version number tells nothing.
         assert!(lock.get(SYMFONY_AMAZON_MAILER).is_none());
     }

@@ -233,9 +233,7 @@ impl DsnError {
         match self {
             DsnError::Invalid => "The mailer DSN is invalid.",
             DsnError::NoScheme => "The mailer DSN must contain a scheme.",
-            DsnError::NoHost => {
-                "The mailer DSN must contain a host (use \"default\" by default)."
-            }
+            DsnError::NoHost => "The mailer DSN must contain a host (use \"default\" by default).",
         }
     }
 }
@@ -332,18 +330,23 @@ pub fn intended_userinfo(s: &str) -> Option<Range<usize>> {
     // The host part never contains `@`, `/` or `?` before its own `@`; take the last `@`
     // followed by something host-like.
     let at = s[start..]
-        .match_indices('@')
+        .rmatch_indices('@')
         .map(|(i, _)| start + i)
         .filter(|&i| !has_query_param(&s[start..i]))
-        .filter(|&i| {
+        .find(|&i| {
             let rest = &s[i + 1..];
             let host: String = rest
                 .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'))
+                .take_while(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':')
+                })
                 .collect();
-            !host.is_empty() && rest[host.len()..].chars().next().is_none_or(|c| matches!(c, '/' | '?' | '#' | ' ' | ')'))
-        })
-        .last()?;
+            !host.is_empty()
+                && rest[host.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| matches!(c, '/' | '?' | '#' | ' ' | ')'))
+        })?;
     Some(start..at)
 }
 
@@ -376,14 +379,20 @@ mod tests {
         assert_eq!(part(s, &p.pass).as_deref(), Some("p@ss:w"));
         assert_eq!(part(s, &p.host).as_deref(), Some("default"));
         assert_eq!(p.port.as_ref().map(|p| p.0), Some(465));
-        assert_eq!(part(s, &p.query).as_deref(), Some("region=eu-west-1&ping_threshold=9"));
+        assert_eq!(
+            part(s, &p.query).as_deref(),
+            Some("region=eu-west-1&ping_threshold=9")
+        );
         assert_eq!(part(s, &p.fragment).as_deref(), Some("frag"));
     }
 
     #[test]
     fn slash_and_hash_in_passwords_break_parsing() {
         // `/` ends the authority: the "host" is `AKIA` and the "port" is not a number.
-        assert_eq!(parse_url("smtp://AKIA:ab/cd@email-smtp.eu-west-1.amazonaws.com"), None);
+        assert_eq!(
+            parse_url("smtp://AKIA:ab/cd@email-smtp.eu-west-1.amazonaws.com"),
+            None
+        );
         assert_eq!(
             parse_symfony("smtp://AKIA:ab/cd@host").unwrap_err(),
             DsnError::Invalid
@@ -410,7 +419,10 @@ mod tests {
 
     #[test]
     fn query_like_parse_str() {
-        let q = parse_query("region=eu-west-1&ping.threshold=9&x=a+b&region=us-east-1", 10);
+        let q = parse_query(
+            "region=eu-west-1&ping.threshold=9&x=a+b&region=us-east-1",
+            10,
+        );
         let names: Vec<&str> = q.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, vec!["ping_threshold", "x", "region"]);
         assert_eq!(q[1].value, "a b");
@@ -430,6 +442,24 @@ mod tests {
         let c = split_composite(s);
         assert_eq!(&s[c.dsns[0].clone()], "smtp://u:pa");
         assert_eq!(c.garbage, Some(11..s.len()));
+    }
+
+    #[test]
+    fn symfony_decodes_user_and_password_with_rawurldecode() {
+        let s = "ses+smtp://AKIA%2Bx:BKVmjjMDFk%2Fqqw8+rest%40%3A@default?region=eu-west-1&ping_threshold=9";
+        let d = parse_symfony(s).unwrap();
+        assert_eq!(rawurldecode(&s[d.user.clone().unwrap()]), "AKIA+x");
+        // `+` stays `+`: rawurldecode, unlike urldecode, does not turn it into a space.
+        assert_eq!(
+            rawurldecode(&s[d.password.clone().unwrap()]),
+            "BKVmjjMDFk/qqw8+rest@:"
+        );
+        assert_eq!(&s[d.host.clone()], "default");
+        let names: Vec<&str> = d.options.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, vec!["region", "ping_threshold"]);
+        // An empty user or password is absent, as in Symfony.
+        let d = parse_symfony("smtp://:@host").unwrap();
+        assert_eq!((d.user, d.password), (None, None));
     }
 
     #[test]

@@ -154,13 +154,16 @@ impl Env {
             raw_value: entry.raw_value.clone(),
         };
         if let Some(value) = process.get(&entry.name) {
-            let var = self.vars.entry(entry.name.clone()).or_insert_with(|| EnvVar {
-                name: entry.name.clone(),
-                value: Some(Traced::detached(value.clone())),
-                source: VarSource::Process,
-                overridden: Vec::new(),
-                quirks: Vec::new(),
-            });
+            let var = self
+                .vars
+                .entry(entry.name.clone())
+                .or_insert_with(|| EnvVar {
+                    name: entry.name.clone(),
+                    value: Some(Traced::detached(value.clone())),
+                    source: VarSource::Process,
+                    overridden: Vec::new(),
+                    quirks: Vec::new(),
+                });
             var.overridden.push(Overridden {
                 entry: entry.span.clone(),
                 why: Why::Process,
@@ -226,11 +229,7 @@ impl Env {
     }
 }
 
-fn read_if_exists(
-    files: &mut Files,
-    path: &Path,
-    errors: &mut Vec<LoadError>,
-) -> Option<FileId> {
+fn read_if_exists(files: &mut Files, path: &Path, errors: &mut Vec<LoadError>) -> Option<FileId> {
     if !path.exists() {
         return None;
     }
@@ -330,10 +329,7 @@ pub fn load_symfony(
             }
             Err(message) => errors.push(LoadError::Syntax {
                 file: id,
-                error: DotenvError {
-                    message,
-                    offset: 0,
-                },
+                error: DotenvError { message, offset: 0 },
                 dialect: "PHP",
             }),
         }
@@ -422,7 +418,10 @@ mod tests {
         // No cascade: `.env` is not read at all.
         assert_eq!(value(&env, "B"), None);
         let note = env.winner_note("A", &files).unwrap();
-        assert!(note.contains(".env.production:1, which wins over"), "{note}");
+        assert!(
+            note.contains(".env.production:1, which wins over"),
+            "{note}"
+        );
         assert!(note.contains("not loaded"), "{note}");
 
         let env = load_laravel(
@@ -447,7 +446,13 @@ mod tests {
         let mut files = Files::default();
         let mut errors = Vec::new();
         let process: HashMap<String, String> = [("A".to_string(), "process".to_string())].into();
-        let env = load_symfony(dir.path(), &mut files, &app_env("prod"), &process, &mut errors);
+        let env = load_symfony(
+            dir.path(),
+            &mut files,
+            &app_env("prod"),
+            &process,
+            &mut errors,
+        );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(value(&env, "A").as_deref(), Some("process"));
         assert_eq!(value(&env, "B").as_deref(), Some("local"));
@@ -459,7 +464,13 @@ mod tests {
         assert!(note.starts_with("D is set in "), "{note}");
 
         // `.env.local` is skipped for the test env.
-        let env = load_symfony(dir.path(), &mut files, &app_env("test"), &HashMap::new(), &mut errors);
+        let env = load_symfony(
+            dir.path(),
+            &mut files,
+            &app_env("test"),
+            &HashMap::new(),
+            &mut errors,
+        );
         assert_eq!(value(&env, "B").as_deref(), Some("env"));
         assert_eq!(value(&env, "A").as_deref(), Some("test"));
     }
@@ -475,10 +486,22 @@ mod tests {
         .unwrap();
         let mut files = Files::default();
         let mut errors = Vec::new();
-        let env = load_symfony(dir.path(), &mut files, &app_env("prod"), &HashMap::new(), &mut errors);
+        let env = load_symfony(
+            dir.path(),
+            &mut files,
+            &app_env("prod"),
+            &HashMap::new(),
+            &mut errors,
+        );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(value(&env, "A").as_deref(), Some("dumped"));
-        let env = load_symfony(dir.path(), &mut files, &app_env("dev"), &HashMap::new(), &mut errors);
+        let env = load_symfony(
+            dir.path(),
+            &mut files,
+            &app_env("dev"),
+            &HashMap::new(),
+            &mut errors,
+        );
         assert_eq!(value(&env, "A").as_deref(), Some("env"));
     }
 }

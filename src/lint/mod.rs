@@ -338,8 +338,7 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
 /// Lints every target, in parallel, keeping the targets' order in the report.
 pub fn lint(targets: &[Target], settings: &Settings) -> Report {
     let threads = settings.threads.clamp(1, targets.len().max(1));
-    let results: Vec<Mutex<Option<AppResult>>> =
-        targets.iter().map(|_| Mutex::new(None)).collect();
+    let results: Vec<Mutex<Option<AppResult>>> = targets.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let work = || {
         loop {

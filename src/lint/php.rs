@@ -59,7 +59,12 @@ fn first_error(node: TsNode, text: &str) -> PhpError {
         }
         if n.is_error() {
             let snippet: String = text[n.byte_range()].chars().take(30).collect();
-            let snippet = snippet.lines().next().unwrap_or_default().trim().to_string();
+            let snippet = snippet
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
             return PhpError {
                 offset: n.start_byte(),
                 message: if snippet.is_empty() {
@@ -201,10 +206,7 @@ impl Eval<'_> {
                 Ok(f) => Node::new(Val::Float(f), expr),
                 Err(_) => self.unknown(node),
             },
-            "boolean" => Node::new(
-                Val::Bool(self.src(node).eq_ignore_ascii_case("true")),
-                expr,
-            ),
+            "boolean" => Node::new(Val::Bool(self.src(node).eq_ignore_ascii_case("true")), expr),
             "null" => Node::new(Val::Null, expr),
             "array_creation_expression" => self.array(node),
             "parenthesized_expression" => match node.named_child(0) {
@@ -243,10 +245,8 @@ impl Eval<'_> {
                 let name = node
                     .child_by_field_name("name")
                     .map(|n| self.src(n).to_ascii_lowercase());
-                let is_env = matches!(
-                    scope.as_deref(),
-                    Some("Env" | "Illuminate\\Support\\Env")
-                ) && name.as_deref() == Some("get");
+                let is_env = matches!(scope.as_deref(), Some("Env" | "Illuminate\\Support\\Env"))
+                    && name.as_deref() == Some("get");
                 if is_env {
                     self.env_call(node)
                 } else {
@@ -674,7 +674,10 @@ mod tests {
             &[("FROM_PROCESS", "process")],
         );
         let get = |k: &str| node.get(k).unwrap();
-        assert_eq!(get("host").str(), Some("email-smtp.eu-west-1.amazonaws.com"));
+        assert_eq!(
+            get("host").str(),
+            Some("email-smtp.eu-west-1.amazonaws.com")
+        );
         assert_eq!(get("host").env.as_ref().unwrap().outcome, EnvOutcome::File);
         // env() returns strings: "2587", not 2587.
         assert_eq!(get("port").str(), Some("2587"));
@@ -683,11 +686,17 @@ mod tests {
         assert_eq!(get("quoted").str(), Some("inner"));
         assert_eq!(get("empty").str(), Some(""));
         assert_eq!(get("missing").val, Val::Null);
-        assert_eq!(get("missing").env.as_ref().unwrap().outcome, EnvOutcome::Unset);
+        assert_eq!(
+            get("missing").env.as_ref().unwrap().outcome,
+            EnvOutcome::Unset
+        );
         assert_eq!(get("fallback").str(), Some("fb"));
         assert_eq!(get("cast").val, Val::Int(2587));
         assert_eq!(get("proc").str(), Some("process"));
-        assert_eq!(get("proc").env.as_ref().unwrap().outcome, EnvOutcome::Process);
+        assert_eq!(
+            get("proc").env.as_ref().unwrap().outcome,
+            EnvOutcome::Process
+        );
     }
 
     #[test]

@@ -165,11 +165,19 @@ mod tests {
     fn every_rule_is_documented_in_the_fixed_sections() {
         for rule in RULES {
             let doc = rule.doc();
-            for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References"] {
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+                "## References",
+            ] {
                 assert!(doc.contains(section), "{}: missing {section}", rule.name);
             }
             assert!(
-                rule.name.bytes().all(|c| c.is_ascii_lowercase() || c == b'-'),
+                rule.name
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c == b'-'),
                 "{} is not kebab-case",
                 rule.name
             );

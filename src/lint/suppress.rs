@@ -51,7 +51,11 @@ type Parsed = (Range<usize>, Vec<(String, Range<usize>)>);
 fn parse_line(line: &str, base: usize) -> Option<Parsed> {
     let at = line.find(MARKER)?;
     let before = line[..at].trim_end();
-    if !(before.ends_with('#') || before.ends_with("//") || before.ends_with("/*") || before.ends_with('*')) {
+    if !(before.ends_with('#')
+        || before.ends_with("//")
+        || before.ends_with("/*")
+        || before.ends_with('*'))
+    {
         return None;
     }
     let rest = &line[at + MARKER.len()..];
@@ -74,7 +78,10 @@ fn parse_line(line: &str, base: usize) -> Option<Parsed> {
         if len == 0 {
             break;
         }
-        rules.push((cursor[..len].to_string(), base + offset..base + offset + len));
+        rules.push((
+            cursor[..len].to_string(),
+            base + offset..base + offset + len,
+        ));
         offset += len;
         cursor = &cursor[len..];
         let after = cursor.trim_start();
@@ -131,7 +138,13 @@ pub fn apply(
     for (s, used) in suppressions.iter().zip(used) {
         if s.rules.is_empty() {
             if !used[0] {
-                kept.push(unused(files, s.file, s.span.clone(), "this `sesform: ignore` suppresses nothing".into(), None));
+                kept.push(unused(
+                    files,
+                    s.file,
+                    s.span.clone(),
+                    "this `sesform: ignore` suppresses nothing".into(),
+                    None,
+                ));
             }
             continue;
         }
@@ -153,7 +166,9 @@ pub fn apply(
                     files,
                     s.file,
                     span.clone(),
-                    format!("unused suppression: `{rule}` reports nothing on this line or the next"),
+                    format!(
+                        "unused suppression: `{rule}` reports nothing on this line or the next"
+                    ),
                     None,
                 ));
             }
@@ -162,7 +177,13 @@ pub fn apply(
     kept
 }
 
-fn unused(files: &Files, file: FileId, span: Range<usize>, message: String, hint: Option<String>) -> Diagnostic {
+fn unused(
+    files: &Files,
+    file: FileId,
+    span: Range<usize>,
+    message: String,
+    hint: Option<String>,
+) -> Diagnostic {
     let d = Diagnostic::new(registry::UNUSED_SUPPRESSION, Severity::Warning, message)
         .at(files.label(&Origin::new(file, span), "unused"));
     match hint {
@@ -181,7 +202,10 @@ mod tests {
 
     #[test]
     fn comment_forms() {
-        assert_eq!(names("# sesform: ignore ping-threshold").unwrap(), vec!["ping-threshold"]);
+        assert_eq!(
+            names("# sesform: ignore ping-threshold").unwrap(),
+            vec!["ping-threshold"]
+        );
         assert_eq!(
             names("A=b # sesform: ignore ping-threshold, dsn-encoding -- workers restart").unwrap(),
             vec!["ping-threshold", "dsn-encoding"]

@@ -182,7 +182,9 @@ impl Traced {
     pub fn origin_of(&self, range: Range<usize>) -> Option<Origin> {
         if range.is_empty() {
             let at = self.slice(range.start..(range.start + 1).min(self.text.len()));
-            return at.origin().map(|o| Origin::new(o.file, o.span.start..o.span.start));
+            return at
+                .origin()
+                .map(|o| Origin::new(o.file, o.span.start..o.span.start));
         }
         self.slice(range).origin()
     }

@@ -28,7 +28,11 @@ pub struct YNode {
 impl YNode {
     pub fn get(&self, key: &str) -> Option<&YNode> {
         match &self.kind {
-            YKind::Map(entries) => entries.iter().rev().find(|(k, _, _)| k == key).map(|(_, _, v)| v),
+            YKind::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, _, v)| v),
             _ => None,
         }
     }
@@ -151,7 +155,9 @@ impl Builder<'_> {
                     end
                 } else {
                     // A multi-line plain scalar: up to the end of its first line.
-                    self.text[start..].find('\n').map_or(self.text.len(), |i| start + i)
+                    self.text[start..]
+                        .find('\n')
+                        .map_or(self.text.len(), |i| start + i)
                 }
             }
             TScalarStyle::SingleQuoted => {
@@ -284,7 +290,13 @@ mod tests {
     fn spans_of_keys_and_values() {
         let text = "framework:\n  mailer:\n    dsn: '%env(MAILER_DSN)%'\n    headers: { X-A: \"b\" }\nwhen@prod: &p\n  x: [1, 'it''s']\nother: *p\n";
         let doc = parse(text).unwrap();
-        let dsn = doc.get("framework").unwrap().get("mailer").unwrap().get("dsn").unwrap();
+        let dsn = doc
+            .get("framework")
+            .unwrap()
+            .get("mailer")
+            .unwrap()
+            .get("dsn")
+            .unwrap();
         assert_eq!(&text[dsn.span.clone()], "'%env(MAILER_DSN)%'");
         assert_eq!(dsn.scalar(), Some("%env(MAILER_DSN)%"));
         let (key, _) = doc.get("framework").unwrap().entry("mailer").unwrap();

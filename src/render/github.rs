@@ -7,7 +7,9 @@ use crate::source::SourceFile;
 
 /// Escaping of a command's message (actions/toolkit `escapeData`).
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping of a property value (`escapeProperty`).
@@ -35,12 +37,19 @@ pub fn github(diagnostics: &[Diagnostic], sources: &[&SourceFile]) -> String {
                 properties.push(format!("endLine={end_line}"));
             }
         }
-        properties.push(format!("title={}", property(&format!("sesform {}", d.code))));
+        properties.push(format!(
+            "title={}",
+            property(&format!("sesform {}", d.code))
+        ));
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str(&format!("\nhelp: {help}"));
         }
-        out.push_str(&format!("::{command} {}::{}\n", properties.join(","), data(&message)));
+        out.push_str(&format!(
+            "::{command} {}::{}\n",
+            properties.join(","),
+            data(&message)
+        ));
     }
     out
 }

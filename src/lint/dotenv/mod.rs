@@ -78,7 +78,11 @@ impl Normalized {
             if bytes[i] == b'\r' {
                 text.push('\n');
                 map.push(i);
-                i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
             } else {
                 let ch = original[i..].chars().next().expect("in bounds");
                 for k in 0..ch.len_utf8() {

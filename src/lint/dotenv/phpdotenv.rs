@@ -24,12 +24,11 @@ pub fn parse(text: &str, file: FileId, scope: &Scope) -> Result<Vec<Entry>, Dote
         if trimmed.trim_end().is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let entry = parse_entry(&builder, range, scope, &values).map_err(|(message, at)| {
-            DotenvError {
+        let entry =
+            parse_entry(&builder, range, scope, &values).map_err(|(message, at)| DotenvError {
                 message: format!("Failed to parse dotenv file. Encountered {message}."),
                 offset: norm.offset(at),
-            }
-        })?;
+            })?;
         if let Some(entry) = entry {
             if let Some(value) = &entry.value {
                 values.insert(entry.name.clone(), value.clone());
@@ -106,7 +105,10 @@ fn parse_entry(
         None => (trim_range(text, range.clone()), None),
     };
     if name_range.is_empty() {
-        return Err((format!("an unexpected equals at [{first_line}]"), range.start));
+        return Err((
+            format!("an unexpected equals at [{first_line}]"),
+            range.start,
+        ));
     }
     let entry_start = name_range.start;
     let mut name_range = name_range;
@@ -235,7 +237,10 @@ fn parse_value(
     values: &HashMap<String, Traced>,
 ) -> ParseResult<(Traced, Vec<Quirk>)> {
     let text = &b.norm.text;
-    let subject = text[line_start..range.end].lines().next().unwrap_or_default();
+    let subject = text[line_start..range.end]
+        .lines()
+        .next()
+        .unwrap_or_default();
     let mut quirks = Vec::new();
     if range.is_empty() {
         return Ok((Traced::new(), quirks));

@@ -88,7 +88,10 @@ impl Lexer<'_> {
     fn error(&self, e: LexError) -> DotenvError {
         DotenvError {
             message: e.message,
-            offset: self.b.norm.offset(e.at.unwrap_or(self.cursor).min(self.data.len())),
+            offset: self
+                .b
+                .norm
+                .offset(e.at.unwrap_or(self.cursor).min(self.data.len())),
         }
     }
 
@@ -167,10 +170,7 @@ impl Lexer<'_> {
     }
 
     /// Returns the value (`None` when it runs a command), its quirks and where it ends.
-    fn lex_value(
-        &mut self,
-        name: &str,
-    ) -> Result<(Option<Traced>, Vec<Quirk>, usize), LexError> {
+    fn lex_value(&mut self, name: &str) -> Result<(Option<Traced>, Vec<Quirk>, usize), LexError> {
         let mut quirks = Vec::new();
         // `[ \t]*+(?:#.*)?$`: nothing but an optional comment.
         let line_end = self.data[self.cursor..]
@@ -236,13 +236,10 @@ impl Lexer<'_> {
                         {
                             break;
                         }
-                        if c == b'\\' && matches!(self.peek(self.cursor + 1), Some(b'"' | b'\''))
-                        {
+                        if c == b'\\' && matches!(self.peek(self.cursor + 1), Some(b'"' | b'\'')) {
                             let q = self.data[self.cursor + 1] as char;
                             raw.append(
-                                &self
-                                    .b
-                                    .derived(&q.to_string(), self.cursor..self.cursor + 2),
+                                &self.b.derived(&q.to_string(), self.cursor..self.cursor + 2),
                             );
                             prev = q as u8;
                             self.cursor += 2;
@@ -253,16 +250,16 @@ impl Lexer<'_> {
                             self.cursor += 1;
                             self.lex_nested_expression()?;
                         }
-                        let ch_len = self.text()[from..]
-                            .chars()
-                            .next()
-                            .map_or(1, char::len_utf8);
+                        let ch_len = self.text()[from..].chars().next().map_or(1, char::len_utf8);
                         let to = (self.cursor + 1).max(from + ch_len);
                         raw.append(&self.b.exact(from..to));
                         prev = self.data[to - 1];
                         self.cursor = to;
                     }
-                    let trimmed = raw.as_str().trim_end_matches([' ', '\t', '\n', '\r', '\0', '\x0B']).len();
+                    let trimmed = raw
+                        .as_str()
+                        .trim_end_matches([' ', '\t', '\n', '\r', '\0', '\x0B'])
+                        .len();
                     let raw = raw.slice(0..trimmed);
                     let (resolved, runs_command) = self.resolve(&raw, name, &mut quirks)?;
                     opaque |= runs_command;
@@ -604,12 +601,21 @@ mod tests {
     #[test]
     fn errors() {
         let err = |t: &str| parse_in(t, &[]).unwrap_err().message;
-        assert_eq!(err("A=foo bar"), "A value containing spaces must be surrounded by quotes");
-        assert_eq!(err("A ="), "Whitespace characters are not supported after the variable name");
+        assert_eq!(
+            err("A=foo bar"),
+            "A value containing spaces must be surrounded by quotes"
+        );
+        assert_eq!(
+            err("A ="),
+            "Whitespace characters are not supported after the variable name"
+        );
         assert_eq!(err("A= b"), "Whitespace are not supported before the value");
         assert_eq!(err("A='x"), "Missing quote to end the value");
         assert_eq!(err("1A=x"), "Invalid character in variable name");
-        assert_eq!(err("A"), "Missing = in the environment variable declaration");
+        assert_eq!(
+            err("A"),
+            "Missing = in the environment variable declaration"
+        );
         assert_eq!(err("A=${B"), "Unclosed braces on variable expansion");
         let e = parse_in("A=1\nB=x y\n", &[]).unwrap_err();
         assert_eq!(e.offset, 6);
@@ -620,7 +626,10 @@ mod tests {
         let text = "# c\nMAILER_DSN=ses+smtp://AKIA:pass@default # prod\n";
         let entries = parse_in(text, &[]).unwrap();
         let e = &entries[0];
-        assert_eq!(&text[e.raw_value.span.clone()], "ses+smtp://AKIA:pass@default");
+        assert_eq!(
+            &text[e.raw_value.span.clone()],
+            "ses+smtp://AKIA:pass@default"
+        );
         let v = e.value.as_ref().unwrap();
         assert_eq!(&text[v.origin_of(11..15).unwrap().span], "AKIA");
     }

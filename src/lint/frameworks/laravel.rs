@@ -31,7 +31,15 @@ pub fn load(ctx: &LoadContext) -> App {
     let env = env::load_laravel(root, &mut files, &ctx.app_env, ctx.process, &mut env_errors);
     errors.extend(env_load_errors(&files, env_errors));
     let v = version.as_ref().map(|p| p.version);
-    let mail = config(root, "mail", DEFAULT_MAIL_CONFIG, v, &env, &mut files, &mut errors);
+    let mail = config(
+        root,
+        "mail",
+        DEFAULT_MAIL_CONFIG,
+        v,
+        &env,
+        &mut files,
+        &mut errors,
+    );
     let services = config(
         root,
         "services",
@@ -71,12 +79,7 @@ pub fn load(ctx: &LoadContext) -> App {
         .as_ref()
         .is_some_and(|c| c.client.configuration_set.is_some());
     if wants_set
-        && let Some(at) = find_in_code(
-            root,
-            &["app"],
-            "X-SES-CONFIGURATION-SET",
-            &mut app.files,
-        )
+        && let Some(at) = find_in_code(root, &["app"], "X-SES-CONFIGURATION-SET", &mut app.files)
     {
         app.headers.push((
             "X-SES-CONFIGURATION-SET".into(),
@@ -117,12 +120,10 @@ fn config(
     match php::eval_config(files.text(id), id, env) {
         Ok(node) => Some(node),
         Err(e) => {
-            errors.push(
-                syntax_error(files, id, e.offset, e.message).with_help(
-                    "Laravel cannot load this file either (`php -l` shows the same error); \
+            errors.push(syntax_error(files, id, e.offset, e.message).with_help(
+                "Laravel cannot load this file either (`php -l` shows the same error); \
                      fix it, then sesform can check the mail config",
-                ),
-            );
+            ));
             None
         }
     }
@@ -222,7 +223,10 @@ fn build(
         "smtp" => Kind::Smtp,
         "ses" | "ses-v2" => Kind::SesApi,
         _ if dsn.is_some() => Kind::Other,
-        _ => return (in_use).then(|| other(name, in_use, &scheme, engine, decl, &entries, dsn.clone())),
+        _ => {
+            return (in_use)
+                .then(|| other(name, in_use, &scheme, engine, decl, &entries, dsn.clone()));
+        }
     };
     let mut t = Transport {
         name: name.to_string(),
@@ -327,7 +331,10 @@ fn merge_url(url: &Node, entries: &mut Vec<(String, Node)>) {
     };
     let component = |range: std::ops::Range<usize>| {
         let decoded = dsn::rawurldecode(&text[range.clone()]);
-        url.sub(range.clone(), json_decoded(&url.traced().expect("string").slice(range), decoded))
+        url.sub(
+            range.clone(),
+            json_decoded(&url.traced().expect("string").slice(range), decoded),
+        )
     };
     // The scheme always replaces the transport (`Arr::pull($config, 'driver')`), even when
     // absent, which yields "Unsupported mail transport []".
@@ -420,7 +427,13 @@ fn endpoint(app: &App, entries: &[(String, Node)]) -> Option<Endpoint> {
                     .as_ref()
                     .and_then(Node::text)
                     .filter(|s| !s.is_empty())
-                    .map(|s| (s.clone(), scheme_node.clone(), format!("the scheme is `{s}`")))
+                    .map(|s| {
+                        (
+                            s.clone(),
+                            scheme_node.clone(),
+                            format!("the scheme is `{s}`"),
+                        )
+                    })
             } else {
                 None
             };

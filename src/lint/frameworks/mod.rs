@@ -65,12 +65,10 @@ pub(crate) fn read_lock(root: &Path, files: &mut Files, errors: &mut Vec<Diagnos
     match composer::parse(files.text(id), id) {
         Ok(lock) => lock,
         Err(e) => {
-            errors.push(
-                syntax_error(files, id, e.offset, e.message).with_help(
-                    "run `composer update --lock` to rewrite it; sesform reads it for the \
+            errors.push(syntax_error(files, id, e.offset, e.message).with_help(
+                "run `composer update --lock` to rewrite it; sesform reads it for the \
                      installed framework versions",
-                ),
-            );
+            ));
             Lock::default()
         }
     }

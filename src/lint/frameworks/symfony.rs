@@ -154,12 +154,16 @@ pub fn load(ctx: &LoadContext) -> App {
             (name.clone(), resolver.resolve(&value))
         })
         .collect();
-    let from = config.sender.as_ref().map(|s| resolver.resolve(s)).or_else(|| {
-        headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("from"))
-            .map(|(_, v)| v.clone())
-    });
+    let from = config
+        .sender
+        .as_ref()
+        .map(|s| resolver.resolve(s))
+        .or_else(|| {
+            headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("from"))
+                .map(|(_, v)| v.clone())
+        });
     app.transports = transports;
     app.headers = headers;
     app.from = from;
@@ -357,7 +361,8 @@ impl Resolver<'_> {
         }
         out.append(&raw.slice(last..raw.len()));
         // `'%env(X)%'` alone: the value is where X is set.
-        let whole = parts == 1 && text.starts_with('%') && !text.starts_with("%%") && last == text.len();
+        let whole =
+            parts == 1 && text.starts_with('%') && !text.starts_with("%%") && last == text.len();
         let at = if whole {
             single_at.unwrap_or_else(|| expr.clone())
         } else {
@@ -412,7 +417,9 @@ impl Resolver<'_> {
             (None, Some(_)) => Node::new(Val::Unknown, here.clone()),
             _ => match &fallback {
                 Some(p) if p.is_empty() => Node::new(Val::Null, here.clone()),
-                Some(p) => self.param(p, depth).unwrap_or_else(|| Node::new(Val::Null, here.clone())),
+                Some(p) => self
+                    .param(p, depth)
+                    .unwrap_or_else(|| Node::new(Val::Null, here.clone())),
                 None => Node::new(Val::Unknown, here.clone()),
             },
         };
@@ -468,7 +475,10 @@ fn from_dsn(app: &App, name: &str, default: bool, node: &Node) -> Vec<Transport>
             } else {
                 0..text.len()
             };
-            let member = node.sub(range.clone(), Val::Str(node.traced().expect("str").slice(range.clone())));
+            let member = node.sub(
+                range.clone(),
+                Val::Str(node.traced().expect("str").slice(range.clone())),
+            );
             let label = if several {
                 format!("{name}[{i}]")
             } else {
@@ -505,7 +515,14 @@ fn transport(app: &App, name: &str, default: bool, member: &Node) -> Transport {
         let raw = &text[r.clone()];
         let decoded = dsn::rawurldecode(raw);
         let slice = traced.slice(r.clone());
-        part(r, Val::Str(if decoded == raw { slice } else { slice.map_text(decoded) }))
+        part(
+            r,
+            Val::Str(if decoded == raw {
+                slice
+            } else {
+                slice.map_text(decoded)
+            }),
+        )
     };
     t.scheme = text[d.scheme.clone()].to_string();
     t.kind = match t.scheme.as_str() {
@@ -522,7 +539,11 @@ fn transport(app: &App, name: &str, default: bool, member: &Node) -> Transport {
         .map(|p| {
             let slice = traced.slice(p.value_span.clone());
             let raw = &text[p.value_span.clone()];
-            let val = if p.value == raw { slice } else { slice.map_text(p.value.clone()) };
+            let val = if p.value == raw {
+                slice
+            } else {
+                slice.map_text(p.value.clone())
+            };
             (p.name.clone(), part(&p.value_span, Val::Str(val)))
         })
         .collect();
@@ -533,22 +554,48 @@ fn transport(app: &App, name: &str, default: bool, member: &Node) -> Transport {
 
 fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Option<Endpoint> {
     let host_text = &text[d.host.clone()];
-    let host_node = member.sub(d.host.clone(), Val::Str(member.traced()?.slice(d.host.clone())));
-    let port_node = d.port.as_ref().map(|(p, r)| member.sub(r.clone(), Val::Int(i64::from(*p))));
+    let host_node = member.sub(
+        d.host.clone(),
+        Val::Str(member.traced()?.slice(d.host.clone())),
+    );
+    let port_node = d
+        .port
+        .as_ref()
+        .map(|(p, r)| member.sub(r.clone(), Val::Int(i64::from(*p))));
     match t.kind {
         Kind::Smtp => {
             let smtps = t.scheme == "smtps";
             let port = d.port.as_ref().map_or(0, |p| p.0);
             let (tls, reason, tls_node) = if smtps {
-                (Tls::Implicit, "the scheme is smtps".to_string(), Some(member.sub(d.scheme.clone(), Val::Unknown)))
+                (
+                    Tls::Implicit,
+                    "the scheme is smtps".to_string(),
+                    Some(member.sub(d.scheme.clone(), Val::Unknown)),
+                )
             } else if port == 465 {
-                (Tls::Implicit, "Symfony Mailer uses TLS from the start on port 465".into(), port_node.clone())
+                (
+                    Tls::Implicit,
+                    "Symfony Mailer uses TLS from the start on port 465".into(),
+                    port_node.clone(),
+                )
             } else if t.option("auto_tls").and_then(Node::boolean) == Some(false) {
-                (Tls::None, "auto_tls=false, so STARTTLS is never sent".into(), t.option("auto_tls").cloned())
+                (
+                    Tls::None,
+                    "auto_tls=false, so STARTTLS is never sent".into(),
+                    t.option("auto_tls").cloned(),
+                )
             } else {
-                (Tls::StartTls, "Symfony Mailer upgrades with STARTTLS on ports other than 465".into(), None)
+                (
+                    Tls::StartTls,
+                    "Symfony Mailer upgrades with STARTTLS on ports other than 465".into(),
+                    None,
+                )
             };
-            let port = if port == 0 { if smtps { 465 } else { 25 } } else { port };
+            let port = if port == 0 {
+                if smtps { 465 } else { 25 }
+            } else {
+                port
+            };
             Some(Endpoint {
                 host: host_text.to_string(),
                 host_node: Some(host_node),
@@ -562,11 +609,18 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
         Kind::SesSmtp => {
             // Custom hosts from 6.1, a custom port from 8.1; TLS from the start always.
             let custom_host = host_text != "default" && app.amazon_mailer_at_least(6, 1, 0);
-            let region = t.region.as_ref().and_then(Node::text).filter(|r| !r.is_empty());
+            let region = t
+                .region
+                .as_ref()
+                .and_then(Node::text)
+                .filter(|r| !r.is_empty());
             let host = if custom_host {
                 host_text.to_string()
             } else {
-                format!("email-smtp.{}.amazonaws.com", region.unwrap_or_else(|| "eu-west-1".into()))
+                format!(
+                    "email-smtp.{}.amazonaws.com",
+                    region.unwrap_or_else(|| "eu-west-1".into())
+                )
             };
             let port_honoured = app.amazon_mailer_at_least(8, 1, 0);
             let (port, port_node) = match (&d.port, port_honoured) {
@@ -575,7 +629,11 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
             };
             Some(Endpoint {
                 host,
-                host_node: Some(if custom_host || t.region.is_none() { host_node } else { t.region.clone()? }),
+                host_node: Some(if custom_host || t.region.is_none() {
+                    host_node
+                } else {
+                    t.region.clone()?
+                }),
                 port,
                 port_node,
                 tls: Tls::Implicit,

@@ -48,7 +48,9 @@ pub const NAME: &str = "config-set-header";
 const HEADER: &str = "X-SES-CONFIGURATION-SET";
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    let Some(client) = &ctx.app.client else { return };
+    let Some(client) = &ctx.app.client else {
+        return;
+    };
     let Some(want) = &client.client.configuration_set else {
         return;
     };
@@ -70,7 +72,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 ),
                 format!("not `{want}`"),
             )
-            .with_help(format!("use `{want}`, or change the client's configuration_set")),
+            .with_help(format!(
+                "use `{want}`, or change the client's configuration_set"
+            )),
         ),
         // A set named in code or by an unresolved value: trust it.
         Some(_) => {}
@@ -101,7 +105,10 @@ fn carried<'a>(ctx: &'a Ctx, t: &'a Transport) -> Option<(&'a Node, Option<Strin
         return Some((node, node.text()));
     }
     if t.kind == Kind::SesApi
-        && let Some(node) = t.ses_options.as_ref().and_then(|o| o.get("ConfigurationSetName"))
+        && let Some(node) = t
+            .ses_options
+            .as_ref()
+            .and_then(|o| o.get("ConfigurationSetName"))
         && !node.is_null()
     {
         return Some((node, node.text()));
@@ -189,7 +196,10 @@ mod tests {
 
     #[test]
     fn addresses() {
-        assert_eq!(extract_address("Shop <noreply@shop.example>").as_deref(), Some("noreply@shop.example"));
+        assert_eq!(
+            extract_address("Shop <noreply@shop.example>").as_deref(),
+            Some("noreply@shop.example")
+        );
         assert_eq!(extract_address("a@b.c").as_deref(), Some("a@b.c"));
         assert_eq!(extract_address("nobody"), None);
     }

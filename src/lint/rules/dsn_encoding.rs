@@ -108,7 +108,10 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
             Severity::Error,
             &node.sub(at..at + c.len_utf8(), node.val.clone()),
             format!("unencoded `{c}` in the DSN {part}: {effect}"),
-            format!("`{c}` must be written {}", dsn::rawurlencode(&c.to_string())),
+            format!(
+                "`{c}` must be written {}",
+                dsn::rawurlencode(&c.to_string())
+            ),
         );
         d = d.with_help(format!(
             "URL-encode the {part}: `{c}` is `{}`{}",
@@ -157,7 +160,9 @@ fn effect(ctx: &Ctx, text: &str, c: char) -> String {
 }
 
 fn quirks(ctx: &Ctx, name: &str, node: &Node, out: &mut Vec<Diagnostic>) {
-    let Some(var) = ctx.app.env.get(name) else { return };
+    let Some(var) = ctx.app.env.get(name) else {
+        return;
+    };
     for quirk in &var.quirks {
         let d = match quirk {
             Quirk::CutByHash { at, dropped } => ctx
@@ -188,9 +193,7 @@ fn quirks(ctx: &Ctx, name: &str, node: &Node, out: &mut Vec<Diagnostic>) {
                         at: at.clone(),
                         ..node.clone()
                     },
-                    format!(
-                        "`${var_name}` in {name} is {what}: no variable {var_name} is defined"
-                    ),
+                    format!("`${var_name}` in {name} is {what}: no variable {var_name} is defined"),
                     "variable expansion",
                 )
                 .with_help(match ctx.app.framework {

@@ -188,7 +188,13 @@ fn ses(ctx: &Ctx, t: &Transport, version: Option<Version>, shown: &str, out: &mu
     }
 }
 
-fn mail_url(ctx: &Ctx, t: &Transport, url: &Node, version: Option<Version>, out: &mut Vec<Diagnostic>) {
+fn mail_url(
+    ctx: &Ctx,
+    t: &Transport,
+    url: &Node,
+    version: Option<Version>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(text) = url.str() else { return };
     let _ = version;
     if text.is_empty() {
@@ -205,8 +211,8 @@ fn mail_url(ctx: &Ctx, t: &Transport, url: &Node, version: Option<Version>, out:
         );
         return;
     }
-    let breaks_in_credentials = dsn::intended_userinfo(text)
-        .is_some_and(|r| text[r].contains(['/', '?', '#']));
+    let breaks_in_credentials =
+        dsn::intended_userinfo(text).is_some_and(|r| text[r].contains(['/', '?', '#']));
     match dsn::parse_url(text) {
         None if !breaks_in_credentials => out.push(
             ctx.at(
@@ -287,7 +293,11 @@ fn symfony(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             if known(bridge, Version::new(6, 1, 0)) == Some(false)
                 && dsn_host.is_some_and(|h| h != "default")
             {
-                let node = t.endpoint.as_ref().and_then(|e| e.host_node.as_ref()).expect("host");
+                let node = t
+                    .endpoint
+                    .as_ref()
+                    .and_then(|e| e.host_node.as_ref())
+                    .expect("host");
                 out.push(ignored(
                     ctx,
                     node,

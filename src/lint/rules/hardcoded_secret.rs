@@ -54,7 +54,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         if secret.is_empty() || is_placeholder(secret) || seen.contains(&node.at) {
             continue;
         }
-        if matches!(node.env.as_ref().map(|e| &e.outcome), Some(EnvOutcome::Process)) {
+        if matches!(
+            node.env.as_ref().map(|e| &e.outcome),
+            Some(EnvOutcome::Process)
+        ) {
             continue;
         }
         let path = ctx.app.files.path(node.at.file);
@@ -73,7 +76,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         out.push(
             ctx.at(
                 NAME,
-                if shaped { Severity::Error } else { Severity::Warning },
+                if shaped {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
                 node,
                 format!("{what} is written in {kind}, which is committed"),
                 "secret in a committed file",
@@ -108,7 +115,10 @@ fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Vec<String>>)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_else(|_| name.clone());
     let patterns = ignored.as_deref().unwrap_or_default();
-    if patterns.iter().any(|pattern| glob(pattern, &relative) || glob(pattern, &name)) {
+    if patterns
+        .iter()
+        .any(|pattern| glob(pattern, &relative) || glob(pattern, &name))
+    {
         return None;
     }
     if name.starts_with(".env") {
@@ -119,11 +129,16 @@ fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Vec<String>>)
             // Symfony commits .env and .env.$APP_ENV by convention. Laravel ignores .env by
             // convention: only a .gitignore that does not list it says otherwise.
             Framework::Symfony => Some(format!("`{name}`")),
-            Framework::Laravel if ignored.is_some() => Some(format!("`{name}` (not in .gitignore)")),
+            Framework::Laravel if ignored.is_some() => {
+                Some(format!("`{name}` (not in .gitignore)"))
+            }
             Framework::Laravel => None,
         };
     }
-    let is_default = matches!(node.env.as_ref().map(|e| &e.outcome), Some(EnvOutcome::Default));
+    let is_default = matches!(
+        node.env.as_ref().map(|e| &e.outcome),
+        Some(EnvOutcome::Default)
+    );
     Some(if is_default {
         format!("the env() default in `{relative}`")
     } else {

@@ -40,8 +40,10 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn max_restart_threshold(&self) -> u32 {
-        self.client()
-            .map_or(Client::DEFAULT_RESTART_THRESHOLD, Client::max_restart_threshold)
+        self.client().map_or(
+            Client::DEFAULT_RESTART_THRESHOLD,
+            Client::max_restart_threshold,
+        )
     }
 
     /// A finding about a setting: points where its value is written, shows the config line
@@ -147,7 +149,8 @@ fn overlaps(a: &Origin, b: &Origin) -> bool {
 pub fn is_access_key_id(s: &str) -> bool {
     s.len() == 20
         && (s.starts_with("AKIA") || s.starts_with("ASIA"))
-        && s.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && s.bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 /// 40 characters of base64: the shape of an IAM secret access key.
@@ -172,11 +175,26 @@ pub fn is_placeholder(s: &str) -> bool {
         || t.starts_with('<')
         || t.starts_with("${")
         || t.starts_with("%env(")
-        || t.chars().all(|c| c == 'x' || c == '*' || c == '.' || c == '-')
+        || t.chars()
+            .all(|c| c == 'x' || c == '*' || c == '.' || c == '-')
         || [
-            "password", "secret", "changeme", "change-me", "change_me", "your-password",
-            "your_password", "yourpassword", "mypassword", "example", "test", "todo", "fixme",
-            "pass", "smtp_password", "your-secret", "your_secret",
+            "password",
+            "secret",
+            "changeme",
+            "change-me",
+            "change_me",
+            "your-password",
+            "your_password",
+            "yourpassword",
+            "mypassword",
+            "example",
+            "test",
+            "todo",
+            "fixme",
+            "pass",
+            "smtp_password",
+            "your-secret",
+            "your_secret",
         ]
         .contains(&t.as_str())
 }
@@ -189,9 +207,15 @@ mod tests {
     fn credential_shapes() {
         assert!(is_access_key_id("AKIAIOSFODNN7EXAMPLE"));
         assert!(!is_access_key_id("ses-smtp-user.20240101-120000"));
-        assert!(is_iam_secret_shape("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
-        assert!(is_smtp_password_shape("BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2"));
-        assert!(!is_smtp_password_shape("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+        assert!(is_iam_secret_shape(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        ));
+        assert!(is_smtp_password_shape(
+            "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2"
+        ));
+        assert!(!is_smtp_password_shape(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        ));
         assert!(is_placeholder("xxxxxxxx"));
         assert!(is_placeholder("null"));
         assert!(!is_placeholder("hunter2!"));

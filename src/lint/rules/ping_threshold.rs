@@ -117,8 +117,16 @@ fn missing(ctx: &Ctx, t: &Transport, max: u32) -> Diagnostic {
             "add `ping_threshold={max}` to the DSN's query string, e.g. \
              {}://USER:PASS@{}?{}ping_threshold={max}",
             t.scheme,
-            if t.kind == Kind::SesSmtp { "default" } else { "email-smtp.REGION.amazonaws.com:465" },
-            if t.kind == Kind::SesSmtp { "region=REGION&" } else { "" },
+            if t.kind == Kind::SesSmtp {
+                "default"
+            } else {
+                "email-smtp.REGION.amazonaws.com:465"
+            },
+            if t.kind == Kind::SesSmtp {
+                "region=REGION&"
+            } else {
+                ""
+            },
         ),
         (Framework::Laravel, Some(_)) => {
             format!("add `ping_threshold={max}` to the MAIL_URL query string")

@@ -32,7 +32,9 @@ pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
         if !t.is_ses() {
             continue;
         }
-        let Some(node) = t.option("max_per_second") else { continue };
+        let Some(node) = t.option("max_per_second") else {
+            continue;
+        };
         let Some(rate) = node.text().and_then(|t| t.trim().parse::<f64>().ok()) else {
             continue;
         };

@@ -47,7 +47,9 @@ pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
             ),
             "not verified",
         )
-        .with_help("verify the domain in this region (spec `identities`), or send from a verified one"),
+        .with_help(
+            "verify the domain in this region (spec `identities`), or send from a verified one",
+        ),
     );
 }
 

@@ -93,7 +93,10 @@ fn smtp(ctx: &Ctx, t: &Transport, out: &mut Vec<Diagnostic>) {
                  handshake times out",
                 e.tls_reason
             ),
-            format!("use port 465 (or 2465) with TLS, or {}", starttls_fix(ctx, t)),
+            format!(
+                "use port 465 (or 2465) with TLS, or {}",
+                starttls_fix(ctx, t)
+            ),
         )),
         Tls::StartTls | Tls::None if TLS_PORTS.contains(&port) => out.push(mismatch(
             ctx,
@@ -102,7 +105,11 @@ fn smtp(ctx: &Ctx, t: &Transport, out: &mut Vec<Diagnostic>) {
             format!(
                 "{} on port {port}, where SES expects TLS from the start ({}): the connection \
                  hangs",
-                if e.tls == Tls::StartTls { "STARTTLS" } else { "plain text" },
+                if e.tls == Tls::StartTls {
+                    "STARTTLS"
+                } else {
+                    "plain text"
+                },
                 e.tls_reason
             ),
             format!("use port 587 with STARTTLS, or {}", implicit_fix(ctx, t)),
@@ -135,11 +142,14 @@ fn smtp(ctx: &Ctx, t: &Transport, out: &mut Vec<Diagnostic>) {
             .with_help("use 587 (STARTTLS) or 465 (TLS) instead"),
         );
     }
-    let verify = t.option("verify_peer").filter(|n| n.boolean() == Some(false)).or_else(|| {
-        t.option("stream")
-            .and_then(|s| s.path("ssl.verify_peer"))
-            .filter(|n| n.boolean() == Some(false))
-    });
+    let verify = t
+        .option("verify_peer")
+        .filter(|n| n.boolean() == Some(false))
+        .or_else(|| {
+            t.option("stream")
+                .and_then(|s| s.path("ssl.verify_peer"))
+                .filter(|n| n.boolean() == Some(false))
+        });
     if let Some(node) = verify {
         out.push(
             ctx.at(
@@ -283,8 +293,14 @@ fn looks_like_region(s: &str) -> bool {
     parts.len() >= 3
         && parts.len() <= 4
         && parts[0].len() == 2
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-        && parts.last().is_some_and(|p| p.bytes().all(|c| c.is_ascii_digit()))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.bytes().all(|c| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
