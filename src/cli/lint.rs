@@ -132,7 +132,7 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
             let color = use_color(global, std::io::stdout().is_terminal());
             let mut text = diagnostics::human(&report.diagnostics, &sources, color);
             if !(global.quiet && summary.total() == 0) {
-                text.push_str(&summary_line(&summary));
+                text.push_str(&summary_line(&summary, report.broken));
             }
             text
         }
@@ -165,8 +165,13 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     }
 }
 
-fn summary_line(s: &Summary) -> String {
+fn summary_line(s: &Summary, broken: usize) -> String {
     let apps = plural(s.apps, "app", "apps");
+    let broken = match broken {
+        0 => String::new(),
+        1 => " 1 app could not be checked.".to_string(),
+        n => format!(" {n} apps could not be checked."),
+    };
     if s.total() == 0 {
         return format!(
             "All checks passed ({apps}, {}).\n",
@@ -184,7 +189,7 @@ fn summary_line(s: &Summary) -> String {
         }
     }
     format!(
-        "Found {} ({}) in {apps}.\n",
+        "Found {} ({}) in {apps}.{broken}\n",
         plural(s.total(), "problem", "problems"),
         parts.join(", ")
     )

@@ -376,3 +376,111 @@ pub fn lint(targets: &[Target], settings: &Settings) -> Report {
     }
     report
 }
+
+#[cfg(test)]
+mod robustness {
+    //! Parsers meet hostile input: random text made of the characters that matter to them.
+    //! They may refuse it, never panic.
+
+    use std::collections::HashMap;
+
+    use super::dotenv::{self, Scope};
+    use super::traced::Traced;
+
+    /// A small deterministic generator (no dependency, reproducible failures).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            self.0 >> 33
+        }
+    }
+
+    const ALPHABET: &[&str] = &[
+        "A",
+        "_",
+        "=",
+        "\"",
+        "'",
+        "\\",
+        "#",
+        "$",
+        "{",
+        "}",
+        "(",
+        ")",
+        "\n",
+        "\r",
+        "\r\n",
+        " ",
+        "\t",
+        "é",
+        "ß",
+        ":",
+        "/",
+        "@",
+        "?",
+        "%",
+        "%2F",
+        "export ",
+        "<?php ",
+        "return [",
+        "]",
+        "=>",
+        ",",
+        ";",
+        "env('",
+        "'A'",
+        "-",
+        "[",
+        "smtp://",
+        "a",
+        "1",
+        "%env(",
+        ")%",
+        "when@",
+        "framework:",
+        "  ",
+        "- ",
+        "&",
+        "*",
+        "!",
+        "|",
+        ">",
+        "\u{feff}",
+    ];
+
+    fn random_text(rng: &mut Lcg) -> String {
+        let len = (rng.next() % 60) as usize;
+        (0..len)
+            .map(|_| ALPHABET[(rng.next() as usize) % ALPHABET.len()])
+            .collect()
+    }
+
+    #[test]
+    fn parsers_never_panic() {
+        let mut rng = Lcg(0x5e5f_0a11);
+        let process = HashMap::from([("A".to_string(), "x".to_string())]);
+        let earlier = HashMap::from([("B".to_string(), Traced::detached("y"))]);
+        let scope = Scope {
+            process: &process,
+            earlier: &earlier,
+        };
+        for _ in 0..3000 {
+            let text = random_text(&mut rng);
+            let _ = dotenv::phpdotenv::parse(&text, 0, &scope);
+            let _ = dotenv::symfony::parse(&text, 0, &scope);
+            let _ = super::yaml::parse(&text);
+            let _ = super::php::eval_config(&text, 0, &super::env::Env::default());
+            let _ = super::php::eval_env_local_php(&text, 0);
+            let _ = super::dsn::parse_symfony(&text);
+            let _ = super::dsn::split_composite(&text);
+            let _ = super::dsn::intended_userinfo(&text);
+            let _ = super::composer::parse(&text, 0);
+        }
+    }
+}

@@ -488,3 +488,114 @@ fn endpoint(app: &App, entries: &[(String, Node)]) -> Option<Endpoint> {
 pub fn mailer_origin(t: &Transport) -> Origin {
     t.decl.key.clone().unwrap_or_else(|| t.decl.expr.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::lint::env::{AppEnv, AppEnvSource};
+
+    fn load_app(version: &str, files: &[(&str, &str)]) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let lock =
+            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#);
+        for (path, text) in files.iter().chain([&("composer.lock", lock.as_str())]) {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let process = HashMap::new();
+        let ctx = LoadContext {
+            root: dir.path(),
+            app_env: AppEnv {
+                name: "production".into(),
+                source: AppEnvSource::Default,
+            },
+            process: &process,
+            client: None,
+        };
+        let app = load(&ctx);
+        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        app
+    }
+
+    const MAIL: &str = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'url' => env('MAIL_URL'), 'host' => 'x', 'port' => 25]]];";
+
+    #[test]
+    fn mail_url_overrides_the_mailer_like_configuration_url_parser() {
+        let app = load_app(
+            "v11.40.0",
+            &[
+                ("config/mail.php", MAIL),
+                (
+                    ".env",
+                    "MAIL_URL=smtp://AKIAIOSFODNN7EXAMPLE:pa%2Fss@email-smtp.eu-west-1.amazonaws.com:587?ping_threshold=9&verify_peer=false\n",
+                ),
+            ],
+        );
+        let t = &app.transports[0];
+        assert_eq!(t.kind, Kind::Smtp);
+        let e = t.endpoint.as_ref().unwrap();
+        assert_eq!(
+            (e.host.as_str(), e.port),
+            ("email-smtp.eu-west-1.amazonaws.com", 587)
+        );
+        assert_eq!(t.password.as_ref().unwrap().str(), Some("pa/ss"));
+        // Query values are JSON-decoded: 9 is an int, false a bool.
+        assert_eq!(t.option("ping_threshold").unwrap().val, Val::Int(9));
+        assert_eq!(t.option("verify_peer").unwrap().val, Val::Bool(false));
+    }
+
+    #[test]
+    fn mail_url_is_ignored_before_10_10() {
+        let app = load_app(
+            "v10.9.0",
+            &[
+                ("config/mail.php", MAIL),
+                (".env", "MAIL_URL=smtp://u:p@h:587\n"),
+            ],
+        );
+        assert_eq!(app.transports[0].endpoint.as_ref().unwrap().host, "x");
+    }
+
+    #[test]
+    fn ses_mailers_merge_services_ses_by_version() {
+        let mail = "<?php return ['default' => 'ses', 'mailers' => ['ses' => ['transport' => 'ses', 'region' => 'eu-west-1']]];";
+        let services = "<?php return ['ses' => ['key' => 'AKIAIOSFODNN7EXAMPLE', 'secret' => 's', 'region' => 'us-east-1']];";
+        let files = [("config/mail.php", mail), ("config/services.php", services)];
+        // 9+: the mailer's keys win over services.ses.
+        let app = load_app("v10.48.4", &files);
+        assert_eq!(
+            app.transports[0].region.as_ref().unwrap().str(),
+            Some("eu-west-1")
+        );
+        assert_eq!(
+            app.transports[0].username.as_ref().unwrap().str(),
+            Some("AKIAIOSFODNN7EXAMPLE")
+        );
+        // 7/8: a mailer without `secret` uses services.ses only.
+        let app = load_app("v8.83.27", &files);
+        assert_eq!(
+            app.transports[0].region.as_ref().unwrap().str(),
+            Some("us-east-1")
+        );
+    }
+
+    #[test]
+    fn tls_mode_by_version() {
+        let mail = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'encryption' => 'tls']]];";
+        let tls = |v: &str| {
+            load_app(v, &[("config/mail.php", mail)]).transports[0]
+                .endpoint
+                .as_ref()
+                .unwrap()
+                .tls
+        };
+        assert_eq!(tls("v8.83.27"), Tls::StartTls);
+        // Laravel 9.0 turned encryption `tls` into smtps on every port.
+        assert_eq!(tls("v9.0.2"), Tls::Implicit);
+        assert_eq!(tls("v9.1.0"), Tls::StartTls);
+        assert_eq!(tls("v11.40.0"), Tls::StartTls);
+    }
+}

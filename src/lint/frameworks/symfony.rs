@@ -644,3 +644,115 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::lint::env::{AppEnv, AppEnvSource};
+
+    fn load_app(files: &[(&str, &str)]) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let process = HashMap::new();
+        let ctx = LoadContext {
+            root: dir.path(),
+            app_env: AppEnv {
+                name: "prod".into(),
+                source: AppEnvSource::Default,
+            },
+            process: &process,
+            client: None,
+        };
+        let app = load(&ctx);
+        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        app
+    }
+
+    #[test]
+    fn parameters_env_processors_and_urlencode() {
+        let app = load_app(&[
+            (
+                "config/packages/mailer.yaml",
+                "parameters:\n    mailer_dsn: 'ses+smtp://%env(SES_USER)%:%env(urlencode:SES_PASS)%@default?region=%env(default:region:SES_REGION)%'\n    region: eu-west-1\nframework:\n    mailer:\n        dsn: '%mailer_dsn%'\n",
+            ),
+            (
+                ".env",
+                "SES_USER=AKIAIOSFODNN7EXAMPLE\nSES_PASS=BKVmjjMDFk/qqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF\n",
+            ),
+        ]);
+        let t = &app.transports[0];
+        assert_eq!(t.kind, Kind::SesSmtp);
+        assert_eq!(
+            t.username.as_ref().unwrap().str(),
+            Some("AKIAIOSFODNN7EXAMPLE")
+        );
+        // urlencode then rawurldecode gives the password back.
+        let password = t.password.as_ref().unwrap();
+        assert_eq!(
+            password.str(),
+            Some("BKVmjjMDFk/qqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF")
+        );
+        // ...and it still points at the .env line that sets it.
+        let env_text = app.files.text(password.at.file);
+        assert!(
+            env_text[password.at.span.clone()].starts_with("BKVmjj"),
+            "{:?}",
+            password.at
+        );
+        assert_eq!(t.region.as_ref().unwrap().str(), Some("eu-west-1"));
+        assert_eq!(
+            t.endpoint.as_ref().unwrap().host,
+            "email-smtp.eu-west-1.amazonaws.com"
+        );
+    }
+
+    #[test]
+    fn failover_dsns_are_one_transport_each() {
+        let app = load_app(&[(
+            "config/packages/mailer.yaml",
+            "framework:\n    mailer:\n        dsn: 'failover(ses+smtp://A:B@default smtps://C:D@email-smtp.us-east-1.amazonaws.com)'\n",
+        )]);
+        let names: Vec<(&str, Kind)> = app
+            .transports
+            .iter()
+            .map(|t| (t.name.as_str(), t.kind))
+            .collect();
+        assert_eq!(
+            names,
+            vec![("main[0]", Kind::SesSmtp), ("main[1]", Kind::Smtp)]
+        );
+        let e = app.transports[1].endpoint.as_ref().unwrap();
+        assert_eq!((e.port, e.tls), (465, Tls::Implicit));
+    }
+
+    #[test]
+    fn env_directories_and_headers() {
+        let app = load_app(&[
+            (
+                "config/packages/mailer.yaml",
+                "framework:\n    mailer:\n        dsn: 'null://null'\n",
+            ),
+            (
+                "config/packages/prod/mailer.yaml",
+                "framework:\n    mailer:\n        dsn: 'smtp://u:p@email-smtp.eu-west-1.amazonaws.com:587'\n        headers:\n            From: 'Shop <shop@example.com>'\n            X-SES-CONFIGURATION-SET: { value: tx }\n",
+            ),
+        ]);
+        assert_eq!(app.transports[0].kind, Kind::Smtp);
+        assert_eq!(
+            app.from.as_ref().unwrap().str(),
+            Some("Shop <shop@example.com>")
+        );
+        let set = app
+            .headers
+            .iter()
+            .find(|(n, _)| n == "X-SES-CONFIGURATION-SET")
+            .unwrap();
+        assert_eq!(set.1.str(), Some("tx"));
+    }
+}
