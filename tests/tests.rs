@@ -7,4 +7,5 @@ mod credentials;
 mod emulator_sesv2;
 mod plan_apply;
 mod smtp;
+mod lint;
 mod validate;

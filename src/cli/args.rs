@@ -76,6 +76,11 @@ pub enum Command {
     Adopt(ApplyArgs),
     /// SMTP credentials: derive an SMTP password, check credentials against an endpoint.
     Smtp(super::smtp::SmtpArgs),
+    /// Check Laravel and Symfony mail configuration for what breaks with Amazon SES.
+    /// Exits 0 when clean, 1 on findings at or above --fail-on, 2 on usage or I/O errors.
+    Lint(super::lint::LintArgs),
+    /// Print a lint rule's documentation, or list the rules with --all.
+    Rule(super::lint::RuleArgs),
 }
 
 #[derive(Debug, Args)]

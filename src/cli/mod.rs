@@ -13,6 +13,7 @@ mod plan;
 mod rotate;
 mod session;
 mod smtp;
+pub mod lint;
 mod validate;
 
 pub use args::{Cli, ColorChoice, Command, GlobalArgs};
@@ -39,6 +40,8 @@ pub fn main() -> ExitCode {
         Command::Export(args) => bootstrap::run_export(&cli.global, args),
         Command::Adopt(args) => apply::run_adopt(&cli.global, args),
         Command::Smtp(args) => smtp::run(&cli.global, args),
+        Command::Lint(args) => lint::run(&cli.global, args),
+        Command::Rule(args) => lint::rule(args),
         Command::Schema => print_stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(crate::spec::schema::json_schema())

@@ -1,1 +1,486 @@
-//! lint: checks Laravel and Symfony mail configuration for what breaks with SES.
+//! lint: checks the mail configuration of Laravel (6 to 12) and Symfony (5 to 8) apps for what
+//! breaks with Amazon SES.
+//!
+//! The driver finds apps, resolves each one into an [`app::App`] with its framework's own
+//! rules (env file cascade, config shapes, DSN parsing), runs the enabled rules over it,
+//! applies inline suppressions and returns diagnostics. Nothing here prints.
+
+pub mod app;
+pub mod composer;
+pub mod dotenv;
+pub mod dsn;
+pub mod env;
+pub mod files;
+pub mod frameworks;
+pub mod online;
+pub mod php;
+pub mod registry;
+pub mod rules;
+pub mod suppress;
+pub mod traced;
+pub mod value;
+pub mod version;
+pub mod yaml;
+
+#[cfg(test)]
+mod testing;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use app::{ClientRef, Framework};
+use env::{AppEnv, AppEnvSource};
+use online::LiveFacts;
+use registry::{Check, Rule};
+use rules::Ctx;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceFile;
+use crate::spec::Spec;
+
+/// An app to lint, with the spec client it belongs to, if any.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub root: PathBuf,
+    pub client: Option<ClientRef>,
+}
+
+/// How to lint.
+pub struct Settings<'a> {
+    pub spec: Option<&'a Spec>,
+    /// `--env`: the APP_ENV to evaluate; wins over the client's `env`.
+    pub env: Option<String>,
+    pub rules: Vec<&'static Rule>,
+    pub facts: Option<&'a LiveFacts>,
+    /// The process environment, which wins over env files as it does in the frameworks.
+    pub process: HashMap<String, String>,
+    pub threads: usize,
+}
+
+/// What a lint run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files the diagnostics point into, for code frames.
+    pub sources: Vec<SourceFile>,
+    pub apps: usize,
+    pub files: usize,
+    /// Apps that could not be checked (unreadable or malformed files).
+    pub broken: usize,
+}
+
+/// Why linting could not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LintError {
+    NotFound(PathBuf),
+    NotADirectory(PathBuf),
+    NoApps(PathBuf),
+    UnknownRule {
+        name: String,
+        suggestion: Option<&'static str>,
+    },
+    NeedsOnline(&'static str),
+}
+
+impl fmt::Display for LintError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LintError::NotFound(p) => write!(f, "{}: no such directory", p.display()),
+            LintError::NotADirectory(p) => write!(
+                f,
+                "{}: not a directory; give the root directory of a Laravel or Symfony app",
+                p.display()
+            ),
+            LintError::NoApps(p) => write!(
+                f,
+                "{}: no Laravel or Symfony app found (looked for artisan, config/mail.php, \
+                 config/packages/, composer.lock)",
+                p.display()
+            ),
+            LintError::UnknownRule { name, suggestion } => {
+                write!(f, "unknown rule `{name}`")?;
+                match suggestion {
+                    Some(s) => write!(f, "; did you mean `{s}`?"),
+                    None => write!(f, "; `sesform rule --all` lists the rules"),
+                }
+            }
+            LintError::NeedsOnline(name) => {
+                write!(f, "rule `{name}` reads live AWS facts; add --online")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LintError {}
+
+/// The rules to run: `select` (default: every offline rule, and the online ones with
+/// `online`) minus `ignore`.
+pub fn select_rules(
+    select: &[String],
+    ignore: &[String],
+    online: bool,
+) -> Result<Vec<&'static Rule>, LintError> {
+    let lookup = |name: &String| {
+        registry::find(name).ok_or_else(|| LintError::UnknownRule {
+            name: name.clone(),
+            suggestion: registry::suggest(name),
+        })
+    };
+    let ignored = ignore.iter().map(lookup).collect::<Result<Vec<_>, _>>()?;
+    let selected: Vec<&'static Rule> = if select.is_empty() {
+        registry::RULES
+            .iter()
+            .filter(|r| online || !r.online())
+            .collect()
+    } else {
+        let selected = select.iter().map(lookup).collect::<Result<Vec<_>, _>>()?;
+        if let Some(r) = selected.iter().find(|r| r.online() && !online) {
+            return Err(LintError::NeedsOnline(r.name));
+        }
+        selected
+    };
+    Ok(selected
+        .into_iter()
+        .filter(|r| !ignored.iter().any(|i| i.name == r.name))
+        .collect())
+}
+
+/// Directories never searched for apps.
+const SKIP_DIRS: &[&str] = &[
+    "vendor",
+    "node_modules",
+    ".git",
+    "var",
+    "storage",
+    "bootstrap",
+    "public",
+    "resources",
+    "database",
+    "tests",
+    "target",
+];
+
+/// The app roots at or under each path.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LintError> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(LintError::NotFound(path.clone()));
+        }
+        if !path.is_dir() {
+            return Err(LintError::NotADirectory(path.clone()));
+        }
+        let before = out.len();
+        walk(path, 0, &mut out);
+        if out.len() == before {
+            return Err(LintError::NoApps(path.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if frameworks::detect(dir).is_some() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    if depth >= 8 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| !SKIP_DIRS.contains(&n) && !n.starts_with('.'))
+        })
+        .collect();
+    dirs.sort();
+    for d in dirs {
+        walk(&d, depth + 1, out);
+    }
+}
+
+/// The APP_ENV to evaluate: `--env`, the client's `env`, the process's APP_ENV, or the
+/// production default of the framework.
+fn app_env(settings: &Settings, client: Option<&ClientRef>, framework: Framework) -> AppEnv {
+    let (name, source) = if let Some(e) = &settings.env {
+        (e.clone(), AppEnvSource::Flag)
+    } else if let Some(e) = client.and_then(|c| c.client.env.clone()) {
+        (e, AppEnvSource::Client)
+    } else if let Some(e) = settings.process.get("APP_ENV") {
+        (e.clone(), AppEnvSource::Process)
+    } else {
+        let default = match framework {
+            Framework::Laravel => "production",
+            Framework::Symfony => "prod",
+        };
+        (default.to_string(), AppEnvSource::Default)
+    };
+    AppEnv { name, source }
+}
+
+/// One app's findings and the files they point into.
+struct AppResult {
+    diagnostics: Vec<Diagnostic>,
+    sources: Vec<SourceFile>,
+    files: usize,
+    broken: bool,
+}
+
+fn lint_app(target: &Target, settings: &Settings) -> AppResult {
+    let framework = match target.client.as_ref().map(|c| c.client.framework) {
+        Some(crate::spec::Framework::Laravel) => Some(Framework::Laravel),
+        Some(crate::spec::Framework::Symfony) => Some(Framework::Symfony),
+        _ => frameworks::detect(&target.root),
+    };
+    let Some(framework) = framework else {
+        let d = Diagnostic::error(
+            "io-error",
+            format!(
+                "{}: no Laravel or Symfony app here (no artisan, config/mail.php, config/packages/ \
+                 or composer.lock)",
+                files::display_path(&target.root)
+            ),
+        )
+        .with_help("check the client's path in the spec, or set its `framework`");
+        return AppResult {
+            diagnostics: vec![d],
+            sources: Vec::new(),
+            files: 0,
+            broken: true,
+        };
+    };
+    let app_env = app_env(settings, target.client.as_ref(), framework);
+    let mut process = settings.process.clone();
+    process.insert("APP_ENV".into(), app_env.name.clone());
+    let ctx = frameworks::LoadContext {
+        root: &target.root,
+        app_env,
+        process: &process,
+        client: target.client.clone(),
+    };
+    let app = frameworks::load(framework, &ctx);
+    let files = app.files.len();
+    let (diagnostics, broken) = if app.errors.is_empty() {
+        (run_rules(&app, settings), false)
+    } else {
+        (app.errors.clone(), true)
+    };
+    let mut sources: Vec<SourceFile> = Vec::new();
+    let mut app_files = app.files;
+    let sources_all = std::mem::take(&mut app_files).into_sources();
+    for source in sources_all {
+        let used = diagnostics.iter().any(|d| {
+            d.location
+                .iter()
+                .chain(d.related.iter())
+                .any(|l| l.file == source.name)
+        });
+        if used {
+            sources.push(source);
+        }
+    }
+    AppResult {
+        diagnostics,
+        sources,
+        files,
+        broken,
+    }
+}
+
+fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
+    let ctx = Ctx {
+        app,
+        spec: settings.spec,
+    };
+    let mut found = Vec::new();
+    for rule in &settings.rules {
+        match rule.check {
+            Check::Offline(check) => check(&ctx, &mut found),
+            Check::Online(check) => {
+                if let Some(facts) = settings.facts {
+                    check(&ctx, facts, &mut found);
+                }
+            }
+            Check::Driver => {}
+        }
+    }
+    let enabled = |name: &str| settings.rules.iter().any(|r| r.name == name);
+    let suppressions = suppress::scan(&app.files);
+    let mut diagnostics = suppress::apply(
+        found,
+        &suppressions,
+        &app.files,
+        &enabled,
+        enabled(registry::UNUSED_SUPPRESSION),
+    );
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.line, l.column))
+        };
+        key(a).cmp(&key(b)).then_with(|| a.code.cmp(&b.code))
+    });
+    diagnostics.dedup();
+    diagnostics
+}
+
+/// Lints every target, in parallel, keeping the targets' order in the report.
+pub fn lint(targets: &[Target], settings: &Settings) -> Report {
+    let threads = settings.threads.clamp(1, targets.len().max(1));
+    let results: Vec<Mutex<Option<AppResult>>> = targets.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(target) = targets.get(i) else { break };
+            let result = lint_app(target, settings);
+            *results[i].lock().expect("no panics while holding") = Some(result);
+        }
+    };
+    if threads == 1 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(work);
+            }
+        });
+    }
+    let mut report = Report {
+        apps: targets.len(),
+        ..Report::default()
+    };
+    for result in results {
+        let Some(r) = result.into_inner().expect("no panics while holding") else {
+            continue;
+        };
+        report.files += r.files;
+        report.broken += usize::from(r.broken);
+        report.diagnostics.extend(r.diagnostics);
+        for s in r.sources {
+            if !report.sources.iter().any(|x| x.name == s.name) {
+                report.sources.push(s);
+            }
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod robustness {
+    //! Parsers meet hostile input: random text made of the characters that matter to them.
+    //! They may refuse it, never panic.
+
+    use std::collections::HashMap;
+
+    use super::dotenv::{self, Scope};
+    use super::traced::Traced;
+
+    /// A small deterministic generator (no dependency, reproducible failures).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            self.0 >> 33
+        }
+    }
+
+    const ALPHABET: &[&str] = &[
+        "A",
+        "_",
+        "=",
+        "\"",
+        "'",
+        "\\",
+        "#",
+        "$",
+        "{",
+        "}",
+        "(",
+        ")",
+        "\n",
+        "\r",
+        "\r\n",
+        " ",
+        "\t",
+        "é",
+        "ß",
+        ":",
+        "/",
+        "@",
+        "?",
+        "%",
+        "%2F",
+        "export ",
+        "<?php ",
+        "return [",
+        "]",
+        "=>",
+        ",",
+        ";",
+        "env('",
+        "'A'",
+        "-",
+        "[",
+        "smtp://",
+        "a",
+        "1",
+        "%env(",
+        ")%",
+        "when@",
+        "framework:",
+        "  ",
+        "- ",
+        "&",
+        "*",
+        "!",
+        "|",
+        ">",
+        "\u{feff}",
+    ];
+
+    fn random_text(rng: &mut Lcg) -> String {
+        let len = (rng.next() % 60) as usize;
+        (0..len)
+            .map(|_| ALPHABET[(rng.next() as usize) % ALPHABET.len()])
+            .collect()
+    }
+
+    #[test]
+    fn parsers_never_panic() {
+        let mut rng = Lcg(0x5e5f_0a11);
+        let process = HashMap::from([("A".to_string(), "x".to_string())]);
+        let earlier = HashMap::from([("B".to_string(), Traced::detached("y"))]);
+        let scope = Scope {
+            process: &process,
+            earlier: &earlier,
+        };
+        for _ in 0..3000 {
+            let text = random_text(&mut rng);
+            let _ = dotenv::phpdotenv::parse(&text, 0, &scope);
+            let _ = dotenv::symfony::parse(&text, 0, &scope);
+            let _ = super::yaml::parse(&text);
+            let _ = super::php::eval_config(&text, 0, &super::env::Env::default());
+            let _ = super::php::eval_env_local_php(&text, 0);
+            let _ = super::dsn::parse_symfony(&text);
+            let _ = super::dsn::split_composite(&text);
+            let _ = super::dsn::intended_userinfo(&text);
+            let _ = super::composer::parse(&text, 0);
+        }
+    }
+}

@@ -5,3 +5,6 @@ pub mod diagnostics;
 pub mod dns;
 pub mod plan;
 pub mod style;
+pub mod findings;
+pub mod github;
+pub mod sarif;

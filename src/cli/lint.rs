@@ -1,0 +1,398 @@
+//! `sesform lint` and `sesform rule`.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::{GlobalArgs, exit, print_stdout, stderr_color, use_color};
+use crate::diagnostic::Severity;
+use crate::lint::app::ClientRef;
+use crate::lint::registry::{self, RULES};
+use crate::lint::{self, LintError, Settings, Target, online};
+use crate::render::findings::Summary;
+use crate::render::sarif::SarifRule;
+use crate::render::{diagnostics, findings, github, sarif};
+use crate::source::SourceFile;
+use crate::spec::{self, LoadedSpec, SpecError};
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// App directories, or directories holding apps. Default: the spec's clients, else the
+    /// current directory.
+    pub paths: Vec<PathBuf>,
+    /// The spec to check apps against (regions, configuration sets, per-client limits).
+    /// Default: ./sesform.yaml when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Output format: human (code frames), json, sarif (2.1.0) or github (Actions annotations).
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+    /// Run only these rules (comma-separated, or repeat the flag).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Exit with 1 when a finding is at least this severe.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Severity::Warning)]
+    pub fail_on: Severity,
+    /// The APP_ENV to evaluate, which selects the env files. Default: the client's `env`,
+    /// then APP_ENV, then `production` (Laravel) or `prod` (Symfony).
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Also run the rules that read live facts from AWS (read-only calls).
+    #[arg(long)]
+    pub online: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// The rule's name, e.g. ping-threshold.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub name: Option<String>,
+    /// List every rule.
+    #[arg(long)]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
+    pub format: RuleFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleFormat {
+    Text,
+    Json,
+}
+
+/// Codes lint reports besides rules: files it could not check.
+const PROBLEMS: &[(&str, &str)] = &[
+    (
+        "syntax-error",
+        "a config, .env or composer.lock file sesform could not parse",
+    ),
+    ("io-error", "a file or app sesform could not read"),
+];
+
+fn usage(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    exit::ERROR_OR_CHANGES
+}
+
+pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
+    let rules = match lint::select_rules(&args.select, &args.ignore, args.online) {
+        Ok(rules) => rules,
+        Err(e) => return usage(e),
+    };
+    let spec = match load_spec(global, args) {
+        Ok(spec) => spec,
+        Err(code) => return code,
+    };
+    let targets = match targets(args, spec.as_ref()) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    let facts = if args.online {
+        let region = global
+            .region
+            .clone()
+            .or_else(|| spec.as_ref().map(|s| s.spec.region.clone()));
+        let Some(region) = region else {
+            return usage("--online needs a region: give --region, or a spec with `region`");
+        };
+        match online::fetch(&region) {
+            Ok(facts) => Some(facts),
+            Err(e) => return usage(e),
+        }
+    } else {
+        None
+    };
+    let settings = Settings {
+        spec: spec.as_ref().map(|s| &s.spec),
+        env: args.env.clone(),
+        rules,
+        facts: facts.as_ref(),
+        process: std::env::vars().collect::<HashMap<_, _>>(),
+        threads: threads(),
+    };
+    let report = lint::lint(&targets, &settings);
+    let sources: Vec<&SourceFile> = report.sources.iter().collect();
+    let summary = Summary::of(&report.diagnostics, report.apps, report.files);
+    let text = match args.format {
+        LintFormat::Human => {
+            let color = use_color(global, std::io::stdout().is_terminal());
+            let mut text = diagnostics::human(&report.diagnostics, &sources, color);
+            if !(global.quiet && summary.total() == 0) {
+                text.push_str(&summary_line(&summary, report.broken));
+            }
+            text
+        }
+        LintFormat::Json => format!(
+            "{}\n",
+            findings::json(&report.diagnostics, &sources, summary)
+        ),
+        LintFormat::Sarif => {
+            format!(
+                "{}\n",
+                sarif::sarif(&report.diagnostics, &sources, &sarif_rules())
+            )
+        }
+        LintFormat::Github => github::github(&report.diagnostics, &sources),
+    };
+    let printed = print_stdout(&text);
+    if printed != exit::SUCCESS {
+        return exit::ERROR_OR_CHANGES;
+    }
+    if report.broken > 0 {
+        exit::ERROR_OR_CHANGES
+    } else if report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= args.fail_on)
+    {
+        exit::FAILURE
+    } else {
+        exit::SUCCESS
+    }
+}
+
+fn summary_line(s: &Summary, broken: usize) -> String {
+    let apps = plural(s.apps, "app", "apps");
+    let broken = match broken {
+        0 => String::new(),
+        1 => " 1 app could not be checked.".to_string(),
+        n => format!(" {n} apps could not be checked."),
+    };
+    if s.total() == 0 {
+        return format!(
+            "All checks passed ({apps}, {}).\n",
+            plural(s.files, "file", "files")
+        );
+    }
+    let mut parts = Vec::new();
+    for (n, one, many) in [
+        (s.errors, "error", "errors"),
+        (s.warnings, "warning", "warnings"),
+        (s.infos, "info", "infos"),
+    ] {
+        if n > 0 {
+            parts.push(plural(n, one, many));
+        }
+    }
+    format!(
+        "Found {} ({}) in {apps}.{broken}\n",
+        plural(s.total(), "problem", "problems"),
+        parts.join(", ")
+    )
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Worker threads: SESFORM_THREADS, else the available cores.
+fn threads() -> usize {
+    std::env::var("SESFORM_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// Reads the spec: `--spec`, else ./sesform.yaml when it exists. An invalid spec is a usage
+/// error (exit 2) with its diagnostics on stderr.
+fn load_spec(global: &GlobalArgs, args: &LintArgs) -> Result<Option<LoadedSpec>, u8> {
+    let path = match &args.spec {
+        Some(p) => p.clone(),
+        None if Path::new("sesform.yaml").is_file() => PathBuf::from("sesform.yaml"),
+        None => return Ok(None),
+    };
+    // The one place lint reads the spec; validation and positions come from spec::load.
+    match spec::load(&path) {
+        Ok(loaded) => Ok(Some(loaded)),
+        Err(SpecError::Read(e)) => Err(usage(e)),
+        Err(SpecError::Invalid {
+            source,
+            diagnostics,
+        }) => {
+            eprint!(
+                "{}",
+                diagnostics::human(&diagnostics, &[&source], stderr_color(global))
+            );
+            Err(usage(format!(
+                "{}: invalid spec; `sesform validate {}` lists the problems",
+                source.name,
+                path.display()
+            )))
+        }
+    }
+}
+
+fn targets(args: &LintArgs, spec: Option<&LoadedSpec>) -> Result<Vec<Target>, LintError> {
+    let clients: Vec<(PathBuf, ClientRef)> = spec
+        .map(|s| {
+            s.spec
+                .clients
+                .iter()
+                .map(|(name, client)| {
+                    (
+                        normalize(&s.base_dir.join(&client.path)),
+                        ClientRef {
+                            name: name.clone(),
+                            client: client.clone(),
+                        },
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if args.paths.is_empty() && !clients.is_empty() {
+        return clients
+            .into_iter()
+            .map(|(root, client)| {
+                if root.is_dir() {
+                    Ok(Target {
+                        root,
+                        client: Some(client),
+                    })
+                } else {
+                    Err(LintError::NotFound(root))
+                }
+            })
+            .collect();
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let roots = lint::discover(&paths)?;
+    let canonical: Vec<(Option<PathBuf>, &ClientRef)> = clients
+        .iter()
+        .map(|(p, c)| (p.canonicalize().ok(), c))
+        .collect();
+    Ok(roots
+        .into_iter()
+        .map(|root| {
+            let real = root.canonicalize().ok();
+            let client = canonical
+                .iter()
+                .find(|(p, _)| p.is_some() && *p == real)
+                .map(|(_, c)| (*c).clone());
+            Target { root, client }
+        })
+        .collect())
+}
+
+/// `./a/../b` as `b`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if out
+                    .components()
+                    .next_back()
+                    .is_some_and(|c| matches!(c, std::path::Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
+fn sarif_rules() -> Vec<SarifRule<'static>> {
+    RULES
+        .iter()
+        .map(|r| SarifRule {
+            id: r.name,
+            summary: r.summary,
+            help: r.doc(),
+            level: r.severity,
+        })
+        .chain(PROBLEMS.iter().map(|(id, summary)| SarifRule {
+            id,
+            summary,
+            help: summary.to_string(),
+            level: Severity::Error,
+        }))
+        .collect()
+}
+
+pub fn rule(args: &RuleArgs) -> u8 {
+    if args.all {
+        return match args.format {
+            RuleFormat::Json => {
+                let list: Vec<serde_json::Value> = RULES.iter().map(rule_json).collect();
+                print_stdout(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&list).expect("serializes")
+                ))
+            }
+            RuleFormat::Text => {
+                let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+                let mut text = String::new();
+                for r in RULES {
+                    text.push_str(&format!(
+                        "{:width$}  {:7}  {}\n",
+                        r.name,
+                        r.severity.as_str(),
+                        r.summary
+                    ));
+                }
+                text.push_str("\n`sesform rule NAME` shows a rule's documentation.\n");
+                print_stdout(&text)
+            }
+        };
+    }
+    let name = args.name.as_deref().unwrap_or_default();
+    let Some(r) = registry::find(name) else {
+        return usage(LintError::UnknownRule {
+            name: name.to_string(),
+            suggestion: registry::suggest(name),
+        });
+    };
+    match args.format {
+        RuleFormat::Json => print_stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&rule_json(r)).expect("serializes")
+        )),
+        RuleFormat::Text => print_stdout(&format!(
+            "# {}\n\nSeverity: {}. {}\n\n{}",
+            r.name,
+            r.severity.as_str(),
+            if r.online() {
+                "Online: runs with `sesform lint --online`."
+            } else {
+                "Offline."
+            },
+            r.doc()
+        )),
+    }
+}
+
+fn rule_json(r: &registry::Rule) -> serde_json::Value {
+    serde_json::json!({
+        "name": r.name,
+        "severity": r.severity,
+        "online": r.online(),
+        "summary": r.summary,
+        "documentation": r.doc(),
+    })
+}

@@ -1,0 +1,184 @@
+//! `.env` files in the two dialects PHP apps use: vlucas/phpdotenv (Laravel) and
+//! symfony/dotenv (Symfony). They differ in ways that silently change values (`#` and `$`
+//! handling, quoting), so each is parsed exactly as its library does, with positions.
+
+pub mod phpdotenv;
+pub mod symfony;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::files::{FileId, Origin};
+use super::traced::Traced;
+
+/// One `NAME=value` assignment.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub name: String,
+    /// The whole assignment, from the name (or `export`) to the end of the value.
+    pub span: Origin,
+    pub name_span: Origin,
+    /// The raw value as written (after `=`), for code frames.
+    pub raw_value: Origin,
+    /// The value the library produces; `None` when it runs a command (`$(...)`), which
+    /// sesform does not execute.
+    pub value: Option<Traced>,
+    pub quirks: Vec<Quirk>,
+}
+
+/// Something the dialect did to the value that its author probably did not intend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Quirk {
+    /// A `#` that is not preceded by whitespace started a comment and dropped the rest.
+    CutByHash { at: Origin, dropped: String },
+    /// `$NAME` / `${NAME}` was replaced, by an empty string (symfony/dotenv) or left as is
+    /// (phpdotenv), because NAME is not defined.
+    UndefinedVariable { at: Origin, name: String },
+    /// `$(command)` runs a shell command when the file is loaded.
+    Command { at: Origin },
+}
+
+/// A syntax error, as the library reports it, with the byte offset it stopped at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DotenvError {
+    pub message: String,
+    pub offset: usize,
+}
+
+/// Values visible to interpolation besides the file's own: the process environment and the
+/// variables loaded from earlier files.
+pub struct Scope<'a> {
+    pub process: &'a HashMap<String, String>,
+    pub earlier: &'a HashMap<String, Traced>,
+}
+
+/// Text with `\r\n` and `\r` turned into `\n` (both libraries do this first), and a map back
+/// to byte offsets in the original.
+pub(crate) struct Normalized {
+    pub text: String,
+    /// `map[i]` is the original offset of normalized byte `i`; `None` when identical.
+    map: Option<Vec<usize>>,
+    original_len: usize,
+}
+
+impl Normalized {
+    pub fn new(original: &str) -> Normalized {
+        if !original.contains('\r') {
+            return Normalized {
+                text: original.to_string(),
+                map: None,
+                original_len: original.len(),
+            };
+        }
+        let mut text = String::with_capacity(original.len());
+        let mut map = Vec::with_capacity(original.len() + 1);
+        let bytes = original.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\r' {
+                text.push('\n');
+                map.push(i);
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+            } else {
+                let ch = original[i..].chars().next().expect("in bounds");
+                for k in 0..ch.len_utf8() {
+                    map.push(i + k);
+                }
+                text.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+        Normalized {
+            text,
+            map: Some(map),
+            original_len: original.len(),
+        }
+    }
+
+    pub fn offset(&self, normalized: usize) -> usize {
+        match &self.map {
+            None => normalized,
+            Some(map) => map.get(normalized).copied().unwrap_or(self.original_len),
+        }
+    }
+
+    pub fn origin(&self, file: FileId, range: Range<usize>) -> Origin {
+        Origin::new(file, self.offset(range.start)..self.offset(range.end))
+    }
+}
+
+/// Builds a [`Traced`] for text read from a normalized file.
+pub(crate) struct TraceBuilder<'a> {
+    pub norm: &'a Normalized,
+    pub file: FileId,
+}
+
+impl TraceBuilder<'_> {
+    /// `text[range]`, copied verbatim.
+    pub fn exact(&self, range: Range<usize>) -> Traced {
+        let origin = self.norm.origin(self.file, range.clone());
+        let text = &self.norm.text[range];
+        if origin.span.len() == text.len() {
+            Traced::exact(text, origin)
+        } else {
+            // A `\r\n` inside the range: same text, different length; keep it whole.
+            Traced::derived(text, origin)
+        }
+    }
+
+    pub fn derived(&self, text: &str, range: Range<usize>) -> Traced {
+        Traced::derived(text, self.norm.origin(self.file, range))
+    }
+
+    pub fn origin(&self, range: Range<usize>) -> Origin {
+        self.norm.origin(self.file, range)
+    }
+}
+
+/// Replaces every occurrence of `from` with `to` (PHP `str_replace`), keeping provenance.
+pub(crate) fn replace_all(traced: &Traced, from: &str, to: &str) -> Traced {
+    let text = traced.as_str();
+    if !text.contains(from) {
+        return traced.clone();
+    }
+    let mut out = Traced::new();
+    let mut last = 0;
+    for (at, _) in text.match_indices(from) {
+        out.append(&traced.slice(last..at));
+        let replaced = traced.slice(at..at + from.len());
+        match replaced.origin() {
+            Some(origin) => out.push_derived(to, origin),
+            None => out.push_str_detached(to),
+        }
+        last = at + from.len();
+    }
+    out.append(&traced.slice(last..text.len()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_line_endings_with_offsets() {
+        let n = Normalized::new("A=1\r\nB=2\rC=3");
+        assert_eq!(n.text, "A=1\nB=2\nC=3");
+        assert_eq!(n.offset(4), 5);
+        assert_eq!(n.offset(8), 9);
+        assert_eq!(n.offset(n.text.len()), 12);
+    }
+
+    #[test]
+    fn replace_all_keeps_provenance() {
+        let t = Traced::exact(r"a\\b", Origin::new(0, 10..14));
+        let r = replace_all(&t, r"\\", r"\");
+        assert_eq!(r.as_str(), r"a\b");
+        assert_eq!(r.origin_of(2..3), Some(Origin::new(0, 13..14)));
+        assert_eq!(r.origin_of(1..2), Some(Origin::new(0, 11..13)));
+    }
+}

@@ -1,0 +1,507 @@
+//! The environment an app sees: which env files its framework loads, in which order, and which
+//! definition of each variable wins.
+//!
+//! Laravel reads `.env`, or `.env.$APP_ENV` INSTEAD when APP_ENV is set and that file exists.
+//! Symfony reads `.env` < `.env.local` < `.env.$APP_ENV` < `.env.$APP_ENV.local` (later files
+//! win; `.env.local` is skipped for `test`), or `.env.local.php` alone when it exists. In both,
+//! the process environment wins over every file.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::dotenv::{self, DotenvError, Entry, Quirk, Scope};
+use super::files::{FileId, Files, Origin};
+use super::traced::Traced;
+use crate::source::SourceError;
+
+/// Where the winning definition of a variable is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VarSource {
+    File {
+        file: FileId,
+        /// The whole `NAME=value` assignment.
+        entry: Origin,
+        /// The raw value after `=`.
+        raw_value: Origin,
+    },
+    Process,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub name: String,
+    /// `None` when the value comes from a shell command sesform does not run.
+    pub value: Option<Traced>,
+    pub source: VarSource,
+    /// Definitions that lost, in load order: earlier lines and files, files the process
+    /// environment overrides, and files the framework does not load at all.
+    pub overridden: Vec<Overridden>,
+    pub quirks: Vec<Quirk>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Overridden {
+    pub entry: Origin,
+    pub why: Why,
+}
+
+/// Why a definition lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// The same file sets it again further down.
+    LaterLine,
+    /// A file loaded later sets it.
+    LaterFile(FileId),
+    Process,
+    /// The framework does not load this file at all.
+    NotLoaded(String),
+}
+
+impl Overridden {
+    pub fn describe(&self, files: &Files) -> String {
+        match &self.why {
+            Why::LaterLine => "set again further down".into(),
+            Why::LaterFile(f) => format!("overridden by {}", files.name(*f)),
+            Why::Process => "the process environment overrides it".into(),
+            Why::NotLoaded(why) => why.clone(),
+        }
+    }
+}
+
+impl EnvVar {
+    /// Where the value is written: the value in the env file, or `None` for the process.
+    pub fn value_origin(&self) -> Option<Origin> {
+        match &self.source {
+            VarSource::Process => None,
+            VarSource::File { raw_value, .. } => Some(
+                self.value
+                    .as_ref()
+                    .and_then(Traced::origin)
+                    .unwrap_or_else(|| raw_value.clone()),
+            ),
+        }
+    }
+}
+
+/// How APP_ENV was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnvSource {
+    Flag,
+    Client,
+    Process,
+    Default,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppEnv {
+    pub name: String,
+    pub source: AppEnvSource,
+}
+
+/// A file that could not be used.
+#[derive(Debug)]
+pub enum LoadError {
+    Read(SourceError),
+    Syntax {
+        file: FileId,
+        error: DotenvError,
+        dialect: &'static str,
+    },
+}
+
+#[derive(Debug, Default)]
+pub struct Env {
+    vars: HashMap<String, EnvVar>,
+    /// Env files loaded, in order.
+    pub loaded: Vec<FileId>,
+    /// Why some env files were not loaded, for notes.
+    pub skipped: Vec<String>,
+}
+
+impl Env {
+    pub fn get(&self, name: &str) -> Option<&EnvVar> {
+        self.vars.get(name)
+    }
+
+    /// A short account of which files define `name` and which one wins, when several do.
+    pub fn winner_note(&self, name: &str, files: &Files) -> Option<String> {
+        let var = self.vars.get(name)?;
+        if var.overridden.is_empty() {
+            return None;
+        }
+        let winner = match &var.source {
+            VarSource::Process => "the process environment".to_string(),
+            VarSource::File { entry, .. } => files.place(entry),
+        };
+        let losers: Vec<String> = var
+            .overridden
+            .iter()
+            .map(|o| match o.why {
+                Why::LaterLine | Why::LaterFile(_) => files.place(&o.entry),
+                _ => format!("{} ({})", files.place(&o.entry), o.describe(files)),
+            })
+            .collect();
+        Some(format!(
+            "{name} is set in {winner}, which wins over {}",
+            losers.join(", ")
+        ))
+    }
+
+    fn define(&mut self, file: FileId, entry: &Entry, process: &HashMap<String, String>) {
+        let definition = VarSource::File {
+            file,
+            entry: entry.span.clone(),
+            raw_value: entry.raw_value.clone(),
+        };
+        if let Some(value) = process.get(&entry.name) {
+            let var = self
+                .vars
+                .entry(entry.name.clone())
+                .or_insert_with(|| EnvVar {
+                    name: entry.name.clone(),
+                    value: Some(Traced::detached(value.clone())),
+                    source: VarSource::Process,
+                    overridden: Vec::new(),
+                    quirks: Vec::new(),
+                });
+            var.overridden.push(Overridden {
+                entry: entry.span.clone(),
+                why: Why::Process,
+            });
+            return;
+        }
+        let previous = self.vars.insert(
+            entry.name.clone(),
+            EnvVar {
+                name: entry.name.clone(),
+                value: entry.value.clone(),
+                source: definition,
+                overridden: Vec::new(),
+                quirks: entry.quirks.clone(),
+            },
+        );
+        if let Some(previous) = previous
+            && let VarSource::File { entry: lost, .. } = previous.source
+        {
+            let var = self.vars.get_mut(&entry.name).expect("just inserted");
+            var.overridden = previous.overridden;
+            var.overridden.push(Overridden {
+                why: if lost.file == file {
+                    Why::LaterLine
+                } else {
+                    Why::LaterFile(file)
+                },
+                entry: lost,
+            });
+        }
+    }
+
+    /// Records the definitions of a file the framework does not load.
+    fn shadow(&mut self, entries: &[Entry], why: &str) {
+        for entry in entries {
+            if let Some(var) = self.vars.get_mut(&entry.name) {
+                var.overridden.push(Overridden {
+                    entry: entry.span.clone(),
+                    why: Why::NotLoaded(why.to_string()),
+                });
+            }
+        }
+    }
+
+    fn add_process(&mut self, process: &HashMap<String, String>) {
+        for (name, value) in process {
+            self.vars.entry(name.clone()).or_insert_with(|| EnvVar {
+                name: name.clone(),
+                value: Some(Traced::detached(value.clone())),
+                source: VarSource::Process,
+                overridden: Vec::new(),
+                quirks: Vec::new(),
+            });
+        }
+    }
+
+    fn values(&self) -> HashMap<String, Traced> {
+        self.vars
+            .iter()
+            .filter(|(_, v)| matches!(v.source, VarSource::File { .. }))
+            .filter_map(|(k, v)| v.value.clone().map(|t| (k.clone(), t)))
+            .collect()
+    }
+}
+
+fn read_if_exists(files: &mut Files, path: &Path, errors: &mut Vec<LoadError>) -> Option<FileId> {
+    if !path.exists() {
+        return None;
+    }
+    match files.read(path) {
+        Ok(id) => Some(id),
+        Err(e) => {
+            errors.push(LoadError::Read(e));
+            None
+        }
+    }
+}
+
+/// Laravel (`LoadEnvironmentVariables`): `.env.$APP_ENV` replaces `.env` when it exists.
+pub fn load_laravel(
+    root: &Path,
+    files: &mut Files,
+    app_env: &AppEnv,
+    process: &HashMap<String, String>,
+    errors: &mut Vec<LoadError>,
+) -> Env {
+    let mut env = Env::default();
+    let specific = root.join(format!(".env.{}", app_env.name));
+    let base = root.join(".env");
+    let (chosen, unused) = if specific.is_file() {
+        (specific, Some(base))
+    } else {
+        (base, None)
+    };
+    let empty = HashMap::new();
+    let scope = Scope {
+        process,
+        earlier: &empty,
+    };
+    if let Some(id) = read_if_exists(files, &chosen, errors) {
+        match dotenv::phpdotenv::parse(files.text(id), id, &scope) {
+            Ok(entries) => {
+                for entry in &entries {
+                    env.define(id, entry, process);
+                }
+                env.loaded.push(id);
+            }
+            Err(error) => errors.push(LoadError::Syntax {
+                file: id,
+                error,
+                dialect: "phpdotenv",
+            }),
+        }
+    }
+    if let Some(unused) = unused.filter(|p| p.is_file())
+        && let Ok(id) = files.read(&unused)
+    {
+        let why = format!(
+            "not loaded: {} replaces it when APP_ENV={}",
+            files.name(env.loaded.first().copied().unwrap_or(id)),
+            app_env.name
+        );
+        env.skipped.push(format!("{} {why}", files.name(id)));
+        // A broken file that is not loaded does not matter; its definitions are only context.
+        if let Ok(entries) = dotenv::phpdotenv::parse(files.text(id), id, &scope) {
+            env.shadow(&entries, &why);
+        }
+    }
+    env.add_process(process);
+    env
+}
+
+/// Symfony (`Dotenv::bootEnv`): `.env.local.php` alone, or the `.env` cascade.
+pub fn load_symfony(
+    root: &Path,
+    files: &mut Files,
+    app_env: &AppEnv,
+    process: &HashMap<String, String>,
+    errors: &mut Vec<LoadError>,
+) -> Env {
+    let mut env = Env::default();
+    if let Some(id) = read_if_exists(files, &root.join(".env.local.php"), errors) {
+        match super::php::eval_env_local_php(files.text(id), id) {
+            Ok(entries) => {
+                let env_of_file = entries
+                    .iter()
+                    .find(|e| e.name == "APP_ENV")
+                    .and_then(|e| e.value.as_ref().map(|v| v.as_str().to_string()));
+                // bootEnv uses the dump only when it was made for the APP_ENV in effect.
+                if env_of_file.as_deref().is_none_or(|e| e == app_env.name) {
+                    for entry in &entries {
+                        env.define(id, entry, process);
+                    }
+                    env.loaded.push(id);
+                    env.add_process(process);
+                    return env;
+                }
+                env.skipped.push(format!(
+                    "{} ignored: it was dumped for APP_ENV={}",
+                    files.name(id),
+                    env_of_file.unwrap_or_default()
+                ));
+            }
+            Err(message) => errors.push(LoadError::Syntax {
+                file: id,
+                error: DotenvError { message, offset: 0 },
+                dialect: "PHP",
+            }),
+        }
+    }
+    let base = root.join(".env");
+    let dist = root.join(".env.dist");
+    let mut chain = vec![if base.is_file() || !dist.is_file() {
+        base
+    } else {
+        dist
+    }];
+    if app_env.name != "test" {
+        chain.push(root.join(".env.local"));
+    } else if root.join(".env.local").is_file() {
+        env.skipped
+            .push(".env.local is not loaded when APP_ENV=test".to_string());
+    }
+    if app_env.name != "local" {
+        chain.push(root.join(format!(".env.{}", app_env.name)));
+        chain.push(root.join(format!(".env.{}.local", app_env.name)));
+    }
+    for path in chain {
+        let Some(id) = read_if_exists(files, &path, errors) else {
+            continue;
+        };
+        let earlier = env.values();
+        let scope = Scope {
+            process,
+            earlier: &earlier,
+        };
+        match dotenv::symfony::parse(files.text(id), id, &scope) {
+            Ok(entries) => {
+                for entry in &entries {
+                    env.define(id, entry, process);
+                }
+                env.loaded.push(id);
+            }
+            Err(error) => {
+                errors.push(LoadError::Syntax {
+                    file: id,
+                    error,
+                    dialect: "symfony/dotenv",
+                });
+                break;
+            }
+        }
+    }
+    env.add_process(process);
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app_env(name: &str) -> AppEnv {
+        AppEnv {
+            name: name.into(),
+            source: AppEnvSource::Flag,
+        }
+    }
+
+    fn value(env: &Env, name: &str) -> Option<String> {
+        env.get(name)
+            .and_then(|v| v.value.as_ref())
+            .map(|v| v.as_str().to_string())
+    }
+
+    #[test]
+    fn laravel_env_specific_file_replaces_dot_env() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".env"), "A=base\nB=only-base\n").unwrap();
+        std::fs::write(dir.path().join(".env.production"), "A=prod\n").unwrap();
+        let mut files = Files::default();
+        let mut errors = Vec::new();
+        let process = HashMap::new();
+        let env = load_laravel(
+            dir.path(),
+            &mut files,
+            &app_env("production"),
+            &process,
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        assert_eq!(value(&env, "A").as_deref(), Some("prod"));
+        // No cascade: `.env` is not read at all.
+        assert_eq!(value(&env, "B"), None);
+        let note = env.winner_note("A", &files).unwrap();
+        assert!(
+            note.contains(".env.production:1, which wins over"),
+            "{note}"
+        );
+        assert!(note.contains("not loaded"), "{note}");
+
+        let env = load_laravel(
+            dir.path(),
+            &mut files,
+            &app_env("staging"),
+            &process,
+            &mut errors,
+        );
+        assert_eq!(value(&env, "A").as_deref(), Some("base"));
+    }
+
+    #[test]
+    fn symfony_cascade_and_process_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(".env", "A=env\nB=env\nC=env\nD=env\n");
+        write(".env.local", "B=local\n");
+        write(".env.prod", "C=prod\nE=$B\n");
+        write(".env.prod.local", "D=prod-local\n");
+        write(".env.test", "A=test\n");
+        let mut files = Files::default();
+        let mut errors = Vec::new();
+        let process: HashMap<String, String> = [("A".to_string(), "process".to_string())].into();
+        let env = load_symfony(
+            dir.path(),
+            &mut files,
+            &app_env("prod"),
+            &process,
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(value(&env, "A").as_deref(), Some("process"));
+        assert_eq!(value(&env, "B").as_deref(), Some("local"));
+        assert_eq!(value(&env, "C").as_deref(), Some("prod"));
+        assert_eq!(value(&env, "D").as_deref(), Some("prod-local"));
+        assert_eq!(value(&env, "E").as_deref(), Some("local"));
+        assert!(matches!(env.get("A").unwrap().source, VarSource::Process));
+        let note = env.winner_note("D", &files).unwrap();
+        assert!(note.starts_with("D is set in "), "{note}");
+
+        // `.env.local` is skipped for the test env.
+        let env = load_symfony(
+            dir.path(),
+            &mut files,
+            &app_env("test"),
+            &HashMap::new(),
+            &mut errors,
+        );
+        assert_eq!(value(&env, "B").as_deref(), Some("env"));
+        assert_eq!(value(&env, "A").as_deref(), Some("test"));
+    }
+
+    #[test]
+    fn symfony_dot_env_local_php_replaces_the_cascade() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".env"), "A=env\n").unwrap();
+        std::fs::write(
+            dir.path().join(".env.local.php"),
+            "<?php\n\n// dumped\nreturn array (\n  'APP_ENV' => 'prod',\n  'A' => 'dumped',\n);\n",
+        )
+        .unwrap();
+        let mut files = Files::default();
+        let mut errors = Vec::new();
+        let env = load_symfony(
+            dir.path(),
+            &mut files,
+            &app_env("prod"),
+            &HashMap::new(),
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(value(&env, "A").as_deref(), Some("dumped"));
+        let env = load_symfony(
+            dir.path(),
+            &mut files,
+            &app_env("dev"),
+            &HashMap::new(),
+            &mut errors,
+        );
+        assert_eq!(value(&env, "A").as_deref(), Some("env"));
+    }
+}

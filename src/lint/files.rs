@@ -1,0 +1,119 @@
+//! The files one app's lint read, and places in them.
+//!
+//! Every value sesform evaluates remembers where it was written as an [`Origin`] (file id and
+//! byte span), so a finding can point at the `.env` line or config line that set it.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Label;
+use crate::source::{self, SourceError, SourceFile};
+
+pub type FileId = usize;
+
+/// A byte span in one of an app's files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+impl Origin {
+    pub fn new(file: FileId, span: Range<usize>) -> Self {
+        Origin { file, span }
+    }
+
+    /// The smallest span covering both, when they are in the same file.
+    pub fn join(&self, other: &Origin) -> Option<Origin> {
+        (self.file == other.file).then(|| Origin {
+            file: self.file,
+            span: self.span.start.min(other.span.start)..self.span.end.max(other.span.end),
+        })
+    }
+}
+
+/// The files read for one app, by id.
+#[derive(Debug, Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+    paths: Vec<PathBuf>,
+    by_path: HashMap<PathBuf, FileId>,
+}
+
+impl Files {
+    /// Reads a file once; later calls with the same path return the same id.
+    pub fn read(&mut self, path: &Path) -> Result<FileId, SourceError> {
+        if let Some(&id) = self.by_path.get(path) {
+            return Ok(id);
+        }
+        let mut file = source::read_text(path)?;
+        file.name = display_path(path);
+        Ok(self.add(path, file))
+    }
+
+    /// Adds a file that is not on disk (built-in defaults), or already read.
+    pub fn add(&mut self, path: &Path, file: SourceFile) -> FileId {
+        let id = self.files.len();
+        self.files.push(file);
+        self.paths.push(path.to_path_buf());
+        self.by_path.insert(path.to_path_buf(), id);
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    pub fn path(&self, id: FileId) -> &Path {
+        &self.paths[id]
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        &self.files[id].name
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        &self.files[id].text
+    }
+
+    pub fn label(&self, origin: &Origin, message: impl Into<String>) -> Label {
+        Label::new(&self.files[origin.file], origin.span.clone(), message)
+    }
+
+    /// `file:line`, for notes.
+    pub fn place(&self, origin: &Origin) -> String {
+        let file = &self.files[origin.file];
+        let (line, _) = file.line_col(origin.span.start);
+        format!("{}:{line}", file.name)
+    }
+
+    pub fn line_of(&self, origin: &Origin) -> usize {
+        self.files[origin.file].line_col(origin.span.start).0
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = FileId> {
+        0..self.files.len()
+    }
+
+    pub fn into_sources(self) -> Vec<SourceFile> {
+        self.files
+    }
+}
+
+/// How a path is shown to users: as given, without a leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let shown = path.display().to_string();
+    match shown.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => shown,
+    }
+}

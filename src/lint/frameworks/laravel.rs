@@ -1,0 +1,601 @@
+//! Laravel 6 to 12: `config/mail.php` (the 6.x flat `driver` shape and the 7+ `mailers`
+//! shape), `config/services.php` for the SES mailers, `MAIL_URL`, and the env file, resolved
+//! as `Illuminate\Mail\MailManager` (or 6.x's `TransportManager`) would.
+
+use std::path::Path;
+
+use super::{LoadContext, env_load_errors, find_in_code, read_file, read_lock, syntax_error};
+use crate::diagnostic::Diagnostic;
+use crate::lint::app::{App, Endpoint, Engine, Framework, Kind, Tls, Transport};
+use crate::lint::composer::{LARAVEL, SYMFONY_MAILER};
+use crate::lint::dsn;
+use crate::lint::env::{self, Env};
+use crate::lint::files::{Files, Origin};
+use crate::lint::php;
+use crate::lint::traced::Traced;
+use crate::lint::value::{Node, Val};
+use crate::lint::version::Version;
+
+/// `config/mail.php` of Laravel 11+, which an app may leave out (the framework ships it).
+const DEFAULT_MAIL_CONFIG: &str = include_str!("laravel_default_mail.php");
+/// `config/services.php` of Laravel 11+.
+const DEFAULT_SERVICES_CONFIG: &str = include_str!("laravel_default_services.php");
+
+pub fn load(ctx: &LoadContext) -> App {
+    let root = ctx.root;
+    let mut files = Files::default();
+    let mut errors = Vec::new();
+    let lock = read_lock(root, &mut files, &mut errors);
+    let version = lock.get(LARAVEL).cloned();
+    let mut env_errors = Vec::new();
+    let env = env::load_laravel(root, &mut files, &ctx.app_env, ctx.process, &mut env_errors);
+    errors.extend(env_load_errors(&files, env_errors));
+    let v = version.as_ref().map(|p| p.version);
+    let mail = config(
+        root,
+        "mail",
+        DEFAULT_MAIL_CONFIG,
+        v,
+        &env,
+        &mut files,
+        &mut errors,
+    );
+    let services = config(
+        root,
+        "services",
+        DEFAULT_SERVICES_CONFIG,
+        v,
+        &env,
+        &mut files,
+        &mut errors,
+    );
+    let mut app = App {
+        root: root.to_path_buf(),
+        name: crate::lint::files::display_path(root),
+        framework: Framework::Laravel,
+        version,
+        mailer_version: lock.get(SYMFONY_MAILER).cloned(),
+        amazon_mailer_version: None,
+        app_env: ctx.app_env.clone(),
+        env,
+        transports: Vec::new(),
+        from: None,
+        headers: Vec::new(),
+        config: mail.as_ref().map(|m| m.expr.clone()),
+        mail_config: mail.clone(),
+        top_level_mailer: None,
+        files,
+        errors,
+        client: ctx.client.clone(),
+    };
+    if let Some(mail) = &mail {
+        let (transports, from) = transports(&app, mail, services.as_ref());
+        app.transports = transports;
+        app.from = from;
+    }
+    // SMTP mailers cannot name a configuration set in config; code adds the header.
+    let wants_set = app
+        .client
+        .as_ref()
+        .is_some_and(|c| c.client.configuration_set.is_some());
+    if wants_set
+        && let Some(at) = find_in_code(root, &["app"], "X-SES-CONFIGURATION-SET", &mut app.files)
+    {
+        app.headers.push((
+            "X-SES-CONFIGURATION-SET".into(),
+            Node::new(Val::Unknown, at),
+        ));
+    }
+    app
+}
+
+/// Evaluates `config/NAME.php`, or the framework's own copy on Laravel 11+ when the app
+/// does not have one.
+fn config(
+    root: &Path,
+    name: &str,
+    builtin: &str,
+    version: Option<Version>,
+    env: &Env,
+    files: &mut Files,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    let path = root.join(format!("config/{name}.php"));
+    let id = if path.exists() {
+        read_file(&path, files, errors)?
+    } else if version.is_none_or(|v| v.major >= 11) {
+        let vendor = root.join(format!("vendor/laravel/framework/config/{name}.php"));
+        if vendor.is_file() {
+            read_file(&vendor, files, errors)?
+        } else {
+            let shown = format!("config/{name}.php (Laravel's built-in default)");
+            files.add(
+                &vendor,
+                crate::source::SourceFile::new(shown, builtin.to_string()),
+            )
+        }
+    } else {
+        return None;
+    };
+    match php::eval_config(files.text(id), id, env) {
+        Ok(node) => Some(node),
+        Err(e) => {
+            errors.push(syntax_error(files, id, e.offset, e.message).with_help(
+                "Laravel cannot load this file either (`php -l` shows the same error); \
+                     fix it, then sesform can check the mail config",
+            ));
+            None
+        }
+    }
+}
+
+/// The transports of the mailers in use (the default and its failover chain), plus any other
+/// mailer that sends through SES. Returns them with the sender address.
+fn transports(app: &App, mail: &Node, services: Option<&Node>) -> (Vec<Transport>, Option<Node>) {
+    let mut out = Vec::new();
+    let global_from = mail.path("from.address").cloned();
+    // Any Laravel: a truthy `driver` key means the 6.x flat shape.
+    if let Some(driver) = mail.get("driver").filter(|d| d.truthy() == Some(true)) {
+        let name = driver.text().unwrap_or_default();
+        let entries = mail.entries().to_vec();
+        if let Some(t) = build(app, &name, true, &entries, mail, services, Some(driver)) {
+            out.push(t);
+        }
+        return (out, global_from);
+    }
+    let default = mail.get("default").and_then(Node::text).unwrap_or_default();
+    let Some(mailers) = mail.get("mailers") else {
+        return (out, global_from);
+    };
+    let mut chain = vec![default.clone()];
+    if let Some(cfg) = mailers.get(&default)
+        && matches!(
+            cfg.get("transport").and_then(Node::str),
+            Some("failover" | "roundrobin")
+        )
+        && let Some(list) = cfg.get("mailers")
+    {
+        chain.extend(list.entries().iter().filter_map(|(_, n)| n.text()));
+    }
+    let mut from = None;
+    for (name, cfg) in mailers.entries() {
+        let in_use = chain.contains(name);
+        let entries = cfg.entries().to_vec();
+        let Some(t) = build(app, name, in_use, &entries, cfg, services, None) else {
+            continue;
+        };
+        if in_use && from.is_none() {
+            from = cfg.path("from.address").cloned();
+        }
+        if in_use || t.is_ses() {
+            out.push(t);
+        }
+    }
+    (out, from.or(global_from))
+}
+
+fn get<'a>(entries: &'a [(String, Node)], key: &str) -> Option<&'a Node> {
+    entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// PHP `isset`: the key exists and is not null.
+fn isset<'a>(entries: &'a [(String, Node)], key: &str) -> Option<&'a Node> {
+    get(entries, key).filter(|n| !n.is_null())
+}
+
+fn set(entries: &mut Vec<(String, Node)>, key: &str, node: Node) {
+    entries.retain(|(k, _)| k != key);
+    entries.push((key.to_string(), node));
+}
+
+fn build(
+    app: &App,
+    name: &str,
+    in_use: bool,
+    entries: &[(String, Node)],
+    decl: &Node,
+    services: Option<&Node>,
+    driver: Option<&Node>,
+) -> Option<Transport> {
+    let mut entries = entries.to_vec();
+    let mut dsn = None;
+    // MAIL_URL (Laravel 10.10+): ConfigurationUrlParser, merged over the mailer config.
+    if app.at_least(10, 10, 0)
+        && let Some(url) = isset(&entries, "url").cloned()
+    {
+        merge_url(&url, &mut entries);
+        dsn = Some(url);
+    }
+    let transport_node = match driver {
+        Some(d) if dsn.is_none() => Some(d.clone()),
+        _ => get(&entries, "transport").cloned(),
+    };
+    let scheme = transport_node
+        .as_ref()
+        .and_then(Node::text)
+        .unwrap_or_default();
+    let engine = if app.at_least(9, 0, 0) {
+        Engine::SymfonyMailer
+    } else {
+        Engine::SwiftMailer
+    };
+    let kind = match scheme.as_str() {
+        "smtp" => Kind::Smtp,
+        "ses" | "ses-v2" => Kind::SesApi,
+        _ if dsn.is_some() => Kind::Other,
+        _ => {
+            return (in_use)
+                .then(|| other(name, in_use, &scheme, engine, decl, &entries, dsn.clone()));
+        }
+    };
+    let mut t = Transport {
+        name: name.to_string(),
+        default: in_use,
+        kind,
+        engine,
+        scheme: scheme.clone(),
+        decl: decl.clone(),
+        endpoint: None,
+        username: None,
+        password: None,
+        region: None,
+        options: Vec::new(),
+        dsn,
+        ses_options: None,
+    };
+    match kind {
+        Kind::Smtp => {
+            t.endpoint = endpoint(app, &entries);
+            t.username = isset(&entries, "username").cloned();
+            t.password = isset(&entries, "password").cloned();
+            t.options = entries;
+        }
+        Kind::SesApi => {
+            let merged = ses_config(app, &entries, services, driver.is_some());
+            t.username = isset(&merged, "key").cloned();
+            t.password = isset(&merged, "secret").cloned();
+            t.region = isset(&merged, "region").cloned();
+            t.ses_options = isset(&merged, "options").cloned();
+            t.options = merged;
+        }
+        _ => t.options = entries,
+    }
+    Some(t)
+}
+
+fn other(
+    name: &str,
+    in_use: bool,
+    scheme: &str,
+    engine: Engine,
+    decl: &Node,
+    entries: &[(String, Node)],
+    dsn: Option<Node>,
+) -> Transport {
+    Transport {
+        name: name.to_string(),
+        default: in_use,
+        kind: Kind::Other,
+        engine,
+        scheme: scheme.to_string(),
+        decl: decl.clone(),
+        endpoint: None,
+        username: None,
+        password: None,
+        region: None,
+        options: entries.to_vec(),
+        dsn,
+        ses_options: None,
+    }
+}
+
+/// The SES config each Laravel version builds: 6.x reads only `services.ses`; 7.x and 8.x
+/// use the mailer's own keys only when it has a `secret`; 9+ merges the mailer over
+/// `services.ses`.
+fn ses_config(
+    app: &App,
+    entries: &[(String, Node)],
+    services: Option<&Node>,
+    flat: bool,
+) -> Vec<(String, Node)> {
+    let services: Vec<(String, Node)> = services
+        .and_then(|s| s.get("ses"))
+        .map(|s| s.entries().to_vec())
+        .unwrap_or_default();
+    if flat && !app.at_least(7, 0, 0) {
+        return services;
+    }
+    if !app.at_least(9, 0, 0) {
+        return if isset(entries, "secret").is_some() {
+            entries.to_vec()
+        } else {
+            services
+        };
+    }
+    let mut merged = services;
+    for (k, v) in entries {
+        set(&mut merged, k, v.clone());
+    }
+    merged
+}
+
+/// `ConfigurationUrlParser::parseConfiguration`: scheme becomes the transport; host, port,
+/// user and password are `rawurldecode`d and JSON-decoded; query options are merged too.
+fn merge_url(url: &Node, entries: &mut Vec<(String, Node)>) {
+    let Some(text) = url.str().map(str::to_string) else {
+        return;
+    };
+    let Some(parts) = dsn::parse_url(&text) else {
+        // "The database configuration URL is malformed."; reported by framework-version.
+        return;
+    };
+    let component = |range: std::ops::Range<usize>| {
+        let decoded = dsn::rawurldecode(&text[range.clone()]);
+        url.sub(
+            range.clone(),
+            json_decoded(&url.traced().expect("string").slice(range), decoded),
+        )
+    };
+    // The scheme always replaces the transport (`Arr::pull($config, 'driver')`), even when
+    // absent, which yields "Unsupported mail transport []".
+    let transport = match parts.scheme.clone() {
+        Some(r) => component(r),
+        None => url.sub(0..0, Val::Null),
+    };
+    set(entries, "transport", transport);
+    if let Some(r) = parts.host.clone() {
+        set(entries, "host", component(r));
+    }
+    if let Some((_, r)) = parts.port.clone() {
+        set(entries, "port", component(r));
+    }
+    if let Some(r) = parts.user.clone() {
+        set(entries, "username", component(r));
+    }
+    if let Some(r) = parts.pass.clone() {
+        set(entries, "password", component(r));
+    }
+    if let Some(q) = parts.query.clone() {
+        for p in dsn::parse_query(&text[q.clone()], q.start) {
+            let traced = url.traced().expect("string").slice(p.value_span.clone());
+            let node = url.sub(p.value_span.clone(), json_decoded(&traced, p.value.clone()));
+            set(entries, &p.name, node);
+        }
+    }
+}
+
+/// `parseStringsToNativeTypes`: strings that are JSON become their value.
+fn json_decoded(raw: &Traced, decoded: String) -> Val {
+    match serde_json::from_str::<serde_json::Value>(&decoded) {
+        Ok(serde_json::Value::Bool(b)) => Val::Bool(b),
+        Ok(serde_json::Value::Null) => Val::Null,
+        Ok(serde_json::Value::Number(n)) if n.is_i64() => Val::Int(n.as_i64().unwrap_or_default()),
+        Ok(serde_json::Value::Number(n)) => Val::Float(n.as_f64().unwrap_or_default()),
+        Ok(serde_json::Value::String(s)) => Val::Str(raw.map_text(s)),
+        _ if decoded == raw.as_str() => Val::Str(raw.clone()),
+        _ => Val::Str(raw.map_text(decoded)),
+    }
+}
+
+/// Where the `smtp` mailer connects and how it encrypts, per Laravel version.
+fn endpoint(app: &App, entries: &[(String, Node)]) -> Option<Endpoint> {
+    let host_node = isset(entries, "host")?;
+    let host = host_node.text()?;
+    let port_node = isset(entries, "port").cloned();
+    let port = port_node.as_ref().and_then(Node::int).unwrap_or(0);
+    let encryption = isset(entries, "encryption").cloned();
+    let enc = encryption
+        .as_ref()
+        .and_then(Node::text)
+        .map(|e| e.to_ascii_lowercase());
+    let scheme_node = isset(entries, "scheme").cloned();
+    let (tls, reason, tls_node, default_port) = if !app.at_least(9, 0, 0) {
+        // Swift Mailer: 'ssl' wraps the socket in TLS, 'tls' sends STARTTLS, else plain.
+        match enc.as_deref() {
+            Some("ssl") => (
+                Tls::Implicit,
+                "encryption `ssl` is TLS from the start in Swift Mailer".to_string(),
+                encryption,
+                25,
+            ),
+            Some("tls") => (
+                Tls::StartTls,
+                "encryption `tls` is STARTTLS in Swift Mailer".to_string(),
+                encryption,
+                25,
+            ),
+            _ => (
+                Tls::None,
+                "encryption is not `tls` or `ssl`, so Swift Mailer sends in plain text".into(),
+                encryption.or_else(|| Some(host_node.clone())),
+                25,
+            ),
+        }
+    } else {
+        let scheme: Option<(String, Option<Node>, String)> = if !app.at_least(9, 1, 0) {
+            // 9.0: `encryption => tls` always meant smtps.
+            (enc.as_deref() == Some("tls")).then(|| {
+                (
+                    "smtps".to_string(),
+                    encryption.clone(),
+                    "Laravel 9.0 turns encryption `tls` into smtps".to_string(),
+                )
+            })
+        } else {
+            let explicit = if app.at_least(10, 0, 0) {
+                scheme_node
+                    .as_ref()
+                    .and_then(Node::text)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        (
+                            s.clone(),
+                            scheme_node.clone(),
+                            format!("the scheme is `{s}`"),
+                        )
+                    })
+            } else {
+                None
+            };
+            explicit.or_else(|| {
+                let implied = app.at_least(11, 35, 0) || enc.as_deref() == Some("tls");
+                (implied && port == 465).then(|| {
+                    (
+                        "smtps".to_string(),
+                        port_node.clone(),
+                        "the port is 465".to_string(),
+                    )
+                })
+            })
+        };
+        match scheme {
+            Some((s, node, reason)) if s == "smtps" => (Tls::Implicit, reason, node, 465),
+            _ if port == 465 => (
+                Tls::Implicit,
+                "Symfony Mailer uses TLS from the start on port 465".into(),
+                port_node.clone(),
+                25,
+            ),
+            _ => match isset(entries, "auto_tls").and_then(Node::boolean) {
+                Some(false) => (
+                    Tls::None,
+                    "auto_tls is off, so STARTTLS is never sent".into(),
+                    isset(entries, "auto_tls").cloned(),
+                    25,
+                ),
+                _ => (
+                    Tls::StartTls,
+                    "Symfony Mailer upgrades with STARTTLS on ports other than 465".into(),
+                    None,
+                    25,
+                ),
+            },
+        }
+    };
+    let port = if port == 0 { default_port } else { port };
+    Some(Endpoint {
+        host,
+        host_node: Some(host_node.clone()),
+        port: u16::try_from(port).unwrap_or(0),
+        port_node,
+        tls,
+        tls_reason: reason,
+        tls_node,
+    })
+}
+
+/// Where a finding about the mailer as a whole should point: its key in `mailers`.
+pub fn mailer_origin(t: &Transport) -> Origin {
+    t.decl.key.clone().unwrap_or_else(|| t.decl.expr.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::lint::env::{AppEnv, AppEnvSource};
+
+    fn load_app(version: &str, files: &[(&str, &str)]) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let lock =
+            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#);
+        for (path, text) in files.iter().chain([&("composer.lock", lock.as_str())]) {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let process = HashMap::new();
+        let ctx = LoadContext {
+            root: dir.path(),
+            app_env: AppEnv {
+                name: "production".into(),
+                source: AppEnvSource::Default,
+            },
+            process: &process,
+            client: None,
+        };
+        let app = load(&ctx);
+        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        app
+    }
+
+    const MAIL: &str = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'url' => env('MAIL_URL'), 'host' => 'x', 'port' => 25]]];";
+
+    #[test]
+    fn mail_url_overrides_the_mailer_like_configuration_url_parser() {
+        let app = load_app(
+            "v11.40.0",
+            &[
+                ("config/mail.php", MAIL),
+                (
+                    ".env",
+                    "MAIL_URL=smtp://AKIAIOSFODNN7EXAMPLE:pa%2Fss@email-smtp.eu-west-1.amazonaws.com:587?ping_threshold=9&verify_peer=false\n",
+                ),
+            ],
+        );
+        let t = &app.transports[0];
+        assert_eq!(t.kind, Kind::Smtp);
+        let e = t.endpoint.as_ref().unwrap();
+        assert_eq!(
+            (e.host.as_str(), e.port),
+            ("email-smtp.eu-west-1.amazonaws.com", 587)
+        );
+        assert_eq!(t.password.as_ref().unwrap().str(), Some("pa/ss"));
+        // Query values are JSON-decoded: 9 is an int, false a bool.
+        assert_eq!(t.option("ping_threshold").unwrap().val, Val::Int(9));
+        assert_eq!(t.option("verify_peer").unwrap().val, Val::Bool(false));
+    }
+
+    #[test]
+    fn mail_url_is_ignored_before_10_10() {
+        let app = load_app(
+            "v10.9.0",
+            &[
+                ("config/mail.php", MAIL),
+                (".env", "MAIL_URL=smtp://u:p@h:587\n"),
+            ],
+        );
+        assert_eq!(app.transports[0].endpoint.as_ref().unwrap().host, "x");
+    }
+
+    #[test]
+    fn ses_mailers_merge_services_ses_by_version() {
+        let mail = "<?php return ['default' => 'ses', 'mailers' => ['ses' => ['transport' => 'ses', 'region' => 'eu-west-1']]];";
+        let services = "<?php return ['ses' => ['key' => 'AKIAIOSFODNN7EXAMPLE', 'secret' => 's', 'region' => 'us-east-1']];";
+        let files = [("config/mail.php", mail), ("config/services.php", services)];
+        // 9+: the mailer's keys win over services.ses.
+        let app = load_app("v10.48.4", &files);
+        assert_eq!(
+            app.transports[0].region.as_ref().unwrap().str(),
+            Some("eu-west-1")
+        );
+        assert_eq!(
+            app.transports[0].username.as_ref().unwrap().str(),
+            Some("AKIAIOSFODNN7EXAMPLE")
+        );
+        // 7/8: a mailer without `secret` uses services.ses only.
+        let app = load_app("v8.83.27", &files);
+        assert_eq!(
+            app.transports[0].region.as_ref().unwrap().str(),
+            Some("us-east-1")
+        );
+    }
+
+    #[test]
+    fn tls_mode_by_version() {
+        let mail = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'encryption' => 'tls']]];";
+        let tls = |v: &str| {
+            load_app(v, &[("config/mail.php", mail)]).transports[0]
+                .endpoint
+                .as_ref()
+                .unwrap()
+                .tls
+        };
+        assert_eq!(tls("v8.83.27"), Tls::StartTls);
+        // Laravel 9.0 turned encryption `tls` into smtps on every port.
+        assert_eq!(tls("v9.0.2"), Tls::Implicit);
+        assert_eq!(tls("v9.1.0"), Tls::StartTls);
+        assert_eq!(tls("v11.40.0"), Tls::StartTls);
+    }
+}

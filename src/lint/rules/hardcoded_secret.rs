@@ -1,0 +1,188 @@
+//! ## What it does
+//! Reports mail passwords and secret keys written in files that are committed: config files
+//! (`config/mail.php`, `config/services.php`, `config/packages/*.yaml`), the default of an
+//! `env()` call, and Symfony's committed env files (`.env`, `.env.dist`, `.env.$APP_ENV`),
+//! unless the app's `.gitignore` excludes them.
+//!
+//! ## Why is this bad?
+//! Anyone with read access to the repository, its forks, CI logs or backups can send mail as
+//! you, and SES credentials leaked to a public repository are found and abused within
+//! minutes. A secret in git history stays there after it is removed from the file. Laravel's
+//! `.env` is not committed by convention; Symfony's `.env` is, and only `.env.local` and
+//! `.env.*.local` are private.
+//!
+//! ## Example
+//! ```php
+//! 'password' => env('MAIL_PASSWORD', 'BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2'),
+//! ```
+//! ```yaml
+//! framework:
+//!   mailer:
+//!     dsn: 'ses+smtp://AKIAIOSFODNN7EXAMPLE:BMXh...@default'
+//! ```
+//!
+//! ## Use instead
+//! ```php
+//! 'password' => env('MAIL_PASSWORD'),
+//! ```
+//! ```yaml
+//! framework:
+//!   mailer:
+//!     dsn: '%env(MAILER_DSN)%'   # MAILER_DSN in .env.local, a secret store or the environment
+//! ```
+//! Then rotate the credential: removing it from the file does not remove it from history.
+//!
+//! ## References
+//! - Symfony docs, "Configuring Environment Variables in .env Files" (what to commit)
+//! - Symfony secrets management (`secrets:set`)
+
+use std::path::Path;
+
+use super::{Ctx, is_iam_secret_shape, is_placeholder, is_smtp_password_shape};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::app::Framework;
+use crate::lint::value::{EnvOutcome, Node};
+
+pub const NAME: &str = "hardcoded-secret";
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let ignored = gitignore(&ctx.app.root);
+    let mut seen = Vec::new();
+    for t in &ctx.app.transports {
+        let Some(node) = &t.password else { continue };
+        let Some(secret) = node.str() else { continue };
+        if secret.is_empty() || is_placeholder(secret) || seen.contains(&node.at) {
+            continue;
+        }
+        if matches!(
+            node.env.as_ref().map(|e| &e.outcome),
+            Some(EnvOutcome::Process)
+        ) {
+            continue;
+        }
+        let path = ctx.app.files.path(node.at.file);
+        let Some(kind) = committed(ctx, path, node, &ignored) else {
+            continue;
+        };
+        seen.push(node.at.clone());
+        let shaped = is_smtp_password_shape(secret) || is_iam_secret_shape(secret);
+        let what = if is_smtp_password_shape(secret) {
+            "an SES SMTP password"
+        } else if is_iam_secret_shape(secret) {
+            "an AWS secret access key"
+        } else {
+            "a mail password"
+        };
+        out.push(
+            ctx.at(
+                NAME,
+                if shaped {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                node,
+                format!("{what} is written in {kind}, which is committed"),
+                "secret in a committed file",
+            )
+            .with_help(help(ctx, node)),
+        );
+    }
+}
+
+fn help(ctx: &Ctx, node: &Node) -> String {
+    let rotate = "then rotate it: git history keeps it";
+    match (&node.env, ctx.app.framework) {
+        (Some(env), Framework::Laravel) if env.outcome == EnvOutcome::Default => format!(
+            "drop the default, `env('{}')`, and set {} in .env or the environment; {rotate}",
+            env.name, env.name
+        ),
+        (_, Framework::Laravel) => format!(
+            "read it with env('MAIL_PASSWORD') and set it in .env or the environment; {rotate}"
+        ),
+        (_, Framework::Symfony) => format!(
+            "move it to .env.local (not committed), a Symfony secret or the environment, and \
+             reference it with %env(...)%; {rotate}"
+        ),
+    }
+}
+
+/// Whether the file holding the value is committed; the description of it when it is.
+fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Vec<String>>) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy().to_string();
+    let relative = path
+        .strip_prefix(&ctx.app.root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| name.clone());
+    let patterns = ignored.as_deref().unwrap_or_default();
+    if patterns
+        .iter()
+        .any(|pattern| glob(pattern, &relative) || glob(pattern, &name))
+    {
+        return None;
+    }
+    if name.starts_with(".env") {
+        if name.ends_with(".local") || name.ends_with(".local.php") || name == ".env.example" {
+            return None;
+        }
+        return match ctx.app.framework {
+            // Symfony commits .env and .env.$APP_ENV by convention. Laravel ignores .env by
+            // convention: only a .gitignore that does not list it says otherwise.
+            Framework::Symfony => Some(format!("`{name}`")),
+            Framework::Laravel if ignored.is_some() => {
+                Some(format!("`{name}` (not in .gitignore)"))
+            }
+            Framework::Laravel => None,
+        };
+    }
+    let is_default = matches!(
+        node.env.as_ref().map(|e| &e.outcome),
+        Some(EnvOutcome::Default)
+    );
+    Some(if is_default {
+        format!("the env() default in `{relative}`")
+    } else {
+        format!("`{relative}`")
+    })
+}
+
+/// Root `.gitignore` patterns, without negations and comments; `None` without a .gitignore.
+fn gitignore(root: &Path) -> Option<Vec<String>> {
+    std::fs::read_to_string(root.join(".gitignore"))
+        .ok()
+        .map(|text| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('!'))
+                .map(|l| l.trim_start_matches('/').trim_end_matches('/').to_string())
+                .collect()
+        })
+}
+
+/// Shell-style match with `*` and `?`.
+fn glob(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => go(&p[1..], t) || (!t.is_empty() && t[0] != b'/' && go(p, &t[1..])),
+            (Some(b'?'), Some(c)) if *c != b'/' => go(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn gitignore_globs() {
+        assert!(glob(".env", ".env"));
+        assert!(glob(".env.*.local", ".env.prod.local"));
+        assert!(glob(".env*", ".env.production"));
+        assert!(!glob(".env.local", ".env"));
+        assert!(!glob("*.php", "config/mail.php"));
+    }
+}

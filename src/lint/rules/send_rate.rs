@@ -1,0 +1,91 @@
+//! ## What it does
+//! (Online.) Checks the app's client-side rate limit (`max_per_second`) against the
+//! account's SES sending rate (`MaxSendRate`) in the region.
+//!
+//! ## Why is this bad?
+//! Above the account's rate, SES answers `454 Throttling failure: Maximum sending rate
+//! exceeded` and the messages must be retried; a queue worker without retries loses them.
+//! `max_per_second` exists so the app stays under the rate it is allowed.
+//!
+//! ## Example
+//! `smtp://...@email-smtp.eu-west-1.amazonaws.com:465?max_per_second=50` with a MaxSendRate of
+//! 14.
+//!
+//! ## Use instead
+//! `max_per_second=14` (or lower), or ask AWS for a higher sending quota.
+//!
+//! ## References
+//! - Amazon SES guide, "Managing your Amazon SES sending limits"
+//! - Symfony Mailer `max_per_second` (6.2+)
+
+use super::Ctx;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::online::LiveFacts;
+
+pub const NAME: &str = "send-rate";
+
+pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
+    if facts.max_send_rate <= 0.0 {
+        return;
+    }
+    for t in &ctx.app.transports {
+        if !t.is_ses() {
+            continue;
+        }
+        let Some(node) = t.option("max_per_second") else {
+            continue;
+        };
+        let Some(rate) = node.text().and_then(|t| t.trim().parse::<f64>().ok()) else {
+            continue;
+        };
+        if rate > facts.max_send_rate {
+            out.push(
+                ctx.at(
+                    NAME,
+                    Severity::Warning,
+                    node,
+                    format!(
+                        "max_per_second is {rate}, above the account's SES sending rate of {} per \
+                         second in {}: SES answers 454 Throttling failure",
+                        facts.max_send_rate, facts.region
+                    ),
+                    format!("at most {}", facts.max_send_rate),
+                )
+                .with_help(format!(
+                    "set max_per_second to {} or less, or request a higher sending quota",
+                    facts.max_send_rate
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::online::LiveFacts;
+    use crate::lint::testing::{app_with_smtp, ctx_for, with_option};
+
+    #[test]
+    fn rates_above_the_quota_are_reported() {
+        let app = with_option(
+            app_with_smtp("email-smtp.eu-west-1.amazonaws.com", "AKIAIOSFODNN7EXAMPLE"),
+            "max_per_second",
+            "50",
+        );
+        let facts = LiveFacts {
+            region: "eu-west-1".into(),
+            max_send_rate: 14.0,
+            ..LiveFacts::default()
+        };
+        let mut out = Vec::new();
+        super::check(&ctx_for(&app, None), &facts, &mut out);
+        assert_eq!(out.len(), 1);
+        let facts = LiveFacts {
+            max_send_rate: 100.0,
+            ..facts
+        };
+        let mut out = Vec::new();
+        super::check(&ctx_for(&app, None), &facts, &mut out);
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,327 @@
+//! YAML documents as trees with byte spans (yaml-rust2's event parser), for Symfony's
+//! `config/packages/*.yaml`. serde_yaml keeps no positions, and every finding needs one.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum YKind {
+    Scalar {
+        value: String,
+        style: TScalarStyle,
+        tag: Option<String>,
+    },
+    Seq(Vec<YNode>),
+    /// Entries in order, with each key's span.
+    Map(Vec<(String, Range<usize>, YNode)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct YNode {
+    pub kind: YKind,
+    pub span: Range<usize>,
+}
+
+impl YNode {
+    pub fn get(&self, key: &str) -> Option<&YNode> {
+        match &self.kind {
+            YKind::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, _, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn entry(&self, key: &str) -> Option<(&Range<usize>, &YNode)> {
+        match &self.kind {
+            YKind::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, s, v)| (s, v)),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self) -> &[(String, Range<usize>, YNode)] {
+        match &self.kind {
+            YKind::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// The text of a scalar, when the node is one.
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            YKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn is_plain(&self) -> bool {
+        matches!(
+            self.kind,
+            YKind::Scalar {
+                style: TScalarStyle::Plain,
+                ..
+            }
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Parses the first document of `text`; an empty file is an empty mapping.
+pub fn parse(text: &str) -> Result<YNode, YamlError> {
+    let char_bytes = if text.is_ascii() {
+        Vec::new()
+    } else {
+        text.char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect()
+    };
+    let mut builder = Builder {
+        text,
+        char_bytes,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+    };
+    let mut parser = Parser::new_from_str(text);
+    if let Err(e) = parser.load(&mut builder, false) {
+        let offset = builder.byte(e.marker().index());
+        return Err(YamlError {
+            offset,
+            message: e.info().to_string(),
+        });
+    }
+    Ok(builder.root.unwrap_or(YNode {
+        kind: YKind::Map(Vec::new()),
+        span: 0..0,
+    }))
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<YNode>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<(String, Range<usize>, YNode)>,
+        key: Option<(String, Range<usize>)>,
+    },
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    /// Byte offset of each character (yaml-rust2 markers count characters); empty for ASCII.
+    char_bytes: Vec<usize>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, YNode>,
+    root: Option<YNode>,
+}
+
+impl Builder<'_> {
+    fn byte(&self, index: usize) -> usize {
+        if self.char_bytes.is_empty() {
+            index.min(self.text.len())
+        } else {
+            self.char_bytes
+                .get(index)
+                .copied()
+                .unwrap_or(self.text.len())
+        }
+    }
+
+    fn scalar_end(&self, start: usize, value: &str, style: TScalarStyle) -> usize {
+        let bytes = self.text.as_bytes();
+        match style {
+            TScalarStyle::Plain => {
+                let end = start + value.len();
+                if self.text.get(start..end) == Some(value) {
+                    end
+                } else {
+                    // A multi-line plain scalar: up to the end of its first line.
+                    self.text[start..]
+                        .find('\n')
+                        .map_or(self.text.len(), |i| start + i)
+                }
+            }
+            TScalarStyle::SingleQuoted => {
+                let mut i = start + 1;
+                while i < bytes.len() {
+                    if bytes[i] == b'\'' {
+                        if bytes.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        return i + 1;
+                    }
+                    i += 1;
+                }
+                self.text.len()
+            }
+            TScalarStyle::DoubleQuoted => {
+                let mut i = start + 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => return i + 1,
+                        _ => i += 1,
+                    }
+                }
+                self.text.len()
+            }
+            _ => self.text[start..]
+                .find('\n')
+                .map_or(self.text.len(), |i| start + i),
+        }
+    }
+
+    fn push_value(&mut self, node: YNode) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                Some((name, span)) => entries.push((name, span, node)),
+                None => {
+                    // A key: scalars name the entry; complex keys are not used by Symfony config.
+                    let name = node.scalar().unwrap_or("?").to_string();
+                    *key = Some((name, node.span));
+                }
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder<'_> {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let at = self.byte(mark.index());
+        match event {
+            Event::Scalar(value, style, anchor, tag) => {
+                let end = self.scalar_end(at, &value, style);
+                let node = YNode {
+                    kind: YKind::Scalar {
+                        value,
+                        style,
+                        tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+                    },
+                    span: at..end,
+                };
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.push_value(node);
+            }
+            Event::Alias(id) => {
+                let node = self.anchors.get(&id).cloned().unwrap_or(YNode {
+                    kind: YKind::Scalar {
+                        value: String::new(),
+                        style: TScalarStyle::Plain,
+                        tag: None,
+                    },
+                    span: at..at,
+                });
+                self.push_value(node);
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
+                start: at,
+                anchor,
+                items: Vec::new(),
+            }),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
+                start: at,
+                anchor,
+                entries: Vec::new(),
+                key: None,
+            }),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (kind, start, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    }) => (YKind::Seq(items), start, anchor),
+                    Some(Frame::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    }) => (YKind::Map(entries), start, anchor),
+                    None => return,
+                };
+                let end = self.text[..at].trim_end().len().max(start);
+                let node = YNode {
+                    kind,
+                    span: start..end,
+                };
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.push_value(node);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_of_keys_and_values() {
+        let text = "framework:\n  mailer:\n    dsn: '%env(MAILER_DSN)%'\n    headers: { X-A: \"b\" }\nwhen@prod: &p\n  x: [1, 'it''s']\nother: *p\n";
+        let doc = parse(text).unwrap();
+        let dsn = doc
+            .get("framework")
+            .unwrap()
+            .get("mailer")
+            .unwrap()
+            .get("dsn")
+            .unwrap();
+        assert_eq!(&text[dsn.span.clone()], "'%env(MAILER_DSN)%'");
+        assert_eq!(dsn.scalar(), Some("%env(MAILER_DSN)%"));
+        let (key, _) = doc.get("framework").unwrap().entry("mailer").unwrap();
+        assert_eq!(&text[key.clone()], "mailer");
+        let x = doc.get("when@prod").unwrap().get("x").unwrap();
+        let YKind::Seq(items) = &x.kind else { panic!() };
+        assert_eq!(&text[items[1].span.clone()], "'it''s'");
+        assert_eq!(items[1].scalar(), Some("it's"));
+        assert_eq!(doc.get("other").unwrap().get("x"), Some(x));
+        let header = doc.path_for_test(&["framework", "mailer", "headers", "X-A"]);
+        assert_eq!(&text[header.span.clone()], "\"b\"");
+    }
+
+    #[test]
+    fn errors_have_offsets() {
+        let text = "framework:\n  mailer:\n    dsn: 'open\n";
+        let err = parse(text).unwrap_err();
+        assert!(err.offset > 10, "{err:?}");
+        assert!(parse("a: b\n c: d\n").is_err());
+        assert_eq!(parse("").unwrap().entries().len(), 0);
+    }
+
+    impl YNode {
+        fn path_for_test(&self, path: &[&str]) -> &YNode {
+            path.iter().fold(self, |n, k| n.get(k).unwrap())
+        }
+    }
+}

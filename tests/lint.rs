@@ -1,0 +1,684 @@
+//! `sesform lint` and `sesform rule`: every rule on its fixtures (one that triggers it, one
+//! clean, one near miss), output formats, exit codes, rule selection, suppressions and broken
+//! input. Every run has a clean environment, so the developer's MAIL_* or AWS_* never leak in.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::util::{Run, TestDir, repo_file};
+
+/// `sesform` with `cwd` as working directory and only PATH in the environment.
+fn sesform_in(cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sesform"));
+    cmd.current_dir(cwd)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    cmd
+}
+
+fn fixtures() -> PathBuf {
+    repo_file("tests/fixtures/lint")
+}
+
+/// Runs one rule on a fixture and returns (rule, file, line) of each finding.
+fn findings(rule: &str, fixture: &str) -> (i32, Vec<(String, String, u64)>) {
+    let mut cmd = sesform_in(&fixtures());
+    cmd.args(["lint", "--format", "json", "--select", rule, fixture]);
+    if rule == "config-set-header" {
+        cmd.args(["--spec", "config-set-header/sesform.yaml"]);
+    }
+    let run = Run::of(&mut cmd);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let list = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    (run.code, list)
+}
+
+/// The rule reports exactly these (file, line) places on the trigger fixture, and nothing on
+/// the clean and near-miss ones.
+fn rule_case(rule: &str, trigger: &str, expected: &[(&str, u64)]) {
+    let (code, found) = findings(rule, trigger);
+    let places: Vec<(String, u64)> = found
+        .iter()
+        .map(|(r, f, l)| {
+            assert_eq!(r, rule);
+            (f.clone(), *l)
+        })
+        .collect();
+    let expected: Vec<(String, u64)> = expected.iter().map(|(f, l)| (f.to_string(), *l)).collect();
+    assert_eq!(places, expected, "{rule} on {trigger}");
+    assert_eq!(code, 1, "{rule} on {trigger}: findings exit 1");
+    for case in ["clean", "near-miss"] {
+        let fixture = format!("{rule}/{case}");
+        let (code, found) = findings(rule, &fixture);
+        assert!(found.is_empty(), "{fixture}: {found:?}");
+        assert_eq!(code, 0, "{fixture}");
+    }
+}
+
+#[test]
+fn ping_threshold() {
+    rule_case(
+        "ping-threshold",
+        "ping-threshold/trigger",
+        &[("ping-threshold/trigger/config/mail.php", 7)],
+    );
+    // On Symfony, a value above 9 points at the value in the env file.
+    let (_, found) = findings("ping-threshold", "ping-threshold/trigger-symfony");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, "ping-threshold/trigger-symfony/.env.prod.local");
+}
+
+#[test]
+fn restart_threshold() {
+    rule_case(
+        "restart-threshold",
+        "restart-threshold/trigger",
+        &[("restart-threshold/trigger/.env.prod.local", 1)],
+    );
+}
+
+#[test]
+fn smtp_password_format() {
+    rule_case(
+        "smtp-password-format",
+        "smtp-password-format/trigger",
+        &[("smtp-password-format/trigger/.env", 4)],
+    );
+}
+
+#[test]
+fn credential_type() {
+    rule_case(
+        "credential-type",
+        "credential-type/trigger",
+        &[("credential-type/trigger/.env.prod.local", 1)],
+    );
+    let (_, found) = findings("credential-type", "credential-type/trigger-smtp");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].2, 3);
+}
+
+#[test]
+fn hardcoded_secret() {
+    rule_case(
+        "hardcoded-secret",
+        "hardcoded-secret/trigger",
+        &[("hardcoded-secret/trigger/config/packages/mailer.yaml", 3)],
+    );
+}
+
+#[test]
+fn smtp_endpoint() {
+    rule_case(
+        "smtp-endpoint",
+        "smtp-endpoint/trigger",
+        &[("smtp-endpoint/trigger/.env.prod.local", 1)],
+    );
+}
+
+#[test]
+fn dsn_encoding() {
+    rule_case(
+        "dsn-encoding",
+        "dsn-encoding/trigger",
+        &[("dsn-encoding/trigger/.env.prod.local", 1)],
+    );
+    let (_, found) = findings("dsn-encoding", "dsn-encoding/trigger-dotenv");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].2, 4);
+}
+
+#[test]
+fn config_set_header() {
+    rule_case(
+        "config-set-header",
+        "config-set-header/trigger",
+        &[("config-set-header/trigger/config/packages/mailer.yaml", 3)],
+    );
+}
+
+#[test]
+fn framework_version() {
+    rule_case(
+        "framework-version",
+        "framework-version/trigger",
+        &[("framework-version/trigger/.env", 5)],
+    );
+}
+
+#[test]
+fn every_clean_and_near_miss_fixture_is_clean_for_every_rule() {
+    for entry in std::fs::read_dir(fixtures()).unwrap() {
+        let rule = entry.unwrap().file_name().to_string_lossy().to_string();
+        if !fixtures().join(&rule).is_dir() {
+            continue;
+        }
+        for case in ["clean", "near-miss"] {
+            let mut cmd = sesform_in(&fixtures());
+            cmd.args(["lint", "--format", "json", &format!("{rule}/{case}")]);
+            if rule == "config-set-header" {
+                cmd.args(["--spec", "config-set-header/sesform.yaml"]);
+            }
+            let run = Run::of(&mut cmd);
+            assert_eq!(run.code, 0, "{rule}/{case}: {run:?}");
+        }
+    }
+}
+
+// ----- the examples and output formats -----
+
+fn lint_example(format: &str) -> Run {
+    Run::of(sesform_in(&repo_file("")).args([
+        "--color",
+        "never",
+        "lint",
+        "--spec",
+        "examples/sesform.yaml",
+        "--format",
+        format,
+        "examples/laravel-9",
+    ]))
+}
+
+#[test]
+fn snapshot_human() {
+    let run = lint_example("human");
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn snapshot_json() {
+    let run = lint_example("json");
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn snapshot_sarif() {
+    let run = lint_example("sarif");
+    assert_eq!(run.code, 1, "{run:?}");
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    // Every result names a rule that the driver describes.
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
+    // The rule docs are long and change with wording; snapshot the results only.
+    insta::assert_snapshot!(serde_json::to_string_pretty(&sarif["runs"][0]["results"]).unwrap());
+}
+
+#[test]
+fn github_annotations() {
+    let run = lint_example("github");
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "::warning file=examples/laravel-9/config/mail.php,line=18,col=36,endColumn=39,title=sesform restart-threshold::restart_threshold is 500"
+        ),
+        "{run:?}"
+    );
+    assert!(run.stdout.lines().all(|l| l.starts_with("::")), "{run:?}");
+}
+
+#[test]
+fn the_spec_clients_are_the_default_targets() {
+    let run = Run::of(sesform_in(&repo_file("examples")).args(["lint", "--format", "json"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["summary"]["apps"], 5);
+    let rules: std::collections::BTreeSet<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // Together the examples show every offline rule.
+    for rule in [
+        "ping-threshold",
+        "restart-threshold",
+        "smtp-password-format",
+        "credential-type",
+        "hardcoded-secret",
+        "smtp-endpoint",
+        "dsn-encoding",
+        "config-set-header",
+        "framework-version",
+    ] {
+        assert!(rules.contains(rule), "{rule} not shown by the examples");
+    }
+    // The clean app has nothing.
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !f["file"].as_str().unwrap().starts_with("clean/")),
+        "{run:?}"
+    );
+}
+
+// ----- exit codes, selection, severity -----
+
+const SES_DSN: &str = "ses+smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@default?region=eu-west-1";
+
+/// A Symfony app with MAILER_DSN in .env.prod.local.
+fn symfony_app(dir: &TestDir, dsn: &str) {
+    dir.write(
+        "app/config/packages/mailer.yaml",
+        "framework:\n    mailer:\n        dsn: '%env(MAILER_DSN)%'\n",
+    );
+    dir.write("app/.env", "APP_ENV=dev\nMAILER_DSN=null://null\n");
+    dir.write("app/.env.prod.local", format!("MAILER_DSN={dsn}\n"));
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let dir = TestDir::new();
+    symfony_app(&dir, &format!("{SES_DSN}&ping_threshold=9"));
+    assert_eq!(Run::of(dir.sesform().args(["lint", "app"])).code, 0);
+    symfony_app(&dir, SES_DSN);
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("warning[ping-threshold]"), "{run:?}");
+    assert!(
+        run.stdout.contains("Found 1 problem (1 warning) in 1 app."),
+        "{run:?}"
+    );
+    // Only errors fail the run with --fail-on error.
+    let run = Run::of(dir.sesform().args(["lint", "--fail-on", "error", "app"]));
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn select_and_ignore() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--ignore", "ping-threshold", "app"]),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let run =
+        Run::of(
+            dir.sesform()
+                .args(["lint", "--select", "dsn-encoding,smtp-endpoint", "app"]),
+        );
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--select", "ping-treshold", "app"]),
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("unknown rule `ping-treshold`; did you mean `ping-threshold`?"),
+        "{run:?}"
+    );
+    let run = Run::of(dir.sesform().args(["lint", "--ignore", "nope", "app"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    let run = Run::of(dir.sesform().args(["lint", "--select", "sandbox", "app"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("add --online"), "{run:?}");
+}
+
+#[test]
+fn online_is_not_wired_yet() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--online", "--region", "eu-west-1", "app"]),
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("not wired yet"), "{run:?}");
+}
+
+// ----- suppressions -----
+
+#[test]
+fn suppressions_on_the_line_or_the_line_above() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    dir.write(
+        "app/.env.prod.local",
+        format!("# sesform: ignore ping-threshold -- the worker restarts every 5 s\nMAILER_DSN={SES_DSN}\n"),
+    );
+    let run = Run::of(dir.sesform().args(["lint", "app"]));
+    assert_eq!(run.code, 0, "{run:?}");
+    // On the config line that reads the variable (.env files are often not committed).
+    dir.write("app/.env.prod.local", format!("MAILER_DSN={SES_DSN}\n"));
+    dir.write(
+        "app/config/packages/mailer.yaml",
+        "framework:\n    mailer:\n        dsn: '%env(MAILER_DSN)%' # sesform: ignore ping-threshold\n",
+    );
+    let run = Run::of(dir.sesform().args(["lint", "app"]));
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn unused_and_unknown_suppressions_are_reported() {
+    let dir = TestDir::new();
+    symfony_app(&dir, &format!("{SES_DSN}&ping_threshold=9"));
+    dir.write(
+        "app/.env.prod.local",
+        format!(
+            "MAILER_DSN={SES_DSN}&ping_threshold=9 # sesform: ignore ping-threshold, dns-encoding\n"
+        ),
+    );
+    let run = Run::of(dir.sesform().args(["lint", "--format", "json", "app"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let messages: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["rule"], "unused-suppression");
+            assert_eq!(f["line"], 1);
+            f["message"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(messages.len(), 2, "{run:?}");
+    assert!(
+        messages[0].contains("`ping-threshold` reports nothing"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("unknown rule `dns-encoding`"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        json["findings"][1]["help"].as_str(),
+        Some("did you mean `dsn-encoding`?")
+    );
+    // Not reported for rules that were not run, nor when unused-suppression is not run.
+    let select = |rules: &str| {
+        let run = Run::of(
+            dir.sesform()
+                .args(["lint", "--select", rules, "--format", "json", "app"]),
+        );
+        let json: Value = serde_json::from_str(&run.stdout).unwrap();
+        json["findings"].as_array().unwrap().len()
+    };
+    assert_eq!(select("dsn-encoding,unused-suppression"), 1);
+    assert_eq!(select("dsn-encoding"), 0);
+}
+
+#[test]
+fn suppression_in_php_comments() {
+    let dir = TestDir::new();
+    dir.write(
+        "app/composer.lock",
+        r#"{"packages": [{"name": "laravel/framework", "version": "v10.48.4"}]}"#,
+    );
+    dir.write(
+        "app/config/mail.php",
+        "<?php\nreturn [\n    'default' => 'smtp',\n    'mailers' => [\n        // sesform: ignore ping-threshold\n        'smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587],\n    ],\n];\n",
+    );
+    let run = Run::of(dir.sesform().args(["lint", "app"]));
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+// ----- bad input -----
+
+#[test]
+fn a_missing_directory_is_a_usage_error() {
+    let dir = TestDir::new();
+    let run = Run::of(dir.sesform().args(["lint", "nope"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("nope: no such directory"), "{run:?}");
+    dir.write("empty/readme.txt", "not an app");
+    let run = Run::of(dir.sesform().args(["lint", "empty"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("no Laravel or Symfony app found"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn malformed_php_is_reported_with_its_line() {
+    let dir = TestDir::new();
+    dir.write(
+        "app/config/mail.php",
+        "<?php\n\nreturn [\n    'default' => 'smtp'\n    'mailers' => [],\n];\n",
+    );
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.contains("error[syntax-error]"), "{run:?}");
+    assert!(run.stdout.contains("app/config/mail.php:"), "{run:?}");
+    let json = Run::of(dir.sesform().args(["lint", "--format", "json", "app"]));
+    let json: Value = serde_json::from_str(&json.stdout).unwrap();
+    let line = json["findings"][0]["line"].as_u64().unwrap();
+    assert!((4..=5).contains(&line), "{json}");
+}
+
+#[test]
+fn malformed_env_and_yaml_files_name_the_line() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    dir.write("app/.env.prod.local", "MAILER_DSN=has spaces\n");
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.contains("app/.env.prod.local:1:12"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("A value containing spaces must be surrounded by quotes"),
+        "{run:?}"
+    );
+
+    symfony_app(&dir, SES_DSN);
+    dir.write(
+        "app/config/packages/mailer.yaml",
+        "framework:\n  mailer:\n    dsn: 'open\n",
+    );
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.contains("error[syntax-error]"), "{run:?}");
+    assert!(
+        run.stdout.contains("app/config/packages/mailer.yaml"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_binary_config_file_is_an_error_not_a_skip() {
+    let dir = TestDir::new();
+    dir.write("app/artisan", "#!/usr/bin/env php\n");
+    dir.write(
+        "app/config/mail.php",
+        [0x7f, b'E', b'L', b'F', 0, 0, 0x80, 0xff, 0xfe],
+    );
+    let run = Run::of(dir.sesform().args(["lint", "app"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.contains("looks like a binary file"), "{run:?}");
+}
+
+#[test]
+fn an_invalid_spec_is_a_usage_error() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    dir.write(
+        "sesform.yaml",
+        "version: 1\nregion: eu-west-1\nclients:\n  app: {pth: app}\n",
+    );
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("invalid spec"), "{run:?}");
+}
+
+// ----- environments -----
+
+#[test]
+fn laravel_env_files_are_replaced_not_cascaded() {
+    let dir = TestDir::new();
+    dir.write(
+        "app/composer.lock",
+        r#"{"packages": [{"name": "laravel/framework", "version": "v10.48.4"}]}"#,
+    );
+    dir.write(
+        "app/config/mail.php",
+        "<?php\nreturn ['default' => env('MAIL_MAILER', 'smtp'), 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => env('MAIL_HOST'), 'port' => env('MAIL_PORT', 587), 'ping_threshold' => 9]]];\n",
+    );
+    dir.write(
+        "app/.env",
+        "MAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=25\n",
+    );
+    dir.write(
+        "app/.env.staging",
+        "MAIL_HOST=email-smtp.eu-west-1.amazonaws.com\n",
+    );
+    // production: no .env.production, so .env is read: port 25 is reported.
+    let run = Run::of(dir.sesform().args([
+        "--color",
+        "never",
+        "lint",
+        "--select",
+        "smtp-endpoint",
+        "app",
+    ]));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("port 25"), "{run:?}");
+    // staging: .env.staging replaces .env entirely, so MAIL_PORT falls back to 587.
+    let run = Run::of(dir.sesform().args([
+        "lint",
+        "--select",
+        "smtp-endpoint",
+        "--env",
+        "staging",
+        "app",
+    ]));
+    assert_eq!(run.code, 0, "{run:?}");
+    // The process environment wins over the files.
+    let run = Run::of(dir.sesform().env("MAIL_PORT", "587").args([
+        "lint",
+        "--select",
+        "smtp-endpoint",
+        "app",
+    ]));
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn laravel_6_flat_config_and_7_mailers_config() {
+    let dir = TestDir::new();
+    // 6.x: a flat `driver` config; `ses` reads only services.ses.
+    dir.write(
+        "l6/composer.lock",
+        r#"{"packages": [{"name": "laravel/framework", "version": "v6.20.44"}]}"#,
+    );
+    dir.write("l6/config/mail.php", "<?php\nreturn ['driver' => env('MAIL_DRIVER', 'smtp'), 'from' => ['address' => 'a@example.com']];\n");
+    dir.write(
+        "l6/config/services.php",
+        "<?php\nreturn ['ses' => ['key' => 'AKIAIOSFODNN7EXAMPLE', 'secret' => 'BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2', 'region' => 'eu-west-1']];\n",
+    );
+    dir.write("l6/.env", "MAIL_DRIVER=ses\n");
+    // 7.x: `mailers`, with the default chosen by MAIL_MAILER.
+    dir.write(
+        "l7/composer.lock",
+        r#"{"packages": [{"name": "laravel/framework", "version": "v7.30.6"}]}"#,
+    );
+    dir.write(
+        "l7/config/mail.php",
+        "<?php\nreturn ['default' => env('MAIL_MAILER', 'smtp'), 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => env('MAIL_HOST'), 'port' => 465, 'encryption' => 'tls']]];\n",
+    );
+    dir.write("l7/.env", "MAIL_HOST=email-smtp.eu-west-1.amazonaws.com\n");
+    let run = Run::of(dir.sesform().args(["lint", "--format", "json", "l6", "l7"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["file"].as_str().unwrap()))
+        .collect();
+    assert!(
+        found.contains(&("credential-type", "l6/config/services.php")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("hardcoded-secret", "l6/config/services.php")),
+        "{found:?}"
+    );
+    // Swift Mailer sends STARTTLS for `tls`, which port 465 does not expect.
+    assert!(
+        found.contains(&("smtp-endpoint", "l7/config/mail.php")),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(r, _)| *r == "ping-threshold"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn symfony_when_blocks_and_env_cascade() {
+    let dir = TestDir::new();
+    dir.write(
+        "app/config/packages/mailer.yaml",
+        "framework:\n    mailer:\n        dsn: 'null://null'\n\nwhen@prod:\n    framework:\n        mailer:\n            dsn: '%env(MAILER_DSN)%'\n",
+    );
+    dir.write(
+        "app/.env",
+        format!("MAILER_DSN={SES_DSN}&ping_threshold=9\n"),
+    );
+    dir.write(
+        "app/.env.local",
+        format!("MAILER_DSN={SES_DSN}&ping_threshold=60\n"),
+    );
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("app/.env.local:1:"), "{run:?}");
+    assert!(run.stdout.contains("ping_threshold is 60 s"), "{run:?}");
+    assert!(run.stdout.contains("which wins over app/.env:1"), "{run:?}");
+    // In dev, the when@prod block does not apply.
+    let run = Run::of(dir.sesform().args(["lint", "--env", "dev", "app"]));
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+// ----- sesform rule -----
+
+#[test]
+fn rule_prints_the_rule_documentation() {
+    let dir = TestDir::new();
+    let run = Run::of(dir.sesform().args(["rule", "ping-threshold"]));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("# ping-threshold\n"), "{run:?}");
+    for section in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## References",
+    ] {
+        assert!(run.stdout.contains(section), "{run:?}");
+    }
+    let run = Run::of(dir.sesform().args(["rule", "--all"]));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("smtp-endpoint"), "{run:?}");
+    assert!(run.stdout.contains("unused-suppression"), "{run:?}");
+    let run = Run::of(dir.sesform().args(["rule", "pingthreshold"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("did you mean `ping-threshold`?"),
+        "{run:?}"
+    );
+}
