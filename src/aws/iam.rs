@@ -142,6 +142,25 @@ impl Iam {
         Ok(out.policy_names().to_vec())
     }
 
+    /// Names of the managed policies attached to the user.
+    pub async fn list_attached_user_policies(&self, user: &str) -> AwsResult<Vec<String>> {
+        self.call("ListAttachedUserPolicies").await;
+        let out = self
+            .client
+            .list_attached_user_policies()
+            .user_name(user)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("ListAttachedUserPolicies", user, &e.into_service_error())
+            })?;
+        Ok(out
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_name().map(str::to_string))
+            .collect())
+    }
+
     pub async fn create_user(&self, name: &str, path: &str, tags: &Tags) -> AwsResult<()> {
         self.call("CreateUser").await;
         self.client

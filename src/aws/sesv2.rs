@@ -66,6 +66,16 @@ impl Ses {
 
     /// Every identity name in the region (ListEmailIdentities, 1,000 per page).
     pub async fn list_identities(&self) -> AwsResult<Vec<String>> {
+        Ok(self
+            .list_identities_with_status()
+            .await?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect())
+    }
+
+    /// Every identity with whether it may send (verified), from the list alone.
+    pub async fn list_identities_with_status(&self) -> AwsResult<Vec<(String, bool)>> {
         let mut names = Vec::new();
         let mut token = None;
         loop {
@@ -80,11 +90,12 @@ impl Ses {
                 .map_err(|e| {
                     AwsError::from_sdk("ListEmailIdentities", "", &e.into_service_error())
                 })?;
-            names.extend(
-                page.email_identities()
-                    .iter()
-                    .filter_map(|i| i.identity_name().map(str::to_string)),
-            );
+            names.extend(page.email_identities().iter().filter_map(|i| {
+                let verified = i.sending_enabled()
+                    && i.verification_status()
+                        .is_none_or(|v| v.as_str() == "SUCCESS");
+                i.identity_name().map(|n| (n.to_string(), verified))
+            }));
             token = page.next_token().map(str::to_string);
             if token.is_none() {
                 return Ok(names);

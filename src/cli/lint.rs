@@ -109,9 +109,9 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
         let Some(region) = region else {
             return usage("--online needs a region: give --region, or a spec with `region`");
         };
-        match online::fetch(&region) {
+        match fetch_facts(global, &region) {
             Ok(facts) => Some(facts),
-            Err(e) => return usage(e),
+            Err(code) => return code,
         }
     } else {
         None
@@ -394,5 +394,26 @@ fn rule_json(r: &registry::Rule) -> serde_json::Value {
         "online": r.online(),
         "summary": r.summary,
         "documentation": r.doc(),
+    })
+}
+
+/// Connects with the global AWS flags (default pacing and retries) and reads live facts.
+fn fetch_facts(global: &GlobalArgs, region: &str) -> Result<online::LiveFacts, u8> {
+    let aws = super::args::AwsArgs {
+        parallelism: 8,
+        api_rate: std::env::var("SESFORM_API_RATE").ok(),
+        retry_mode: crate::aws::RetryMode::Standard,
+        max_attempts: 5,
+    };
+    let options = super::session::aws_options(global, &aws, region).map_err(|r| r.0)?;
+    super::session::runtime().block_on(async {
+        let clients = crate::aws::Clients::connect(&options).await.map_err(|e| {
+            eprintln!("error: {e}");
+            exit::ERROR_OR_CHANGES
+        })?;
+        online::fetch(&clients, aws.parallelism).await.map_err(|e| {
+            eprintln!("error: {e}");
+            exit::ERROR_OR_CHANGES
+        })
     })
 }

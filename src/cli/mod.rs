@@ -9,11 +9,11 @@ mod apply;
 pub mod args;
 mod bootstrap;
 mod dns;
+pub mod lint;
 mod plan;
 mod rotate;
 mod session;
 mod smtp;
-pub mod lint;
 mod validate;
 
 pub use args::{Cli, ColorChoice, Command, GlobalArgs};

@@ -5,6 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use futures::{StreamExt, TryStreamExt, stream};
+
+use crate::aws::Clients;
+
 /// What the online rules need to know about one account and region.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveFacts {
@@ -69,29 +73,93 @@ impl std::fmt::Display for OnlineError {
 
 impl std::error::Error for OnlineError {}
 
-/// Reads live facts for a region. The AWS reader (`sesform::aws::lint_facts`) is not wired in
-/// yet; until it is, `--online` stops here with this error.
-pub fn fetch(region: &str) -> Result<LiveFacts, OnlineError> {
-    Err(OnlineError(format!(
-        "--online is not wired yet: reading live SES facts for {region} needs \
-         sesform::aws::lint_facts, which is not part of this build; run without --online"
-    )))
+/// Managed policies known to allow `ses:SendRawEmail`; other attached policies are not read.
+const SENDING_MANAGED_POLICIES: &[&str] = &["AmazonSESFullAccess"];
+
+/// Reads live facts with read-only calls: GetAccount, ListEmailIdentities (verification status
+/// comes with the list), and for every IAM user its access keys and whether its inline
+/// policies (or a known AWS managed policy) allow `ses:SendRawEmail`.
+pub async fn fetch(clients: &Clients, parallelism: usize) -> Result<LiveFacts, OnlineError> {
+    let failed = |e: crate::aws::AwsError| OnlineError(format!("reading live facts: {e}"));
+    let (account, identities, users) = tokio::join!(
+        clients.ses.get_account(),
+        clients.ses.list_identities_with_status(),
+        clients.iam.list_users("/"),
+    );
+    let account = account.map_err(failed)?;
+    let iam = &clients.iam;
+    let per_user: Vec<_> = stream::iter(users.map_err(failed)?)
+        .map(|user| async move {
+            let keys = iam.list_access_keys(&user).await?;
+            let mut allows = iam
+                .list_attached_user_policies(&user)
+                .await?
+                .iter()
+                .any(|p| SENDING_MANAGED_POLICIES.contains(&p.as_str()));
+            if !allows {
+                for policy in iam.list_user_policies(&user).await? {
+                    if let Some(document) = iam.get_user_policy(&user, &policy).await? {
+                        allows |= policy_allows_send_raw_email(&document);
+                    }
+                }
+            }
+            Ok::<_, crate::aws::AwsError>((user, keys, allows))
+        })
+        .buffer_unordered(parallelism.max(1))
+        .try_collect()
+        .await
+        .map_err(failed)?;
+    let mut access_keys = BTreeMap::new();
+    for (user, keys, allows) in per_user {
+        for (id, status) in keys {
+            access_keys.insert(
+                id,
+                AccessKeyFacts {
+                    user_name: user.clone(),
+                    active: status == "Active",
+                    user_allows_send_raw_email: allows,
+                },
+            );
+        }
+    }
+    Ok(LiveFacts {
+        region: clients.region.clone(),
+        production_access_enabled: account.sandbox == crate::model::SandboxStatus::Granted,
+        sending_enabled: account.state.sending_enabled.unwrap_or(true),
+        max_send_rate: account.max_send_rate,
+        max_24h_send: account.max_24_hour_send,
+        verified_identities: identities
+            .map_err(failed)?
+            .into_iter()
+            .filter(|(_, verified)| *verified)
+            .map(|(name, _)| name.to_ascii_lowercase())
+            .collect(),
+        access_keys,
+    })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn subdomains_inherit_verification() {
-        let facts = LiveFacts {
-            verified_identities: ["example.com".to_string(), "ops@other.org".to_string()].into(),
-            ..LiveFacts::default()
+/// Whether a policy document has an Allow statement for `ses:SendRawEmail` (or `ses:*`, `*`).
+fn policy_allows_send_raw_email(document: &str) -> bool {
+    let Ok(document) = serde_json::from_str::<serde_json::Value>(document) else {
+        return false;
+    };
+    let statements = match &document["Statement"] {
+        serde_json::Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    };
+    statements.iter().any(|s| {
+        let actions = match &s["Action"] {
+            serde_json::Value::String(a) => vec![a.clone()],
+            serde_json::Value::Array(a) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
         };
-        assert!(facts.is_verified_sender("noreply@mail.example.com"));
-        assert!(facts.is_verified_sender("NoReply@Example.com"));
-        assert!(facts.is_verified_sender("ops@other.org"));
-        assert!(!facts.is_verified_sender("sales@other.org"));
-        assert!(!facts.is_verified_sender("a@example.org"));
-    }
+        s["Effect"] == "Allow"
+            && actions.iter().any(|a| {
+                let a = a.to_ascii_lowercase();
+                a == "ses:sendrawemail" || a == "ses:*" || a == "*"
+            })
+    })
 }

@@ -3,8 +3,8 @@
 
 pub mod diagnostics;
 pub mod dns;
-pub mod plan;
-pub mod style;
 pub mod findings;
 pub mod github;
+pub mod plan;
 pub mod sarif;
+pub mod style;
