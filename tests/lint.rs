@@ -682,3 +682,15 @@ fn rule_prints_the_rule_documentation() {
         "{run:?}"
     );
 }
+
+#[test]
+fn the_documented_example_run_is_current() {
+    let run = Run::of(sesform_in(&repo_file("examples")).args(["--color", "never", "lint"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    let docs = std::fs::read_to_string(repo_file("docs/lint.md")).unwrap();
+    assert!(
+        docs.contains(&format!("$ sesform lint\n{}$ echo $?\n1\n", run.stdout)),
+        "docs/lint.md shows an old run of `sesform lint` in examples/; paste this one:\n{}",
+        run.stdout
+    );
+}

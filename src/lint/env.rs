@@ -327,9 +327,12 @@ pub fn load_symfony(
                     env_of_file.unwrap_or_default()
                 ));
             }
-            Err(message) => errors.push(LoadError::Syntax {
+            Err(e) => errors.push(LoadError::Syntax {
                 file: id,
-                error: DotenvError { message, offset: 0 },
+                error: DotenvError {
+                    message: e.message,
+                    offset: e.offset,
+                },
                 dialect: "PHP",
             }),
         }

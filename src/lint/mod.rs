@@ -361,6 +361,7 @@ pub fn lint(targets: &[Target], settings: &Settings) -> Report {
         apps: targets.len(),
         ..Report::default()
     };
+    let mut names = std::collections::HashSet::new();
     for result in results {
         let Some(r) = result.into_inner().expect("no panics while holding") else {
             continue;
@@ -369,7 +370,7 @@ pub fn lint(targets: &[Target], settings: &Settings) -> Report {
         report.broken += usize::from(r.broken);
         report.diagnostics.extend(r.diagnostics);
         for s in r.sources {
-            if !report.sources.iter().any(|x| x.name == s.name) {
+            if names.insert(s.name.clone()) {
                 report.sources.push(s);
             }
         }

@@ -96,17 +96,20 @@ pub fn eval_config(text: &str, file: FileId, env: &Env) -> Result<Node, PhpError
 }
 
 /// `.env.local.php` (from `composer dump-env`): a returned array of strings.
-pub fn eval_env_local_php(text: &str, file: FileId) -> Result<Vec<Entry>, String> {
-    let tree = parse(text).map_err(|e| e.message)?;
+pub fn eval_env_local_php(text: &str, file: FileId) -> Result<Vec<Entry>, PhpError> {
+    let tree = parse(text)?;
     let mut eval = Eval {
         text,
         file,
         env: None,
         vars: HashMap::new(),
     };
-    let node = eval.program(tree.root_node()).map_err(|e| e.message)?;
+    let node = eval.program(tree.root_node())?;
     let Val::Map(entries) = node.val else {
-        return Err("expected `return [...]` with the environment variables".into());
+        return Err(PhpError {
+            offset: node.expr.span.start,
+            message: "expected `return [...]` with the environment variables".into(),
+        });
     };
     Ok(entries
         .into_iter()

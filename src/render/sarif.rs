@@ -117,7 +117,6 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &[&SourceFile], rules: &[Sarif
                 "driver": {
                     "name": "sesform",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/sesform/sesform",
                     "rules": descriptors,
                 }
             },

@@ -115,6 +115,18 @@ fn config(
             )
         }
     } else {
+        if name == "mail" {
+            errors.push(
+                Diagnostic::error(
+                    "io-error",
+                    format!(
+                        "{}: not found; before Laravel 11 an app must have its own mail config",
+                        crate::lint::files::display_path(&path)
+                    ),
+                )
+                .with_help("restore config/mail.php from version control or the Laravel skeleton"),
+            );
+        }
         return None;
     };
     match php::eval_config(files.text(id), id, env) {

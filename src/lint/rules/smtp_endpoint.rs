@@ -195,10 +195,13 @@ fn starttls_fix(ctx: &Ctx, t: &Transport) -> String {
         (Framework::Laravel, Engine::SwiftMailer, _) => {
             "set MAIL_ENCRYPTION=tls (STARTTLS) for ports 587 and 2587".into()
         }
-        (Framework::Laravel, _, _) => {
-            "use scheme `smtp` (or no scheme) and encryption other than `tls` on Laravel 9.0; \
-             Symfony Mailer sends STARTTLS by itself"
+        (Framework::Laravel, _, _) if !ctx.app.at_least(9, 1, 0) => {
+            "upgrade to Laravel 9.1+ (9.0 turns encryption `tls` into TLS from the start on \
+             every port), or remove `encryption`"
                 .into()
+        }
+        (Framework::Laravel, _, _) => {
+            "leave the scheme unset (not `smtps`): Symfony Mailer sends STARTTLS by itself".into()
         }
         (Framework::Symfony, _, _) => {
             "use the `smtp://` scheme: Symfony Mailer sends STARTTLS by itself (keep auto_tls on)"
