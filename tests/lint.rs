@@ -340,7 +340,9 @@ fn select_and_ignore() {
 }
 
 #[test]
-fn online_is_not_wired_yet() {
+fn online_without_credentials_is_a_clear_error() {
+    // The harness environment has no AWS credentials (the online rules themselves are tested
+    // over the emulators in tests/lint_online.rs).
     let dir = TestDir::new();
     symfony_app(&dir, SES_DSN);
     let run = Run::of(
@@ -348,7 +350,7 @@ fn online_is_not_wired_yet() {
             .args(["lint", "--online", "--region", "eu-west-1", "app"]),
     );
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("not wired yet"), "{run:?}");
+    assert!(run.stderr.contains("no AWS credentials"), "{run:?}");
 }
 
 // ----- suppressions -----
