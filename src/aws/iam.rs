@@ -187,11 +187,7 @@ impl Iam {
     }
 
     pub async fn retag(&self, name: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
-        let removed: Vec<String> = before
-            .keys()
-            .filter(|k| !after.contains_key(*k))
-            .cloned()
-            .collect();
+        let (removed, changed) = super::tag_changes(before, after);
         if !removed.is_empty() {
             self.call("UntagUser").await;
             self.client
@@ -202,11 +198,6 @@ impl Iam {
                 .await
                 .map_err(|e| AwsError::from_sdk("UntagUser", name, &e.into_service_error()))?;
         }
-        let changed: Tags = after
-            .iter()
-            .filter(|(k, v)| before.get(*k) != Some(*v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
         if !changed.is_empty() {
             self.call("TagUser").await;
             self.client

@@ -302,3 +302,22 @@ impl fmt::Display for AwsError {
 impl std::error::Error for AwsError {}
 
 pub type AwsResult<T> = Result<T, AwsError>;
+
+/// What retagging from `before` to `after` takes: keys to remove, and tags to set (new or
+/// changed values). Every service tags this way: one Untag call and one Tag call at most.
+pub(crate) fn tag_changes(
+    before: &crate::model::Tags,
+    after: &crate::model::Tags,
+) -> (Vec<String>, crate::model::Tags) {
+    let removed = before
+        .keys()
+        .filter(|k| !after.contains_key(*k))
+        .cloned()
+        .collect();
+    let changed = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (removed, changed)
+}

@@ -898,11 +898,7 @@ impl Ses {
     }
 
     async fn retag(&self, arn: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
-        let removed: Vec<String> = before
-            .keys()
-            .filter(|k| !after.contains_key(*k))
-            .cloned()
-            .collect();
+        let (removed, changed) = super::tag_changes(before, after);
         if !removed.is_empty() {
             self.call("UntagResource").await;
             self.client
@@ -913,11 +909,6 @@ impl Ses {
                 .await
                 .map_err(|e| AwsError::from_sdk("UntagResource", arn, &e.into_service_error()))?;
         }
-        let changed: Tags = after
-            .iter()
-            .filter(|(k, v)| before.get(*k) != Some(*v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
         if !changed.is_empty() {
             self.call("TagResource").await;
             self.client
