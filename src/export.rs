@@ -185,6 +185,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
         let mut allow_from = BTreeSet::new();
         let mut send_email = false;
         let mut sends = false;
+        let mut foreign_policies = Vec::new();
         for policy in iam.list_user_policies(&user).await? {
             let Some(document) = iam.get_user_policy(&user, &policy).await? else {
                 continue;
@@ -202,6 +203,9 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
                     continue;
                 }
                 sends = true;
+                if policy != model::SMTP_POLICY_NAME && !foreign_policies.contains(&policy) {
+                    foreign_policies.push(policy.clone());
+                }
                 send_email |= actions.iter().any(|a| a == "ses:SendEmail" || a == "ses:*");
                 let from = strings(&statement["Condition"]["StringLike"]["ses:FromAddress"]);
                 if from.is_empty() {
@@ -211,7 +215,15 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
                 }
             }
         }
-        if sends {
+        if sends && !foreign_policies.is_empty() {
+            // sesform expresses a user's permission only as its own least-privilege policy;
+            // a spec entry would therefore plan a change, so the user is named, not exported.
+            skipped.push(format!(
+                "smtp_user.{user}: sends through SES with its own inline policy {}; to manage it, declare it under smtp_users (sesform adds its policy `{}`) and remove that policy",
+                foreign_policies.join(", "),
+                model::SMTP_POLICY_NAME
+            ));
+        } else if sends {
             spec.smtp_users.insert(
                 user.clone(),
                 spec::SmtpUser {

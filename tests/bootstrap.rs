@@ -253,6 +253,20 @@ fn export_round_trips_and_adopt_takes_over() {
             .send()
             .await
             .unwrap();
+        // A user made by the console's "Create SMTP credentials".
+        let iam = f.aws.iam();
+        iam.create_user()
+            .user_name("ses-smtp-user.2026")
+            .send()
+            .await
+            .unwrap();
+        iam.put_user_policy()
+            .user_name("ses-smtp-user.2026")
+            .policy_name("AmazonSesSendingAccess")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#)
+            .send()
+            .await
+            .unwrap();
         ses.create_email_identity()
             .email_identity("theirs.example.net")
             .tags(
@@ -292,6 +306,10 @@ fn export_round_trips_and_adopt_takes_over() {
         "{spec}"
     );
     assert!(spec.contains("mail.example.com"), "{spec}");
+    assert!(
+        spec.contains("# Not exported: smtp_user.ses-smtp-user.2026: sends through SES with its own inline policy AmazonSesSendingAccess"),
+        "{spec}"
+    );
     assert_eq!(f.run(&["validate"]).code, 0, "{spec}");
 
     // The round trip: the exported spec plans with no changes.
