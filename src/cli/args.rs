@@ -18,7 +18,8 @@ pub struct Cli {
 /// Flags every command accepts.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// AWS region; overrides the spec's `region` for commands that call AWS.
+    /// AWS region for commands without a spec (init, export, smtp, lint --online); with a
+    /// spec it must equal the spec's `region`.
     #[arg(long, global = true, env = "SESFORM_REGION")]
     pub region: Option<String>,
     /// Named AWS profile from ~/.aws/config.
@@ -34,7 +35,7 @@ pub struct GlobalArgs {
     /// Print less: only errors and results.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print more: each AWS call, timings. Repeat for more.
+    /// Print more: with plan, the AWS calls made per operation and the time taken.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
@@ -74,7 +75,8 @@ pub enum Command {
     /// Tag resources that match the spec but were created elsewhere, so sesform manages them
     /// (`apply --adopt`; nothing is recreated).
     Adopt(ApplyArgs),
-    /// SMTP credentials: derive an SMTP password, check credentials against an endpoint.
+    /// SMTP credentials: rotate a user's key, derive an SMTP password, check credentials
+    /// against an endpoint.
     Smtp(super::smtp::SmtpArgs),
     /// Check Laravel and Symfony mail configuration for what breaks with Amazon SES.
     /// Exits 0 when clean, 1 on findings at or above --fail-on, 2 on usage or I/O errors.
