@@ -238,10 +238,15 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
                 .create_identity(after, key.as_deref())
                 .await
                 .or_else(already_exists)?;
-            // What CreateEmailIdentity leaves at AWS defaults is set next.
+            // What CreateEmailIdentity leaves at AWS defaults (DKIM signing on, no MAIL FROM,
+            // feedback forwarding on) is set next.
             let created = IdentityState {
                 mail_from: None,
                 feedback_forwarding: true,
+                dkim: after.dkim.clone().map(|dkim| DkimState {
+                    signing_enabled: true,
+                    ..dkim
+                }),
                 ..after.clone()
             };
             c.ses
@@ -290,6 +295,7 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
 
         (_, Some(State::EventDestination(after)), action) => {
             let topic_arn = match &after.target {
+                Target::SnsTopic(arn) if arn.starts_with("arn:") => Some(arn.clone()),
                 Target::SnsTopic(name) => Some(ctx.topic_arn(name).await?),
                 _ => None,
             };

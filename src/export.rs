@@ -98,8 +98,14 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
         .buffered(options.parallelism)
         .try_collect()
         .await?;
+    let sns = &clients.sns;
+    let arns = sns.list_topics().await?;
+    let own_topics: BTreeMap<String, String> = arns
+        .iter()
+        .map(|arn| (arn.clone(), model::desired::topic_name(arn).to_string()))
+        .collect();
     let mut topics_used = BTreeSet::new();
-    for (set, destinations) in sets.into_iter().flatten() {
+    for (set, mut destinations) in sets.into_iter().flatten() {
         if foreign(&set.tags) {
             skipped.push(format!(
                 "configuration_set.{}: managed by another sesform stack",
@@ -108,11 +114,12 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
             continue;
         }
         let mut out = configuration_set_spec(&set);
-        for d in destinations {
-            if let Target::SnsTopic(topic) = &d.target {
+        for d in &mut destinations {
+            if let Target::SnsTopic(topic) = &mut d.target {
+                *topic = Target::own_topic(topic, &own_topics);
                 topics_used.insert(topic.clone());
             }
-            match destination_spec(&d) {
+            match destination_spec(d) {
                 Some(spec_dest) => {
                     out.event_destinations.insert(d.name.clone(), spec_dest);
                 }
@@ -125,8 +132,6 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
         spec.configuration_sets.insert(set.name.clone(), out);
     }
 
-    let sns = &clients.sns;
-    let arns = sns.list_topics().await?;
     for arn in arns {
         let name = model::desired::topic_name(&arn).to_string();
         if !topics_used.contains(&name) {
@@ -164,10 +169,11 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
             },
         );
     }
-    // Destinations may name topics that no longer exist; keep them by ARN-less name only if found.
+    // Destinations may name topics of this account that no longer exist (another account's
+    // topics keep their ARN and need no entry).
     for topic in topics_used
         .iter()
-        .filter(|t| !spec.sns_topics.contains_key(*t))
+        .filter(|t| !t.starts_with("arn:") && !spec.sns_topics.contains_key(*t))
     {
         skipped.push(format!(
             "sns_topic.{topic}: targeted by an event destination but not found"
@@ -227,7 +233,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
             spec.smtp_users.insert(
                 user.clone(),
                 spec::SmtpUser {
-                    path: (live.path != "/").then(|| live.path.clone()),
+                    path: (live.path != crate::live::SMTP_USER_PATH).then(|| live.path.clone()),
                     allow_from: allow_from.into_iter().collect(),
                     allow_send_email: send_email,
                     credentials: None,

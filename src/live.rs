@@ -29,6 +29,8 @@ pub struct Live {
     pub account: Option<AccountInfo>,
     pub identity_status: BTreeMap<String, IdentityStatus>,
     pub topic_arns: BTreeMap<String, String>,
+    /// Every topic of the account (ListTopics), name by ARN: resolves targets given by ARN.
+    pub own_topics: BTreeMap<String, String>,
     /// Subscription ARNs by address; `PendingConfirmation` ones are absent.
     pub subscription_arns: BTreeMap<Address, String>,
     pub users: BTreeMap<String, LiveUser>,
@@ -70,9 +72,20 @@ pub async fn read(
         live.unmanaged.extend(part.unmanaged);
         live.identity_status.extend(part.identity_status);
         live.topic_arns.extend(part.topic_arns);
+        live.own_topics.extend(part.own_topics);
         live.subscription_arns.extend(part.subscription_arns);
         live.users.extend(part.users);
         live.account = live.account.or(part.account);
+    }
+    // Destinations name this account's topics, like the spec does; other topics keep their ARN.
+    for state in live.resources.values_mut() {
+        if let State::EventDestination(EventDestinationState {
+            target: Target::SnsTopic(topic),
+            ..
+        }) = state
+        {
+            *topic = Target::own_topic(topic, &live.own_topics);
+        }
     }
     Ok(live)
 }
@@ -178,6 +191,7 @@ async fn read_sns(
     let mut in_spec = Vec::new();
     for (arn, tags) in topics {
         let name = crate::model::desired::topic_name(&arn).to_string();
+        live.own_topics.insert(arn.clone(), name.clone());
         let orphan = !wanted.contains(&Address::sns_topic(&name));
         if classify(
             &mut live,

@@ -605,7 +605,7 @@ impl Ses {
         let mut destinations = Vec::new();
         for d in out.event_destinations() {
             let target = if let Some(sns) = d.sns_destination() {
-                Target::SnsTopic(crate::model::desired::topic_name(sns.topic_arn()).to_string())
+                Target::SnsTopic(sns.topic_arn().to_string())
             } else if let Some(cw) = d.cloud_watch_destination() {
                 let mut dims: Vec<Dimension> = cw
                     .dimension_configurations()

@@ -44,7 +44,10 @@ pub fn resources(spec: &Spec) -> Vec<State> {
     for (name, user) in &spec.smtp_users {
         out.push(State::SmtpUser(SmtpUserState {
             name: name.clone(),
-            path: user.path.clone().unwrap_or_else(|| "/".into()),
+            path: user
+                .path
+                .clone()
+                .unwrap_or_else(|| crate::live::SMTP_USER_PATH.into()),
             policy: Some(smtp_policy(user, &spec.region)),
             tags: managed_tags(&user.tags, stack, user.prevent_destroy),
             access_key: user.credentials.as_ref().map(|_| KEY_ACTIVE.to_string()),
@@ -138,7 +141,9 @@ fn event_destination_state(
     dest: &spec::EventDestination,
 ) -> EventDestinationState {
     let target = if let Some(topic) = &dest.sns_topic {
-        Target::SnsTopic(topic_name(topic).to_string())
+        // An ARN stays an ARN: only the live account can tell whether it is one of its own
+        // topics (see `Target::own_topic`), and another account's topic must keep its account.
+        Target::SnsTopic(topic.clone())
     } else if let Some(cw) = &dest.cloudwatch {
         let mut dims: Vec<Dimension> = cw
             .dimensions

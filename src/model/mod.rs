@@ -247,7 +247,8 @@ pub struct EventDestinationState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
-    /// A topic by name (in the spec's region and the account's own).
+    /// A topic of this account by name, or any other topic by its full ARN (see
+    /// [`Target::own_topic`]).
     SnsTopic(String),
     CloudWatch(Vec<Dimension>),
     EventBridge(String),
@@ -255,6 +256,15 @@ pub enum Target {
         delivery_stream_arn: String,
         iam_role_arn: String,
     },
+}
+
+impl Target {
+    /// Names the topic when `topic` is the ARN of one this account has (`own` maps ARNs to
+    /// names, from ListTopics), so a name and the ARN of the same topic compare equal while a
+    /// topic of another account keeps its ARN.
+    pub fn own_topic(topic: &str, own: &BTreeMap<String, String>) -> String {
+        own.get(topic).cloned().unwrap_or_else(|| topic.to_string())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -47,6 +47,7 @@ pub fn diff(input: &DiffInput) -> Diff {
     // Parents that exist unmanaged: their children may not change until they are adopted.
     let mut unadopted: BTreeSet<Address> = BTreeSet::new();
     for desired in input.desired {
+        let desired = &own_topics_by_name(desired, live);
         let address = desired.address();
         if let State::Account(account) = desired {
             let account_change = account_change(account, live, input.options, &mut out);
@@ -121,6 +122,7 @@ pub fn diff(input: &DiffInput) -> Diff {
         if let (State::SmtpUser(live_user), State::SmtpUser(want)) = (&mut current, desired) {
             reconcile_access_key(live_user, want, &address, &mut out);
         }
+        let desired = &leave_unmanaged_fields(desired, &current);
         let changed = changed_fields(&current, desired);
         if let Some(parent) = desired.parent().filter(|p| unadopted.contains(p))
             && !changed.is_empty()
@@ -190,6 +192,33 @@ pub fn diff(input: &DiffInput) -> Diff {
     }
     out.changes = order::sorted(out.changes);
     out
+}
+
+/// The desired state with a destination's topic named when the spec gives the ARN of one of the
+/// account's own topics, as live state names them.
+fn own_topics_by_name(desired: &State, live: &Live) -> State {
+    let mut desired = desired.clone();
+    if let State::EventDestination(EventDestinationState {
+        target: Target::SnsTopic(topic),
+        ..
+    }) = &mut desired
+    {
+        *topic = Target::own_topic(topic, &live.own_topics);
+    }
+    desired
+}
+
+/// The desired state with the optional keys the spec leaves out taken from live: SES has no way
+/// back to "unset" for them, so an omitted key means "not managed", never a perpetual diff.
+fn leave_unmanaged_fields(desired: &State, live: &State) -> State {
+    let mut desired = desired.clone();
+    if let (State::ConfigurationSet(want), State::ConfigurationSet(have)) = (&mut desired, live)
+        && want.suppression.is_none()
+    {
+        // Once set, a configuration set's suppression options can be changed, not removed.
+        want.suppression = have.suppression.clone();
+    }
+    desired
 }
 
 /// Equal but for sesform's own tags: what an exported spec and an untouched account look like.

@@ -11,7 +11,8 @@ pub fn references(state: &State) -> Vec<Address> {
         State::EventDestination(d) => {
             let mut refs = vec![Address::configuration_set(&d.configuration_set)];
             if let Target::SnsTopic(topic) = &d.target {
-                refs.push(Address::sns_topic(topic));
+                // By ARN, it may still be a topic of this spec that is yet to be created.
+                refs.push(Address::sns_topic(crate::model::desired::topic_name(topic)));
             }
             refs
         }
