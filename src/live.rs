@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::{StreamExt, TryStreamExt, stream};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::aws::iam::LiveUser;
 use crate::aws::sesv2::{AccountInfo, IdentityStatus};
@@ -60,10 +61,14 @@ pub async fn read(
     options: &ReadOptions<'_>,
 ) -> AwsResult<Live> {
     let wanted: BTreeSet<Address> = desired.iter().map(State::address).collect();
+    let limit = Limit {
+        permits: Semaphore::new(options.parallelism),
+        parallelism: options.parallelism,
+    };
     let (ses, sns, iam) = tokio::join!(
-        read_ses(clients, &wanted, options),
-        read_sns(clients, &wanted, options),
-        read_iam(clients, &wanted, options),
+        read_ses(clients, &wanted, options, &limit),
+        read_sns(clients, &wanted, options, &limit),
+        read_iam(clients, &wanted, options, &limit),
     );
     let mut live = Live::default();
     for part in [ses?, sns?, iam?] {
@@ -90,6 +95,32 @@ pub async fn read(
     Ok(live)
 }
 
+/// At most `parallelism` requests in flight across the three services.
+struct Limit {
+    permits: Semaphore,
+    parallelism: usize,
+}
+
+impl Limit {
+    async fn run<T>(&self, work: impl Future<Output = AwsResult<T>>) -> AwsResult<T> {
+        let _permit = self.permits.acquire().await.expect("never closed");
+        work.await
+    }
+
+    /// `work` for every item, concurrently within the limit.
+    async fn each<I, T, Fut>(&self, items: I, work: impl Fn(I::Item) -> Fut) -> AwsResult<Vec<T>>
+    where
+        I: IntoIterator,
+        Fut: Future<Output = AwsResult<T>>,
+    {
+        stream::iter(items)
+            .map(|item| self.run(work(item)))
+            .buffer_unordered(self.parallelism)
+            .try_collect()
+            .await
+    }
+}
+
 /// Sorts one taggable resource into spec / orphan / unmanaged.
 fn classify(live: &mut Live, state: State, wanted: &BTreeSet<Address>, stack: &str) -> bool {
     let address = state.address();
@@ -111,26 +142,28 @@ async fn read_ses(
     clients: &Clients,
     wanted: &BTreeSet<Address>,
     options: &ReadOptions<'_>,
+    limit: &Limit,
 ) -> AwsResult<Live> {
     let ses = &clients.ses;
     let mut live = Live::default();
     let (account, identities, sets) = tokio::join!(
-        async {
+        limit.run(async {
             if options.account {
                 ses.get_account().await.map(Some)
             } else {
                 Ok(None)
             }
-        },
-        ses.list_identities(),
-        ses.list_configuration_sets(),
+        }),
+        limit.run(ses.list_identities()),
+        limit.run(ses.list_configuration_sets()),
     );
     live.account = account?;
 
-    let identities: Vec<_> = stream::iter(identities?)
-        .map(|name| async move { ses.get_identity(&name).await })
-        .buffer_unordered(options.parallelism)
-        .try_collect()
+    let identities: Vec<_> = limit
+        .each(
+            identities?,
+            |name| async move { ses.get_identity(&name).await },
+        )
         .await?;
     for (state, status) in identities.into_iter().flatten() {
         let name = state.name.clone();
@@ -139,10 +172,10 @@ async fn read_ses(
         }
     }
 
-    let sets: Vec<_> = stream::iter(sets?)
-        .map(|name| async move { ses.get_configuration_set(&name).await })
-        .buffer_unordered(options.parallelism)
-        .try_collect()
+    let sets: Vec<_> = limit
+        .each(sets?, |name| async move {
+            ses.get_configuration_set(&name).await
+        })
         .await?;
     let mut managed_sets = Vec::new();
     for set in sets.into_iter().flatten() {
@@ -159,10 +192,10 @@ async fn read_ses(
         }
     }
     // Destinations are read only for sets in the spec: an orphan set's destinations go with it.
-    let destinations: Vec<_> = stream::iter(managed_sets)
-        .map(|name| async move { ses.get_event_destinations(&name).await })
-        .buffer_unordered(options.parallelism)
-        .try_collect()
+    let destinations: Vec<_> = limit
+        .each(managed_sets, |name| async move {
+            ses.get_event_destinations(&name).await
+        })
         .await?;
     for destination in destinations.into_iter().flatten() {
         let state = State::EventDestination(destination);
@@ -179,14 +212,15 @@ async fn read_sns(
     clients: &Clients,
     wanted: &BTreeSet<Address>,
     options: &ReadOptions<'_>,
+    limit: &Limit,
 ) -> AwsResult<Live> {
     let sns = &clients.sns;
     let mut live = Live::default();
-    let arns = sns.list_topics().await?;
-    let topics: Vec<(String, Tags)> = stream::iter(arns)
-        .map(|arn| async move { sns.tags(&arn).await.map(|tags| (arn, tags)) })
-        .buffer_unordered(options.parallelism)
-        .try_collect()
+    let arns = limit.run(sns.list_topics()).await?;
+    let topics: Vec<(String, Tags)> = limit
+        .each(arns, |arn| async move {
+            sns.tags(&arn).await.map(|tags| (arn, tags))
+        })
         .await?;
     let mut in_spec = Vec::new();
     for (arn, tags) in topics {
@@ -209,10 +243,10 @@ async fn read_sns(
         }
     }
     // Subscriptions of spec topics; deleting an orphan topic removes its subscriptions.
-    let subscriptions: Vec<_> = stream::iter(in_spec)
-        .map(|(name, arn)| async move { sns.subscriptions(&arn).await.map(|subs| (name, subs)) })
-        .buffer_unordered(options.parallelism)
-        .try_collect()
+    let subscriptions: Vec<_> = limit
+        .each(in_spec, |(name, arn)| async move {
+            sns.subscriptions(&arn).await.map(|subs| (name, subs))
+        })
         .await?;
     let mut attribute_reads = Vec::new();
     for (topic, subs) in subscriptions {
@@ -238,14 +272,12 @@ async fn read_sns(
                 .insert(address, State::SnsSubscription(state));
         }
     }
-    let raw: Vec<(Address, bool)> = stream::iter(attribute_reads)
-        .map(|(address, arn)| async move {
+    let raw: Vec<(Address, bool)> = limit
+        .each(attribute_reads, |(address, arn)| async move {
             sns.raw_message_delivery(&arn)
                 .await
                 .map(|raw| (address, raw))
         })
-        .buffer_unordered(options.parallelism)
-        .try_collect()
         .await?;
     for (address, raw) in raw {
         if let Some(State::SnsSubscription(s)) = live.resources.get_mut(&address) {
@@ -259,6 +291,7 @@ async fn read_iam(
     clients: &Clients,
     wanted: &BTreeSet<Address>,
     options: &ReadOptions<'_>,
+    limit: &Limit,
 ) -> AwsResult<Live> {
     let iam = &clients.iam;
     let mut live = Live::default();
@@ -268,15 +301,13 @@ async fn read_iam(
         .collect();
     let mut paths = options.user_paths.clone();
     paths.insert(SMTP_USER_PATH.to_string());
-    let listed: Vec<Vec<String>> = stream::iter(paths)
-        .map(|path| async move { iam.list_users(&path).await })
-        .buffer_unordered(options.parallelism)
-        .try_collect()
+    let listed: Vec<Vec<String>> = limit
+        .each(paths, |path| async move { iam.list_users(&path).await })
         .await?;
     names.extend(listed.into_iter().flatten());
 
-    let users: Vec<_> = stream::iter(names)
-        .map(|name| async move {
+    let users: Vec<_> = limit
+        .each(names, |name| async move {
             let Some(user) = iam.get_user(&name).await? else {
                 return Ok(None);
             };
@@ -285,10 +316,9 @@ async fn read_iam(
             {
                 return AwsResult::Ok(Some((user, None, None)));
             }
-            let (policy, keys) = tokio::try_join!(
-                iam.get_user_policy(&name, SMTP_POLICY_NAME),
-                iam.list_access_keys(&name)
-            )?;
+            // One after the other: the task holds one of the `parallelism` permits.
+            let policy = iam.get_user_policy(&name, SMTP_POLICY_NAME).await?;
+            let keys = iam.list_access_keys(&name).await?;
             let active: Vec<&String> = keys
                 .iter()
                 .filter(|(_, status)| status == "Active")
@@ -309,8 +339,6 @@ async fn read_iam(
             };
             AwsResult::Ok(Some((user, policy, access_key)))
         })
-        .buffer_unordered(options.parallelism)
-        .try_collect()
         .await?;
     for (user, policy, access_key) in users.into_iter().flatten() {
         let state = State::SmtpUser(SmtpUserState {

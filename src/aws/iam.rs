@@ -66,25 +66,23 @@ impl Iam {
     /// Names of the users under a path prefix (ListUsers, paginated).
     pub async fn list_users(&self, path_prefix: &str) -> AwsResult<Vec<String>> {
         let mut names = Vec::new();
-        let mut marker = None;
+        let mut pages = self
+            .client
+            .list_users()
+            .path_prefix(path_prefix)
+            .into_paginator()
+            .send();
+        // Paced page by page: the paginator sends the next request only when polled.
         loop {
             self.call("ListUsers").await;
-            let page = self
-                .client
-                .list_users()
-                .path_prefix(path_prefix)
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk("ListUsers", path_prefix, &e.into_service_error())
-                })?;
+            let Some(page) = pages.next().await else {
+                return Ok(names);
+            };
+            let page = page.map_err(|e| {
+                AwsError::from_sdk("ListUsers", path_prefix, &e.into_service_error())
+            })?;
             names.extend(page.users().iter().map(|u| u.user_name().to_string()));
-            marker = page
-                .marker()
-                .map(str::to_string)
-                .filter(|_| page.is_truncated());
-            if marker.is_none() {
+            if !page.is_truncated() || page.marker().is_none() {
                 return Ok(names);
             }
         }

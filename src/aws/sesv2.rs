@@ -77,27 +77,28 @@ impl Ses {
     /// Every identity with whether it may send (verified), from the list alone.
     pub async fn list_identities_with_status(&self) -> AwsResult<Vec<(String, bool)>> {
         let mut names = Vec::new();
-        let mut token = None;
+        let mut pages = self
+            .client
+            .list_email_identities()
+            .page_size(1000)
+            .into_paginator()
+            .send();
+        // Paced page by page: the paginator sends the next request only when polled.
         loop {
             self.call("ListEmailIdentities").await;
-            let page = self
-                .client
-                .list_email_identities()
-                .page_size(1000)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk("ListEmailIdentities", "", &e.into_service_error())
-                })?;
+            let Some(page) = pages.next().await else {
+                return Ok(names);
+            };
+            let page = page.map_err(|e| {
+                AwsError::from_sdk("ListEmailIdentities", "", &e.into_service_error())
+            })?;
             names.extend(page.email_identities().iter().filter_map(|i| {
                 let verified = i.sending_enabled()
                     && i.verification_status()
                         .is_none_or(|v| v.as_str() == "SUCCESS");
                 i.identity_name().map(|n| (n.to_string(), verified))
             }));
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
+            if page.next_token().is_none() {
                 return Ok(names);
             }
         }
@@ -354,22 +355,22 @@ impl Ses {
 
     pub async fn list_configuration_sets(&self) -> AwsResult<Vec<String>> {
         let mut names = Vec::new();
-        let mut token = None;
+        let mut pages = self
+            .client
+            .list_configuration_sets()
+            .page_size(1000)
+            .into_paginator()
+            .send();
         loop {
             self.call("ListConfigurationSets").await;
-            let page = self
-                .client
-                .list_configuration_sets()
-                .page_size(1000)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk("ListConfigurationSets", "", &e.into_service_error())
-                })?;
+            let Some(page) = pages.next().await else {
+                return Ok(names);
+            };
+            let page = page.map_err(|e| {
+                AwsError::from_sdk("ListConfigurationSets", "", &e.into_service_error())
+            })?;
             names.extend(page.configuration_sets().iter().cloned());
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
+            if page.next_token().is_none() {
                 return Ok(names);
             }
         }

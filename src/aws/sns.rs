@@ -51,23 +51,21 @@ impl Sns {
     /// Every topic ARN in the region, 100 per page.
     pub async fn list_topics(&self) -> AwsResult<Vec<String>> {
         let mut arns = Vec::new();
-        let mut token = None;
+        let mut pages = self.client.list_topics().into_paginator().send();
+        // Paced page by page: the paginator sends the next request only when polled.
         loop {
             self.call("ListTopics").await;
-            let page = self
-                .client
-                .list_topics()
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("ListTopics", "", &e.into_service_error()))?;
+            let Some(page) = pages.next().await else {
+                return Ok(arns);
+            };
+            let page =
+                page.map_err(|e| AwsError::from_sdk("ListTopics", "", &e.into_service_error()))?;
             arns.extend(
                 page.topics()
                     .iter()
                     .filter_map(|t| t.topic_arn().map(str::to_string)),
             );
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
+            if page.next_token().is_none() {
                 return Ok(arns);
             }
         }
@@ -91,30 +89,30 @@ impl Sns {
 
     pub async fn subscriptions(&self, topic_arn: &str) -> AwsResult<Vec<LiveSubscription>> {
         let mut subs = Vec::new();
-        let mut token = None;
+        let mut pages = self
+            .client
+            .list_subscriptions_by_topic()
+            .topic_arn(topic_arn)
+            .into_paginator()
+            .send();
         loop {
             self.call("ListSubscriptionsByTopic").await;
-            let page = self
-                .client
-                .list_subscriptions_by_topic()
-                .topic_arn(topic_arn)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk(
-                        "ListSubscriptionsByTopic",
-                        topic_arn,
-                        &e.into_service_error(),
-                    )
-                })?;
+            let Some(page) = pages.next().await else {
+                return Ok(subs);
+            };
+            let page = page.map_err(|e| {
+                AwsError::from_sdk(
+                    "ListSubscriptionsByTopic",
+                    topic_arn,
+                    &e.into_service_error(),
+                )
+            })?;
             subs.extend(page.subscriptions().iter().map(|s| LiveSubscription {
                 arn: s.subscription_arn().unwrap_or_default().to_string(),
                 protocol: s.protocol().unwrap_or_default().to_string(),
                 endpoint: s.endpoint().unwrap_or_default().to_string(),
             }));
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
+            if page.next_token().is_none() {
                 return Ok(subs);
             }
         }

@@ -137,7 +137,7 @@ pub struct ExportArgs {
 /// How sesform calls AWS.
 #[derive(Debug, Clone, Args)]
 pub struct AwsArgs {
-    /// Most AWS calls in flight at once.
+    /// Most AWS requests in flight at once, across SES, SNS and IAM.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub parallelism: usize,
     /// Client-side request rates, e.g. `sesv2=1,sns=30,iam=10` (`off` = unpaced). Defaults
