@@ -252,7 +252,107 @@ fn every_attribute_updates_in_place_and_converges() {
             "smtp_user.mailer",
             "path",
         ),
+        (
+            "    path: /sesform/mail/\n",
+            "    path: /sesform/mail/\n    tags: {team: mail}\n",
+            "smtp_user.mailer",
+            "tags",
+        ),
+        (
+            "    dkim: {easy: {key_length: RSA_1024_BIT}}\n",
+            "    dkim: {enabled: false, easy: {key_length: RSA_1024_BIT}}\n",
+            "identity.example.com",
+            "dkim.signing_enabled",
+        ),
+        (
+            "    dkim: {enabled: false, easy: {key_length: RSA_1024_BIT}}\n",
+            "    dkim: {byodkim: {selector: s1, private_key: {file: dkim.pem}}}\n",
+            "identity.example.com",
+            "dkim.origin",
+        ),
+        (
+            "on_mx_failure: REJECT_MESSAGE}",
+            "on_mx_failure: USE_DEFAULT_VALUE}",
+            "identity.example.com",
+            "mail_from.on_mx_failure",
+        ),
+        (
+            "    mail_from: {domain: bounce.example.com, on_mx_failure: USE_DEFAULT_VALUE}\n",
+            "",
+            "identity.example.com",
+            "mail_from",
+        ),
+        (
+            "    configuration_set: tx\n    feedback_forwarding",
+            "    feedback_forwarding",
+            "identity.example.com",
+            "configuration_set",
+        ),
+        (
+            "tracking: {custom_redirect_domain: click.example.com}",
+            "tracking: {custom_redirect_domain: click.example.com, https_policy: REQUIRE}",
+            "configuration_set.tx",
+            "tracking.https_policy",
+        ),
+        (
+            "    tracking: {custom_redirect_domain: click.example.com, https_policy: REQUIRE}\n",
+            "",
+            "configuration_set.tx",
+            "tracking",
+        ),
+        (
+            "suppression: [BOUNCE]",
+            "suppression: [BOUNCE, COMPLAINT]",
+            "configuration_set.tx",
+            "suppression",
+        ),
+        (
+            "suppression: [BOUNCE, COMPLAINT]",
+            "suppression: []",
+            "configuration_set.tx",
+            "suppression",
+        ),
+        (
+            "        sns_topic: events\n",
+            "        cloudwatch: {dimensions: [{name: campaign, source: MESSAGE_TAG, default_value: none}]}\n",
+            "event_destination.tx.to-sns",
+            "target.cloud_watch",
+        ),
+        (
+            "default_value: none}]}",
+            "default_value: other}]}",
+            "event_destination.tx.to-sns",
+            "target.cloud_watch",
+        ),
+        (
+            "        cloudwatch: {dimensions: [{name: campaign, source: MESSAGE_TAG, default_value: other}]}\n",
+            "        eventbridge: {}\n",
+            "event_destination.tx.to-sns",
+            "target.event_bridge",
+        ),
+        (
+            "        eventbridge: {}\n",
+            "        firehose: {delivery_stream_arn: \"arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses\", iam_role_arn: \"arn:aws:iam::123456789012:role/ses-firehose\"}\n",
+            "event_destination.tx.to-sns",
+            "target.firehose",
+        ),
+        (
+            "        firehose: {delivery_stream_arn: \"arn:aws:firehose:eu-west-1:123456789012:deliverystream/ses\", iam_role_arn: \"arn:aws:iam::123456789012:role/ses-firehose\"}\n",
+            "        sns_topic: events\n",
+            "event_destination.tx.to-sns",
+            "target.sns_topic",
+        ),
+        (
+            ", raw_message_delivery: true}",
+            "}",
+            "sns_subscription.events.https:https://hooks.example.com/ses",
+            "raw_message_delivery",
+        ),
     ];
+    f.dir.write(
+        "dkim.pem",
+        "-----BEGIN PRIVATE KEY-----\nTUlJRXZBSUJBREFOQmdrcWhraUc5dzBCQVFFRkFBU0NCS1l3Z2dTaUFnRUFBb0lCQVFD\n-----END PRIVATE KEY-----\n",
+    );
     let mut spec = SPEC.to_string();
     for (from, to, address, field) in edits {
         assert!(
@@ -496,50 +596,94 @@ fn saved_plans_are_refused_when_stale_or_the_spec_changed() {
     f.assert_converged();
 }
 
+/// The lines of one section (`Done`, `Failed`, `Not started`) of apply's failure report.
+fn report_section(stderr: &str, label: &str) -> Vec<String> {
+    let Some((_, rest)) = stderr.split_once(&format!("{label}:\n")) else {
+        return Vec::new();
+    };
+    rest.lines()
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| l.trim().to_string())
+        .collect()
+}
+
 #[test]
 fn partial_failure_reports_and_a_rerun_converges() {
     let f = Fixture::new(SPEC);
-    // Every attempt at creating the destination fails, beyond the SDK's retries.
-    f.aws
-        .control()
+    // The address identity (no dependencies) fails at once, while creating the configuration
+    // set is still in flight: that finishes, and what needs the set never starts.
+    let control = f.aws.control();
+    control
+        .inject(
+            Fault::delay(std::time::Duration::from_millis(1500))
+                .only("CreateConfigurationSet")
+                .times(1),
+        )
+        .unwrap();
+    control
         .inject(
             Fault::error(400, "BadRequestException")
-                .only("CreateConfigurationSetEventDestination")
+                .only("CreateEmailIdentity")
                 .times(10),
         )
         .unwrap();
-    let run = f.run(&["apply", "--auto-approve", "--parallelism", "1"]);
+    let run = f.run(&["apply", "--auto-approve", "--parallelism", "8"]);
     assert_eq!(run.code, 1, "{run:?}");
+    let failed = report_section(&run.stderr, "Failed");
+    assert_eq!(failed.len(), 1, "{run:?}");
     assert!(
-        run.stderr
-            .contains("Failed:\n  event_destination.tx.to-sns (create)"),
+        failed[0].starts_with("identity.noreply@example.com (create): "),
         "{run:?}"
     );
-    assert!(run.stderr.contains("Done:\n"), "{run:?}");
-    assert!(run.stderr.contains("Not started:\n"), "{run:?}");
+    let done = report_section(&run.stderr, "Done");
     assert!(
-        run.stderr.contains("identity.example.com (create)"),
-        "the identity depends on nothing failed but starts after: {run:?}"
+        done.iter()
+            .any(|l| l.starts_with("configuration_set.tx (create)")),
+        "in flight at the failure, so finished: {run:?}"
     );
+    let not_started = report_section(&run.stderr, "Not started");
+    for address in ["event_destination.tx.to-sns", "identity.example.com"] {
+        assert!(
+            not_started
+                .iter()
+                .any(|l| l == &format!("{address} (create)")),
+            "{address} needs the set, so it is not scheduled after the failure: {run:?}"
+        );
+    }
+    assert_eq!(control.call_count("CreateEmailIdentity"), 1, "{run:?}");
 
-    f.aws.control().clear_faults();
-    let run = f.run(&["plan", "--json"]);
-    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    control.clear_faults();
+    let plan = f.plan_json(&[]);
     let pending = actions(&plan);
     assert!(pending.iter().all(|(_, a)| a == "create"), "{plan}");
     assert!(
-        pending
-            .iter()
-            .any(|(a, _)| a == "event_destination.tx.to-sns"),
+        !pending.iter().any(|(a, _)| a == "configuration_set.tx"),
         "{plan}"
     );
     f.apply();
     f.assert_converged();
     // Nothing was created twice.
-    let topics = block_on(f.aws.sns().list_topics().send()).unwrap();
+    let ses = f.aws.ses();
+    let (identities, sets, destinations, topics, subs, users) = block_on(async {
+        (
+            ses.list_email_identities().send().await.unwrap(),
+            ses.list_configuration_sets().send().await.unwrap(),
+            ses.get_configuration_set_event_destinations()
+                .configuration_set_name("tx")
+                .send()
+                .await
+                .unwrap(),
+            f.aws.sns().list_topics().send().await.unwrap(),
+            f.aws.sns().list_subscriptions().send().await.unwrap(),
+            f.aws.iam().list_users().send().await.unwrap(),
+        )
+    });
+    assert_eq!(identities.email_identities().len(), 2);
+    assert_eq!(sets.configuration_sets().len(), 1);
+    assert_eq!(destinations.event_destinations().len(), 1);
     assert_eq!(topics.topics().len(), 1);
-    let subs = block_on(f.aws.sns().list_subscriptions().send()).unwrap();
     assert_eq!(subs.subscriptions().len(), 1);
+    assert_eq!(users.users().len(), 1);
 }
 
 #[test]
@@ -556,6 +700,41 @@ fn throttling_is_retried() {
     let run = f.run(&["plan"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(f.aws.control().call_count("ListEmailIdentities"), 3);
+}
+
+#[test]
+fn throttled_writes_are_retried_and_max_attempts_is_honoured() {
+    let f = Fixture::new(SPEC);
+    let control = f.aws.control();
+    control
+        .inject(
+            Fault::new(FaultKind::Throttle)
+                .only("CreateConfigurationSet")
+                .times(2),
+        )
+        .unwrap();
+    let run = f.run(&["apply", "--auto-approve", "--retry-mode", "adaptive"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(control.call_count("CreateConfigurationSet"), 3);
+
+    // With one attempt, a throttled call is not retried and apply reports it.
+    control
+        .inject(
+            Fault::new(FaultKind::Throttle)
+                .only("PutConfigurationSetDeliveryOptions")
+                .times(1),
+        )
+        .unwrap();
+    f.spec(&SPEC.replace("tls: REQUIRE", "tls: OPTIONAL"));
+    let run = f.run(&["apply", "--auto-approve", "--max-attempts", "1"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("configuration_set.tx (update)"),
+        "{run:?}"
+    );
+    assert_eq!(control.call_count("PutConfigurationSetDeliveryOptions"), 1);
+    f.apply();
+    f.assert_converged();
 }
 
 #[test]
@@ -577,6 +756,38 @@ fn plan_reads_with_the_minimum_number_of_calls() {
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     assert_eq!(counts, expected);
+
+    // SNS and IAM, as sesform counts them (`-v`): one list, then one call per topic,
+    // subscription and user detail.
+    let run = f.run(&["plan", "-v"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    for (operation, count) in [
+        ("sns:ListTopics", 1),
+        ("sns:ListTagsForResource", 1),
+        ("sns:ListSubscriptionsByTopic", 1),
+        ("sns:GetSubscriptionAttributes", 1),
+        ("iam:ListUsers", 1),
+        ("iam:GetUser", 1),
+        ("iam:GetUserPolicy", 1),
+        ("iam:ListAccessKeys", 1),
+    ] {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(operation))
+            .unwrap_or_else(|| panic!("{operation} not counted: {run:?}"));
+        assert_eq!(
+            line.split_whitespace().nth(1),
+            Some(count.to_string().as_str()),
+            "{operation}: {run:?}"
+        );
+    }
+    let total_sns_iam = run
+        .stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("sns:") || l.trim_start().starts_with("iam:"))
+        .count();
+    assert_eq!(total_sns_iam, 8, "no other SNS or IAM calls: {run:?}");
 }
 
 #[test]
@@ -672,4 +883,317 @@ fn destroy_removes_what_the_stack_owns() {
     assert_eq!(names, vec!["other.example.org"]);
     let plan = f.plan_json(&[]);
     assert_eq!(plan["summary"]["create"], 7);
+}
+
+#[test]
+fn smtp_users_on_the_default_path_are_pruned_and_destroyed() {
+    let two_users = SPEC.replace(
+        "  mailer:\n    path: /sesform/\n    allow_from: [\"*@example.com\"]\n",
+        "  mailer:\n    allow_from: [\"*@example.com\"]\n  reports:\n    allow_from: [\"reports@example.com\"]\n",
+    );
+    assert_ne!(two_users, SPEC);
+    let f = Fixture::new(&two_users);
+    f.apply();
+    f.assert_converged();
+    let user = block_on(f.aws.iam().get_user().user_name("reports").send()).unwrap();
+    assert_eq!(user.user().unwrap().path(), "/sesform/");
+
+    f.spec(&two_users.replace(
+        "  reports:\n    allow_from: [\"reports@example.com\"]\n",
+        "",
+    ));
+    let plan = f.plan_json(&[]);
+    assert!(
+        plan["warnings"].to_string().contains("smtp_user.reports"),
+        "{plan}"
+    );
+    let plan = f.plan_json(&["--prune"]);
+    assert_eq!(
+        actions(&plan),
+        vec![("smtp_user.reports".to_string(), "delete".to_string())]
+    );
+    let run = f.run(&["apply", "--prune", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{run:?}");
+
+    let run = f.run(&["destroy", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let users = block_on(f.aws.iam().list_users().send()).unwrap();
+    assert!(users.users().is_empty(), "{:?}", users.users());
+}
+
+#[test]
+fn a_domain_created_with_dkim_off_converges() {
+    let f = Fixture::new(&SPEC.replace(
+        "    configuration_set: tx\n  noreply",
+        "    configuration_set: tx\n    dkim: {enabled: false}\n  noreply",
+    ));
+    f.apply();
+    f.assert_converged();
+    let identity = block_on(
+        f.aws
+            .ses()
+            .get_email_identity()
+            .email_identity("example.com")
+            .send(),
+    )
+    .unwrap();
+    assert!(!identity.dkim_attributes().unwrap().signing_enabled());
+}
+
+#[test]
+fn a_sets_suppression_left_out_of_the_spec_is_left_alone() {
+    let with = SPEC.replace(
+        "    tls: REQUIRE\n",
+        "    tls: REQUIRE\n    suppression: [BOUNCE]\n",
+    );
+    let f = Fixture::new(&with);
+    f.apply();
+    f.spec(SPEC);
+    f.assert_converged();
+    let set = block_on(
+        f.aws
+            .ses()
+            .get_configuration_set()
+            .configuration_set_name("tx")
+            .send(),
+    )
+    .unwrap();
+    assert_eq!(
+        set.suppression_options().unwrap().suppressed_reasons(),
+        &[aws_sdk_sesv2::types::SuppressionListReason::Bounce]
+    );
+    // Said explicitly, it is managed again.
+    f.spec(&SPEC.replace(
+        "    tls: REQUIRE\n",
+        "    tls: REQUIRE\n    suppression: []\n",
+    ));
+    let plan = f.plan_json(&[]);
+    assert_eq!(
+        actions(&plan),
+        vec![("configuration_set.tx".to_string(), "update".to_string())]
+    );
+    f.apply();
+    f.assert_converged();
+}
+
+#[test]
+fn topics_given_by_arn_keep_their_account() {
+    // moto's account is 123456789012: the first ARN is this spec's own topic, the second
+    // another account's.
+    let spec = SPEC.replace(
+        "        sns_topic: events\n",
+        "        sns_topic: \"arn:aws:sns:eu-west-1:123456789012:events\"\n      to-partner:\n        events: [SEND]\n        sns_topic: \"arn:aws:sns:eu-west-1:999999999999:theirs\"\n",
+    );
+    let f = Fixture::new(&spec);
+    let plan = f.plan_json(&[]);
+    let order: Vec<String> = actions(&plan).into_iter().map(|(a, _)| a).collect();
+    let position = |address: &str| order.iter().position(|a| a == address).unwrap();
+    assert!(position("sns_topic.events") < position("event_destination.tx.to-sns"));
+    f.apply();
+    f.assert_converged();
+    let destinations = block_on(
+        f.aws
+            .ses()
+            .get_configuration_set_event_destinations()
+            .configuration_set_name("tx")
+            .send(),
+    )
+    .unwrap();
+    let arns: std::collections::BTreeMap<&str, &str> = destinations
+        .event_destinations()
+        .iter()
+        .map(|d| (d.name(), d.sns_destination().unwrap().topic_arn()))
+        .collect();
+    assert_eq!(arns["to-sns"], "arn:aws:sns:eu-west-1:123456789012:events");
+    assert_eq!(
+        arns["to-partner"],
+        "arn:aws:sns:eu-west-1:999999999999:theirs"
+    );
+
+    // The same topic by name is no change.
+    f.spec(&spec.replace("\"arn:aws:sns:eu-west-1:123456789012:events\"", "events"));
+    f.assert_converged();
+}
+
+#[test]
+fn account_settings_update_and_converge() {
+    let f = Fixture::new(SPEC);
+    f.apply();
+    let edits = [
+        ("account: {sending_enabled: false}\n", "sending_enabled"),
+        (
+            "account: {sending_enabled: false, suppression: [BOUNCE]}\n",
+            "suppression",
+        ),
+        (
+            "account: {sending_enabled: false, suppression: []}\n",
+            "suppression",
+        ),
+    ];
+    for (account, field) in edits {
+        f.spec(&SPEC.replace("stack: test\n", &format!("stack: test\n{account}")));
+        let plan = f.plan_json(&[]);
+        let change = plan["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["address"] == "account")
+            .unwrap_or_else(|| panic!("no account change: {plan}"));
+        assert_eq!(change["action"], "update", "{change}");
+        assert!(
+            change["changed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == field),
+            "{field}: {change}"
+        );
+        f.apply();
+        f.assert_converged();
+    }
+    let account = f.aws.control().account("eu-west-1");
+    assert!(!account.sending_enabled);
+}
+
+#[test]
+fn drift_in_sns_destinations_and_tags_is_planned_back() {
+    let spec = SPEC.replace(
+        "  events:\n    subscriptions",
+        "  events:\n    tags: {team: mail}\n    subscriptions",
+    );
+    let f = Fixture::new(&spec);
+    f.apply();
+    let arn = "arn:aws:sns:eu-west-1:123456789012:events";
+    block_on(async {
+        let ses = f.aws.ses();
+        ses.update_configuration_set_event_destination()
+            .configuration_set_name("tx")
+            .event_destination_name("to-sns")
+            .event_destination(
+                aws_sdk_sesv2::types::EventDestinationDefinition::builder()
+                    .enabled(true)
+                    .matching_event_types(aws_sdk_sesv2::types::EventType::Send)
+                    .sns_destination(
+                        aws_sdk_sesv2::types::SnsDestination::builder()
+                            .topic_arn(arn)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let sns = f.aws.sns();
+        sns.untag_resource()
+            .resource_arn(arn)
+            .tag_keys("team")
+            .send()
+            .await
+            .unwrap();
+        let subs = sns.list_subscriptions().send().await.unwrap();
+        sns.set_subscription_attributes()
+            .subscription_arn(subs.subscriptions()[0].subscription_arn().unwrap())
+            .attribute_name("RawMessageDelivery")
+            .attribute_value("true")
+            .send()
+            .await
+            .unwrap();
+        ses.tag_resource()
+            .resource_arn("arn:aws:ses:eu-west-1:123456789012:identity/example.com")
+            .tags(
+                aws_sdk_sesv2::types::Tag::builder()
+                    .key("added")
+                    .value("by-hand")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let plan = f.plan_json(&[]);
+    let mut pending = actions(&plan);
+    pending.sort();
+    assert_eq!(
+        pending,
+        vec![
+            (
+                "event_destination.tx.to-sns".to_string(),
+                "update".to_string()
+            ),
+            ("identity.example.com".to_string(), "update".to_string()),
+            (
+                "sns_subscription.events.https:https://hooks.example.com/ses".to_string(),
+                "update".to_string()
+            ),
+            ("sns_topic.events".to_string(), "update".to_string()),
+        ],
+        "{plan}"
+    );
+    f.apply();
+    f.assert_converged();
+}
+
+#[test]
+fn prune_covers_every_kind_and_prevent_destroy_guards_each() {
+    let spec = SPEC.replace(
+        "sns_topics:\n",
+        "  old-set:\n    event_destinations:\n      gone:\n        events: [SEND]\n        sns_topic: old-topic\nsns_topics:\n  old-topic: {}\n  kept-topic: {prevent_destroy: true}\n",
+    ).replace(
+        "      - {protocol: https, endpoint: \"https://hooks.example.com/ses\"}\n",
+        "      - {protocol: https, endpoint: \"https://hooks.example.com/ses\"}\n      - {protocol: https, endpoint: \"https://hooks.example.com/old\"}\n",
+    ).replace(
+        "        sns_topic: events\n",
+        "        sns_topic: events\n      old-destination:\n        events: [SEND]\n        sns_topic: events\n",
+    );
+    let f = Fixture::new(&spec);
+    f.apply();
+    f.spec(SPEC);
+    let run = f.run(&["plan", "--prune"]);
+    assert_eq!(run.code, 1, "prevent_destroy blocks: {run:?}");
+    assert!(
+        run.stdout.contains(
+            "sns_topic.kept-topic: would be deleted by --prune, but prevent_destroy is set"
+        ),
+        "{run:?}"
+    );
+    // Allowed again in the spec without the flag; then everything else goes.
+    f.spec(&SPEC.replace("sns_topics:\n", "sns_topics:\n  kept-topic: {}\n"));
+    let plan = f.plan_json(&["--prune"]);
+    let mut pending = actions(&plan);
+    pending.sort();
+    assert_eq!(
+        pending,
+        vec![
+            (
+                "configuration_set.old-set".to_string(),
+                "delete".to_string()
+            ),
+            (
+                "event_destination.tx.old-destination".to_string(),
+                "delete".to_string()
+            ),
+            (
+                "sns_subscription.events.https:https://hooks.example.com/old".to_string(),
+                "delete".to_string()
+            ),
+            ("sns_topic.kept-topic".to_string(), "update".to_string()),
+            ("sns_topic.old-topic".to_string(), "delete".to_string()),
+        ],
+        "the set's own destination goes with it: {plan}"
+    );
+    let run = f.run(&["apply", "--prune", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    f.assert_converged();
+    let (sets, topics, subs) = block_on(async {
+        (
+            f.aws.ses().list_configuration_sets().send().await.unwrap(),
+            f.aws.sns().list_topics().send().await.unwrap(),
+            f.aws.sns().list_subscriptions().send().await.unwrap(),
+        )
+    });
+    assert_eq!(sets.configuration_sets(), &["tx".to_string()]);
+    assert_eq!(topics.topics().len(), 2);
+    assert_eq!(subs.subscriptions().len(), 1);
 }
