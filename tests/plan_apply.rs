@@ -590,9 +590,26 @@ fn saved_plans_are_refused_when_stale_or_the_spec_changed() {
         "{run:?}"
     );
 
+    // A spec named next to --plan must be the one the plan was made from.
     f.spec(SPEC);
-    let run = f.run(&["apply", "--plan", "plan.json"]);
+    f.dir.write("other.yaml", SPEC.replace("tls: REQUIRE", "tls: OPTIONAL"));
+    let run = f.run(&["apply", "--plan", "plan.json", "other.yaml"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("changed since this plan was made"),
+        "{run:?}"
+    );
+
+    // From another working directory, the saved plan still finds its spec.
+    f.dir.write("ci/.keep", "");
+    let mut cmd = f.dir.sesform();
+    f.aws
+        .configure(&mut cmd)
+        .current_dir(f.dir.join("ci"))
+        .args(["apply", "--plan", "../plan.json"]);
+    let run = Run::of(&mut cmd);
     assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("Apply complete!"), "{run:?}");
     f.assert_converged();
 }
 

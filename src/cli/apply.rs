@@ -1,6 +1,7 @@
 //! `sesform apply` and `sesform destroy`
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 
 use super::args::{ApplyArgs, DestroyArgs};
 use super::session::{self, CliResult, Reported, Session, error};
@@ -38,13 +39,26 @@ async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
     let (session, plan, saved) = match &args.plan {
         Some(path) => {
             let plan = read_saved_plan(path)?;
-            let session =
-                session::open(global, std::path::Path::new(&plan.spec.path), &args.aws).await?;
+            // A spec named on the command line wins (a CI job may check out elsewhere); its
+            // digest must still match the plan's.
+            let spec = args
+                .spec
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(&plan.spec.path));
+            if args.spec.is_none() && !spec.exists() {
+                return Err(error(format!(
+                    "the spec this plan was made from, {}, is not there; name it: sesform apply --plan {} SPEC",
+                    spec.display(),
+                    path.display()
+                )));
+            }
+            let session = session::open(global, &spec, &args.aws).await?;
             check_saved_plan(&session, &plan).await?;
             (session, plan, true)
         }
         None => {
-            let session = session::open(global, &args.spec, &args.aws).await?;
+            let spec = args.spec.clone().unwrap_or_else(|| "sesform.yaml".into());
+            let session = session::open(global, &spec, &args.aws).await?;
             let (plan, _) = session.plan(super::plan::options(&args.change)).await?;
             (session, plan, false)
         }

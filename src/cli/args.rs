@@ -187,9 +187,8 @@ pub struct PlanArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ApplyArgs {
-    /// The spec file.
-    #[arg(default_value = "sesform.yaml")]
-    pub spec: PathBuf,
+    /// The spec file [default: sesform.yaml; with --plan, the spec the plan was made from].
+    pub spec: Option<PathBuf>,
     /// Apply exactly this saved plan; refused if the spec or live state changed since.
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,

@@ -96,7 +96,11 @@ pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliRe
             .stack
             .clone()
             .unwrap_or_else(|| DEFAULT_STACK.to_string()),
-        spec_path: spec_path.display().to_string(),
+        // Absolute, so a saved plan finds its spec from any working directory.
+        spec_path: std::path::absolute(spec_path)
+            .unwrap_or_else(|_| spec_path.to_path_buf())
+            .display()
+            .to_string(),
         loaded,
         clients,
         parallelism: aws.parallelism.max(1),
