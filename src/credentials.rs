@@ -236,6 +236,7 @@ mod tests {
                 .iter()
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
+            smtp_password: crate::model::Sensitive,
         }
     }
 

@@ -592,7 +592,8 @@ fn saved_plans_are_refused_when_stale_or_the_spec_changed() {
 
     // A spec named next to --plan must be the one the plan was made from.
     f.spec(SPEC);
-    f.dir.write("other.yaml", SPEC.replace("tls: REQUIRE", "tls: OPTIONAL"));
+    f.dir
+        .write("other.yaml", SPEC.replace("tls: REQUIRE", "tls: OPTIONAL"));
     let run = f.run(&["apply", "--plan", "plan.json", "other.yaml"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(

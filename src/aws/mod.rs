@@ -321,3 +321,33 @@ pub(crate) fn tag_changes(
         .collect();
     (removed, changed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_parse_over_the_defaults() {
+        let rates = Rates::parse("sns=5, iam=off").unwrap();
+        assert_eq!(rates.sesv2, Some(1.0));
+        assert_eq!(rates.sns, Some(5.0));
+        assert_eq!(rates.iam, None);
+        assert_eq!(
+            Rates::parse("all=off").unwrap(),
+            Rates {
+                sesv2: None,
+                sns: None,
+                iam: None
+            }
+        );
+        assert_eq!(Rates::parse("").unwrap(), Rates::default());
+    }
+
+    #[test]
+    fn bad_rates_say_what_is_wrong() {
+        assert!(Rates::parse("ses").unwrap_err().contains("SERVICE=RATE"));
+        assert!(Rates::parse("sns=-1").unwrap_err().contains("positive"));
+        assert!(Rates::parse("sns=NaN").unwrap_err().contains("positive"));
+        assert!(Rates::parse("ec2=1").unwrap_err().contains("not a service"));
+    }
+}

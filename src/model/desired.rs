@@ -270,6 +270,7 @@ fn credentials_target(c: &spec::Credentials) -> CredentialsTarget {
             spec::CredentialsPreset::Symfony => "symfony".into(),
         },
         vars,
+        smtp_password: Sensitive,
     }
 }
 

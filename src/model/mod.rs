@@ -3,7 +3,8 @@
 //!
 //! Normalization happens when a model is built, never in the diff: event types are sets, enum
 //! values are upper case, tags are sorted maps, defaults AWS fills in are written out on both
-//! sides, and SNS topics are named, not addressed by ARN.
+//! sides, and the account's own SNS topics are named, not addressed by ARN (another account's
+//! keep their ARN).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -335,6 +336,29 @@ pub struct CredentialsTarget {
     pub preset: String,
     /// Variable name per role (`username`, `password`, `host`, `port`, `dsn`).
     pub vars: BTreeMap<String, String>,
+    /// The SMTP password apply derives and writes: never in a plan, only its marker.
+    #[serde(default)]
+    pub smtp_password: Sensitive,
+}
+
+/// A secret that apply produces and a plan never holds; always written as `(sensitive)`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sensitive;
+
+impl Sensitive {
+    pub const MARKER: &str = "(sensitive)";
+}
+
+impl Serialize for Sensitive {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(Sensitive::MARKER)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sensitive {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| Sensitive)
+    }
 }
 
 pub const KEY_ACTIVE: &str = "active";

@@ -439,3 +439,151 @@ pub fn build(input: &DiffInput, region: &str, spec: super::SpecRef) -> Plan {
         summary,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn managed() -> Tags {
+        desired::managed_tags(&Tags::new(), "test", false)
+    }
+
+    fn set(suppression: Option<&[&str]>) -> State {
+        State::ConfigurationSet(ConfigurationSetState {
+            name: "tx".into(),
+            tls: "REQUIRE".into(),
+            sending_enabled: true,
+            reputation_metrics: false,
+            suppression: suppression.map(|s| s.iter().map(|r| r.to_string()).collect()),
+            tracking: None,
+            tags: managed(),
+        })
+    }
+
+    fn destination(topic: &str) -> State {
+        State::EventDestination(EventDestinationState {
+            configuration_set: "tx".into(),
+            name: "to-sns".into(),
+            enabled: true,
+            events: ["BOUNCE".to_string(), "COMPLAINT".to_string()].into(),
+            target: Target::SnsTopic(topic.into()),
+        })
+    }
+
+    fn live(states: &[State]) -> Live {
+        let mut live = Live::default();
+        for state in states {
+            live.resources.insert(state.address(), state.clone());
+        }
+        live
+    }
+
+    fn run(desired: &[State], live: &Live, options: PlanOptions) -> Diff {
+        diff(&DiffInput {
+            desired,
+            live,
+            stack: "test",
+            options,
+        })
+    }
+
+    fn actions(d: &Diff) -> Vec<(&str, Action)> {
+        d.changes
+            .iter()
+            .map(|c| (c.address.as_str(), c.action))
+            .collect()
+    }
+
+    #[test]
+    fn equal_states_are_no_ops_and_a_difference_names_its_field() {
+        let l = live(&[set(None)]);
+        let d = run(&[set(None)], &l, PlanOptions::default());
+        assert_eq!(actions(&d), [("configuration_set.tx", Action::NoOp)]);
+
+        let State::ConfigurationSet(mut want) = set(None) else {
+            unreachable!()
+        };
+        want.tls = "OPTIONAL".into();
+        let d = run(&[State::ConfigurationSet(want)], &l, PlanOptions::default());
+        assert_eq!(actions(&d), [("configuration_set.tx", Action::Update)]);
+        assert_eq!(d.changes[0].changed, ["tls"]);
+    }
+
+    #[test]
+    fn a_suppression_left_out_is_not_managed() {
+        let l = live(&[set(Some(&["BOUNCE"]))]);
+        let d = run(&[set(None)], &l, PlanOptions::default());
+        assert_eq!(actions(&d), [("configuration_set.tx", Action::NoOp)]);
+        let d = run(&[set(Some(&[]))], &l, PlanOptions::default());
+        assert_eq!(d.changes[0].changed, ["suppression"]);
+    }
+
+    #[test]
+    fn an_own_topic_by_arn_equals_its_name_and_a_foreign_one_does_not() {
+        let own = "arn:aws:sns:eu-west-1:123456789012:events";
+        let mut l = live(&[set(None), destination("events")]);
+        l.own_topics.insert(own.into(), "events".into());
+        let d = run(&[set(None), destination(own)], &l, PlanOptions::default());
+        assert!(
+            d.changes.iter().all(|c| c.action == Action::NoOp),
+            "{:?}",
+            actions(&d)
+        );
+
+        let foreign = "arn:aws:sns:eu-west-1:999999999999:events";
+        let d = run(
+            &[set(None), destination(foreign)],
+            &l,
+            PlanOptions::default(),
+        );
+        let change = d
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::EventDestination)
+            .unwrap();
+        assert_eq!(change.action, Action::Update);
+        assert_eq!(change.changed, ["target.sns_topic"]);
+    }
+
+    #[test]
+    fn orphans_are_deleted_only_with_prune_and_never_past_prevent_destroy() {
+        let mut l = live(&[set(None)]);
+        l.orphans.insert(Address::configuration_set("tx"));
+        let d = run(&[], &l, PlanOptions::default());
+        assert!(d.changes.is_empty());
+        assert!(d.warnings[0].message.contains("--prune"));
+
+        let prune = PlanOptions {
+            prune: true,
+            ..PlanOptions::default()
+        };
+        let d = run(&[], &l, prune);
+        assert_eq!(actions(&d), [("configuration_set.tx", Action::Delete)]);
+
+        let State::ConfigurationSet(mut guarded) = set(None) else {
+            unreachable!()
+        };
+        guarded.tags = desired::managed_tags(&Tags::new(), "test", true);
+        let mut l = live(&[State::ConfigurationSet(guarded)]);
+        l.orphans.insert(Address::configuration_set("tx"));
+        let d = run(&[], &l, prune);
+        assert!(d.changes.is_empty());
+        assert!(d.errors[0].message.contains("prevent_destroy"));
+    }
+
+    #[test]
+    fn a_resource_of_another_stack_is_an_error_until_adopted() {
+        let State::ConfigurationSet(mut theirs) = set(None) else {
+            unreachable!()
+        };
+        theirs.tags = desired::managed_tags(&Tags::new(), "other", false);
+        let l = live(&[State::ConfigurationSet(theirs)]);
+        let d = run(&[set(None)], &l, PlanOptions::default());
+        assert!(d.changes.is_empty());
+        assert!(
+            d.errors[0].message.contains("by the sesform stack `other`"),
+            "{:?}",
+            d.errors
+        );
+    }
+}

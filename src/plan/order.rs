@@ -90,3 +90,124 @@ pub fn dependencies(changes: &[Change]) -> Vec<Vec<usize>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ConfigurationSetState, EventDestinationState, TopicState};
+
+    fn change(action: Action, state: State) -> Change {
+        let (before, after) = match action {
+            Action::Delete => (Some(state.clone()), None),
+            _ => (None, Some(state.clone())),
+        };
+        Change {
+            address: state.address(),
+            kind: state.kind(),
+            action,
+            before,
+            after,
+            changed: Vec::new(),
+            replace_reason: None,
+            arn: None,
+        }
+    }
+
+    fn topic(name: &str) -> State {
+        State::SnsTopic(TopicState {
+            name: name.into(),
+            tags: Default::default(),
+        })
+    }
+
+    fn set(name: &str) -> State {
+        State::ConfigurationSet(ConfigurationSetState {
+            name: name.into(),
+            tls: "OPTIONAL".into(),
+            sending_enabled: true,
+            reputation_metrics: false,
+            suppression: None,
+            tracking: None,
+            tags: Default::default(),
+        })
+    }
+
+    fn destination(topic: &str) -> State {
+        State::EventDestination(EventDestinationState {
+            configuration_set: "tx".into(),
+            name: "to-sns".into(),
+            enabled: true,
+            events: ["BOUNCE".to_string()].into(),
+            target: Target::SnsTopic(topic.into()),
+        })
+    }
+
+    #[test]
+    fn creates_follow_dependencies_and_deletes_reverse_them() {
+        let changes = sorted(vec![
+            change(Action::Create, destination("events")),
+            change(Action::Delete, topic("old")),
+            change(Action::Create, set("tx")),
+            change(Action::Delete, set("old-set")),
+            change(Action::Create, topic("events")),
+        ]);
+        let order: Vec<&str> = changes.iter().map(|c| c.address.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "sns_topic.events",
+                "configuration_set.tx",
+                "event_destination.tx.to-sns",
+                "configuration_set.old-set",
+                "sns_topic.old",
+            ]
+        );
+        let deps = dependencies(&changes);
+        assert_eq!(
+            deps[2],
+            vec![0, 1],
+            "the destination waits for its topic and set"
+        );
+        assert!(deps[0].is_empty() && deps[1].is_empty());
+    }
+
+    #[test]
+    fn a_topic_named_by_arn_is_still_waited_for() {
+        let changes = sorted(vec![
+            change(
+                Action::Create,
+                destination("arn:aws:sns:eu-west-1:123456789012:events"),
+            ),
+            change(Action::Create, topic("events")),
+            change(Action::Create, set("tx")),
+        ]);
+        let deps = dependencies(&changes);
+        let destination = changes
+            .iter()
+            .position(|c| c.kind == Kind::EventDestination)
+            .unwrap();
+        assert_eq!(deps[destination].len(), 2);
+    }
+
+    #[test]
+    fn a_deleted_topic_waits_for_the_destination_that_used_it() {
+        let changes = sorted(vec![
+            change(Action::Delete, topic("events")),
+            change(Action::Delete, destination("events")),
+        ]);
+        assert_eq!(changes[0].kind, Kind::EventDestination);
+        assert_eq!(dependencies(&changes)[1], vec![0]);
+    }
+
+    #[test]
+    fn no_ops_wait_for_nothing_and_hold_nothing_up() {
+        let changes = sorted(vec![
+            change(Action::NoOp, topic("events")),
+            change(Action::Create, destination("events")),
+            change(Action::Create, set("tx")),
+        ]);
+        let deps = dependencies(&changes);
+        assert!(deps[0].is_empty());
+        assert_eq!(deps[2], vec![1], "only the set: the topic exists already");
+    }
+}

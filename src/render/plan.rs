@@ -24,7 +24,7 @@ pub fn redact(value: &mut Value) {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
                 if SENSITIVE_FIELDS.contains(&key.as_str()) && !v.is_null() {
-                    *v = Value::from("(sensitive)");
+                    *v = Value::from(crate::model::Sensitive::MARKER);
                 } else {
                     redact(v);
                 }
@@ -53,7 +53,20 @@ pub fn human(plan: &Plan, style: Style) -> String {
             plan.region, plan.stack
         );
     }
+    // Changes come in apply order, so each kind forms one group (deletes a second one).
+    let mut group = None;
     for change in &pending {
+        let this = (change["kind"].as_str(), change["action"] == "delete");
+        if group != Some(this) {
+            group = Some(this);
+            let title = group_title(this.0.unwrap_or_default());
+            let title = if this.1 {
+                format!("{title} to delete")
+            } else {
+                title.to_string()
+            };
+            let _ = writeln!(out, "{}\n", style.bold(&title));
+        }
         render_change(&mut out, change, style);
     }
 
@@ -123,6 +136,19 @@ pub fn human(plan: &Plan, style: Style) -> String {
         );
     }
     out
+}
+
+fn group_title(kind: &str) -> &str {
+    match kind {
+        "account" => "Account",
+        "sns_topic" => "SNS topics",
+        "sns_subscription" => "SNS subscriptions",
+        "configuration_set" => "Configuration sets",
+        "event_destination" => "Event destinations",
+        "identity" => "Identities",
+        "smtp_user" => "SMTP users",
+        other => other,
+    }
 }
 
 fn render_change(out: &mut String, change: &Value, style: Style) {
@@ -289,6 +315,7 @@ fn lookup(value: &Value, dotted: &str) -> Value {
 fn show(value: &Value) -> String {
     match value {
         Value::Null => "(none)".into(),
+        Value::String(s) if s == crate::model::Sensitive::MARKER => s.clone(),
         Value::Array(items) => {
             let items: Vec<String> = items.iter().map(show).collect();
             format!("[{}]", items.join(", "))
@@ -312,5 +339,138 @@ pub fn progress_verb(action: Action) -> &'static str {
         Action::Replace => "replaced",
         Action::Delete => "deleted",
         Action::NoOp => "unchanged",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Address, CredentialsTarget, Kind, Sensitive, SmtpUserState, State};
+    use crate::plan::{Change, PlanOptions, SpecRef, Summary};
+
+    fn plan(changes: Vec<Change>) -> Plan {
+        Plan {
+            format_version: crate::plan::FORMAT_VERSION.into(),
+            sesform_version: "test".into(),
+            region: "eu-west-1".into(),
+            stack: "test".into(),
+            spec: SpecRef {
+                path: "sesform.yaml".into(),
+                sha256: "sha256:0".into(),
+            },
+            live_fingerprint: "sha256:0".into(),
+            options: PlanOptions::default(),
+            summary: Summary::of(&changes),
+            changes,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            notes: Vec::new(),
+            unmanaged: vec![Address::identity("other.example.org")],
+        }
+    }
+
+    fn user_create() -> Change {
+        let user = State::SmtpUser(SmtpUserState {
+            name: "mailer".into(),
+            path: "/sesform/".into(),
+            policy: None,
+            tags: Default::default(),
+            access_key: Some("active".into()),
+            credentials: Some(CredentialsTarget {
+                dotenv: Some(".env.ses".into()),
+                stdout: false,
+                preset: "laravel".into(),
+                vars: Default::default(),
+                smtp_password: Sensitive,
+            }),
+        });
+        Change {
+            address: user.address(),
+            kind: Kind::SmtpUser,
+            action: Action::Create,
+            before: None,
+            after: Some(user),
+            changed: Vec::new(),
+            replace_reason: None,
+            arn: None,
+        }
+    }
+
+    #[test]
+    fn the_smtp_password_is_marked_sensitive_in_both_views() {
+        let p = plan(vec![user_create()]);
+        let text = human(&p, Style::new(false));
+        assert!(
+            text.contains("+ credentials.smtp_password = (sensitive)"),
+            "{text}"
+        );
+        let value: Value = serde_json::from_str(&json(&p)).unwrap();
+        assert_eq!(
+            value["changes"][0]["after"]["credentials"]["smtp_password"],
+            "(sensitive)"
+        );
+    }
+
+    #[test]
+    fn redaction_replaces_every_sensitive_field_at_any_depth() {
+        let mut value = serde_json::json!({
+            "a": {"secret_access_key": "wJalr", "b": [{"private_key": "MIIE"}]},
+            "smtp_password": null,
+            "name": "kept"
+        });
+        redact(&mut value);
+        assert_eq!(value["a"]["secret_access_key"], "(sensitive)");
+        assert_eq!(value["a"]["b"][0]["private_key"], "(sensitive)");
+        assert!(
+            value["smtp_password"].is_null(),
+            "nothing to hide stays null"
+        );
+        assert_eq!(value["name"], "kept");
+    }
+
+    #[test]
+    fn changes_are_grouped_by_kind_with_a_summary_line() {
+        let mut delete = user_create();
+        delete.address = Address::smtp_user("old");
+        delete.action = Action::Delete;
+        delete.before = delete.after.take();
+        let p = plan(vec![user_create(), delete]);
+        let text = human(&p, Style::new(false));
+        let created = text.find("SMTP users\n").expect(&text);
+        let deleted = text.find("SMTP users to delete\n").expect(&text);
+        assert!(created < deleted, "{text}");
+        assert!(text.contains("# smtp_user.old will be deleted"), "{text}");
+        assert!(
+            text.contains("Plan: 1 to create, 0 to update, 1 to delete."),
+            "{text}"
+        );
+        assert!(
+            text.contains("Unmanaged resources (1), left alone:"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn nothing_to_do_says_why() {
+        let mut noop = user_create();
+        noop.action = Action::NoOp;
+        let text = human(&plan(vec![noop]), Style::new(false));
+        assert!(
+            text.contains("No changes. The account matches the spec (1 resources checked)."),
+            "{text}"
+        );
+        assert!(!text.contains("will perform"), "{text}");
+    }
+
+    #[test]
+    fn long_values_are_diffed_line_by_line() {
+        let mut out = String::new();
+        let before = Value::from(r#"{"Statement":[{"Action":"ses:SendRawEmail","Resource":"*"}]}"#);
+        let after = Value::from(
+            r#"{"Statement":[{"Action":"ses:SendRawEmail","Resource":"arn:aws:ses:eu-west-1:1:identity/example.com"}]}"#,
+        );
+        render_field_change(&mut out, "policy", &before, &after, Style::new(false));
+        assert!(out.contains("- ") && out.contains("+ "), "{out}");
+        assert!(out.contains("\"Resource\": \"*\""), "{out}");
     }
 }
