@@ -837,6 +837,63 @@ fn apply_refuses_to_prompt_without_a_terminal() {
     assert_eq!(plan["summary"]["create"], 7, "nothing was applied");
 }
 
+/// `sesform ARGS` on a pseudo-terminal (util-linux `script`), with `input` typed at it.
+fn on_terminal(f: &Fixture, args: &str, input: &str) -> Run {
+    use std::io::Write;
+    let mut cmd = std::process::Command::new("script");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", f.dir.path())
+        .env("AWS_CONFIG_FILE", f.dir.join(".aws-config-none"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            f.dir.join(".aws-credentials-none"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    f.aws.configure(&mut cmd);
+    cmd.current_dir(f.dir.path())
+        .args([
+            "-qec",
+            &format!("{} {args}", env!("CARGO_BIN_EXE_sesform")),
+            "/dev/null",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .expect("util-linux `script` runs the terminal tests (apt install bsdutils)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn apply_asks_on_a_terminal_and_only_yes_applies() {
+    let f = Fixture::new(SPEC);
+    let run = on_terminal(&f, "apply", "no\n");
+    assert!(
+        run.stdout.contains("Only 'yes' will be accepted"),
+        "{run:?}"
+    );
+    assert_ne!(run.code, 0, "{run:?}");
+    assert_eq!(f.plan_json(&[])["summary"]["create"], 7, "nothing applied");
+
+    let run = on_terminal(&f, "apply", "yes\n");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("Apply complete!"), "{run:?}");
+    f.assert_converged();
+}
+
 #[test]
 fn dns_formats_use_the_signing_host_ses_reports() {
     let f = Fixture::new(SPEC);
