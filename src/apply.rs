@@ -223,6 +223,21 @@ fn mismatch(change: &Change) -> AwsError {
 }
 
 async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
+    if change.action == Action::Replace {
+        // Delete, then create: a re-run after a failure in between plans a plain create.
+        let delete = Change {
+            action: Action::Delete,
+            after: None,
+            ..change.clone()
+        };
+        let create = Change {
+            action: Action::Create,
+            before: None,
+            ..change.clone()
+        };
+        Box::pin(execute(&delete, ctx)).await?;
+        return Box::pin(execute(&create, ctx)).await;
+    }
     let c = ctx.clients;
     match (&change.before, &change.after, change.action) {
         (_, Some(State::Account(after)), _) => {
