@@ -279,7 +279,10 @@ impl AwsError {
         let message = match (error.code(), error.message()) {
             (Some(code), Some(message)) => format!("{code}: {message}"),
             (Some(code), None) => code.to_string(),
-            _ => aws_smithy_types::error::display::DisplayErrorContext(error).to_string(),
+            _ => {
+                let context = aws_smithy_types::error::display::DisplayErrorContext(error);
+                with_endpoint_hint(context.to_string())
+            }
         };
         AwsError {
             kind,
@@ -290,10 +293,25 @@ impl AwsError {
     }
 }
 
+/// An error with no service error code never came from the service: say where to look.
+fn with_endpoint_hint(message: String) -> String {
+    let hint = if message.contains("dispatch failure") || message.contains("timeout") {
+        "the endpoint could not be reached; check the network, --endpoint-url and AWS_ENDPOINT_URL_*"
+    } else if message.contains("pars") || message.contains("deserializ") {
+        "the endpoint answered, but not as this AWS service does; check that --endpoint-url or AWS_ENDPOINT_URL_<SERVICE> points at it"
+    } else {
+        return message;
+    };
+    format!("{message} ({hint})")
+}
+
 impl fmt::Display for AwsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.operation.is_empty() {
             return f.write_str(&self.message);
+        }
+        if self.resource.is_empty() {
+            return write!(f, "{}: {}", self.operation, self.message);
         }
         write!(f, "{} {}: {}", self.operation, self.resource, self.message)
     }
@@ -341,6 +359,19 @@ mod tests {
             }
         );
         assert_eq!(Rates::parse("").unwrap(), Rates::default());
+    }
+
+    #[test]
+    fn errors_without_a_service_code_point_at_the_endpoint() {
+        assert!(
+            with_endpoint_hint("unhandled error: error parsing XML: no root element".into())
+                .contains("AWS_ENDPOINT_URL_<SERVICE>")
+        );
+        assert!(
+            with_endpoint_hint("dispatch failure: io error: Connection refused".into())
+                .contains("could not be reached")
+        );
+        assert_eq!(with_endpoint_hint("other".into()), "other");
     }
 
     #[test]
