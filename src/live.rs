@@ -37,11 +37,11 @@ pub struct Live {
     pub users: BTreeMap<String, LiveUser>,
 }
 
-/// Ownership of a live taggable resource, from its tags.
+/// Ownership of a live taggable resource, from its tags. The `sesform:` namespace is sesform's
+/// own, so the stack tag alone decides: a `managed-by` tag removed by hand is drift to repair,
+/// not a reason to disown the resource.
 pub fn owned_by(tags: &Tags, stack: &str) -> bool {
-    tags.get(MANAGED_BY_TAG)
-        .is_some_and(|v| v == MANAGED_BY_VALUE)
-        && tags.get(STACK_TAG).is_some_and(|v| v == stack)
+    tags.get(STACK_TAG).is_some_and(|v| v == stack)
 }
 
 pub struct ReadOptions<'a> {

@@ -1187,12 +1187,23 @@ fn drift_in_sns_destinations_and_tags_is_planned_back() {
             .await
             .unwrap();
     });
+    // A sesform tag removed by hand is drift too, not a loss of ownership.
+    block_on(
+        f.aws
+            .ses()
+            .untag_resource()
+            .resource_arn("arn:aws:ses:eu-west-1:123456789012:configuration-set/tx")
+            .tag_keys("managed-by")
+            .send(),
+    )
+    .unwrap();
     let plan = f.plan_json(&[]);
     let mut pending = actions(&plan);
     pending.sort();
     assert_eq!(
         pending,
         vec![
+            ("configuration_set.tx".to_string(), "update".to_string()),
             (
                 "event_destination.tx.to-sns".to_string(),
                 "update".to_string()
