@@ -127,14 +127,7 @@ fn create_then_converge() {
     f.assert_converged();
 
     // What apply created is tagged as this stack's.
-    let identity = block_on(
-        f.aws
-            .ses()
-            .get_email_identity()
-            .email_identity("example.com")
-            .send(),
-    )
-    .unwrap();
+    let identity = f.aws.identity("example.com");
     let tags: Vec<(&str, &str)> = identity
         .tags()
         .iter()
@@ -1004,14 +997,7 @@ fn a_domain_created_with_dkim_off_converges() {
     ));
     f.apply();
     f.assert_converged();
-    let identity = block_on(
-        f.aws
-            .ses()
-            .get_email_identity()
-            .email_identity("example.com")
-            .send(),
-    )
-    .unwrap();
+    let identity = f.aws.identity("example.com");
     assert!(!identity.dkim_attributes().unwrap().signing_enabled());
 }
 

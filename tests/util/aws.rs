@@ -65,6 +65,15 @@ impl AwsEnv {
     pub fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.config(self.moto.endpoint_url()))
     }
+
+    /// GetEmailIdentity, for tests that check what sesform left behind.
+    pub fn identity(
+        &self,
+        name: &str,
+    ) -> aws_sdk_sesv2::operation::get_email_identity::GetEmailIdentityOutput {
+        block_on(self.ses().get_email_identity().email_identity(name).send())
+            .unwrap_or_else(|e| panic!("GetEmailIdentity {name}: {e:?}"))
+    }
 }
 
 /// Runs a future to completion on a fresh runtime (tests are synchronous).
