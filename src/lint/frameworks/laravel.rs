@@ -488,6 +488,7 @@ fn endpoint(app: &App, entries: &[(String, Node)]) -> Option<Endpoint> {
     Some(Endpoint {
         host,
         host_node: Some(host_node.clone()),
+        region_node: None,
         port: u16::try_from(port).unwrap_or(0),
         port_node,
         tls,
@@ -503,33 +504,14 @@ pub fn mailer_origin(t: &Transport) -> Origin {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
-    use crate::lint::env::{AppEnv, AppEnvSource};
+    use crate::lint::testing;
 
     fn load_app(version: &str, files: &[(&str, &str)]) -> App {
-        let dir = tempfile::tempdir().unwrap();
-        let lock =
-            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#);
-        for (path, text) in files.iter().chain([&("composer.lock", lock.as_str())]) {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let process = HashMap::new();
-        let ctx = LoadContext {
-            root: dir.path(),
-            app_env: AppEnv {
-                name: "production".into(),
-                source: AppEnvSource::Default,
-            },
-            process: &process,
-            client: None,
-        };
-        let app = load(&ctx);
-        assert!(app.errors.is_empty(), "{:?}", app.errors);
-        app
+        let lock = testing::lock(&[("laravel/framework", version)]);
+        let mut files = files.to_vec();
+        files.push(("composer.lock", &lock));
+        testing::load(&files)
     }
 
     const MAIL: &str = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'url' => env('MAIL_URL'), 'host' => 'x', 'port' => 25]]];";

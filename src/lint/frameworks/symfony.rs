@@ -599,6 +599,7 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
             Some(Endpoint {
                 host: host_text.to_string(),
                 host_node: Some(host_node),
+                region_node: None,
                 port,
                 port_node,
                 tls,
@@ -629,11 +630,8 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
             };
             Some(Endpoint {
                 host,
-                host_node: Some(if custom_host || t.region.is_none() {
-                    host_node
-                } else {
-                    t.region.clone()?
-                }),
+                host_node: Some(host_node),
+                region_node: if custom_host { None } else { t.region.clone() },
                 port,
                 port_node,
                 tls: Tls::Implicit,
@@ -647,31 +645,10 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
-    use crate::lint::env::{AppEnv, AppEnvSource};
 
     fn load_app(files: &[(&str, &str)]) -> App {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let process = HashMap::new();
-        let ctx = LoadContext {
-            root: dir.path(),
-            app_env: AppEnv {
-                name: "prod".into(),
-                source: AppEnvSource::Default,
-            },
-            process: &process,
-            client: None,
-        };
-        let app = load(&ctx);
-        assert!(app.errors.is_empty(), "{:?}", app.errors);
-        app
+        crate::lint::testing::load(files)
     }
 
     #[test]

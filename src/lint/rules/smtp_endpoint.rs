@@ -63,7 +63,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
 
 fn smtp(ctx: &Ctx, t: &Transport, out: &mut Vec<Diagnostic>) {
     let Some(e) = &t.endpoint else { return };
-    let host_node = e.host_node.as_ref().unwrap_or(&t.decl);
+    let host_node = e.host_setting().unwrap_or(&t.decl);
     if let Some(host) = SesHost::parse(&e.host) {
         region_checks(ctx, host_node, &host.region, out);
     }
