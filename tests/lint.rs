@@ -22,6 +22,28 @@ fn fixtures() -> PathBuf {
     repo_file("tests/fixtures/lint")
 }
 
+/// A finding of a JSON run: (rule, file, line, message).
+type Finding = (String, String, u64, String);
+
+/// A JSON run's findings, and the whole document.
+fn parse_json(run: &Run) -> (Vec<Finding>, Value) {
+    let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let found = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (found, json)
+}
+
 /// Runs one rule on a fixture and returns (rule, file, line) of each finding.
 fn findings(rule: &str, fixture: &str) -> (i32, Vec<(String, String, u64)>) {
     let mut cmd = sesform_in(&fixtures());
@@ -30,18 +52,10 @@ fn findings(rule: &str, fixture: &str) -> (i32, Vec<(String, String, u64)>) {
         cmd.args(["--spec", "config-set-header/sesform.yaml"]);
     }
     let run = Run::of(&mut cmd);
-    let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    let list = json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
+    let list = parse_json(&run)
+        .0
+        .into_iter()
+        .map(|(rule, file, line, _)| (rule, file, line))
         .collect();
     (run.code, list)
 }
@@ -654,6 +668,53 @@ fn symfony_when_blocks_and_env_cascade() {
     // In dev, the when@prod block does not apply.
     let run = Run::of(dir.sesform().args(["lint", "--env", "dev", "app"]));
     assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// `sesform lint --format json ARGS` in `dir`: the run and its (rule, file, line, message).
+fn json_run(dir: &TestDir, args: &[&str]) -> (Run, Vec<Finding>, Value) {
+    let run = Run::of(dir.sesform().args(["lint", "--format", "json"]).args(args));
+    let (found, json) = parse_json(&run);
+    (run, found, json)
+}
+
+#[test]
+fn a_suppression_next_to_a_losing_definition_does_not_apply() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    // .env.local loses to .env.prod.local: its comment must not silence the finding there.
+    dir.write(
+        "app/.env.local",
+        format!("# sesform: ignore ping-threshold\nMAILER_DSN={SES_DSN}&ping_threshold=9\n"),
+    );
+    let (run, found, _) = json_run(&dir, &["app"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let places: Vec<(&str, &str, u64)> = found
+        .iter()
+        .map(|(r, f, l, _)| (r.as_str(), f.as_str(), *l))
+        .collect();
+    assert_eq!(
+        places,
+        vec![
+            ("unused-suppression", "app/.env.local", 1),
+            ("ping-threshold", "app/.env.prod.local", 1),
+        ],
+        "{run:?}"
+    );
+    // Next to the winning definition, it does.
+    dir.write(
+        "app/.env.prod.local",
+        format!("# sesform: ignore ping-threshold\nMAILER_DSN={SES_DSN}\n"),
+    );
+    dir.write("app/.env.local", "");
+    let (run, found, _) = json_run(&dir, &["app"]);
+    assert_eq!(run.code, 0, "{run:?} {found:?}");
+}
+
+fn smtp_endpoint_messages(dir: &TestDir, dsn: &str, extra: &str) -> Vec<String> {
+    symfony_app(dir, dsn);
+    dir.write("app/.env.prod.local", format!("MAILER_DSN={dsn}\n{extra}"));
+    let (_, found, _) = json_run(dir, &["--select", "smtp-endpoint", "app"]);
+    found.into_iter().map(|f| f.3).collect()
 }
 
 // ----- sesform rule -----

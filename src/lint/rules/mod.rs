@@ -86,7 +86,9 @@ impl<'a> Ctx<'a> {
             if let Some(var) = self.app.env.get(name) {
                 for o in var.overridden.iter().take(3) {
                     d = d.with_related(
-                        files.label(&o.entry, format!("also set here ({})", o.describe(files))),
+                        files
+                            .label(&o.entry, format!("also set here ({})", o.describe(files)))
+                            .lost(),
                     );
                 }
                 let cut = var
