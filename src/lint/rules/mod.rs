@@ -143,7 +143,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn overlaps(a: &Origin, b: &Origin) -> bool {
+/// Whether two places share a byte (an empty span counts as its first byte).
+pub(crate) fn overlaps(a: &Origin, b: &Origin) -> bool {
     a.file == b.file && a.span.start < b.span.end.max(b.span.start + 1) && b.span.start < a.span.end
 }
 
