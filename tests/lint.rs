@@ -710,11 +710,78 @@ fn a_suppression_next_to_a_losing_definition_does_not_apply() {
     assert_eq!(run.code, 0, "{run:?} {found:?}");
 }
 
+/// The smtp-endpoint messages for a Symfony app with this DSN (and extra .env lines).
 fn smtp_endpoint_messages(dir: &TestDir, dsn: &str, extra: &str) -> Vec<String> {
     symfony_app(dir, dsn);
     dir.write("app/.env.prod.local", format!("MAILER_DSN={dsn}\n{extra}"));
     let (_, found, _) = json_run(dir, &["--select", "smtp-endpoint", "app"]);
     found.into_iter().map(|f| f.3).collect()
+}
+
+#[test]
+fn smtp_endpoint_sub_cases() {
+    let dir = TestDir::new();
+    let smtp =
+        "smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@email-smtp";
+    let one = |dsn: &str, extra: &str, expected: &str| {
+        let found = smtp_endpoint_messages(&dir, dsn, extra);
+        assert_eq!(found.len(), 1, "{dsn}: {found:?}");
+        assert!(found[0].contains(expected), "{dsn}: {found:?}");
+    };
+    one(
+        &format!("{smtp}.eu-west-1.amazonaws.com:25?ping_threshold=9"),
+        "",
+        "port 25 is throttled",
+    );
+    one(
+        &format!("{smtp}.eu-west-1.amazonaws.com:587?verify_peer=0"),
+        "",
+        "certificate verification is off",
+    );
+    one(
+        &format!("{smtp}.eu-west-1.amazonaws.com:587?auto_tls=false"),
+        "",
+        "the connection is not encrypted (auto_tls=false",
+    );
+    one(
+        &format!("{smtp}.eu-west-1.amazonaws.com:587"),
+        "AWS_DEFAULT_REGION=us-east-1\n",
+        "sends through SES in eu-west-1, but AWS_DEFAULT_REGION is us-east-1",
+    );
+    one(
+        &format!("{smtp}.eu-west-9.amazonaws.com:587"),
+        "",
+        "SES has no endpoint in `eu-west-9`",
+    );
+    one(
+        "ses+smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@default?region=ireland",
+        "",
+        "`ireland` is not an AWS region",
+    );
+    // Matching regions and a STARTTLS port: nothing.
+    assert!(
+        smtp_endpoint_messages(
+            &dir,
+            &format!("{smtp}.eu-west-1.amazonaws.com:587"),
+            "AWS_DEFAULT_REGION=eu-west-1\n"
+        )
+        .is_empty()
+    );
+    // With a spec, its region is the one to match (AWS_DEFAULT_REGION no longer counts).
+    dir.write(
+        "sesform.yaml",
+        "version: 1\nregion: us-east-1\nclients:\n  app: {path: app, framework: symfony}\n",
+    );
+    let found = smtp_endpoint_messages(
+        &dir,
+        &format!("{smtp}.eu-west-1.amazonaws.com:587"),
+        "AWS_DEFAULT_REGION=eu-west-1\n",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("but the spec sets up SES in us-east-1"),
+        "{found:?}"
+    );
 }
 
 // ----- sesform rule -----
