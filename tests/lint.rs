@@ -678,6 +678,49 @@ fn json_run(dir: &TestDir, args: &[&str]) -> (Run, Vec<Finding>, Value) {
 }
 
 #[test]
+fn symfony_app_env_follows_env_local_not_the_committed_env() {
+    let dir = TestDir::new();
+    dir.write(
+        "app/config/packages/mailer.yaml",
+        "framework:\n    mailer:\n        dsn: '%env(MAILER_DSN)%'\n",
+    );
+    dir.write("app/.env", "APP_ENV=dev\nMAILER_DSN=null://null\n");
+    // The deploy override, read again by Dotenv::loadEnv after .env.local.
+    dir.write("app/.env.local", "APP_ENV=staging\n");
+    dir.write("app/.env.staging", format!("MAILER_DSN={SES_DSN}\n"));
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("warning[ping-threshold]"), "{run:?}");
+    assert!(run.stdout.contains("app/.env.staging:1:"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("Checked app as APP_ENV=staging: set in app/.env.local:1.\n"),
+        "{run:?}"
+    );
+    let (_, found, json) = json_run(&dir, &["--select", "ping-threshold", "app"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "app/.env.staging");
+    assert_eq!(json["apps"][0]["app_env"], "staging");
+    assert_eq!(json["apps"][0]["app_env_reason"], "set in app/.env.local:1");
+    // --env wins over the files.
+    let run = Run::of(dir.sesform().args(["lint", "--env", "dev", "app"]));
+    assert_eq!(run.code, 0, "{run:?}");
+    // Without a deploy override, the committed APP_ENV=dev is not followed, and it says so.
+    dir.write("app/.env.local", "");
+    dir.write("app/.env.prod.local", format!("MAILER_DSN={SES_DSN}\n"));
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("app/.env.prod.local:1:"), "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "Checked app as APP_ENV=prod: the production default; app/.env:1 sets APP_ENV=dev, a \
+             committed development default lint does not follow (--env dev checks dev).\n"
+        ),
+        "{run:?}"
+    );
+}
+
+#[test]
 fn a_suppression_next_to_a_losing_definition_does_not_apply() {
     let dir = TestDir::new();
     symfony_app(&dir, SES_DSN);

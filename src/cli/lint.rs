@@ -132,13 +132,19 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
             let color = use_color(global, std::io::stdout().is_terminal());
             let mut text = diagnostics::human(&report.diagnostics, &sources, color);
             if !(global.quiet && summary.total() == 0) {
+                text.push_str(&env_lines(&report.checked));
                 text.push_str(&summary_line(&summary, report.broken));
             }
             text
         }
         LintFormat::Json => format!(
             "{}\n",
-            findings::json(&report.diagnostics, &sources, summary)
+            findings::json(
+                &report.diagnostics,
+                &sources,
+                summary,
+                serde_json::json!(report.checked)
+            )
         ),
         LintFormat::Sarif => {
             format!(
@@ -163,6 +169,32 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     } else {
         exit::SUCCESS
     }
+}
+
+/// Which APP_ENV each app was checked as, and why: apps with the same env and reason on one
+/// line.
+fn env_lines(checked: &[lint::Checked]) -> String {
+    let mut groups: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for c in checked {
+        match groups
+            .iter_mut()
+            .find(|g| g.0 == c.app_env && g.1 == c.app_env_reason)
+        {
+            Some(g) => g.2.push(&c.app),
+            None => groups.push((&c.app_env, &c.app_env_reason, vec![&c.app])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(env, reason, apps)| {
+            let who = if apps.len() <= 3 {
+                apps.join(", ")
+            } else {
+                format!("{} apps", apps.len())
+            };
+            format!("Checked {who} as APP_ENV={env}: {reason}.\n")
+        })
+        .collect()
 }
 
 fn summary_line(s: &Summary, broken: usize) -> String {

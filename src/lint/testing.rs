@@ -37,7 +37,7 @@ pub fn app_with_smtp(host: &str, username: &str) -> App {
         amazon_mailer_version: None,
         app_env: AppEnv {
             name: "prod".into(),
-            source: AppEnvSource::Default,
+            source: AppEnvSource::Default { ignored: None },
         },
         env: Env::default(),
         transports: vec![Transport {
@@ -132,7 +132,7 @@ pub fn load_in_env(files: &[(&str, &str)], env: &str) -> App {
         root: dir.path(),
         app_env: AppEnv {
             name: env.into(),
-            source: AppEnvSource::Default,
+            source: AppEnvSource::Default { ignored: None },
         },
         process: &process,
         client: None,
