@@ -101,30 +101,35 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
         Ok(t) => t,
         Err(e) => return usage(e),
     };
-    let facts = if args.online {
-        let region = global
-            .region
-            .clone()
-            .or_else(|| spec.as_ref().map(|s| s.spec.region.clone()));
-        let Some(region) = region else {
-            return usage("--online needs a region: give --region, or a spec with `region`");
-        };
-        match fetch_facts(global, &region) {
-            Ok(facts) => Some(facts),
-            Err(code) => return code,
-        }
-    } else {
-        None
-    };
-    let settings = Settings {
+    // Apps without a region of their own are checked against --region or the spec's.
+    let default_region = global
+        .region
+        .clone()
+        .or_else(|| spec.as_ref().map(|s| s.spec.region.clone()));
+    if args.online && default_region.is_none() {
+        return usage("--online needs a region: give --region, or a spec with `region`");
+    }
+    let mut settings = Settings {
         spec: spec.as_ref().map(|s| &s.spec),
         env: args.env.clone(),
         rules,
-        facts: facts.as_ref(),
+        facts: None,
         process: std::env::vars().collect::<HashMap<_, _>>(),
         threads: threads(),
     };
-    let report = lint::lint(&targets, &settings);
+    let loaded = lint::load(&targets, &settings);
+    let facts = match (&default_region, args.online) {
+        (Some(region), true) => {
+            let needs = online::needs(loaded.iter().filter_map(lint::Loaded::app), region);
+            match fetch_facts(global, region, &needs) {
+                Ok(facts) => Some(facts),
+                Err(code) => return code,
+            }
+        }
+        _ => None,
+    };
+    settings.facts = facts.as_ref();
+    let report = lint::check(loaded, &settings);
     let sources: Vec<&SourceFile> = report.sources.iter().collect();
     let summary = Summary::of(&report.diagnostics, report.apps, report.files);
     let text = match args.format {
@@ -429,8 +434,13 @@ fn rule_json(r: &registry::Rule) -> serde_json::Value {
     })
 }
 
-/// Connects with the global AWS flags (default pacing and retries) and reads live facts.
-fn fetch_facts(global: &GlobalArgs, region: &str) -> Result<online::LiveFacts, u8> {
+/// Connects with the global AWS flags (default pacing and retries) and reads the live facts
+/// the apps need: SES in each region they send through, IAM for their access keys.
+fn fetch_facts(
+    global: &GlobalArgs,
+    region: &str,
+    needs: &online::Needs,
+) -> Result<online::LiveFacts, u8> {
     let aws = super::args::AwsArgs {
         parallelism: 8,
         api_rate: std::env::var("SESFORM_API_RATE").ok(),
@@ -439,13 +449,11 @@ fn fetch_facts(global: &GlobalArgs, region: &str) -> Result<online::LiveFacts, u
     };
     let options = super::session::aws_options(global, &aws, region).map_err(|r| r.0)?;
     super::session::runtime().block_on(async {
-        let clients = crate::aws::Clients::connect(&options).await.map_err(|e| {
-            eprintln!("error: {e}");
-            exit::ERROR_OR_CHANGES
-        })?;
-        online::fetch(&clients, aws.parallelism).await.map_err(|e| {
-            eprintln!("error: {e}");
-            exit::ERROR_OR_CHANGES
-        })
+        online::fetch(&options, needs, aws.parallelism)
+            .await
+            .map_err(|e| {
+                eprintln!("error: {e}");
+                exit::ERROR_OR_CHANGES
+            })
     })
 }
