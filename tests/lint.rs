@@ -230,10 +230,21 @@ fn snapshot_sarif() {
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    // Every result names a rule that the driver describes.
+    // Every result names a rule that the driver describes, and its file relative to the
+    // directory lint ran in (%SRCROOT%), so code scanning maps it to the checkout.
+    let root = sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
     for result in sarif["runs"][0]["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{result}");
+        assert!(artifact["uri"].as_str().unwrap().starts_with("examples/"));
     }
     // The rule docs are long and change with wording; snapshot the results only.
     insta::assert_snapshot!(serde_json::to_string_pretty(&sarif["runs"][0]["results"]).unwrap());

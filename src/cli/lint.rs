@@ -81,6 +81,10 @@ const PROBLEMS: &[(&str, &str)] = &[
         "a config, .env or composer.lock file sesform could not parse",
     ),
     ("io-error", "a file or app sesform could not read"),
+    (
+        crate::lint::frameworks::laravel::NOT_EVALUATED,
+        "a mail config sesform could not evaluate, so nothing in it was checked",
+    ),
 ];
 
 fn usage(message: impl std::fmt::Display) -> u8 {
@@ -154,7 +158,12 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
         LintFormat::Sarif => {
             format!(
                 "{}\n",
-                sarif::sarif(&report.diagnostics, &sources, &sarif_rules())
+                sarif::sarif(
+                    &report.diagnostics,
+                    &sources,
+                    &sarif_rules(),
+                    &std::env::current_dir().unwrap_or_default()
+                )
             )
         }
         LintFormat::Github => github::github(&report.diagnostics, &sources),

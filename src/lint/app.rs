@@ -221,6 +221,9 @@ pub struct App {
     pub files: Files,
     /// Files that could not be read or parsed; rules do not run when there are any.
     pub errors: Vec<Diagnostic>,
+    /// Config that parsed but could not be evaluated (`return require ...`, a `mailers` that
+    /// is not an array): reported with the findings, since nothing in it was checked.
+    pub unevaluated: Vec<Diagnostic>,
     pub client: Option<ClientRef>,
 }
 

@@ -366,7 +366,7 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
         app,
         spec: settings.spec,
     };
-    let mut found = Vec::new();
+    let mut found = app.unevaluated.clone();
     for rule in &settings.rules {
         match rule.check {
             Check::Offline(check) => check(&ctx, &mut found),

@@ -71,6 +71,7 @@ pub fn app_with_smtp(host: &str, username: &str) -> App {
         top_level_mailer: None,
         files,
         errors: Vec::new(),
+        unevaluated: Vec::new(),
         client: None,
     }
 }
