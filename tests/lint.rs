@@ -838,6 +838,34 @@ fn smtp_endpoint_sub_cases() {
     );
 }
 
+#[test]
+fn readme_shows_a_current_run() {
+    let run = Run::of(sesform_in(&repo_file("examples")).args(["--color", "never", "lint"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    // README shows the start of the run and its summary; both must be what lint prints now.
+    let start = readme
+        .find("$ sesform lint\n")
+        .expect("README shows a `sesform lint` run");
+    let shown = &readme[start + "$ sesform lint\n".len()..];
+    let shown = &shown[..shown.find("```").expect("the run ends its code block")];
+    for line in shown
+        .lines()
+        .filter(|l| !l.trim().is_empty() && l.trim() != "...")
+    {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "README.md shows a line `sesform lint` in examples/ no longer prints:\n{line}\n\nthe run:\n{}",
+            run.stdout
+        );
+    }
+    let summary = run.stdout.lines().last().unwrap();
+    assert!(
+        shown.lines().any(|l| l == summary),
+        "README.md's run must end with the current summary: {summary}"
+    );
+}
+
 // ----- sesform rule -----
 
 #[test]
