@@ -36,6 +36,10 @@ pub struct Label {
     pub span: Range<usize>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub message: String,
+    /// A definition that lost to the one the finding is about ("also set here"): context
+    /// only, so a suppression next to it does not silence the finding.
+    #[serde(skip)]
+    pub lost: bool,
 }
 
 impl Label {
@@ -47,7 +51,14 @@ impl Label {
             column,
             span,
             message: message.into(),
+            lost: false,
         }
+    }
+
+    /// Marks a definition that lost to the winning one.
+    pub fn lost(mut self) -> Self {
+        self.lost = true;
+        self
     }
 }
 

@@ -22,6 +22,28 @@ fn fixtures() -> PathBuf {
     repo_file("tests/fixtures/lint")
 }
 
+/// A finding of a JSON run: (rule, file, line, message).
+type Finding = (String, String, u64, String);
+
+/// A JSON run's findings, and the whole document.
+fn parse_json(run: &Run) -> (Vec<Finding>, Value) {
+    let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let found = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (found, json)
+}
+
 /// Runs one rule on a fixture and returns (rule, file, line) of each finding.
 fn findings(rule: &str, fixture: &str) -> (i32, Vec<(String, String, u64)>) {
     let mut cmd = sesform_in(&fixtures());
@@ -30,18 +52,10 @@ fn findings(rule: &str, fixture: &str) -> (i32, Vec<(String, String, u64)>) {
         cmd.args(["--spec", "config-set-header/sesform.yaml"]);
     }
     let run = Run::of(&mut cmd);
-    let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    let list = json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
+    let list = parse_json(&run)
+        .0
+        .into_iter()
+        .map(|(rule, file, line, _)| (rule, file, line))
         .collect();
     (run.code, list)
 }
@@ -216,10 +230,21 @@ fn snapshot_sarif() {
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    // Every result names a rule that the driver describes.
+    // Every result names a rule that the driver describes, and its file relative to the
+    // directory lint ran in (%SRCROOT%), so code scanning maps it to the checkout.
+    let root = sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
     for result in sarif["runs"][0]["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{result}");
+        assert!(artifact["uri"].as_str().unwrap().starts_with("examples/"));
     }
     // The rule docs are long and change with wording; snapshot the results only.
     insta::assert_snapshot!(serde_json::to_string_pretty(&sarif["runs"][0]["results"]).unwrap());
@@ -654,6 +679,191 @@ fn symfony_when_blocks_and_env_cascade() {
     // In dev, the when@prod block does not apply.
     let run = Run::of(dir.sesform().args(["lint", "--env", "dev", "app"]));
     assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// `sesform lint --format json ARGS` in `dir`: the run and its (rule, file, line, message).
+fn json_run(dir: &TestDir, args: &[&str]) -> (Run, Vec<Finding>, Value) {
+    let run = Run::of(dir.sesform().args(["lint", "--format", "json"]).args(args));
+    let (found, json) = parse_json(&run);
+    (run, found, json)
+}
+
+#[test]
+fn symfony_app_env_follows_env_local_not_the_committed_env() {
+    let dir = TestDir::new();
+    dir.write(
+        "app/config/packages/mailer.yaml",
+        "framework:\n    mailer:\n        dsn: '%env(MAILER_DSN)%'\n",
+    );
+    dir.write("app/.env", "APP_ENV=dev\nMAILER_DSN=null://null\n");
+    // The deploy override, read again by Dotenv::loadEnv after .env.local.
+    dir.write("app/.env.local", "APP_ENV=staging\n");
+    dir.write("app/.env.staging", format!("MAILER_DSN={SES_DSN}\n"));
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("warning[ping-threshold]"), "{run:?}");
+    assert!(run.stdout.contains("app/.env.staging:1:"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("Checked app as APP_ENV=staging: set in app/.env.local:1.\n"),
+        "{run:?}"
+    );
+    let (_, found, json) = json_run(&dir, &["--select", "ping-threshold", "app"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "app/.env.staging");
+    assert_eq!(json["apps"][0]["app_env"], "staging");
+    assert_eq!(json["apps"][0]["app_env_reason"], "set in app/.env.local:1");
+    // --env wins over the files.
+    let run = Run::of(dir.sesform().args(["lint", "--env", "dev", "app"]));
+    assert_eq!(run.code, 0, "{run:?}");
+    // Without a deploy override, the committed APP_ENV=dev is not followed, and it says so.
+    dir.write("app/.env.local", "");
+    dir.write("app/.env.prod.local", format!("MAILER_DSN={SES_DSN}\n"));
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("app/.env.prod.local:1:"), "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "Checked app as APP_ENV=prod: the production default; app/.env:1 sets APP_ENV=dev, a \
+             committed development default lint does not follow (--env dev checks dev).\n"
+        ),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_suppression_next_to_a_losing_definition_does_not_apply() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    // .env.local loses to .env.prod.local: its comment must not silence the finding there.
+    dir.write(
+        "app/.env.local",
+        format!("# sesform: ignore ping-threshold\nMAILER_DSN={SES_DSN}&ping_threshold=9\n"),
+    );
+    let (run, found, _) = json_run(&dir, &["app"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let places: Vec<(&str, &str, u64)> = found
+        .iter()
+        .map(|(r, f, l, _)| (r.as_str(), f.as_str(), *l))
+        .collect();
+    assert_eq!(
+        places,
+        vec![
+            ("unused-suppression", "app/.env.local", 1),
+            ("ping-threshold", "app/.env.prod.local", 1),
+        ],
+        "{run:?}"
+    );
+    // Next to the winning definition, it does.
+    dir.write(
+        "app/.env.prod.local",
+        format!("# sesform: ignore ping-threshold\nMAILER_DSN={SES_DSN}\n"),
+    );
+    dir.write("app/.env.local", "");
+    let (run, found, _) = json_run(&dir, &["app"]);
+    assert_eq!(run.code, 0, "{run:?} {found:?}");
+}
+
+/// The smtp-endpoint messages for a Symfony app with this DSN (and extra .env lines).
+fn smtp_endpoint_messages(dir: &TestDir, dsn: &str, extra: &str) -> Vec<String> {
+    symfony_app(dir, dsn);
+    dir.write("app/.env.prod.local", format!("MAILER_DSN={dsn}\n{extra}"));
+    let (_, found, _) = json_run(dir, &["--select", "smtp-endpoint", "app"]);
+    found.into_iter().map(|f| f.3).collect()
+}
+
+#[test]
+fn smtp_endpoint_sub_cases() {
+    let dir = TestDir::new();
+    let smtp =
+        "smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@email-smtp";
+    let one = |dsn: &str, extra: &str, expected: &str| {
+        let found = smtp_endpoint_messages(&dir, dsn, extra);
+        assert_eq!(found.len(), 1, "{dsn}: {found:?}");
+        assert!(found[0].contains(expected), "{dsn}: {found:?}");
+    };
+    one(
+        &format!("{smtp}.eu-west-1.amazonaws.com:25?ping_threshold=9"),
+        "",
+        "port 25 is throttled",
+    );
+    one(
+        &format!("{smtp}.eu-west-1.amazonaws.com:587?verify_peer=0"),
+        "",
+        "certificate verification is off",
+    );
+    one(
+        &format!("{smtp}.eu-west-1.amazonaws.com:587?auto_tls=false"),
+        "",
+        "the connection is not encrypted (auto_tls=false",
+    );
+    one(
+        &format!("{smtp}.eu-west-1.amazonaws.com:587"),
+        "AWS_DEFAULT_REGION=us-east-1\n",
+        "sends through SES in eu-west-1, but AWS_DEFAULT_REGION is us-east-1",
+    );
+    one(
+        &format!("{smtp}.eu-west-9.amazonaws.com:587"),
+        "",
+        "SES has no endpoint in `eu-west-9`",
+    );
+    one(
+        "ses+smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@default?region=ireland",
+        "",
+        "`ireland` is not an AWS region",
+    );
+    // Matching regions and a STARTTLS port: nothing.
+    assert!(
+        smtp_endpoint_messages(
+            &dir,
+            &format!("{smtp}.eu-west-1.amazonaws.com:587"),
+            "AWS_DEFAULT_REGION=eu-west-1\n"
+        )
+        .is_empty()
+    );
+    // With a spec, its region is the one to match (AWS_DEFAULT_REGION no longer counts).
+    dir.write(
+        "sesform.yaml",
+        "version: 1\nregion: us-east-1\nclients:\n  app: {path: app, framework: symfony}\n",
+    );
+    let found = smtp_endpoint_messages(
+        &dir,
+        &format!("{smtp}.eu-west-1.amazonaws.com:587"),
+        "AWS_DEFAULT_REGION=eu-west-1\n",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("but the spec sets up SES in us-east-1"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn readme_shows_a_current_run() {
+    let run = Run::of(sesform_in(&repo_file("examples")).args(["--color", "never", "lint"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    // README shows the start of the run and its summary; both must be what lint prints now.
+    let start = readme
+        .find("$ sesform lint\n")
+        .expect("README shows a `sesform lint` run");
+    let shown = &readme[start + "$ sesform lint\n".len()..];
+    let shown = &shown[..shown.find("```").expect("the run ends its code block")];
+    for line in shown
+        .lines()
+        .filter(|l| !l.trim().is_empty() && l.trim() != "...")
+    {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "README.md shows a line `sesform lint` in examples/ no longer prints:\n{line}\n\nthe run:\n{}",
+            run.stdout
+        );
+    }
+    let summary = run.stdout.lines().last().unwrap();
+    assert!(
+        shown.lines().any(|l| l == summary),
+        "README.md's run must end with the current summary: {summary}"
+    );
 }
 
 // ----- sesform rule -----

@@ -62,27 +62,8 @@ fn app(dir: &TestDir, key: &str, max_per_second: u32) {
 }
 
 fn lint_online(aws: &AwsEnv, dir: &TestDir) -> (Run, Vec<String>) {
-    let mut cmd = dir.sesform();
-    aws.configure(&mut cmd).args([
-        "lint",
-        "--online",
-        "--format",
-        "json",
-        "--select",
-        "sandbox,smtp-user,sender-identity,send-rate",
-    ]);
-    let run = Run::of(&mut cmd);
-    let json: serde_json::Value =
-        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    let findings = json["findings"]
-        .as_array()
-        .or_else(|| json["diagnostics"].as_array())
-        .unwrap_or_else(|| panic!("no findings list: {json}"));
-    let rules = findings
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
-        .collect();
-    (run, rules)
+    let (run, found) = findings_by_app(aws, dir, "sandbox,smtp-user,sender-identity,send-rate");
+    (run, found.into_iter().map(|(rule, _, _)| rule).collect())
 }
 
 #[test]
@@ -127,4 +108,226 @@ fn online_rules_read_the_live_account() {
             call.operation
         );
     }
+}
+
+const SEND_RAW: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#;
+
+/// A Symfony app at `path` that logs in to SES SMTP in `region` with `key`.
+fn app_at(dir: &TestDir, path: &str, key: &str, region: &str) {
+    dir.write(&format!("{path}/config/packages/mailer.yaml"), MAILER_YAML);
+    dir.write(&format!("{path}/composer.lock"), COMPOSER_LOCK);
+    dir.write(
+        &format!("{path}/.env"),
+        format!(
+            "MAILER_DSN=smtp://{key}:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@email-smtp.{region}.amazonaws.com:587?ping_threshold=9\n"
+        ),
+    );
+}
+
+/// (rule, app directory, message) of each finding.
+fn findings_by_app(
+    aws: &AwsEnv,
+    dir: &TestDir,
+    select: &str,
+) -> (Run, Vec<(String, String, String)>) {
+    let mut cmd = dir.sesform();
+    aws.configure(&mut cmd)
+        .args(["lint", "--online", "--format", "json", "--select", select]);
+    let run = Run::of(&mut cmd);
+    let json: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let found = json["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{run:?}"))
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap_or_default();
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                file.split('/').next().unwrap_or_default().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (run, found)
+}
+
+#[test]
+fn smtp_user_reads_the_keys_user_and_every_kind_of_policy() {
+    let aws = AwsEnv::start();
+    let dir = TestDir::new();
+    let iam = aws.iam();
+    let inactive = user_with_key(&aws, "app-mailer", true);
+    let outsider = user_with_key(&aws, "someone-else", true);
+    // Allowed through a group's inline policy.
+    let grouped = user_with_key(&aws, "group-mailer", false);
+    // Through a customer-managed policy, a group's managed policy, `ses:Send*`.
+    let managed = user_with_key(&aws, "managed-mailer", false);
+    let group_managed = user_with_key(&aws, "admin-mailer", false);
+    let wildcard = user_with_key(&aws, "wild-mailer", false);
+    // A user whose policies allow something else only.
+    let denied = user_with_key(&aws, "no-send", false);
+    block_on(async {
+        iam.update_access_key()
+            .user_name("app-mailer")
+            .access_key_id(&inactive)
+            .status(aws_sdk_iam::types::StatusType::Inactive)
+            .send()
+            .await
+            .unwrap();
+        iam.create_group()
+            .group_name("senders")
+            .send()
+            .await
+            .unwrap();
+        iam.put_group_policy()
+            .group_name("senders")
+            .policy_name("send")
+            .policy_document(SEND_RAW)
+            .send()
+            .await
+            .unwrap();
+        iam.add_user_to_group()
+            .group_name("senders")
+            .user_name("group-mailer")
+            .send()
+            .await
+            .unwrap();
+        let policy = iam
+            .create_policy()
+            .policy_name("ses-send")
+            .policy_document(SEND_RAW)
+            .send()
+            .await
+            .unwrap();
+        iam.attach_user_policy()
+            .user_name("managed-mailer")
+            .policy_arn(policy.policy().unwrap().arn().unwrap())
+            .send()
+            .await
+            .unwrap();
+        // A group whose attached managed policy allows `ses:*`.
+        let all_ses = iam
+            .create_policy()
+            .policy_name("ses-all")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ses:*","Resource":"*"}}"#)
+            .send()
+            .await
+            .unwrap();
+        iam.create_group()
+            .group_name("ses-admins")
+            .send()
+            .await
+            .unwrap();
+        iam.attach_group_policy()
+            .group_name("ses-admins")
+            .policy_arn(all_ses.policy().unwrap().arn().unwrap())
+            .send()
+            .await
+            .unwrap();
+        iam.add_user_to_group()
+            .group_name("ses-admins")
+            .user_name("admin-mailer")
+            .send()
+            .await
+            .unwrap();
+        iam.put_user_policy()
+            .user_name("wild-mailer")
+            .policy_name("send")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ses:Send*"],"Resource":"*"}]}"#)
+            .send()
+            .await
+            .unwrap();
+        iam.put_user_policy()
+            .user_name("no-send")
+            .policy_name("read")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:Get*","Resource":"*"}]}"#)
+            .send()
+            .await
+            .unwrap();
+    });
+    let apps = [
+        ("unknown", "AKIAZZZZZZZZZZZZZZZZ".to_string()),
+        ("inactive", inactive),
+        ("outsider", outsider),
+        ("grouped", grouped),
+        ("managed", managed),
+        ("groupmanaged", group_managed),
+        ("wildcard", wildcard),
+        ("denied", denied),
+    ];
+    let mut spec = String::from("version: 1\nregion: eu-west-1\nsmtp_users:\n");
+    for user in [
+        "app-mailer",
+        "group-mailer",
+        "managed-mailer",
+        "admin-mailer",
+        "wild-mailer",
+        "no-send",
+    ] {
+        spec.push_str(&format!("  {user}:\n    allow_from: [\"*@example.com\"]\n"));
+    }
+    spec.push_str("clients:\n");
+    for (path, key) in &apps {
+        app_at(&dir, path, key, "eu-west-1");
+        spec.push_str(&format!("  {path}: {{path: {path}, framework: symfony}}\n"));
+    }
+    dir.write("sesform.yaml", &spec);
+    let (run, found) = findings_by_app(&aws, &dir, "smtp-user");
+    assert_eq!(run.code, 1, "{run:?}");
+    let of = |app: &str| -> Vec<&str> {
+        found
+            .iter()
+            .filter(|(_, a, _)| a == app)
+            .map(|(_, _, m)| m.as_str())
+            .collect()
+    };
+    let one = |app: &str, expected: &str| {
+        let messages = of(app);
+        assert_eq!(messages.len(), 1, "{app}: {found:?}");
+        assert!(messages[0].contains(expected), "{app}: {found:?}");
+    };
+    one("unknown", "this access key does not exist in the account");
+    one("inactive", "this access key of `app-mailer` is inactive");
+    one(
+        "outsider",
+        "`someone-else`, which is not one of the spec's smtp_users",
+    );
+    one("denied", "IAM user `no-send` may not call ses:SendRawEmail");
+    for app in ["grouped", "managed", "groupmanaged", "wildcard"] {
+        assert!(of(app).is_empty(), "{app}: {found:?}");
+    }
+}
+
+#[test]
+fn each_app_is_checked_in_the_region_it_sends_through() {
+    let aws = AwsEnv::start();
+    let dir = TestDir::new();
+    let key = user_with_key(&aws, "app-mailer", true);
+    // Production access in the spec's region only; the Frankfurt app sends through a sandbox.
+    let control = aws.control();
+    control.set_account(REGION, AccountPatch::production());
+    control.set_account("eu-central-1", AccountPatch::sandbox());
+    app_at(&dir, "ireland", &key, "eu-west-1");
+    app_at(&dir, "frankfurt", &key, "eu-central-1");
+    dir.write(
+        "sesform.yaml",
+        "version: 1\nregion: eu-west-1\nclients:\n  ireland: {path: ireland, framework: symfony}\n  frankfurt: {path: frankfurt, framework: symfony}\n",
+    );
+    control.clear_calls();
+    let (run, found) = findings_by_app(&aws, &dir, "sandbox,smtp-user");
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "sandbox");
+    assert_eq!(found[0].1, "frankfurt");
+    assert!(found[0].2.contains("sandbox in eu-central-1"), "{found:?}");
+    // One GetAccount per region the apps send through.
+    let mut regions: Vec<String> = control
+        .calls()
+        .into_iter()
+        .filter(|c| c.operation == "GetAccount")
+        .map(|c| c.region)
+        .collect();
+    regions.sort();
+    assert_eq!(regions, vec!["eu-central-1", "eu-west-1"]);
 }

@@ -1,4 +1,5 @@
-//! IAM: the users whose access keys become SMTP credentials, and their inline send policy.
+//! IAM: the users whose access keys become SMTP credentials, and their inline send policy;
+//! for `lint --online`, who owns an access key and which policies reach that user.
 
 use std::sync::Arc;
 
@@ -17,6 +18,34 @@ pub struct Iam {
     client: iam::Client,
     pacer: Arc<Pacer>,
     counter: Arc<CallCounter>,
+}
+
+/// A managed policy attached to a user or group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachedPolicy {
+    pub name: String,
+    pub arn: String,
+}
+
+/// A policy document as IAM returns it (URL-encoded, RFC 3986), as canonical JSON.
+fn policy_json(raw: &str, operation: &str, resource: &str) -> AwsResult<String> {
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    let value: serde_json::Value = serde_json::from_str(&decoded).map_err(|e| AwsError {
+        kind: ErrorKind::Other,
+        operation: operation.into(),
+        resource: resource.into(),
+        message: format!("policy document is not JSON: {e}"),
+    })?;
+    Ok(canonical_json(&value))
+}
+
+/// `Ok(None)` for NotFound, the error otherwise.
+fn none_if_not_found<T>(e: AwsError) -> AwsResult<Option<T>> {
+    if e.kind == ErrorKind::NotFound {
+        Ok(None)
+    } else {
+        Err(e)
+    }
 }
 
 /// A user as GetUser reports it.
@@ -53,12 +82,7 @@ impl Iam {
                 tags: tags_of(u.tags()),
             })),
             Err(e) => {
-                let e = AwsError::from_sdk("GetUser", name, &e.into_service_error());
-                if e.kind == ErrorKind::NotFound {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
+                none_if_not_found(AwsError::from_sdk("GetUser", name, &e.into_service_error()))
             }
         }
     }
@@ -103,27 +127,12 @@ impl Iam {
             .send()
             .await
         {
-            Ok(out) => {
-                // IAM returns the document URL-encoded (RFC 3986).
-                let raw = out.policy_document();
-                let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-                let value: serde_json::Value =
-                    serde_json::from_str(&decoded).map_err(|e| AwsError {
-                        kind: ErrorKind::Other,
-                        operation: "GetUserPolicy".into(),
-                        resource: user.into(),
-                        message: format!("policy document is not JSON: {e}"),
-                    })?;
-                Ok(Some(canonical_json(&value)))
-            }
-            Err(e) => {
-                let e = AwsError::from_sdk("GetUserPolicy", user, &e.into_service_error());
-                if e.kind == ErrorKind::NotFound {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            }
+            Ok(out) => policy_json(out.policy_document(), "GetUserPolicy", user).map(Some),
+            Err(e) => none_if_not_found(AwsError::from_sdk(
+                "GetUserPolicy",
+                user,
+                &e.into_service_error(),
+            )),
         }
     }
 
@@ -140,8 +149,8 @@ impl Iam {
         Ok(out.policy_names().to_vec())
     }
 
-    /// Names of the managed policies attached to the user.
-    pub async fn list_attached_user_policies(&self, user: &str) -> AwsResult<Vec<String>> {
+    /// The managed policies attached to the user.
+    pub async fn list_attached_user_policies(&self, user: &str) -> AwsResult<Vec<AttachedPolicy>> {
         self.call("ListAttachedUserPolicies").await;
         let out = self
             .client
@@ -152,11 +161,117 @@ impl Iam {
             .map_err(|e| {
                 AwsError::from_sdk("ListAttachedUserPolicies", user, &e.into_service_error())
             })?;
+        Ok(attached(out.attached_policies()))
+    }
+
+    /// Names of the groups the user is in.
+    pub async fn list_groups_for_user(&self, user: &str) -> AwsResult<Vec<String>> {
+        self.call("ListGroupsForUser").await;
+        let out = self
+            .client
+            .list_groups_for_user()
+            .user_name(user)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListGroupsForUser", user, &e.into_service_error()))?;
         Ok(out
-            .attached_policies()
+            .groups()
             .iter()
-            .filter_map(|p| p.policy_name().map(str::to_string))
+            .map(|g| g.group_name().to_string())
             .collect())
+    }
+
+    /// Names of the group's inline policies.
+    pub async fn list_group_policies(&self, group: &str) -> AwsResult<Vec<String>> {
+        self.call("ListGroupPolicies").await;
+        let out = self
+            .client
+            .list_group_policies()
+            .group_name(group)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListGroupPolicies", group, &e.into_service_error()))?;
+        Ok(out.policy_names().to_vec())
+    }
+
+    /// The group's inline policy `policy_name` as canonical JSON, if it exists.
+    pub async fn get_group_policy(
+        &self,
+        group: &str,
+        policy_name: &str,
+    ) -> AwsResult<Option<String>> {
+        self.call("GetGroupPolicy").await;
+        match self
+            .client
+            .get_group_policy()
+            .group_name(group)
+            .policy_name(policy_name)
+            .send()
+            .await
+        {
+            Ok(out) => policy_json(out.policy_document(), "GetGroupPolicy", group).map(Some),
+            Err(e) => none_if_not_found(AwsError::from_sdk(
+                "GetGroupPolicy",
+                group,
+                &e.into_service_error(),
+            )),
+        }
+    }
+
+    /// The managed policies attached to the group.
+    pub async fn list_attached_group_policies(
+        &self,
+        group: &str,
+    ) -> AwsResult<Vec<AttachedPolicy>> {
+        self.call("ListAttachedGroupPolicies").await;
+        let out = self
+            .client
+            .list_attached_group_policies()
+            .group_name(group)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("ListAttachedGroupPolicies", group, &e.into_service_error())
+            })?;
+        Ok(attached(out.attached_policies()))
+    }
+
+    /// The default version of a managed policy as canonical JSON (GetPolicy, then
+    /// GetPolicyVersion); `None` when the policy does not exist.
+    pub async fn managed_policy_document(&self, arn: &str) -> AwsResult<Option<String>> {
+        self.call("GetPolicy").await;
+        let policy = match self.client.get_policy().policy_arn(arn).send().await {
+            Ok(out) => out,
+            Err(e) => {
+                return none_if_not_found(AwsError::from_sdk(
+                    "GetPolicy",
+                    arn,
+                    &e.into_service_error(),
+                ));
+            }
+        };
+        let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
+            return Ok(None);
+        };
+        self.call("GetPolicyVersion").await;
+        match self
+            .client
+            .get_policy_version()
+            .policy_arn(arn)
+            .version_id(version)
+            .send()
+            .await
+        {
+            Ok(out) => match out.policy_version().and_then(|v| v.document()) {
+                Some(doc) => policy_json(doc, "GetPolicyVersion", arn).map(Some),
+                None => Ok(None),
+            },
+            Err(e) => none_if_not_found(AwsError::from_sdk(
+                "GetPolicyVersion",
+                arn,
+                &e.into_service_error(),
+            )),
+        }
     }
 
     pub async fn create_user(&self, name: &str, path: &str, tags: &Tags) -> AwsResult<()> {
@@ -293,20 +408,35 @@ impl Iam {
 
     /// When the key was last used (seconds since the epoch), if ever.
     pub async fn access_key_last_used(&self, key_id: &str) -> AwsResult<Option<i64>> {
+        let out = self.get_access_key_last_used(key_id).await?;
+        Ok(out
+            .access_key_last_used()
+            .and_then(|u| u.last_used_date())
+            .map(|d| d.secs()))
+    }
+
+    /// The user that owns an access key (GetAccessKeyLastUsed answers with its UserName);
+    /// `None` when the key does not exist in this account.
+    pub async fn access_key_owner(&self, key_id: &str) -> AwsResult<Option<String>> {
+        match self.get_access_key_last_used(key_id).await {
+            Ok(out) => Ok(out.user_name().map(str::to_string)),
+            Err(e) => none_if_not_found(e),
+        }
+    }
+
+    async fn get_access_key_last_used(
+        &self,
+        key_id: &str,
+    ) -> AwsResult<iam::operation::get_access_key_last_used::GetAccessKeyLastUsedOutput> {
         self.call("GetAccessKeyLastUsed").await;
-        let out = self
-            .client
+        self.client
             .get_access_key_last_used()
             .access_key_id(key_id)
             .send()
             .await
             .map_err(|e| {
                 AwsError::from_sdk("GetAccessKeyLastUsed", key_id, &e.into_service_error())
-            })?;
-        Ok(out
-            .access_key_last_used()
-            .and_then(|u| u.last_used_date())
-            .map(|d| d.secs()))
+            })
     }
 
     pub async fn delete_access_key(&self, user: &str, key_id: &str) -> AwsResult<()> {
@@ -360,6 +490,18 @@ fn ignore_not_found(e: AwsError) -> AwsResult<()> {
     } else {
         Err(e)
     }
+}
+
+fn attached(policies: &[iam::types::AttachedPolicy]) -> Vec<AttachedPolicy> {
+    policies
+        .iter()
+        .filter_map(|p| {
+            Some(AttachedPolicy {
+                name: p.policy_name()?.to_string(),
+                arn: p.policy_arn()?.to_string(),
+            })
+        })
+        .collect()
 }
 
 fn tags_of(tags: &[Tag]) -> Tags {

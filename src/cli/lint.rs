@@ -81,6 +81,10 @@ const PROBLEMS: &[(&str, &str)] = &[
         "a config, .env or composer.lock file sesform could not parse",
     ),
     ("io-error", "a file or app sesform could not read"),
+    (
+        crate::lint::frameworks::laravel::NOT_EVALUATED,
+        "a mail config sesform could not evaluate, so nothing in it was checked",
+    ),
 ];
 
 fn usage(message: impl std::fmt::Display) -> u8 {
@@ -101,30 +105,35 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
         Ok(t) => t,
         Err(e) => return usage(e),
     };
-    let facts = if args.online {
-        let region = global
-            .region
-            .clone()
-            .or_else(|| spec.as_ref().map(|s| s.spec.region.clone()));
-        let Some(region) = region else {
-            return usage("--online needs a region: give --region, or a spec with `region`");
-        };
-        match fetch_facts(global, &region) {
-            Ok(facts) => Some(facts),
-            Err(code) => return code,
-        }
-    } else {
-        None
-    };
-    let settings = Settings {
+    // Apps without a region of their own are checked against --region or the spec's.
+    let default_region = global
+        .region
+        .clone()
+        .or_else(|| spec.as_ref().map(|s| s.spec.region.clone()));
+    if args.online && default_region.is_none() {
+        return usage("--online needs a region: give --region, or a spec with `region`");
+    }
+    let mut settings = Settings {
         spec: spec.as_ref().map(|s| &s.spec),
         env: args.env.clone(),
         rules,
-        facts: facts.as_ref(),
+        facts: None,
         process: std::env::vars().collect::<HashMap<_, _>>(),
         threads: threads(),
     };
-    let report = lint::lint(&targets, &settings);
+    let loaded = lint::load(&targets, &settings);
+    let facts = match (&default_region, args.online) {
+        (Some(region), true) => {
+            let needs = online::needs(loaded.iter().filter_map(lint::Loaded::app), region);
+            match fetch_facts(global, region, &needs) {
+                Ok(facts) => Some(facts),
+                Err(code) => return code,
+            }
+        }
+        _ => None,
+    };
+    settings.facts = facts.as_ref();
+    let report = lint::check(loaded, &settings);
     let sources: Vec<&SourceFile> = report.sources.iter().collect();
     let summary = Summary::of(&report.diagnostics, report.apps, report.files);
     let text = match args.format {
@@ -132,18 +141,29 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
             let color = use_color(global, std::io::stdout().is_terminal());
             let mut text = diagnostics::human(&report.diagnostics, &sources, color);
             if !(global.quiet && summary.total() == 0) {
+                text.push_str(&env_lines(&report.checked));
                 text.push_str(&summary_line(&summary, report.broken));
             }
             text
         }
         LintFormat::Json => format!(
             "{}\n",
-            findings::json(&report.diagnostics, &sources, summary)
+            findings::json(
+                &report.diagnostics,
+                &sources,
+                summary,
+                serde_json::json!(report.checked)
+            )
         ),
         LintFormat::Sarif => {
             format!(
                 "{}\n",
-                sarif::sarif(&report.diagnostics, &sources, &sarif_rules())
+                sarif::sarif(
+                    &report.diagnostics,
+                    &sources,
+                    &sarif_rules(),
+                    &std::env::current_dir().unwrap_or_default()
+                )
             )
         }
         LintFormat::Github => github::github(&report.diagnostics, &sources),
@@ -163,6 +183,32 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     } else {
         exit::SUCCESS
     }
+}
+
+/// Which APP_ENV each app was checked as, and why: apps with the same env and reason on one
+/// line.
+fn env_lines(checked: &[lint::Checked]) -> String {
+    let mut groups: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for c in checked {
+        match groups
+            .iter_mut()
+            .find(|g| g.0 == c.app_env && g.1 == c.app_env_reason)
+        {
+            Some(g) => g.2.push(&c.app),
+            None => groups.push((&c.app_env, &c.app_env_reason, vec![&c.app])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(env, reason, apps)| {
+            let who = if apps.len() <= 3 {
+                apps.join(", ")
+            } else {
+                format!("{} apps", apps.len())
+            };
+            format!("Checked {who} as APP_ENV={env}: {reason}.\n")
+        })
+        .collect()
 }
 
 fn summary_line(s: &Summary, broken: usize) -> String {
@@ -397,8 +443,13 @@ fn rule_json(r: &registry::Rule) -> serde_json::Value {
     })
 }
 
-/// Connects with the global AWS flags (default pacing and retries) and reads live facts.
-fn fetch_facts(global: &GlobalArgs, region: &str) -> Result<online::LiveFacts, u8> {
+/// Connects with the global AWS flags (default pacing and retries) and reads the live facts
+/// the apps need: SES in each region they send through, IAM for their access keys.
+fn fetch_facts(
+    global: &GlobalArgs,
+    region: &str,
+    needs: &online::Needs,
+) -> Result<online::LiveFacts, u8> {
     let aws = super::args::AwsArgs {
         parallelism: 8,
         api_rate: std::env::var("SESFORM_API_RATE").ok(),
@@ -407,13 +458,11 @@ fn fetch_facts(global: &GlobalArgs, region: &str) -> Result<online::LiveFacts, u
     };
     let options = super::session::aws_options(global, &aws, region).map_err(|r| r.0)?;
     super::session::runtime().block_on(async {
-        let clients = crate::aws::Clients::connect(&options).await.map_err(|e| {
-            eprintln!("error: {e}");
-            exit::ERROR_OR_CHANGES
-        })?;
-        online::fetch(&clients, aws.parallelism).await.map_err(|e| {
-            eprintln!("error: {e}");
-            exit::ERROR_OR_CHANGES
-        })
+        online::fetch(&options, needs, aws.parallelism)
+            .await
+            .map_err(|e| {
+                eprintln!("error: {e}");
+                exit::ERROR_OR_CHANGES
+            })
     })
 }

@@ -64,8 +64,12 @@ pub enum Tls {
 pub struct Endpoint {
     /// The host it connects to (`default` already replaced for `ses+smtp`).
     pub host: String,
-    /// The setting that gives the host (for `ses+smtp://...@default`, the DSN host).
+    /// The host as written (the DSN host, or the mailer's `host`); for `ses+smtp` it may be
+    /// `default`.
     pub host_node: Option<Node>,
+    /// `ses+smtp` whose host is derived (`default`, or a custom host the installed bridge
+    /// ignores): the `region` option that picks `email-smtp.REGION.amazonaws.com`, if set.
+    pub region_node: Option<Node>,
     pub port: u16,
     /// The port setting, when one is set; `None` means the library's default.
     pub port_node: Option<Node>,
@@ -74,6 +78,22 @@ pub struct Endpoint {
     pub tls_reason: String,
     /// The setting that decided the TLS mode, when it is not the port.
     pub tls_node: Option<Node>,
+}
+
+impl Endpoint {
+    /// The setting that decides where it connects: the region option when the host is
+    /// derived from it, else the host.
+    pub fn host_setting(&self) -> Option<&Node> {
+        self.region_node.as_ref().or(self.host_node.as_ref())
+    }
+
+    /// Whether the host is written as `default` (`ses+smtp://USER:PASS@default`).
+    pub fn is_default_host(&self) -> bool {
+        self.host_node
+            .as_ref()
+            .and_then(Node::str)
+            .is_some_and(|h| h == "default")
+    }
 }
 
 /// One mail transport (a Laravel mailer, a Symfony transport DSN).
@@ -201,6 +221,9 @@ pub struct App {
     pub files: Files,
     /// Files that could not be read or parsed; rules do not run when there are any.
     pub errors: Vec<Diagnostic>,
+    /// Config that parsed but could not be evaluated (`return require ...`, a `mailers` that
+    /// is not an array): reported with the findings, since nothing in it was checked.
+    pub unevaluated: Vec<Diagnostic>,
     pub client: Option<ClientRef>,
 }
 

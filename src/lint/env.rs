@@ -84,18 +84,70 @@ impl EnvVar {
 }
 
 /// How APP_ENV was chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AppEnvSource {
+    /// `--env`.
     Flag,
+    /// The spec client's `env`.
     Client,
+    /// APP_ENV in the process environment.
     Process,
-    Default,
+    /// A deploy-time file sets it (Symfony `.env.local` or `.env.local.php`): the place.
+    DeployFile(String),
+    /// Nothing did: the framework's production env. `ignored` is a committed `.env` that sets
+    /// another APP_ENV (its place and value), a development default lint does not follow.
+    Default { ignored: Option<(String, String)> },
 }
 
 #[derive(Debug, Clone)]
 pub struct AppEnv {
     pub name: String,
     pub source: AppEnvSource,
+}
+
+impl AppEnv {
+    /// Why lint evaluates this APP_ENV, for people.
+    pub fn reason(&self) -> String {
+        match &self.source {
+            AppEnvSource::Flag => "given with --env".into(),
+            AppEnvSource::Client => "the spec client's `env`".into(),
+            AppEnvSource::Process => "APP_ENV in the environment".into(),
+            AppEnvSource::DeployFile(place) => format!("set in {place}"),
+            AppEnvSource::Default { ignored: None } => {
+                "the production default, as nothing sets APP_ENV for deployment".into()
+            }
+            AppEnvSource::Default {
+                ignored: Some((place, value)),
+            } => format!(
+                "the production default; {place} sets APP_ENV={value}, a committed development \
+                 default lint does not follow (--env {value} checks {value})"
+            ),
+        }
+    }
+}
+
+/// The last `APP_ENV` a Symfony env file sets: its value and place (`app/.env.local:3`).
+/// `.env.local.php` is evaluated as PHP, the others with symfony/dotenv's dialect.
+pub fn app_env_in(path: &Path) -> Option<(String, String)> {
+    if !path.is_file() {
+        return None;
+    }
+    let mut files = Files::default();
+    let id = files.read(path).ok()?;
+    let entries = if path.extension().is_some_and(|e| e == "php") {
+        super::php::eval_env_local_php(files.text(id), id).ok()?
+    } else {
+        let empty = HashMap::new();
+        let earlier = HashMap::new();
+        let scope = Scope {
+            process: &empty,
+            earlier: &earlier,
+        };
+        dotenv::symfony::parse(files.text(id), id, &scope).ok()?
+    };
+    let entry = entries.iter().rev().find(|e| e.name == "APP_ENV")?;
+    let value = entry.value.as_ref()?.as_str().trim().to_string();
+    (!value.is_empty()).then(|| (value, files.place(&entry.span)))
 }
 
 /// A file that could not be used.

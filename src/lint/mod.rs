@@ -70,6 +70,18 @@ pub struct Report {
     pub files: usize,
     /// Apps that could not be checked (unreadable or malformed files).
     pub broken: usize,
+    /// Each app's framework and the APP_ENV it was checked as, with the reason.
+    pub checked: Vec<Checked>,
+}
+
+/// Which env an app was checked as, and why: shown with every run, since the env decides
+/// which files and values are checked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Checked {
+    pub app: String,
+    pub framework: &'static str,
+    pub app_env: String,
+    pub app_env_reason: String,
 }
 
 /// Why linting could not start.
@@ -209,34 +221,73 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The APP_ENV to evaluate: `--env`, the client's `env`, the process's APP_ENV, or the
-/// production default of the framework.
-fn app_env(settings: &Settings, client: Option<&ClientRef>, framework: Framework) -> AppEnv {
+/// The APP_ENV to evaluate: `--env`, the client's `env`, the process's APP_ENV; for Symfony
+/// then the APP_ENV a deploy-time file sets (`.env.local.php`, else `.env.local`, which
+/// `Dotenv::loadEnv` reads APP_ENV from again); else the framework's production env. A
+/// committed `.env` APP_ENV (Symfony's recipe writes `dev`) is a development default: lint
+/// checks production unless told otherwise, and says so.
+fn app_env(
+    settings: &Settings,
+    client: Option<&ClientRef>,
+    framework: Framework,
+    root: &Path,
+) -> AppEnv {
     let (name, source) = if let Some(e) = &settings.env {
         (e.clone(), AppEnvSource::Flag)
     } else if let Some(e) = client.and_then(|c| c.client.env.clone()) {
         (e, AppEnvSource::Client)
     } else if let Some(e) = settings.process.get("APP_ENV") {
         (e.clone(), AppEnvSource::Process)
+    } else if framework == Framework::Symfony
+        && let Some((e, place)) = [".env.local.php", ".env.local"]
+            .iter()
+            .find_map(|f| env::app_env_in(&root.join(f)))
+    {
+        (e, AppEnvSource::DeployFile(place))
     } else {
         let default = match framework {
             Framework::Laravel => "production",
             Framework::Symfony => "prod",
         };
-        (default.to_string(), AppEnvSource::Default)
+        let ignored = match framework {
+            Framework::Symfony => env::app_env_in(&root.join(".env"))
+                .or_else(|| env::app_env_in(&root.join(".env.dist")))
+                .filter(|(e, _)| e != default)
+                .map(|(e, place)| (place, e)),
+            // Laravel picks its env file from the real environment only.
+            Framework::Laravel => None,
+        };
+        (default.to_string(), AppEnvSource::Default { ignored })
     };
     AppEnv { name, source }
 }
 
 /// One app's findings and the files they point into.
-struct AppResult {
+pub struct AppResult {
     diagnostics: Vec<Diagnostic>,
     sources: Vec<SourceFile>,
     files: usize,
     broken: bool,
+    checked: Option<Checked>,
 }
 
-fn lint_app(target: &Target, settings: &Settings) -> AppResult {
+/// An app resolved and ready for the rules, or the reason it cannot be checked.
+pub enum Loaded {
+    Ready(Box<app::App>, Checked),
+    Broken(AppResult),
+}
+
+impl Loaded {
+    /// The app, when it loaded without errors (what the online facts are read for).
+    pub fn app(&self) -> Option<&app::App> {
+        match self {
+            Loaded::Ready(app, _) if app.errors.is_empty() => Some(app),
+            _ => None,
+        }
+    }
+}
+
+fn load_app(target: &Target, settings: &Settings) -> Loaded {
     let framework = match target.client.as_ref().map(|c| c.client.framework) {
         Some(crate::spec::Framework::Laravel) => Some(Framework::Laravel),
         Some(crate::spec::Framework::Symfony) => Some(Framework::Symfony),
@@ -252,14 +303,21 @@ fn lint_app(target: &Target, settings: &Settings) -> AppResult {
             ),
         )
         .with_help("check the client's path in the spec, or set its `framework`");
-        return AppResult {
+        return Loaded::Broken(AppResult {
             diagnostics: vec![d],
             sources: Vec::new(),
             files: 0,
             broken: true,
-        };
+            checked: None,
+        });
     };
-    let app_env = app_env(settings, target.client.as_ref(), framework);
+    let app_env = app_env(settings, target.client.as_ref(), framework, &target.root);
+    let checked = Checked {
+        app: files::display_path(&target.root),
+        framework: framework.name(),
+        app_env: app_env.name.clone(),
+        app_env_reason: app_env.reason(),
+    };
     let mut process = settings.process.clone();
     process.insert("APP_ENV".into(), app_env.name.clone());
     let ctx = frameworks::LoadContext {
@@ -268,7 +326,14 @@ fn lint_app(target: &Target, settings: &Settings) -> AppResult {
         process: &process,
         client: target.client.clone(),
     };
-    let app = frameworks::load(framework, &ctx);
+    Loaded::Ready(Box::new(frameworks::load(framework, &ctx)), checked)
+}
+
+fn check_app(loaded: Loaded, settings: &Settings) -> AppResult {
+    let (app, checked) = match loaded {
+        Loaded::Ready(app, checked) => (app, checked),
+        Loaded::Broken(result) => return result,
+    };
     let files = app.files.len();
     let (diagnostics, broken) = if app.errors.is_empty() {
         (run_rules(&app, settings), false)
@@ -276,9 +341,7 @@ fn lint_app(target: &Target, settings: &Settings) -> AppResult {
         (app.errors.clone(), true)
     };
     let mut sources: Vec<SourceFile> = Vec::new();
-    let mut app_files = app.files;
-    let sources_all = std::mem::take(&mut app_files).into_sources();
-    for source in sources_all {
+    for source in app.files.into_sources() {
         let used = diagnostics.iter().any(|d| {
             d.location
                 .iter()
@@ -294,6 +357,7 @@ fn lint_app(target: &Target, settings: &Settings) -> AppResult {
         sources,
         files,
         broken,
+        checked: Some(checked),
     }
 }
 
@@ -302,7 +366,7 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
         app,
         spec: settings.spec,
     };
-    let mut found = Vec::new();
+    let mut found = app.unevaluated.clone();
     for rule in &settings.rules {
         match rule.check {
             Check::Offline(check) => check(&ctx, &mut found),
@@ -335,17 +399,23 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Lints every target, in parallel, keeping the targets' order in the report.
-pub fn lint(targets: &[Target], settings: &Settings) -> Report {
-    let threads = settings.threads.clamp(1, targets.len().max(1));
-    let results: Vec<Mutex<Option<AppResult>>> = targets.iter().map(|_| Mutex::new(None)).collect();
+/// `f` over every item on `threads` threads, keeping the items' order.
+fn par_map<T: Send, R: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = threads.clamp(1, items.len().max(1));
+    let slots: Vec<Mutex<(Option<T>, Option<R>)>> = items
+        .into_iter()
+        .map(|t| Mutex::new((Some(t), None)))
+        .collect();
     let next = AtomicUsize::new(0);
     let work = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(target) = targets.get(i) else { break };
-            let result = lint_app(target, settings);
-            *results[i].lock().expect("no panics while holding") = Some(result);
+            let Some(slot) = slots.get(i) else { break };
+            let item = slot.lock().expect("no panics while holding").0.take();
+            if let Some(item) = item {
+                let result = f(item);
+                slot.lock().expect("no panics while holding").1 = Some(result);
+            }
         }
     };
     if threads == 1 {
@@ -357,17 +427,32 @@ pub fn lint(targets: &[Target], settings: &Settings) -> Report {
             }
         });
     }
+    slots
+        .into_iter()
+        .filter_map(|s| s.into_inner().expect("no panics while holding").1)
+        .collect()
+}
+
+/// Resolves every target (in parallel), before any rule runs: the online facts to read
+/// depend on what the apps configure.
+pub fn load(targets: &[Target], settings: &Settings) -> Vec<Loaded> {
+    par_map(targets.iter().collect(), settings.threads, |t| {
+        load_app(t, settings)
+    })
+}
+
+/// Runs the rules over loaded apps (in parallel), keeping their order in the report.
+pub fn check(loaded: Vec<Loaded>, settings: &Settings) -> Report {
     let mut report = Report {
-        apps: targets.len(),
+        apps: loaded.len(),
         ..Report::default()
     };
+    let results = par_map(loaded, settings.threads, |l| check_app(l, settings));
     let mut names = std::collections::HashSet::new();
-    for result in results {
-        let Some(r) = result.into_inner().expect("no panics while holding") else {
-            continue;
-        };
+    for r in results {
         report.files += r.files;
         report.broken += usize::from(r.broken);
+        report.checked.extend(r.checked);
         report.diagnostics.extend(r.diagnostics);
         for s in r.sources {
             if names.insert(s.name.clone()) {
@@ -376,6 +461,11 @@ pub fn lint(targets: &[Target], settings: &Settings) -> Report {
         }
     }
     report
+}
+
+/// Lints every target: [`load`], then [`check`].
+pub fn lint(targets: &[Target], settings: &Settings) -> Report {
+    check(load(targets, settings), settings)
 }
 
 #[cfg(test)]

@@ -630,7 +630,7 @@ mod tests {
             .collect();
         let app_env = AppEnv {
             name: "production".into(),
-            source: AppEnvSource::Default,
+            source: AppEnvSource::Default { ignored: None },
         };
         let env = load_laravel(dir.path(), &mut files, &app_env, &process, &mut Vec::new());
         let text = dotenv.to_string();

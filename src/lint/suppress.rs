@@ -1,6 +1,7 @@
 //! Inline suppressions: `# sesform: ignore RULE, RULE -- reason` (or `//` in PHP), on the line
-//! of a finding or the line above it. Suppressions that suppress nothing are reported as
-//! `unused-suppression`.
+//! of a finding or the line above it. A finding's lines are where its value is set and the
+//! config lines that read it, never the losing definitions it mentions ("also set here").
+//! Suppressions that suppress nothing are reported as `unused-suppression`.
 
 use std::ops::Range;
 
@@ -111,7 +112,11 @@ pub fn apply(
         .collect();
     let mut kept = Vec::new();
     'findings: for d in diagnostics {
-        let labels = d.location.iter().chain(d.related.iter());
+        // Where the finding is and the lines that lead to it; not the definitions that lost.
+        let labels = d
+            .location
+            .iter()
+            .chain(d.related.iter().filter(|l| !l.lost));
         let places: Vec<&Label> = labels.collect();
         for (i, s) in suppressions.iter().enumerate() {
             let name = files.name(s.file);

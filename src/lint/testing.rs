@@ -1,5 +1,6 @@
 //! Hand-built apps for unit tests of rules.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::app::{App, ClientRef, Endpoint, Engine, Framework, Kind, Tls, Transport};
@@ -8,6 +9,7 @@ use super::files::{Files, Origin};
 use super::rules::Ctx;
 use super::traced::Traced;
 use super::value::{Node, Val};
+use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
 use crate::spec::{Client, Spec};
 
@@ -35,7 +37,7 @@ pub fn app_with_smtp(host: &str, username: &str) -> App {
         amazon_mailer_version: None,
         app_env: AppEnv {
             name: "prod".into(),
-            source: AppEnvSource::Default,
+            source: AppEnvSource::Default { ignored: None },
         },
         env: Env::default(),
         transports: vec![Transport {
@@ -48,6 +50,7 @@ pub fn app_with_smtp(host: &str, username: &str) -> App {
             endpoint: Some(Endpoint {
                 host: host.into(),
                 host_node: Some(host_node),
+                region_node: None,
                 port: 465,
                 port_node: None,
                 tls: Tls::Implicit,
@@ -68,6 +71,7 @@ pub fn app_with_smtp(host: &str, username: &str) -> App {
         top_level_mailer: None,
         files,
         errors: Vec::new(),
+        unevaluated: Vec::new(),
         client: None,
     }
 }
@@ -103,4 +107,81 @@ pub fn with_option(mut app: App, name: &str, value: &str) -> App {
 
 pub fn ctx_for<'a>(app: &'a App, spec: Option<&'a Spec>) -> Ctx<'a> {
     Ctx { app, spec }
+}
+
+/// composer.lock text installing these packages (`("symfony/mailer", "v6.4.1")`).
+pub fn lock(packages: &[(&str, &str)]) -> String {
+    let list: Vec<String> = packages
+        .iter()
+        .map(|(n, v)| format!(r#"{{"name": "{n}", "version": "{v}"}}"#))
+        .collect();
+    format!(r#"{{"packages": [{}]}}"#, list.join(", "))
+}
+
+/// Loads an app from files written to a temporary directory, as `sesform lint` does: the
+/// framework detected from the files, APP_ENV `env`. The files must load without errors.
+pub fn load_in_env(files: &[(&str, &str)], env: &str) -> App {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let framework = super::frameworks::detect(dir.path()).expect("a Laravel or Symfony app");
+    let process = HashMap::new();
+    let ctx = super::frameworks::LoadContext {
+        root: dir.path(),
+        app_env: AppEnv {
+            name: env.into(),
+            source: AppEnvSource::Default { ignored: None },
+        },
+        process: &process,
+        client: None,
+    };
+    let app = super::frameworks::load(framework, &ctx);
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    app
+}
+
+/// [`load_in_env`] with the production APP_ENV of the framework.
+pub fn load(files: &[(&str, &str)]) -> App {
+    let symfony = files.iter().any(|(p, _)| p.starts_with("config/packages/"));
+    load_in_env(files, if symfony { "prod" } else { "production" })
+}
+
+/// Symfony's `framework.mailer.dsn`, read from MAILER_DSN.
+pub const MAILER_YAML: &str = "framework:\n    mailer:\n        dsn: '%env(MAILER_DSN)%'\n";
+
+/// A Symfony app whose `.env` is `env` (with MAILER_DSN), with these composer packages.
+pub fn symfony_env(env: &str, packages: &[(&str, &str)]) -> App {
+    let lock = lock(packages);
+    load(&[
+        ("config/packages/mailer.yaml", MAILER_YAML),
+        ("composer.lock", &lock),
+        (".env", env),
+    ])
+}
+
+/// The messages of a rule on a Symfony app sending through `dsn`.
+pub fn symfony_dsn(
+    check: fn(&Ctx, &mut Vec<Diagnostic>),
+    dsn: &str,
+    packages: &[(&str, &str)],
+) -> Vec<String> {
+    messages(
+        check,
+        &symfony_env(&format!("MAILER_DSN={dsn}\n"), packages),
+    )
+}
+
+/// What an offline rule reports on an app (without a spec).
+pub fn run(check: fn(&Ctx, &mut Vec<Diagnostic>), app: &App) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check(&ctx_for(app, None), &mut out);
+    out
+}
+
+/// The messages of [`run`].
+pub fn messages(check: fn(&Ctx, &mut Vec<Diagnostic>), app: &App) -> Vec<String> {
+    run(check, app).into_iter().map(|d| d.message).collect()
 }

@@ -42,7 +42,13 @@ pub fn end_of(label: &Label, sources: &[&SourceFile]) -> (usize, usize) {
         .unwrap_or((label.line, label.column))
 }
 
-pub fn json(diagnostics: &[Diagnostic], sources: &[&SourceFile], summary: Summary) -> String {
+/// The findings, the summary, and `apps`: what each app was checked as (its APP_ENV and why).
+pub fn json(
+    diagnostics: &[Diagnostic],
+    sources: &[&SourceFile],
+    summary: Summary,
+    apps: Value,
+) -> String {
     let findings: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
@@ -93,6 +99,7 @@ pub fn json(diagnostics: &[Diagnostic], sources: &[&SourceFile], summary: Summar
             "warnings": summary.warnings,
             "info": summary.infos,
         },
+        "apps": apps,
         "findings": findings,
     });
     serde_json::to_string_pretty(&value).expect("findings serialize")

@@ -67,6 +67,7 @@ mod tests {
             column: 5,
             span: 0..0,
             message: String::new(),
+            lost: false,
         });
         assert_eq!(
             github(&[d], &[]),

@@ -37,6 +37,10 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// The base id relative paths are resolved against: the directory lint ran in, given in the
+/// run's `originalUriBaseIds`, so code scanning maps them to the checkout.
+const SRCROOT: &str = "%SRCROOT%";
+
 fn location(label: &Label, sources: &[&SourceFile]) -> Value {
     let (end_line, end_column) = end_of(label, sources);
     let mut region = json!({
@@ -49,13 +53,29 @@ fn location(label: &Label, sources: &[&SourceFile]) -> Value {
     }
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri(&label.file) },
+            "artifactLocation": artifact(&label.file),
             "region": region,
         }
     })
 }
 
-pub fn sarif(diagnostics: &[Diagnostic], sources: &[&SourceFile], rules: &[SarifRule]) -> String {
+/// A file's location: relative paths against [`SRCROOT`], absolute ones as `file://` URIs.
+fn artifact(path: &str) -> Value {
+    let path = path.replace('\\', "/");
+    if path.starts_with('/') {
+        json!({ "uri": format!("file://{}", uri(&path)) })
+    } else {
+        json!({ "uri": uri(&path), "uriBaseId": SRCROOT })
+    }
+}
+
+/// `root` is the directory relative paths are relative to (the working directory).
+pub fn sarif(
+    diagnostics: &[Diagnostic],
+    sources: &[&SourceFile],
+    rules: &[SarifRule],
+    root: &std::path::Path,
+) -> String {
     let descriptors: Vec<Value> = rules
         .iter()
         .map(|r| {
@@ -119,6 +139,9 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &[&SourceFile], rules: &[Sarif
                     "version": env!("CARGO_PKG_VERSION"),
                     "rules": descriptors,
                 }
+            },
+            "originalUriBaseIds": {
+                SRCROOT: { "uri": format!("file://{}/", uri(root.to_string_lossy().trim_end_matches('/'))) }
             },
             "columnKind": "unicodeCodePoints",
             "results": results,

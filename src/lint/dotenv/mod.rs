@@ -34,6 +34,8 @@ pub enum Quirk {
     /// `$NAME` / `${NAME}` was replaced, by an empty string (symfony/dotenv) or left as is
     /// (phpdotenv), because NAME is not defined.
     UndefinedVariable { at: Origin, name: String },
+    /// `$NAME` / `${NAME}` (at `at`) was replaced by the value of the defined variable NAME.
+    Expanded { at: Origin, name: String },
     /// `$(command)` runs a shell command when the file is loaded.
     Command { at: Origin },
 }

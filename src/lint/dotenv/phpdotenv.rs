@@ -377,6 +377,9 @@ fn resolve(
         };
         match replacement {
             Some(replacement) => {
+                if let Some(origin) = reference.origin() {
+                    quirks.push(Quirk::Expanded { at: origin, name });
+                }
                 let mut next = value.slice(0..at);
                 next.append(&replacement);
                 next.append(&value.slice(end..value.len()));

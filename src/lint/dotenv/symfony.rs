@@ -442,6 +442,12 @@ impl Lexer<'_> {
                 let origin = reference.origin();
                 let mut resolved = self.lookup(&var, origin.as_ref());
                 let is_empty = resolved.as_ref().is_none_or(Traced::is_empty);
+                if !is_empty && let Some(origin) = &origin {
+                    quirks.push(Quirk::Expanded {
+                        at: origin.clone(),
+                        name: var.clone(),
+                    });
+                }
                 if is_empty && let Some(d) = &default {
                     let d_text = &text[d.clone()];
                     if let Some(bad) = d_text.chars().find(|c| "'\"{$".contains(*c)) {

@@ -66,12 +66,14 @@ pub fn load(ctx: &LoadContext) -> App {
         top_level_mailer: None,
         files,
         errors,
+        unevaluated: Vec::new(),
         client: ctx.client.clone(),
     };
     if let Some(mail) = &mail {
         let (transports, from) = transports(&app, mail, services.as_ref());
         app.transports = transports;
         app.from = from;
+        app.unevaluated = unevaluated(&app, mail);
     }
     // SMTP mailers cannot name a configuration set in config; code adds the header.
     let wants_set = app
@@ -88,6 +90,31 @@ pub fn load(ctx: &LoadContext) -> App {
     }
     app
 }
+
+/// A note when the mail config, or its `mailers`, is not an array sesform could evaluate.
+fn unevaluated(app: &App, mail: &Node) -> Vec<Diagnostic> {
+    let (node, what) = match mail.get("mailers") {
+        _ if !matches!(mail.val, Val::Map(_)) => (mail, "config/mail.php does not return an array"),
+        Some(m) if !matches!(m.val, Val::Map(_)) && mail.get("driver").is_none() => {
+            (m, "`mailers` is not an array")
+        }
+        _ => return Vec::new(),
+    };
+    let d = Diagnostic::new(
+        NOT_EVALUATED,
+        crate::diagnostic::Severity::Info,
+        format!(
+            "{what} sesform can evaluate (a `require`, a function call, ...): the mail config was \
+             not checked"
+        ),
+    )
+    .at(app.files.label(&node.expr, "not evaluated"))
+    .with_help("write the array in config/mail.php (with env() calls), so it can be checked");
+    vec![d]
+}
+
+/// The code of [`unevaluated`] notes.
+pub const NOT_EVALUATED: &str = "not-evaluated";
 
 /// Evaluates `config/NAME.php`, or the framework's own copy on Laravel 11+ when the app
 /// does not have one.
@@ -488,6 +515,7 @@ fn endpoint(app: &App, entries: &[(String, Node)]) -> Option<Endpoint> {
     Some(Endpoint {
         host,
         host_node: Some(host_node.clone()),
+        region_node: None,
         port: u16::try_from(port).unwrap_or(0),
         port_node,
         tls,
@@ -503,33 +531,14 @@ pub fn mailer_origin(t: &Transport) -> Origin {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
-    use crate::lint::env::{AppEnv, AppEnvSource};
+    use crate::lint::testing;
 
     fn load_app(version: &str, files: &[(&str, &str)]) -> App {
-        let dir = tempfile::tempdir().unwrap();
-        let lock =
-            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#);
-        for (path, text) in files.iter().chain([&("composer.lock", lock.as_str())]) {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let process = HashMap::new();
-        let ctx = LoadContext {
-            root: dir.path(),
-            app_env: AppEnv {
-                name: "production".into(),
-                source: AppEnvSource::Default,
-            },
-            process: &process,
-            client: None,
-        };
-        let app = load(&ctx);
-        assert!(app.errors.is_empty(), "{:?}", app.errors);
-        app
+        let lock = testing::lock(&[("laravel/framework", version)]);
+        let mut files = files.to_vec();
+        files.push(("composer.lock", &lock));
+        testing::load(&files)
     }
 
     const MAIL: &str = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'url' => env('MAIL_URL'), 'host' => 'x', 'port' => 25]]];";
@@ -557,6 +566,37 @@ mod tests {
         // Query values are JSON-decoded: 9 is an int, false a bool.
         assert_eq!(t.option("ping_threshold").unwrap().val, Val::Int(9));
         assert_eq!(t.option("verify_peer").unwrap().val, Val::Bool(false));
+    }
+
+    #[test]
+    fn configs_that_cannot_be_evaluated_are_said_so() {
+        let app = load_app(
+            "v10.48.4",
+            &[(
+                "config/mail.php",
+                "<?php\nreturn require __DIR__.'/mail.local.php';\n",
+            )],
+        );
+        assert_eq!(app.unevaluated.len(), 1, "{:?}", app.unevaluated);
+        assert!(
+            app.unevaluated[0]
+                .message
+                .starts_with("config/mail.php does not return an array")
+        );
+        let app = load_app(
+            "v10.48.4",
+            &[(
+                "config/mail.php",
+                "<?php\nreturn ['default' => 'smtp', 'mailers' => mailers()];\n",
+            )],
+        );
+        assert_eq!(app.unevaluated.len(), 1, "{:?}", app.unevaluated);
+        assert_eq!(app.unevaluated[0].location.as_ref().unwrap().line, 2);
+        assert!(
+            load_app("v10.48.4", &[("config/mail.php", MAIL)])
+                .unevaluated
+                .is_empty()
+        );
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub fn load(ctx: &LoadContext) -> App {
         top_level_mailer,
         files,
         errors,
+        unevaluated: Vec::new(),
         client: ctx.client.clone(),
     };
     let resolver = Resolver {
@@ -122,6 +123,25 @@ pub fn load(ctx: &LoadContext) -> App {
         .as_ref()
         .is_some_and(|e| resolver.resolve(e).boolean() == Some(false))
     {
+        return app;
+    }
+    // Symfony's Configuration refuses both (isset($v['dsn']) && count($v['transports'])).
+    if let Some(dsn) = &config.dsn
+        && !config.transports.is_empty()
+        && resolver.resolve(dsn).val != Val::Null
+    {
+        let at = dsn.key.clone().map_or(dsn.node.span.start, |k| k.start);
+        let error = syntax_error(
+            &app.files,
+            dsn.file,
+            at,
+            "Invalid configuration for path \"framework.mailer\": \"dsn\" and \"transports\" \
+             cannot be used together.",
+        )
+        .with_help(
+            "keep one: `dsn` for a single transport, or `transports` (the first is the default)",
+        );
+        app.errors.push(error);
         return app;
     }
     let mut transports = Vec::new();
@@ -599,6 +619,7 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
             Some(Endpoint {
                 host: host_text.to_string(),
                 host_node: Some(host_node),
+                region_node: None,
                 port,
                 port_node,
                 tls,
@@ -629,11 +650,8 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
             };
             Some(Endpoint {
                 host,
-                host_node: Some(if custom_host || t.region.is_none() {
-                    host_node
-                } else {
-                    t.region.clone()?
-                }),
+                host_node: Some(host_node),
+                region_node: if custom_host { None } else { t.region.clone() },
                 port,
                 port_node,
                 tls: Tls::Implicit,
@@ -647,31 +665,10 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
-    use crate::lint::env::{AppEnv, AppEnvSource};
 
     fn load_app(files: &[(&str, &str)]) -> App {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let process = HashMap::new();
-        let ctx = LoadContext {
-            root: dir.path(),
-            app_env: AppEnv {
-                name: "prod".into(),
-                source: AppEnvSource::Default,
-            },
-            process: &process,
-            client: None,
-        };
-        let app = load(&ctx);
-        assert!(app.errors.is_empty(), "{:?}", app.errors);
-        app
+        crate::lint::testing::load(files)
     }
 
     #[test]
@@ -710,6 +707,31 @@ mod tests {
             t.endpoint.as_ref().unwrap().host,
             "email-smtp.eu-west-1.amazonaws.com"
         );
+    }
+
+    #[test]
+    fn dsn_and_transports_together_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config/packages/mailer.yaml");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            &path,
+            "framework:\n    mailer:\n        dsn: 'null://null'\n        transports:\n            main: 'null://null'\n",
+        )
+        .unwrap();
+        let process = std::collections::HashMap::new();
+        let app = load(&LoadContext {
+            root: dir.path(),
+            app_env: crate::lint::env::AppEnv {
+                name: "prod".into(),
+                source: crate::lint::env::AppEnvSource::Flag,
+            },
+            process: &process,
+            client: None,
+        });
+        assert_eq!(app.errors.len(), 1);
+        assert!(app.errors[0].message.contains("cannot be used together"));
+        assert_eq!(app.errors[0].location.as_ref().unwrap().line, 3);
     }
 
     #[test]

@@ -38,6 +38,10 @@ use crate::lint::app::Kind;
 pub const NAME: &str = "credential-type";
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    // Laravel's `ses` and `ses-v2` mailers share services.ses: one finding per place.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut first_at =
+        |node: &crate::lint::value::Node| seen.insert((node.at.file, node.at.span.clone().start));
     for t in &ctx.app.transports {
         if t.is_ses_smtp() {
             let Some(node) = &t.username else { continue };
@@ -88,6 +92,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             if let Some(node) = &t.password
                 && let Some(secret) = node.str()
                 && is_smtp_password_shape(secret)
+                && first_at(node)
             {
                 out.push(
                     ctx.at(
@@ -110,6 +115,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             if let Some(node) = &t.username
                 && let Some(user) = node.str().filter(|u| !u.is_empty() && !is_placeholder(u))
                 && !is_access_key_id(user)
+                && first_at(node)
             {
                 out.push(
                     ctx.at(
@@ -123,5 +129,83 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::testing::{load, lock, messages, symfony_dsn};
+
+    fn symfony(dsn: &str, packages: &[(&str, &str)]) -> Vec<String> {
+        symfony_dsn(super::check, dsn, packages)
+    }
+
+    const PASSWORD: &str = "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2";
+
+    #[test]
+    fn smtp_usernames_must_be_long_term_access_key_ids() {
+        let smtp = |user: &str| {
+            symfony(
+                &format!("ses+smtp://{user}:{PASSWORD}@default?region=eu-west-1&ping_threshold=9"),
+                &[],
+            )
+        };
+        assert!(smtp("AKIAIOSFODNN7EXAMPLE").is_empty());
+        let found = smtp("ASIAIOSFODNN7EXAMPLE");
+        assert!(found[0].starts_with("temporary credentials"), "{found:?}");
+        let found = smtp("shop%40example.com");
+        assert!(found[0].contains("this is an email address"), "{found:?}");
+        let found = smtp("ses-smtp-user.20240101-120000");
+        assert!(
+            found[0].contains("the IAM user name the console shows"),
+            "{found:?}"
+        );
+        // Placeholders are left to the people who fill them in.
+        assert!(smtp("xxxxxxxx").is_empty());
+    }
+
+    #[test]
+    fn laravel_ses_mailers_sharing_services_ses_report_once() {
+        let mail = "<?php return ['default' => 'ses', 'mailers' => ['ses' => ['transport' => 'ses'], 'ses-v2' => ['transport' => 'ses-v2']]];";
+        let services = "<?php return ['ses' => ['key' => env('AWS_ACCESS_KEY_ID'), 'secret' => env('AWS_SECRET_ACCESS_KEY'), 'region' => 'eu-west-1']];";
+        let lock = lock(&[("laravel/framework", "v10.48.4")]);
+        let app = load(&[
+            ("config/mail.php", mail),
+            ("config/services.php", services),
+            ("composer.lock", &lock),
+            (
+                ".env",
+                "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2\n",
+            ),
+        ]);
+        let found = messages(super::check, &app);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("is an SES SMTP password"), "{found:?}");
+    }
+
+    #[test]
+    fn api_transports_need_iam_keys() {
+        let found = symfony(
+            &format!(
+                "ses+api://AKIAIOSFODNN7EXAMPLE:{}@default?region=eu-west-1",
+                PASSWORD.replace('+', "%2B")
+            ),
+            &[],
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("is an SES SMTP password"), "{found:?}");
+        let found = symfony(
+            "ses+https://mailer:wJalrXUtnFEMI%2FK7MDENG%2FbPxRfiCYEXAMPLEKEY@default",
+            &[],
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("needs an access key id"), "{found:?}");
+        assert!(
+            symfony(
+                "ses+https://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI%2FK7MDENG%2FbPxRfiCYEXAMPLEKEY@default",
+                &[]
+            )
+            .is_empty()
+        );
     }
 }

@@ -1,9 +1,12 @@
 //! ## What it does
 //! Checks the credentials inside mailer DSNs (Symfony `MAILER_DSN`, Laravel `MAIL_URL`) for
 //! characters that change how the DSN is parsed: `/`, `?` and `#` end the host part, a space
-//! or `)` ends the DSN in Symfony. Also checks mail settings read from `.env` files for
-//! values the dotenv library changes: a `#` that starts a comment in the middle of an
-//! unquoted value (phpdotenv), and `$NAME` expanded from an undefined variable.
+//! or `)` ends the DSN in Symfony; a `%` not followed by two hex digits (unencoded: `%` with
+//! hex digits after it is decoded to another byte); and `$NAME` / `${NAME}` in the `.env` line
+//! that expands another variable into the credentials, where its value is used as written,
+//! not URL-encoded. Also checks mail settings read from `.env` files for values the dotenv
+//! library changes: a `#` that starts a comment in the middle of an unquoted value
+//! (phpdotenv), and `$NAME` expanded from an undefined variable.
 //!
 //! ## Why is this bad?
 //! SES SMTP passwords are base64 and often contain `/` and `+`. PHP's `parse_url` ends the
@@ -11,11 +14,17 @@
 //! mailer DSN is invalid.") or, worse, parsed with the wrong host. phpdotenv treats `#` as a
 //! comment even without a space before it, so `MAIL_PASSWORD=ab#cd` is `ab`; symfony/dotenv
 //! replaces `$word` in an unquoted or double-quoted value with the variable `word`, an empty
-//! string when it is not defined. The result is `535 Authentication Credentials Invalid` with
-//! a password that looks right in the file.
+//! string when it is not defined. A password expanded from another variable
+//! (`MAILER_DSN=ses+smtp://$SES_USER:$SES_PASS@default`) works until a rotation gives it a
+//! `/`. The result is `535 Authentication Credentials Invalid` with a password that looks
+//! right in the file.
 //!
-//! `+`, `:` and `@` need no encoding in the password: the decoding is `rawurldecode` (which
-//! keeps `+`), the user ends at the first `:`, and the host starts after the last `@`.
+//! Deliberately not reported: `+`, `:` and `@` in the password. They need no encoding there:
+//! the decoding is `rawurldecode`, which keeps `+` (only `urldecode` turns it into a space);
+//! `parse_url` ends the user at the first `:`, so later `:` stay in the password; and the host
+//! starts after the last `@`, so earlier `@` stay in the credentials. Encoding them (`%2B`,
+//! `%3A`, `%40`) is fine too. A `:` in the user, or an `@` followed by something host-like in
+//! the password, would move the split, and then the host or user this rule reports looks wrong.
 //!
 //! ## Example
 //! ```dotenv
@@ -36,11 +45,12 @@
 
 use std::collections::BTreeSet;
 
-use super::Ctx;
+use super::{Ctx, overlaps};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::app::{Framework, Transport};
 use crate::lint::dotenv::Quirk;
 use crate::lint::dsn;
+use crate::lint::files::Origin;
 use crate::lint::value::Node;
 
 pub const NAME: &str = "dsn-encoding";
@@ -79,29 +89,92 @@ fn settings(t: &Transport) -> Vec<&Node> {
     nodes
 }
 
+/// A `$NAME` / `${NAME}` in the DSN's env var: where it is written and which variable.
+struct Expansion {
+    at: Origin,
+    name: String,
+    /// Where the expanded value is written (the variable's own line), if in a file.
+    value_at: Option<Origin>,
+}
+
+/// The expansions of defined variables in the env var a DSN is read from.
+fn expansions(ctx: &Ctx, node: &Node) -> Vec<Expansion> {
+    let Some(var) = node.env.as_ref().and_then(|e| ctx.app.env.get(&e.name)) else {
+        return Vec::new();
+    };
+    var.quirks
+        .iter()
+        .filter_map(|q| match q {
+            Quirk::Expanded { at, name } => Some(Expansion {
+                at: at.clone(),
+                name: name.clone(),
+                value_at: ctx.app.env.get(name).and_then(|v| v.value_origin()),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Which expansion the DSN bytes written at `origin` come from.
+fn expansion_of(origin: &Origin, expansions: &[Expansion]) -> Option<usize> {
+    expansions.iter().position(|e| {
+        overlaps(origin, &e.at) || e.value_at.as_ref().is_some_and(|v| overlaps(origin, v))
+    })
+}
+
+/// What is wrong with one expansion inside the credentials.
+#[derive(Default, Clone)]
+struct InCredentials {
+    used: bool,
+    part: &'static str,
+    breaks: Option<char>,
+}
+
 fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>) {
     let Some(text) = node.str() else { return };
     let Some(info) = dsn::intended_userinfo(text) else {
         return;
     };
+    let traced = node.traced().cloned().unwrap_or_default();
+    let expansions = expansions(ctx, node);
+    let mut expanded = vec![InCredentials::default(); expansions.len()];
     let userinfo = &text[info.clone()];
     let (user_len, has_password) = match userinfo.find(':') {
         Some(i) => (i, true),
         None => (userinfo.len(), false),
     };
     let symfony = ctx.app.framework == Framework::Symfony;
+    let mut broken = false;
     for (offset, c) in userinfo.char_indices() {
         let in_password = has_password && offset > user_len;
+        let part = if in_password { "password" } else { "user" };
+        let at = info.start + offset;
         let breaks = match c {
             '/' | '?' | '#' => true,
             ' ' | ')' => symfony,
             _ => false,
         };
-        if !breaks {
+        let from = traced
+            .origin_of(at..at + c.len_utf8())
+            .and_then(|o| expansion_of(&o, &expansions));
+        if let Some(i) = from {
+            let e = &mut expanded[i];
+            e.used = true;
+            e.part = part;
+            if breaks && e.breaks.is_none() {
+                e.breaks = Some(c);
+            }
             continue;
         }
-        let at = info.start + offset;
-        let part = if in_password { "password" } else { "user" };
+        if c == '%' && !is_percent_escape(&userinfo[offset..]) {
+            out.push(raw_percent(ctx, node, at, part));
+            continue;
+        }
+        if !breaks || broken {
+            continue;
+        }
+        // One finding per DSN: the first character already breaks it.
+        broken = true;
         let effect = effect(ctx, text, c);
         let mut d = ctx.at(
             NAME,
@@ -126,9 +199,91 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
             d = d.with_note("the transport could not read any credentials from this DSN");
         }
         out.push(d);
-        // One finding per DSN: the first character already breaks it.
-        return;
     }
+    for (e, found) in expansions.iter().zip(expanded) {
+        if found.used {
+            out.push(expansion(ctx, text, node, e, &found));
+        }
+    }
+}
+
+/// `%` followed by two hex digits: a percent-encoded byte.
+fn is_percent_escape(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 3 && b[1].is_ascii_hexdigit() && b[2].is_ascii_hexdigit()
+}
+
+fn raw_percent(ctx: &Ctx, node: &Node, at: usize, part: &str) -> Diagnostic {
+    ctx.at(
+        NAME,
+        Severity::Warning,
+        &node.sub(at..at + 1, node.val.clone()),
+        format!(
+            "unencoded `%` in the DSN {part}: it is kept only because no two hex digits follow; \
+             `%` followed by hex digits is decoded to another character"
+        ),
+        "`%` must be written %25",
+    )
+    .with_help(format!(
+        "URL-encode the {part}: `%` is `%25`, so the value survives any later change"
+    ))
+}
+
+/// A defined variable expanded into the DSN credentials: used as written, not URL-encoded.
+fn expansion(
+    ctx: &Ctx,
+    text: &str,
+    node: &Node,
+    e: &Expansion,
+    found: &InCredentials,
+) -> Diagnostic {
+    let dsn_var = node.env.as_ref().map_or("the DSN", |v| v.name.as_str());
+    let reference = &ctx.app.files.text(e.at.file)[e.at.span.clone()];
+    let (severity, effect) = match found.breaks {
+        Some(c) => (
+            Severity::Error,
+            format!(
+                "its value contains `{c}`, which breaks the DSN: {}",
+                effect(ctx, text, c)
+            ),
+        ),
+        None => (
+            Severity::Warning,
+            "the value is used as written, not URL-encoded: it works only while it holds no \
+             `/ ? # %`"
+                .to_string(),
+        ),
+    };
+    let help = match ctx.app.framework {
+        Framework::Symfony => format!(
+            "compose the DSN in config with %env(urlencode:{})%, or write the {} URL-encoded in {dsn_var}",
+            e.name, found.part
+        ),
+        Framework::Laravel => format!(
+            "write the {} URL-encoded in {dsn_var}, or set the mailer's username and password \
+             instead of a URL",
+            found.part
+        ),
+    };
+    let mut d = ctx
+        .at(
+            NAME,
+            severity,
+            &Node {
+                at: e.at.clone(),
+                ..node.clone()
+            },
+            format!(
+                "`{reference}` in {dsn_var} expands {} into the DSN {}: {effect}",
+                e.name, found.part
+            ),
+            "expanded here",
+        )
+        .with_help(help);
+    if let Some(value_at) = &e.value_at {
+        d = d.with_related(ctx.label(value_at, format!("{} is set here", e.name)));
+    }
+    d
 }
 
 /// What the framework makes of a DSN with `c` unencoded in its credentials.
@@ -203,8 +358,127 @@ fn quirks(ctx: &Ctx, name: &str, node: &Node, out: &mut Vec<Diagnostic>) {
                     Framework::Laravel => format!("define {var_name}, or single-quote the value"),
                 })
             }
-            Quirk::Command { .. } => continue,
+            Quirk::Command { .. } | Quirk::Expanded { .. } => continue,
         };
         out.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::testing::{load, lock, run, symfony_env};
+
+    /// (severity, message) of each finding on a Symfony app with this `.env`.
+    fn symfony(env: &str) -> Vec<(String, String)> {
+        run(super::check, &symfony_env(env, &[]))
+            .into_iter()
+            .map(|d| (d.severity.as_str().to_string(), d.message))
+            .collect()
+    }
+
+    fn laravel(env: &str) -> Vec<String> {
+        let mail = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'url' => env('MAIL_URL'), 'host' => 'x', 'port' => 587, 'username' => env('MAIL_USERNAME'), 'password' => env('MAIL_PASSWORD')]]];";
+        let lock = lock(&[("laravel/framework", "v11.40.0")]);
+        let app = load(&[
+            ("config/mail.php", mail),
+            ("composer.lock", &lock),
+            (".env", env),
+        ]);
+        run(super::check, &app)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    const KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+
+    #[test]
+    fn unencoded_slash_in_the_password() {
+        let found = symfony(&format!(
+            "MAILER_DSN=ses+smtp://{KEY}:BKVmjjMDFk/qqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF@default\n"
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].1.starts_with("unencoded `/` in the DSN password"),
+            "{found:?}"
+        );
+        // Encoded, it is fine.
+        let found = symfony(&format!(
+            "MAILER_DSN=ses+smtp://{KEY}:BKVmjjMDFk%2Fqqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF@default\n"
+        ));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn plus_colon_and_at_in_the_password_are_not_reported() {
+        let found = symfony(&format!(
+            "MAILER_DSN=ses+smtp://{KEY}:BKVm+jj:MD@Fk@default?region=eu-west-1\n"
+        ));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn raw_percent_in_credentials() {
+        let found = symfony(&format!(
+            "MAILER_DSN=ses+smtp://{KEY}:ab%zz@default?region=eu-west-1\n"
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "warning");
+        assert!(
+            found[0].1.starts_with("unencoded `%` in the DSN password"),
+            "{found:?}"
+        );
+        // `%` at the very end, too.
+        assert_eq!(
+            symfony(&format!("MAILER_DSN=smtp://{KEY}:ab%@h:587\n")).len(),
+            1
+        );
+        assert!(symfony(&format!("MAILER_DSN=smtp://{KEY}:ab%2B@h:587\n")).is_empty());
+    }
+
+    #[test]
+    fn a_defined_variable_expanded_into_the_password_is_named() {
+        let found = symfony(&format!(
+            "SES_PASS=BKVmjjMDFk/qqw8\nMAILER_DSN=ses+smtp://{KEY}:$SES_PASS@default\n"
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "error");
+        assert!(
+            found[0]
+                .1
+                .starts_with("`$SES_PASS` in MAILER_DSN expands SES_PASS into the DSN password"),
+            "{found:?}"
+        );
+        assert!(found[0].1.contains("contains `/`"), "{found:?}");
+        // Without a breaking character it is still reported, as fragile.
+        let found = symfony(&format!(
+            "SES_PASS=BKVmjjMDFkqqw8\nMAILER_DSN=ses+smtp://{KEY}:${{SES_PASS}}@default\n"
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "warning");
+        assert!(
+            found[0].1.contains("used as written, not URL-encoded"),
+            "{found:?}"
+        );
+        // An expansion outside the credentials is fine.
+        let found = symfony(&format!(
+            "REGION=eu-west-1\nMAILER_DSN=ses+smtp://{KEY}:abc@default?region=$REGION\n"
+        ));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn laravel_mail_url_expansion_and_cut_values() {
+        let found = laravel(&format!(
+            "PASS=ab/cd\nMAIL_URL=\"smtp://{KEY}:${{PASS}}@email-smtp.eu-west-1.amazonaws.com:587\"\n"
+        ));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("`${PASS}` in MAIL_URL expands PASS"),
+            "{found:?}"
+        );
+        let found = laravel("MAIL_PASSWORD=ab#cd\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("cut at `#`"), "{found:?}");
     }
 }

@@ -3,9 +3,9 @@
 //! ignores or refuses: `encryption` on Laravel 11.35+, `scheme` before Laravel 10, Symfony
 //! Mailer options (`ping_threshold`, `restart_threshold`, `verify_peer`, ...) on Laravel 6 to
 //! 8, `stream` on Laravel 9+, `Tags`/`EmailTags` given to the wrong SES mailer, `ses-v2` before
-//! Laravel 9.52, `MAIL_URL` before Laravel 10.10 or empty or `smtps://`, DSN options newer than
-//! the installed symfony/mailer, `ses+smtp` hosts and ports the installed bridge ignores, and
-//! Symfony 8.2's top-level `mailer:` key on older versions.
+//! Laravel 9.52, `MAIL_URL` before Laravel 10.10 (ignored), empty, or `smtps://`, DSN options
+//! newer than the installed symfony/mailer, `ses+smtp` hosts and ports the installed bridge
+//! ignores, and Symfony 8.2's top-level `mailer:` key on older versions.
 //!
 //! ## Why is this bad?
 //! A setting that does nothing looks like it does something: a team sets `MAIL_ENCRYPTION=ssl`
@@ -94,7 +94,26 @@ fn laravel(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let shown = version.map(|v| format!("Laravel {v}")).unwrap_or_default();
     for t in &ctx.app.transports {
         if let Some(url) = &t.dsn {
-            mail_url(ctx, t, url, version, out);
+            mail_url(ctx, t, url, out);
+        } else if known(version, Version::new(10, 10, 0)) == Some(false)
+            && let Some(url) = t.option("url").filter(|n| set_on_purpose(n))
+        {
+            let setting = url
+                .env
+                .as_ref()
+                .map_or_else(|| "`url`".to_string(), |e| e.name.clone());
+            out.push(ignored(
+                ctx,
+                url,
+                format!(
+                    "{setting} is ignored by this Laravel version ({shown}): mailers read `url` \
+                     from Laravel 10.10, so the `{}` mailer's host, port, username and password \
+                     apply instead",
+                    t.name
+                ),
+                "set MAIL_HOST, MAIL_PORT, MAIL_USERNAME and MAIL_PASSWORD (and remove the URL), \
+                 or upgrade to Laravel 10.10 or later",
+            ));
         }
         if t.kind == Kind::Smtp {
             if known(version, Version::new(11, 35, 0)) == Some(true)
@@ -188,15 +207,8 @@ fn ses(ctx: &Ctx, t: &Transport, version: Option<Version>, shown: &str, out: &mu
     }
 }
 
-fn mail_url(
-    ctx: &Ctx,
-    t: &Transport,
-    url: &Node,
-    version: Option<Version>,
-    out: &mut Vec<Diagnostic>,
-) {
+fn mail_url(ctx: &Ctx, t: &Transport, url: &Node, out: &mut Vec<Diagnostic>) {
     let Some(text) = url.str() else { return };
-    let _ = version;
     if text.is_empty() {
         out.push(
             ctx.at(
@@ -268,11 +280,8 @@ fn symfony(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 .as_ref()
                 .map(|p| p.version)
                 .or(mailer);
-            let dsn_host = t
-                .endpoint
-                .as_ref()
-                .and_then(|e| e.host_node.as_ref())
-                .and_then(Node::str);
+            let Some(e) = &t.endpoint else { continue };
+            // The endpoint keeps only the port the bridge uses: read the written one.
             if known(bridge, Version::new(8, 1, 0)) == Some(false)
                 && let Some(dsn) = &t.dsn
                 && let Some(text) = dsn.str()
@@ -291,16 +300,12 @@ fn symfony(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 ));
             }
             if known(bridge, Version::new(6, 1, 0)) == Some(false)
-                && dsn_host.is_some_and(|h| h != "default")
+                && !e.is_default_host()
+                && let Some(host) = &e.host_node
             {
-                let node = t
-                    .endpoint
-                    .as_ref()
-                    .and_then(|e| e.host_node.as_ref())
-                    .expect("host");
                 out.push(ignored(
                     ctx,
-                    node,
+                    host,
                     format!(
                         "`{}` ignores custom hosts before symfony/amazon-mailer 6.1 and connects to \
                          email-smtp.REGION.amazonaws.com",
@@ -333,4 +338,157 @@ fn symfony(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
 fn ignored(ctx: &Ctx, node: &Node, message: String, help: &str) -> Diagnostic {
     ctx.at(NAME, Severity::Warning, node, message, "ignored")
         .with_help(help.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::testing::{load, lock, messages, symfony_dsn};
+
+    /// The findings on a Symfony app with this DSN and symfony/amazon-mailer version.
+    fn symfony(bridge: &str, dsn: &str) -> Vec<String> {
+        let packages = [
+            ("symfony/framework-bundle", "v7.2.0"),
+            ("symfony/mailer", "v7.2.0"),
+            ("symfony/amazon-mailer", bridge),
+        ];
+        symfony_dsn(super::check, dsn, &packages)
+    }
+
+    const SES: &str =
+        "ses+smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2";
+
+    #[test]
+    fn default_host_with_a_region_is_not_a_custom_host() {
+        for bridge in ["v5.3.0", "v6.0.19"] {
+            let found = symfony(bridge, &format!("{SES}@default?region=eu-west-1"));
+            assert!(found.is_empty(), "{bridge}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn custom_hosts_before_6_1() {
+        let dsn = format!("{SES}@email-smtp.us-east-1.amazonaws.com");
+        let found = symfony("v6.0.19", &dsn);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("ignores custom hosts"), "{found:?}");
+        assert!(symfony("v6.1.0", &dsn).is_empty());
+    }
+
+    #[test]
+    fn ports_before_8_1() {
+        let dsn = format!("{SES}@default:587?region=eu-west-1");
+        let found = symfony("v8.0.3", &dsn);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("ignores the port"), "{found:?}");
+        assert!(symfony("v8.1.0", &dsn).is_empty());
+    }
+
+    #[test]
+    fn smtp_options_newer_than_symfony_mailer() {
+        let packages = [
+            ("symfony/framework-bundle", "v6.1.0"),
+            ("symfony/mailer", "v6.1.0"),
+        ];
+        let found = symfony_dsn(
+            super::check,
+            "smtp://u:p@email-smtp.eu-west-1.amazonaws.com:587?ping_threshold=9&max_per_second=5",
+            &packages,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`max_per_second` is ignored by symfony/mailer 6.1.0"));
+    }
+
+    #[test]
+    fn top_level_mailer_key_needs_symfony_8_2() {
+        let yaml = "mailer:\n    dsn: 'null://null'\n";
+        let app = |version: &str| {
+            let lock = lock(&[("symfony/framework-bundle", version)]);
+            load(&[
+                ("config/packages/mailer.yaml", yaml),
+                ("composer.lock", &lock),
+            ])
+        };
+        let found = messages(super::check, &app("v8.1.4"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("top-level `mailer:` key needs Symfony 8.2"));
+        assert!(messages(super::check, &app("v8.2.0")).is_empty());
+    }
+
+    /// The findings on a Laravel app with this config/mail.php and .env.
+    fn laravel(version: &str, mail: &str, env: &str) -> Vec<String> {
+        let lock = lock(&[("laravel/framework", version)]);
+        let services = "<?php return ['ses' => ['key' => env('AWS_ACCESS_KEY_ID'), 'secret' => env('AWS_SECRET_ACCESS_KEY'), 'region' => 'eu-west-1']];";
+        let app = load(&[
+            ("config/mail.php", mail),
+            ("config/services.php", services),
+            ("composer.lock", &lock),
+            (".env", env),
+        ]);
+        messages(super::check, &app)
+    }
+
+    const URL_MAIL: &str = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'url' => env('MAIL_URL'), 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'ping_threshold' => 9]]];";
+
+    #[test]
+    fn mail_url_before_10_10_is_ignored() {
+        let env =
+            "MAIL_URL=smtp://AKIAIOSFODNN7EXAMPLE:secret@email-smtp.us-east-1.amazonaws.com:587\n";
+        let found = laravel("v10.9.0", URL_MAIL, env);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("MAIL_URL is ignored by this Laravel version (Laravel 10.9.0)"),
+            "{found:?}"
+        );
+        assert!(laravel("v10.10.0", URL_MAIL, env).is_empty());
+        // Unset, nothing to say.
+        assert!(laravel("v10.9.0", URL_MAIL, "").is_empty());
+    }
+
+    #[test]
+    fn smtps_and_empty_mail_urls() {
+        let found = laravel(
+            "v11.40.0",
+            URL_MAIL,
+            "MAIL_URL=smtps://u:p@email-smtp.eu-west-1.amazonaws.com:465\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("no `smtps` transport"), "{found:?}");
+        let found = laravel("v11.40.0", URL_MAIL, "MAIL_URL=\n");
+        assert!(found[0].contains("set but empty"), "{found:?}");
+    }
+
+    #[test]
+    fn ses_mailers_and_their_tags() {
+        let mail = |transport: &str, tags: &str| {
+            format!(
+                "<?php return ['default' => '{transport}', 'mailers' => ['{transport}' => ['transport' => '{transport}', 'options' => ['ConfigurationSetName' => 'tx', '{tags}' => [['Name' => 'app', 'Value' => 'shop']]]]]];"
+            )
+        };
+        let found = laravel("v10.48.4", &mail("ses", "EmailTags"), "");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("`EmailTags` is not read by the `ses` transport, which takes `Tags`"),
+            "{found:?}"
+        );
+        assert!(laravel("v10.48.4", &mail("ses", "Tags"), "").is_empty());
+        let found = laravel("v10.48.4", &mail("ses-v2", "Tags"), "");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("which takes `EmailTags`"), "{found:?}");
+        // ses-v2 exists from 9.52.
+        let found = laravel("v9.51.0", &mail("ses-v2", "EmailTags"), "");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("exists from Laravel 9.52"), "{found:?}");
+        assert!(laravel("v9.52.0", &mail("ses-v2", "EmailTags"), "").is_empty());
+    }
+
+    #[test]
+    fn encryption_on_11_35_and_symfony_options_on_swift_mailer() {
+        let mail = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'encryption' => env('MAIL_ENCRYPTION'), 'ping_threshold' => 9]]];";
+        let found = laravel("v11.35.0", mail, "MAIL_ENCRYPTION=tls\n");
+        assert!(found[0].contains("`encryption` is ignored since Laravel 11.35"));
+        assert!(laravel("v11.34.0", mail, "MAIL_ENCRYPTION=tls\n").is_empty());
+        let found = laravel("v8.83.27", mail, "MAIL_ENCRYPTION=tls\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`ping_threshold` is ignored by Swift Mailer"));
+    }
 }

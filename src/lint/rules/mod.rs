@@ -86,7 +86,9 @@ impl<'a> Ctx<'a> {
             if let Some(var) = self.app.env.get(name) {
                 for o in var.overridden.iter().take(3) {
                     d = d.with_related(
-                        files.label(&o.entry, format!("also set here ({})", o.describe(files))),
+                        files
+                            .label(&o.entry, format!("also set here ({})", o.describe(files)))
+                            .lost(),
                     );
                 }
                 let cut = var
@@ -141,7 +143,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn overlaps(a: &Origin, b: &Origin) -> bool {
+/// Whether two places share a byte (an empty span counts as its first byte).
+pub(crate) fn overlaps(a: &Origin, b: &Origin) -> bool {
     a.file == b.file && a.span.start < b.span.end.max(b.span.start + 1) && b.span.start < a.span.end
 }
 

@@ -12,7 +12,9 @@
 //! an upgrade to Laravel 9: Laravel 6 to 8 (Swift Mailer) reconnected for every message, and
 //! are not checked.
 //!
-//! `ses+smtp` reads `ping_threshold` only from symfony/amazon-mailer 5.4; `smtp` from 5.2.
+//! `ses+smtp` reads `ping_threshold` only from symfony/amazon-mailer 5.4, `smtp` from
+//! symfony/mailer 5.2: on older versions the setting does nothing, so it is not accepted as a
+//! fix and the rule says to upgrade.
 //!
 //! ## Example
 //! ```dotenv
@@ -48,30 +50,22 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         if !t.is_ses_smtp() || t.engine != Engine::SymfonyMailer {
             continue;
         }
+        let support = Support::of(ctx, t);
         match t.option("ping_threshold") {
-            Some(node) if t.kind == Kind::SesSmtp && !ctx.app.amazon_mailer_at_least(5, 4, 0) => {
-                let version = ctx
-                    .app
-                    .amazon_mailer_version
-                    .as_ref()
-                    .map_or_else(String::new, |p| format!(" {}", p.version));
-                out.push(
-                    ctx.at(
-                        NAME,
-                        Severity::Warning,
-                        node,
-                        format!(
-                            "`ses+smtp` ignores ping_threshold before symfony/amazon-mailer 5.4 \
-                             (installed{version}): idle connections are reused for up to 100 s"
-                        ),
-                        "ignored by this version",
-                    )
-                    .with_help(
-                        "upgrade symfony/amazon-mailer to 5.4 or later, or use \
-                         smtp://USER:PASS@email-smtp.REGION.amazonaws.com:465?ping_threshold=9",
+            Some(node) if !support.supported => out.push(
+                ctx.at(
+                    NAME,
+                    Severity::Warning,
+                    node,
+                    format!(
+                        "`{}` ignores ping_threshold before {} {} (installed{}): idle connections \
+                         are reused for up to 100 s",
+                        t.scheme, support.package, support.since, support.installed
                     ),
-                );
-            }
+                    "ignored by this version",
+                )
+                .with_help(support.upgrade(ctx)),
+            ),
             Some(node) => {
                 let Some(value) = node.int() else { continue };
                 if value > i64::from(max) {
@@ -91,8 +85,71 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
+            None if !support.supported => out.push(
+                ctx.at_transport(
+                    NAME,
+                    Severity::Warning,
+                    t,
+                    format!(
+                        "`{}` sends through SES SMTP with {}{}, which does not read \
+                         ping_threshold: idle connections are reused and SES closes them after \
+                         about 10 s (451 Timeout waiting for data from client)",
+                        t.name, support.package, support.installed
+                    ),
+                    "no ping_threshold support",
+                )
+                .with_help(format!(
+                    "{}, then add ping_threshold={max}",
+                    support.upgrade(ctx)
+                )),
+            ),
             None => out.push(missing(ctx, t, max)),
         }
+    }
+}
+
+/// Whether the installed Symfony Mailer package reads `ping_threshold` for this transport:
+/// `smtp` from symfony/mailer 5.2, `ses+smtp` from symfony/amazon-mailer 5.4.
+struct Support {
+    supported: bool,
+    package: &'static str,
+    since: &'static str,
+    /// " 5.1.11", or empty when composer.lock does not say.
+    installed: String,
+}
+
+impl Support {
+    fn of(ctx: &Ctx, t: &Transport) -> Support {
+        let app = ctx.app;
+        let shown = |p: Option<&crate::lint::composer::Package>| {
+            p.map_or_else(String::new, |p| format!(" {}", p.version))
+        };
+        if t.kind == Kind::SesSmtp {
+            Support {
+                supported: app.amazon_mailer_at_least(5, 4, 0),
+                package: "symfony/amazon-mailer",
+                since: "5.4",
+                installed: shown(app.amazon_mailer_version.as_ref()),
+            }
+        } else {
+            Support {
+                supported: app.mailer_at_least(5, 2, 0),
+                package: "symfony/mailer",
+                since: "5.2",
+                installed: shown(app.mailer_version.as_ref()),
+            }
+        }
+    }
+
+    /// The fix: setting ping_threshold does nothing until the package is upgraded.
+    fn upgrade(&self, ctx: &Ctx) -> String {
+        let mut help = format!("upgrade {} to {} or later", self.package, self.since);
+        if self.package == "symfony/amazon-mailer" && ctx.app.mailer_at_least(5, 2, 0) {
+            help.push_str(
+                ", or use smtp://USER:PASS@email-smtp.REGION.amazonaws.com:465?ping_threshold=9",
+            );
+        }
+        help
     }
 }
 
@@ -149,4 +206,88 @@ fn missing(ctx: &Ctx, t: &Transport, max: u32) -> Diagnostic {
         d
     };
     ctx.version_note(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::testing::{load, lock, messages, symfony_dsn};
+
+    fn symfony(dsn: &str, packages: &[(&str, &str)]) -> Vec<String> {
+        symfony_dsn(super::check, dsn, packages)
+    }
+
+    const SES: &str = "ses+smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@default?region=eu-west-1";
+    const SMTP: &str = "smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@email-smtp.eu-west-1.amazonaws.com:587";
+
+    fn bridge(version: &str) -> Vec<(&'static str, &str)> {
+        vec![
+            ("symfony/framework-bundle", "v6.4.0"),
+            ("symfony/mailer", "v6.4.0"),
+            ("symfony/amazon-mailer", version),
+        ]
+    }
+
+    #[test]
+    fn missing_too_high_and_fine() {
+        let found = symfony(SES, &bridge("v6.4.0"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("without ping_threshold"), "{found:?}");
+        let found = symfony(&format!("{SES}&ping_threshold=10"), &bridge("v6.4.0"));
+        assert!(found[0].starts_with("ping_threshold is 10 s"), "{found:?}");
+        assert!(symfony(&format!("{SES}&ping_threshold=9"), &bridge("v6.4.0")).is_empty());
+        // Not SES: not checked.
+        assert!(symfony("smtp://u:p@smtp.mailgun.org:587", &[]).is_empty());
+    }
+
+    #[test]
+    fn not_accepted_where_the_installed_version_ignores_it() {
+        // ses+smtp reads ping_threshold from symfony/amazon-mailer 5.4.
+        let found = symfony(&format!("{SES}&ping_threshold=9"), &bridge("v5.3.0"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains(
+                "ignores ping_threshold before symfony/amazon-mailer 5.4 (installed 5.3.0)"
+            ),
+            "{found:?}"
+        );
+        let found = symfony(SES, &bridge("v5.3.0"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("which does not read ping_threshold"),
+            "{found:?}"
+        );
+        assert!(symfony(&format!("{SES}&ping_threshold=9"), &bridge("v5.4.0")).is_empty());
+        // smtp reads it from symfony/mailer 5.2.
+        let old = [
+            ("symfony/framework-bundle", "v5.1.0"),
+            ("symfony/mailer", "v5.1.11"),
+        ];
+        let found = symfony(&format!("{SMTP}?ping_threshold=9"), &old);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("before symfony/mailer 5.2 (installed 5.1.11)"),
+            "{found:?}"
+        );
+        let found = symfony(SMTP, &old);
+        assert!(
+            found[0].contains("symfony/mailer 5.1.11, which does not read"),
+            "{found:?}"
+        );
+        let new = [
+            ("symfony/framework-bundle", "v5.2.0"),
+            ("symfony/mailer", "v5.2.0"),
+        ];
+        assert!(symfony(&format!("{SMTP}?ping_threshold=9"), &new).is_empty());
+    }
+
+    #[test]
+    fn laravel_6_to_8_reconnect_for_every_message() {
+        let mail = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587]]];";
+        let app = |v: &str| {
+            let lock = lock(&[("laravel/framework", v)]);
+            load(&[("config/mail.php", mail), ("composer.lock", &lock)])
+        };
+        assert!(messages(super::check, &app("v8.83.27")).is_empty());
+        assert_eq!(messages(super::check, &app("v9.52.0")).len(), 1);
+    }
 }

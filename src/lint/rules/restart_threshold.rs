@@ -153,3 +153,49 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::testing::symfony_dsn;
+
+    fn symfony(dsn: &str, packages: &[(&str, &str)]) -> Vec<String> {
+        symfony_dsn(super::check, dsn, packages)
+    }
+
+    const SMTP: &str = "smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@email-smtp.eu-west-1.amazonaws.com:587?ping_threshold=9";
+
+    #[test]
+    fn zero_and_too_high() {
+        let found = symfony(&format!("{SMTP}&restart_threshold=0"), &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("restart_threshold=0 does not disable restarts"),
+            "{found:?}"
+        );
+        let found = symfony(&format!("{SMTP}&restart_threshold=500"), &[]);
+        assert!(
+            found[0].starts_with("restart_threshold is 500 messages"),
+            "{found:?}"
+        );
+        assert!(symfony(&format!("{SMTP}&restart_threshold=50"), &[]).is_empty());
+        // The default of 100 is within the default cap.
+        assert!(symfony(SMTP, &[]).is_empty());
+    }
+
+    #[test]
+    fn options_ses_smtp_ignores() {
+        let found = symfony(
+            "ses+smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@default?region=eu-west-1&ping_threshold=9&restart_threshold=50&max_per_second=5",
+            &[],
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].contains("`ses+smtp` ignores the `restart_threshold` option"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains("`ses+smtp` ignores the `max_per_second` option"),
+            "{found:?}"
+        );
+    }
+}

@@ -25,12 +25,16 @@ use crate::lint::online::LiveFacts;
 pub const NAME: &str = "sandbox";
 
 pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
-    if facts.production_access_enabled {
-        return;
-    }
     let Some(t) = ctx.app.transports.iter().find(|t| t.default && t.is_ses()) else {
         return;
     };
+    // The sandbox is per region: the one this transport sends through.
+    let Some(facts) = facts.for_transport(ctx.app, t) else {
+        return;
+    };
+    if facts.production_access_enabled {
+        return;
+    }
     out.push(
         ctx.at_transport(
             NAME,
@@ -51,26 +55,42 @@ pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::online::LiveFacts;
+    use crate::lint::online::{LiveFacts, RegionFacts};
     use crate::lint::testing::{app_with_smtp, ctx_for};
+
+    fn region(name: &str, production: bool) -> RegionFacts {
+        RegionFacts {
+            region: name.into(),
+            production_access_enabled: production,
+            ..RegionFacts::default()
+        }
+    }
 
     #[test]
     fn sandbox_is_reported_once_for_ses_apps() {
         let app = app_with_smtp("email-smtp.eu-west-1.amazonaws.com", "AKIAIOSFODNN7EXAMPLE");
         let mut out = Vec::new();
-        let facts = LiveFacts {
-            region: "eu-west-1".into(),
-            ..LiveFacts::default()
-        };
+        let facts = LiveFacts::single(region("eu-west-1", false));
         super::check(&ctx_for(&app, None), &facts, &mut out);
         assert_eq!(out.len(), 1);
         assert!(out[0].message.contains("sandbox in eu-west-1"));
-        let facts = LiveFacts {
-            production_access_enabled: true,
-            ..facts
-        };
+        let facts = LiveFacts::single(region("eu-west-1", true));
         let mut out = Vec::new();
         super::check(&ctx_for(&app, None), &facts, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn the_region_the_app_sends_through_counts() {
+        // Production access in the default region, sandbox where the app sends.
+        let app = app_with_smtp("email-smtp.us-east-1.amazonaws.com", "AKIAIOSFODNN7EXAMPLE");
+        let mut facts = LiveFacts::single(region("eu-west-1", true));
+        facts
+            .regions
+            .insert("us-east-1".into(), region("us-east-1", false));
+        let mut out = Vec::new();
+        super::check(&ctx_for(&app, None), &facts, &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("sandbox in us-east-1"));
     }
 }

@@ -25,11 +25,15 @@ use crate::lint::online::LiveFacts;
 pub const NAME: &str = "send-rate";
 
 pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
-    if facts.max_send_rate <= 0.0 {
-        return;
-    }
     for t in &ctx.app.transports {
         if !t.is_ses() {
+            continue;
+        }
+        // The quota is per region: the one this transport sends through.
+        let Some(facts) = facts.for_transport(ctx.app, t) else {
+            continue;
+        };
+        if facts.max_send_rate <= 0.0 {
             continue;
         }
         let Some(node) = t.option("max_per_second") else {
@@ -62,7 +66,7 @@ pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::online::LiveFacts;
+    use crate::lint::online::{LiveFacts, RegionFacts};
     use crate::lint::testing::{app_with_smtp, ctx_for, with_option};
 
     #[test]
@@ -72,18 +76,19 @@ mod tests {
             "max_per_second",
             "50",
         );
-        let facts = LiveFacts {
+        let region = RegionFacts {
             region: "eu-west-1".into(),
             max_send_rate: 14.0,
-            ..LiveFacts::default()
+            ..RegionFacts::default()
         };
+        let facts = LiveFacts::single(region.clone());
         let mut out = Vec::new();
         super::check(&ctx_for(&app, None), &facts, &mut out);
         assert_eq!(out.len(), 1);
-        let facts = LiveFacts {
+        let facts = LiveFacts::single(RegionFacts {
             max_send_rate: 100.0,
-            ..facts
-        };
+            ..region
+        });
         let mut out = Vec::new();
         super::check(&ctx_for(&app, None), &facts, &mut out);
         assert!(out.is_empty());

@@ -25,9 +25,13 @@ use crate::lint::online::LiveFacts;
 pub const NAME: &str = "sender-identity";
 
 pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
-    if !ctx.app.transports.iter().any(|t| t.default && t.is_ses()) {
+    let Some(t) = ctx.app.transports.iter().find(|t| t.default && t.is_ses()) else {
         return;
-    }
+    };
+    // Identities are per region: the one this transport sends through.
+    let Some(facts) = facts.for_transport(ctx.app, t) else {
+        return;
+    };
     let Some(node) = &ctx.app.from else { return };
     let Some(address) = node.text().and_then(|t| extract_address(&t)) else {
         return;
@@ -55,7 +59,7 @@ pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::online::LiveFacts;
+    use crate::lint::online::{LiveFacts, RegionFacts};
     use crate::lint::testing::{app_with_smtp, ctx_for, with_from};
 
     #[test]
@@ -64,15 +68,20 @@ mod tests {
             app_with_smtp("email-smtp.eu-west-1.amazonaws.com", "AKIAIOSFODNN7EXAMPLE"),
             "Shop <noreply@shop.example.com>",
         );
-        let mut facts = LiveFacts {
+        let mut facts = LiveFacts::single(RegionFacts {
             region: "eu-west-1".into(),
-            ..LiveFacts::default()
-        };
+            ..RegionFacts::default()
+        });
         let mut out = Vec::new();
         super::check(&ctx_for(&app, None), &facts, &mut out);
         assert_eq!(out.len(), 1);
         assert!(out[0].message.contains("noreply@shop.example.com"));
-        facts.verified_identities.insert("example.com".into());
+        facts
+            .regions
+            .get_mut("eu-west-1")
+            .unwrap()
+            .verified_identities
+            .insert("example.com".into());
         let mut out = Vec::new();
         super::check(&ctx_for(&app, None), &facts, &mut out);
         assert!(out.is_empty());

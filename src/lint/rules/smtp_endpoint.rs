@@ -63,12 +63,27 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
 
 fn smtp(ctx: &Ctx, t: &Transport, out: &mut Vec<Diagnostic>) {
     let Some(e) = &t.endpoint else { return };
-    let host_node = e.host_node.as_ref().unwrap_or(&t.decl);
+    let host_node = e.host_setting().unwrap_or(&t.decl);
     if let Some(host) = SesHost::parse(&e.host) {
         region_checks(ctx, host_node, &host.region, out);
     }
     let port_node = e.port_node.as_ref();
     let port_at = port_node.unwrap_or(&t.decl);
+    if let Some(written) = port_node.and_then(Node::int)
+        && !(0..=i64::from(u16::MAX)).contains(&written)
+    {
+        out.push(
+            ctx.at(
+                NAME,
+                Severity::Error,
+                port_at,
+                format!("port {written} is not a TCP port (at most 65535): the connection fails"),
+                "invalid port",
+            )
+            .with_help("use 587 or 2587 (STARTTLS), or 465 or 2465 (TLS from the start)"),
+        );
+        return;
+    }
     let port = e.port;
     if !STARTTLS_PORTS.contains(&port) && !TLS_PORTS.contains(&port) {
         out.push(
@@ -309,6 +324,20 @@ fn looks_like_region(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::looks_like_region;
+    use crate::lint::testing::{load, lock, messages};
+
+    #[test]
+    fn an_invalid_port_is_reported_as_written() {
+        let mail = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 70000]]];";
+        let lock = lock(&[("laravel/framework", "v10.48.4")]);
+        let app = load(&[("config/mail.php", mail), ("composer.lock", &lock)]);
+        let found = messages(super::check, &app);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("port 70000 is not a TCP port"),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn region_shapes() {

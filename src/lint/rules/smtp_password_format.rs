@@ -105,3 +105,40 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::testing::symfony_dsn;
+
+    fn symfony(dsn: &str, packages: &[(&str, &str)]) -> Vec<String> {
+        symfony_dsn(super::check, dsn, packages)
+    }
+
+    fn password(p: &str) -> Vec<String> {
+        symfony(
+            &format!("smtp://AKIAIOSFODNN7EXAMPLE:{p}@email-smtp.eu-west-1.amazonaws.com:587"),
+            &[],
+        )
+    }
+
+    #[test]
+    fn password_shapes() {
+        // A derived SigV4 password (`/` and `+` encoded for the DSN).
+        assert!(password("BKVmjjMDFk%2Fqqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF").is_empty());
+        let found = password("wJalrXUtnFEMI%2FK7MDENG%2FbPxRfiCYEXAMPLEKEY");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("shape of an IAM secret access key"),
+            "{found:?}"
+        );
+        let found = password("AKVmjjMDFk%2Fqqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF");
+        assert!(found[0].contains("Signature Version 2"), "{found:?}");
+        let found = password("hunter2");
+        assert!(found[0].contains("this one has 7 characters"), "{found:?}");
+        let found = password("%20BKVmjjMDFk%2Fqqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF");
+        assert!(found[0].contains("spaces around it"), "{found:?}");
+        // Placeholders and non-SES hosts are not checked.
+        assert!(password("changeme").is_empty());
+        assert!(symfony("smtp://u:hunter2@smtp.mailgun.org:587", &[]).is_empty());
+    }
+}

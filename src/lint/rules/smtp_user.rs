@@ -1,13 +1,19 @@
 //! ## What it does
 //! (Online.) Checks the access key an SES SMTP transport logs in with: it must exist in the
-//! account, be active, belong to a user allowed to call `ses:SendRawEmail`, and be the
-//! client's `smtp_user` from the spec when one is named.
+//! account, be active, belong to a user allowed to call `ses:SendRawEmail` (by an inline
+//! policy, an attached managed policy, or a policy of one of its groups; wildcards such as
+//! `ses:Send*`, `ses:*` and `*` count), and be the client's `smtp_user` from the spec when one
+//! is named, or else one of the spec's `smtp_users`.
+//!
+//! It reads only what it needs: GetAccessKeyLastUsed on the key gives its user, then only that
+//! user's keys, policies and groups are read (never a listing of every IAM user).
 //!
 //! ## Why is this bad?
 //! A deleted or deactivated key, or a user without `ses:SendRawEmail`, fails every message
 //! with `535 Authentication Credentials Invalid` or `554 Access denied`; keys are often
 //! rotated in IAM while an old `.env` keeps the previous one. A key of another user than the
-//! spec's `smtp_user` sends with permissions the spec does not manage.
+//! spec's `smtp_user` (or of a user outside the spec's `smtp_users`) sends with permissions
+//! the spec does not manage, and is not rotated by `sesform smtp rotate`.
 //!
 //! ## Example
 //! `MAIL_USERNAME=AKIA...` of a key that was deleted during a rotation.
@@ -74,9 +80,34 @@ pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
                 .with_help("attach a policy allowing ses:SendRawEmail (sesform smtp_users do)"),
             );
         }
-        if let Some(client) = ctx.client()
-            && let Some(expected) = &client.smtp_user
-            && expected != &facts_key.user_name
+        let user = &facts_key.user_name;
+        let named = ctx.client().and_then(|c| c.smtp_user.as_ref());
+        if named.is_none()
+            && let Some(spec) = ctx.spec
+            && !spec.smtp_users.is_empty()
+            && !spec.smtp_users.contains_key(user)
+        {
+            let managed: Vec<&str> = spec.smtp_users.keys().map(String::as_str).collect();
+            out.push(
+                ctx.at(
+                    NAME,
+                    Severity::Warning,
+                    node,
+                    format!(
+                        "this key belongs to `{user}`, which is not one of the spec's smtp_users \
+                         ({})",
+                        managed.join(", ")
+                    ),
+                    "unmanaged user",
+                )
+                .with_help(
+                    "use SMTP credentials of a user in `smtp_users` (and name it as the client's \
+                     smtp_user), or add this user to the spec",
+                ),
+            );
+        }
+        if let Some(expected) = named
+            && expected != user
         {
             out.push(
                 ctx.at(
@@ -118,9 +149,40 @@ mod tests {
     }
 
     fn run(app: &crate::lint::app::App, facts: &LiveFacts) -> Vec<String> {
+        run_with(app, None, facts)
+    }
+
+    fn run_with(
+        app: &crate::lint::app::App,
+        spec: Option<&crate::spec::Spec>,
+        facts: &LiveFacts,
+    ) -> Vec<String> {
         let mut out = Vec::new();
-        super::check(&ctx_for(app, None), facts, &mut out);
+        super::check(&ctx_for(app, spec), facts, &mut out);
         out.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn users_outside_the_specs_smtp_users() {
+        let spec: crate::spec::Spec = serde_yaml::from_str(
+            "version: 1\nregion: eu-west-1\nsmtp_users:\n  app-mailer: {allow_from: [\"*\"]}\n  shop-mailer: {allow_from: [\"*\"]}\n",
+        )
+        .unwrap();
+        let app = app_with_smtp("email-smtp.eu-west-1.amazonaws.com", KEY);
+        let found = run_with(&app, Some(&spec), &facts(true, true, "someone"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains(
+                "`someone`, which is not one of the spec's smtp_users (app-mailer, shop-mailer)"
+            ),
+            "{found:?}"
+        );
+        assert!(run_with(&app, Some(&spec), &facts(true, true, "shop-mailer")).is_empty());
+        // A client that names its user gets the more precise finding only.
+        let app = with_client(app, |c| c.smtp_user = Some("app-mailer".into()));
+        let found = run_with(&app, Some(&spec), &facts(true, true, "someone"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("spec says"), "{found:?}");
     }
 
     #[test]
