@@ -22,9 +22,7 @@ use crate::smtp::password::smtp_password;
 /// on EC2 like 25.
 pub const SMTP_PORT: u16 = 587;
 
-pub fn smtp_host(region: &str) -> String {
-    format!("email-smtp.{region}.amazonaws.com")
-}
+pub use crate::smtp::ses_host as smtp_host;
 
 /// A freshly issued key, for the caller to report (never the secret unless asked).
 #[derive(Debug)]
