@@ -108,19 +108,22 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
-    /// Deletes keys of `user` whose secret sesform never recorded (left by an interruption).
-    async fn delete_unrecorded_keys(&self, user: &str) -> AwsResult<()> {
+    /// Finishes what an interrupted run left (see [`credentials::recover`]): true when the key
+    /// it created had been written out and is now recorded, so no new key is needed. Keys
+    /// created elsewhere are kept; the plan reports them.
+    async fn recover_interrupted_key(&self, user: &SmtpUserState) -> AwsResult<bool> {
         let iam = &self.clients.iam;
-        let recorded = iam
-            .get_user(user)
-            .await?
-            .and_then(|u| u.tags.get(ACCESS_KEY_TAG).cloned());
-        for (key, _) in iam.list_access_keys(user).await? {
-            if recorded.as_ref() != Some(&key) {
-                iam.delete_access_key(user, &key).await?;
-            }
-        }
-        Ok(())
+        let Some(live) = iam.get_user(&user.name).await? else {
+            return Ok(false);
+        };
+        let keys = iam.list_access_keys(&user.name).await?;
+        let file = user
+            .credentials
+            .as_ref()
+            .and_then(|t| credentials::target_file(t, &self.base_dir));
+        let recovery =
+            credentials::recover(iam, &user.name, &live.tags, &keys, file.as_deref()).await?;
+        Ok(recovery.is_some_and(|r| r.adopted.is_some()))
     }
 
     async fn account_id(&self) -> AwsResult<String> {
@@ -409,10 +412,11 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
             if after.access_key.as_deref() == Some(KEY_ACTIVE)
                 && before.access_key != after.access_key
             {
-                if before.access_key.as_deref() == Some(KEY_INTERRUPTED) {
-                    ctx.delete_unrecorded_keys(&after.name).await?;
+                let adopted = before.access_key.as_deref() == Some(KEY_INTERRUPTED)
+                    && ctx.recover_interrupted_key(after).await?;
+                if !adopted {
+                    ctx.issue_key(after).await?;
                 }
-                ctx.issue_key(after).await?;
             }
             Ok(())
         }

@@ -111,12 +111,12 @@ pub async fn fetch(clients: &Clients, parallelism: usize) -> Result<LiveFacts, O
         .map_err(failed)?;
     let mut access_keys = BTreeMap::new();
     for (user, keys, allows) in per_user {
-        for (id, status) in keys {
+        for key in keys {
             access_keys.insert(
-                id,
+                key.id,
                 AccessKeyFacts {
                     user_name: user.clone(),
-                    active: status == "Active",
+                    active: key.active,
                     user_allows_send_raw_email: allows,
                 },
             );

@@ -260,7 +260,7 @@ fn reconcile_access_key(
         }
         (Some(_), Some(KEY_INTERRUPTED)) => out.notes.push(Message {
             address: address.clone(),
-            message: "an earlier apply stopped right after creating an access key, before its secret was written; apply deletes that key and creates a new one".into(),
+            message: "an earlier run stopped while creating an access key; apply keeps the key that run created if its credentials were written, otherwise deletes it (its secret is nowhere) and creates a new one; keys created elsewhere are kept".into(),
         }),
         _ => {}
     }

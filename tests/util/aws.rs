@@ -37,21 +37,30 @@ impl AwsEnv {
     }
 
     fn config(&self, endpoint: String) -> aws_config::SdkConfig {
-        let credentials = aws_credential_types::Credentials::new(
-            "AKIATESTTESTTESTTEST",
-            "test-secret",
-            None,
-            None,
-            "test",
-        );
-        aws_config::SdkConfig::builder()
-            .behavior_version(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new(REGION))
-            .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
-            )
-            .endpoint_url(endpoint)
-            .build()
+        config_as(endpoint, "AKIATESTTESTTESTTEST", "test-secret")
+    }
+
+    /// An SNS call signed with an access key, so moto records the key's last use as now.
+    pub fn use_access_key(&self, access_key_id: &str) {
+        let config = config_as(self.moto.endpoint_url(), access_key_id, "unchecked");
+        block_on(aws_sdk_sns::Client::new(&config).list_topics().send())
+            .expect("an SNS call with the key");
+    }
+
+    /// An inline policy of a user, decoded (IAM returns it URL-encoded).
+    pub fn user_policy(&self, user: &str, policy: &str) -> serde_json::Value {
+        let out = block_on(
+            self.iam()
+                .get_user_policy()
+                .user_name(user)
+                .policy_name(policy)
+                .send(),
+        )
+        .expect("GetUserPolicy");
+        serde_json::from_str(
+            &percent_encoding::percent_decode_str(out.policy_document()).decode_utf8_lossy(),
+        )
+        .expect("a JSON policy")
     }
 
     pub fn ses(&self) -> aws_sdk_sesv2::Client {
@@ -65,6 +74,19 @@ impl AwsEnv {
     pub fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.config(self.moto.endpoint_url()))
     }
+}
+
+fn config_as(endpoint: String, access_key_id: &str, secret: &str) -> aws_config::SdkConfig {
+    let credentials =
+        aws_credential_types::Credentials::new(access_key_id, secret, None, None, "test");
+    aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+        .endpoint_url(endpoint)
+        .build()
 }
 
 /// Runs a future to completion on a fresh runtime (tests are synchronous).
