@@ -21,14 +21,24 @@ pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
         eprintln!("error: init needs --region (the AWS region to send from, e.g. eu-west-1)");
         return exit::FAILURE;
     };
-    if !crate::spec::names::is_ses_region(&region) {
-        eprintln!("error: `{region}` is not a region where SES is available");
-        return exit::FAILURE;
-    }
-    if let Err(why) = crate::spec::names::check_domain(&args.domain) {
-        eprintln!("error: --domain {}: {why}", args.domain);
-        return exit::FAILURE;
-    }
+    let options = InitOptions {
+        domain: args.domain.clone(),
+        region,
+        from: args.from.clone(),
+        events_webhook: args.events_webhook.clone(),
+        smtp_user: args.smtp_user.clone(),
+        framework: args.framework,
+    };
+    let text = match init::generate(&options) {
+        Ok(text) => text,
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("error: {problem}");
+            }
+            eprintln!("Nothing was written.");
+            return exit::FAILURE;
+        }
+    };
     if args.output.exists() && !args.force {
         eprintln!(
             "error: {} already exists; pass --force to overwrite it",
@@ -36,14 +46,6 @@ pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
         );
         return exit::FAILURE;
     }
-    let text = init::render(&InitOptions {
-        domain: args.domain.clone(),
-        region,
-        from: args.from.clone(),
-        events_webhook: args.events_webhook.clone(),
-        smtp_user: args.smtp_user.clone(),
-        framework: args.framework,
-    });
     if let Err(e) = std::fs::write(&args.output, text) {
         eprintln!("error: writing {}: {e}", args.output.display());
         return exit::FAILURE;
