@@ -454,20 +454,23 @@ async fn apply_account(
     }
     if let Some(request) = &after.production_access
         && before.production_access.as_ref() != Some(request)
+        && let Err(e) = ses.put_account_details(request).await
     {
-        ses.put_account_details(request).await.map_err(|e| {
-            if e.kind == ErrorKind::Conflict {
-                AwsError {
-                    message: format!(
-                        "{}; AWS takes no new request while a review is pending or after a denial: answer the case in the AWS Support Center instead",
-                        e.message
-                    ),
-                    ..e
-                }
-            } else {
-                e
-            }
-        })?;
+        if e.kind != ErrorKind::Conflict {
+            return Err(e);
+        }
+        // Which case to answer: one more read, only on this error.
+        let case = match ses.get_account().await.ok().and_then(|a| a.case_id) {
+            Some(id) => format!("support case {id}"),
+            None => "support case of the review".into(),
+        };
+        return Err(AwsError {
+            message: format!(
+                "{}; AWS takes no new production access request while a review is pending or after a denial: reply on the {case} in the AWS Support Center (https://console.aws.amazon.com/support/home) to ask for a new review",
+                e.message
+            ),
+            ..e
+        });
     }
     Ok(())
 }

@@ -351,7 +351,7 @@ fn account_change(
             SandboxStatus::Denied if !options.resubmit => {
                 out.warnings.push(Message {
                     address: address.clone(),
-                    message: format!("production access was denied{case}; fix the use case and run with --resubmit to ask again"),
+                    message: format!("production access was denied{case}; AWS answers a new request after a denial with a conflict, so reply on the support case in the AWS Support Center; `--resubmit` submits again anyway"),
                 });
                 nothing_to_submit
             }
