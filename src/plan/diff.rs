@@ -67,16 +67,25 @@ pub fn diff(input: &DiffInput) -> Diff {
         if let Some(tags) = current.tags()
             && !owned_by(tags, input.stack)
         {
-            let owner = match tags.get(STACK_TAG) {
-                Some(other)
-                    if tags
-                        .get(MANAGED_BY_TAG)
-                        .is_some_and(|v| v == MANAGED_BY_VALUE) =>
-                {
-                    format!("by the sesform stack `{other}`")
-                }
-                _ => "outside sesform".to_string(),
+            let other_stack = tags.get(STACK_TAG).filter(|_| {
+                tags.get(MANAGED_BY_TAG)
+                    .is_some_and(|v| v == MANAGED_BY_VALUE)
+            });
+            let owner = match other_stack {
+                Some(other) => format!("by the sesform stack `{other}`"),
+                None => "outside sesform".to_string(),
             };
+            if let Some(other) = other_stack.filter(|_| input.options.adopt) {
+                // Adopting is for what was made outside sesform, never another stack's.
+                out.errors.push(Message {
+                    address: address.clone(),
+                    message: format!(
+                        "belongs to the sesform stack `{other}`, so it is not adopted; remove it from this spec, or, to move it here, remove it from stack `{other}`'s spec and set its `sesform:stack` tag to `{}`",
+                        input.stack
+                    ),
+                });
+                continue;
+            }
             if input.options.adopt {
                 out.notes.push(Message {
                     address: address.clone(),
