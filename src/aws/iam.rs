@@ -114,19 +114,7 @@ impl Iam {
             .send()
             .await
         {
-            Ok(out) => {
-                // IAM returns the document URL-encoded (RFC 3986).
-                let raw = out.policy_document();
-                let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-                let value: serde_json::Value =
-                    serde_json::from_str(&decoded).map_err(|e| AwsError {
-                        kind: ErrorKind::Other,
-                        operation: "GetUserPolicy".into(),
-                        resource: user.into(),
-                        message: format!("policy document is not JSON: {e}"),
-                    })?;
-                Ok(Some(canonical_json(&value)))
-            }
+            Ok(out) => decode_policy(out.policy_document(), "GetUserPolicy", user).map(Some),
             Err(e) => {
                 let e = AwsError::from_sdk("GetUserPolicy", user, &e.into_service_error());
                 if e.kind == ErrorKind::NotFound {
@@ -153,6 +141,16 @@ impl Iam {
 
     /// Names of the managed policies attached to the user.
     pub async fn list_attached_user_policies(&self, user: &str) -> AwsResult<Vec<String>> {
+        Ok(self
+            .attached_user_policies(user)
+            .await?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect())
+    }
+
+    /// The managed policies attached to the user, as (name, ARN).
+    pub async fn attached_user_policies(&self, user: &str) -> AwsResult<Vec<(String, String)>> {
         self.call("ListAttachedUserPolicies").await;
         let out = self
             .client
@@ -166,8 +164,36 @@ impl Iam {
         Ok(out
             .attached_policies()
             .iter()
-            .filter_map(|p| p.policy_name().map(str::to_string))
+            .filter_map(|p| Some((p.policy_name()?.to_string(), p.policy_arn()?.to_string())))
             .collect())
+    }
+
+    /// The default version of a managed policy as canonical JSON (GetPolicy, GetPolicyVersion).
+    pub async fn managed_policy_document(&self, arn: &str) -> AwsResult<Option<String>> {
+        self.call("GetPolicy").await;
+        let policy = self
+            .client
+            .get_policy()
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("GetPolicy", arn, &e.into_service_error()))?;
+        let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
+            return Ok(None);
+        };
+        self.call("GetPolicyVersion").await;
+        let out = self
+            .client
+            .get_policy_version()
+            .policy_arn(arn)
+            .version_id(version)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("GetPolicyVersion", arn, &e.into_service_error()))?;
+        out.policy_version()
+            .and_then(|v| v.document())
+            .map(|d| decode_policy(d, "GetPolicyVersion", arn))
+            .transpose()
     }
 
     pub async fn create_user(&self, name: &str, path: &str, tags: &Tags) -> AwsResult<()> {
@@ -355,6 +381,18 @@ impl Iam {
             )),
         }
     }
+}
+
+/// A policy document as IAM returns it (URL-encoded, RFC 3986) to canonical JSON.
+fn decode_policy(raw: &str, operation: &str, resource: &str) -> AwsResult<String> {
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    let value: serde_json::Value = serde_json::from_str(&decoded).map_err(|e| AwsError {
+        kind: ErrorKind::Other,
+        operation: operation.into(),
+        resource: resource.into(),
+        message: format!("policy document is not JSON: {e}"),
+    })?;
+    Ok(canonical_json(&value))
 }
 
 fn not_found_empty<T: Default>(e: AwsError) -> AwsResult<T> {

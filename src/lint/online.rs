@@ -74,7 +74,7 @@ impl std::fmt::Display for OnlineError {
 impl std::error::Error for OnlineError {}
 
 /// Managed policies known to allow `ses:SendRawEmail`; other attached policies are not read.
-const SENDING_MANAGED_POLICIES: &[&str] = &["AmazonSESFullAccess"];
+pub const SENDING_MANAGED_POLICIES: &[&str] = &["AmazonSESFullAccess"];
 
 /// Reads live facts with read-only calls: GetAccount, ListEmailIdentities (verification status
 /// comes with the list), and for every IAM user its access keys and whether its inline
