@@ -13,7 +13,8 @@ use crate::aws::Clients;
 use crate::aws::sesv2::{AccountInfo, IdentityStatus};
 use crate::export::{self, ExportOptions};
 use crate::init::{self, InitOptions};
-use crate::model::SandboxStatus;
+use crate::model::{Kind, SandboxStatus, State};
+use crate::plan::Action;
 use crate::render::style::Style;
 
 pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
@@ -183,14 +184,47 @@ async fn status(session: &Session) -> CliResult<StatusReport> {
             missing: gaps,
         });
     }
+    // What apply has not done yet, and subscriptions waiting for their endpoint.
+    let (plan, live) = session.plan(Default::default()).await?;
+    for change in plan.pending() {
+        let reported = change.kind == Kind::Account
+            || (change.kind == Kind::Identity && change.action == Action::Create);
+        match change.action {
+            _ if reported => {}
+            Action::Create => missing.push(format!(
+                "{} is not created yet: run `sesform apply`",
+                change.address
+            )),
+            Action::Delete => {}
+            _ => missing.push(format!(
+                "{} differs from the spec: `sesform plan` shows how, `sesform apply` fixes it",
+                change.address
+            )),
+        }
+    }
+    for (address, state) in &live.resources {
+        if let State::SnsSubscription(sub) = state
+            && !live.subscription_arns.contains_key(address)
+            && !live.orphans.contains(address)
+        {
+            missing.push(format!(
+                "{address} is pending confirmation: follow the link in the message SNS sent to {}",
+                sub.endpoint
+            ));
+        }
+    }
     match account.sandbox {
         SandboxStatus::Sandboxed => missing.push(
             "the account is in the sandbox: declare `account.production_access` and apply".into(),
         ),
-        SandboxStatus::Denied => missing.push(
-            "production access was denied: improve the use case and `sesform apply --resubmit`"
-                .into(),
-        ),
+        SandboxStatus::Denied => missing.push(format!(
+            "production access was denied: reply on the support case{} in the AWS Support Center (AWS answers a new request with a conflict)",
+            account
+                .case_id
+                .as_deref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default()
+        )),
         SandboxStatus::Pending | SandboxStatus::Granted => {}
     }
     if account.state.sending_enabled == Some(false) {
