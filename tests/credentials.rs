@@ -548,6 +548,10 @@ fn a_crashed_rotation_keeps_the_key_the_file_holds() {
         plan.stdout.contains("sesform smtp rotate mailer"),
         "{plan:?}"
     );
+    assert!(
+        !plan.stdout.contains("are no longer in"),
+        "one warning, with the right next step: {plan:?}"
+    );
 
     let run = f.rotate(&[]);
     assert_eq!(run.code, 0, "{run:?}");

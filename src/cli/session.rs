@@ -160,7 +160,12 @@ impl Session {
             })
             .filter_map(|user| {
                 let file = user.credentials.as_ref()?.dotenv.as_ref()?;
-                let key = live.users.get(&user.name)?.tags.get(ACCESS_KEY_TAG)?;
+                let tags = &live.users.get(&user.name)?.tags;
+                // A half-finished run is reported by `extra_keys`, with its own next step.
+                if tags.contains_key(crate::model::ACCESS_KEY_PENDING_TAG) {
+                    return None;
+                }
+                let key = tags.get(ACCESS_KEY_TAG)?;
                 let path = self.loaded.base_dir.join(file);
                 (!crate::credentials::file_mentions_key(&path, key)).then(|| plan::Message {
                     address: Address::smtp_user(&user.name),
