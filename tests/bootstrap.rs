@@ -485,9 +485,21 @@ fn export_round_trips_and_adopt_takes_over() {
 }
 
 #[test]
-fn export_drops_references_to_sets_it_does_not_export() {
-    let f = Fixture::new();
+fn export_names_managed_policy_users_and_drops_references_to_sets_it_skips() {
+    let f = Fixture {
+        aws: AwsEnv::start_with_managed_policies(),
+        dir: TestDir::new(),
+    };
     block_on(async {
+        // A user sending through the AWS managed AmazonSESFullAccess.
+        let iam = f.aws.iam();
+        iam.create_user().user_name("ops").send().await.unwrap();
+        iam.attach_user_policy()
+            .user_name("ops")
+            .policy_arn("arn:aws:iam::aws:policy/AmazonSESFullAccess")
+            .send()
+            .await
+            .unwrap();
         use aws_sdk_sesv2::types::Tag;
         let ses = f.aws.ses();
         let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().unwrap();
@@ -512,6 +524,7 @@ fn export_drops_references_to_sets_it_does_not_export() {
         &spec,
         &[
             "configuration_set.theirs-set: managed by another sesform stack",
+            "smtp_user.ops: sends through SES with its own attached policy AmazonSESFullAccess",
             "identity.news.example.com.configuration_set: `theirs-set` is not exported, so the reference is left out",
         ],
     );

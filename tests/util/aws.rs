@@ -16,9 +16,21 @@ pub struct AwsEnv {
 
 impl AwsEnv {
     pub fn start() -> AwsEnv {
+        AwsEnv::with_moto(Moto::start())
+    }
+
+    /// Like `start`, with AWS managed IAM policies (e.g. AmazonSESFullAccess) in moto.
+    pub fn start_with_managed_policies() -> AwsEnv {
+        AwsEnv::with_moto(Moto::start_with(&[(
+            "MOTO_IAM_LOAD_MANAGED_POLICIES",
+            "true",
+        )]))
+    }
+
+    fn with_moto(moto: Moto) -> AwsEnv {
         AwsEnv {
             emulator: Emulator::start_background().expect("start the SESv2 emulator"),
-            moto: Moto::start(),
+            moto,
         }
     }
 
