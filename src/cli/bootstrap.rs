@@ -202,17 +202,7 @@ async fn status(session: &Session) -> CliResult<StatusReport> {
             )),
         }
     }
-    for (address, state) in &live.resources {
-        if let State::SnsSubscription(sub) = state
-            && !live.subscription_arns.contains_key(address)
-            && !live.orphans.contains(address)
-        {
-            missing.push(format!(
-                "{address} is pending confirmation: follow the link in the message SNS sent to {}",
-                sub.endpoint
-            ));
-        }
-    }
+    missing.extend(pending_subscriptions(&live));
     match account.sandbox {
         SandboxStatus::Sandboxed => missing.push(
             "the account is in the sandbox: declare `account.production_access` and apply".into(),
@@ -236,6 +226,25 @@ async fn status(session: &Session) -> CliResult<StatusReport> {
         identities,
         missing,
     })
+}
+
+/// Subscriptions of the spec that SNS lists without an ARN: waiting for their endpoint.
+fn pending_subscriptions(live: &crate::live::Live) -> Vec<String> {
+    live.resources
+        .iter()
+        .filter_map(|(address, state)| match state {
+            State::SnsSubscription(sub)
+                if !live.subscription_arns.contains_key(address)
+                    && !live.orphans.contains(address) =>
+            {
+                Some(format!(
+                    "{address} is pending confirmation: follow the link in the message SNS sent to {}",
+                    sub.endpoint
+                ))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn render_status(report: &StatusReport, style: Style) -> String {
@@ -372,5 +381,55 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
         }
         last_line = line;
         tokio::time::sleep(interval.min(timeout.saturating_sub(elapsed))).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SubscriptionState;
+
+    #[test]
+    fn subscriptions_without_an_arn_are_pending() {
+        let mut live = crate::live::Live::default();
+        for endpoint in [
+            "ops@example.com",
+            "https://hooks.example.com/ses",
+            "old@example.com",
+        ] {
+            let state = State::SnsSubscription(SubscriptionState {
+                topic: "events".into(),
+                protocol: if endpoint.starts_with("https") {
+                    "https"
+                } else {
+                    "email"
+                }
+                .into(),
+                endpoint: endpoint.into(),
+                raw_message_delivery: false,
+            });
+            live.resources.insert(state.address(), state);
+        }
+        let confirmed = live
+            .resources
+            .keys()
+            .find(|a| a.as_str().contains("https:"))
+            .unwrap()
+            .clone();
+        live.subscription_arns
+            .insert(confirmed, "arn:aws:sns:eu-west-1:1:events:x".into());
+        let orphan = live
+            .resources
+            .keys()
+            .find(|a| a.as_str().contains("old@"))
+            .unwrap()
+            .clone();
+        live.orphans.insert(orphan);
+        assert_eq!(
+            pending_subscriptions(&live),
+            [
+                "sns_subscription.events.email:ops@example.com is pending confirmation: follow the link in the message SNS sent to ops@example.com"
+            ]
+        );
     }
 }
