@@ -108,19 +108,22 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
-    /// Deletes keys of `user` whose secret sesform never recorded (left by an interruption).
-    async fn delete_unrecorded_keys(&self, user: &str) -> AwsResult<()> {
+    /// Finishes what an interrupted run left (see [`credentials::recover`]): true when the key
+    /// it created had been written out and is now recorded, so no new key is needed. Keys
+    /// created elsewhere are kept; the plan reports them.
+    async fn recover_interrupted_key(&self, user: &SmtpUserState) -> AwsResult<bool> {
         let iam = &self.clients.iam;
-        let recorded = iam
-            .get_user(user)
-            .await?
-            .and_then(|u| u.tags.get(ACCESS_KEY_TAG).cloned());
-        for (key, _) in iam.list_access_keys(user).await? {
-            if recorded.as_ref() != Some(&key) {
-                iam.delete_access_key(user, &key).await?;
-            }
-        }
-        Ok(())
+        let Some(live) = iam.get_user(&user.name).await? else {
+            return Ok(false);
+        };
+        let keys = iam.list_access_keys(&user.name).await?;
+        let file = user
+            .credentials
+            .as_ref()
+            .and_then(|t| credentials::target_file(t, &self.base_dir));
+        let recovery =
+            credentials::recover(iam, &user.name, &live.tags, &keys, file.as_deref()).await?;
+        Ok(recovery.is_some_and(|r| r.adopted.is_some()))
     }
 
     async fn account_id(&self) -> AwsResult<String> {
@@ -424,10 +427,11 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
             if after.access_key.as_deref() == Some(KEY_ACTIVE)
                 && before.access_key != after.access_key
             {
-                if before.access_key.as_deref() == Some(KEY_INTERRUPTED) {
-                    ctx.delete_unrecorded_keys(&after.name).await?;
+                let adopted = before.access_key.as_deref() == Some(KEY_INTERRUPTED)
+                    && ctx.recover_interrupted_key(after).await?;
+                if !adopted {
+                    ctx.issue_key(after).await?;
                 }
-                ctx.issue_key(after).await?;
             }
             Ok(())
         }
@@ -465,20 +469,23 @@ async fn apply_account(
     }
     if let Some(request) = &after.production_access
         && before.production_access.as_ref() != Some(request)
+        && let Err(e) = ses.put_account_details(request).await
     {
-        ses.put_account_details(request).await.map_err(|e| {
-            if e.kind == ErrorKind::Conflict {
-                AwsError {
-                    message: format!(
-                        "{}; AWS takes no new request while a review is pending or after a denial: answer the case in the AWS Support Center instead",
-                        e.message
-                    ),
-                    ..e
-                }
-            } else {
-                e
-            }
-        })?;
+        if e.kind != ErrorKind::Conflict {
+            return Err(e);
+        }
+        // Which case to answer: one more read, only on this error.
+        let case = match ses.get_account().await.ok().and_then(|a| a.case_id) {
+            Some(id) => format!("support case {id}"),
+            None => "support case of the review".into(),
+        };
+        return Err(AwsError {
+            message: format!(
+                "{}; AWS takes no new production access request while a review is pending or after a denial: reply on the {case} in the AWS Support Center (https://console.aws.amazon.com/support/home) to ask for a new review",
+                e.message
+            ),
+            ..e
+        });
     }
     Ok(())
 }

@@ -1,18 +1,21 @@
 //! SMTP credentials: create an access key, derive the SMTP password, and write both where the
 //! spec says, in an order that never loses track of a key.
 //!
-//! 1. tag the user `sesform:access-key-pending` (so an interruption is recognisable),
-//! 2. CreateAccessKey,
+//! 1. tag the user `sesform:access-key-pending=<unix time>` (so an interruption is recognisable),
+//! 2. CreateAccessKey, then add the new key's id to the pending tag (`<unix time> <key id>`),
 //! 3. write the credentials (dotenv, mode 0600, atomically) or hand them to the caller,
 //! 4. tag the user `sesform:access-key=<id>` and drop the pending tag.
 //!
 //! If step 3 fails the new key is deleted again. If the process dies between 2 and 4, the next
-//! plan sees the pending tag and replaces the unrecorded key.
+//! run knows the key that run created (by the id in the pending tag, or else because IAM's
+//! CreateDate is not older than the tag's time): it keeps it when the credentials file holds it
+//! and deletes it when its secret was never written. Other keys are never deleted for being
+//! unrecorded: an app may use them.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::aws::iam::Iam;
+use crate::aws::iam::{AccessKey, Iam};
 use crate::aws::{AwsError, AwsResult, ErrorKind};
 use crate::model::{ACCESS_KEY_PENDING_TAG, ACCESS_KEY_TAG, CredentialsTarget, Tags};
 use crate::secret::Secret;
@@ -22,9 +25,7 @@ use crate::smtp::password::smtp_password;
 /// on EC2 like 25.
 pub const SMTP_PORT: u16 = 587;
 
-pub fn smtp_host(region: &str) -> String {
-    format!("email-smtp.{region}.amazonaws.com")
-}
+pub use crate::smtp::ses_host as smtp_host;
 
 /// A freshly issued key, for the caller to report (never the secret unless asked).
 #[derive(Debug)]
@@ -66,6 +67,17 @@ pub fn check_destination(request: &IssueRequest) -> Result<Option<PathBuf>, Stri
                     path.display()
                 ));
             }
+            // The file is written through a temp file in the same directory: try one now.
+            tempfile::Builder::new()
+                .prefix(".sesform-credentials-")
+                .tempfile_in(parent)
+                .map_err(|e| {
+                    format!(
+                        "credentials file {}: cannot write in {}: {e}",
+                        path.display(),
+                        parent.display()
+                    )
+                })?;
             Ok(Some(path))
         }
         None if request.target.stdout && !request.show_secrets => Err(format!(
@@ -86,31 +98,39 @@ pub async fn issue(iam: &Iam, request: &IssueRequest<'_>) -> AwsResult<Issued> {
     };
     let path = check_destination(request).map_err(config_error)?;
     let no_tags = Tags::new();
-    let pending = Tags::from([(ACCESS_KEY_PENDING_TAG.to_string(), unix_now().to_string())]);
-    iam.retag(request.user, &no_tags, &pending).await?;
+    let since = unix_now().to_string();
+    let started = Tags::from([(ACCESS_KEY_PENDING_TAG.to_string(), since.clone())]);
+    iam.retag(request.user, &no_tags, &started).await?;
     let (key_id, secret) = iam.create_access_key(request.user).await?;
     let password = Secret::new(smtp_password(secret.expose(), request.region));
     drop(secret);
-
-    let mut issued = Issued {
+    let pending = Tags::from([(
+        ACCESS_KEY_PENDING_TAG.to_string(),
+        format!("{since} {key_id}"),
+    )]);
+    let delivered = match iam.retag(request.user, &started, &pending).await {
+        Err(e) => Err(e),
+        Ok(()) => match &path {
+            Some(path) => {
+                let vars = variables(request.target, &key_id, &password, request.region);
+                write_dotenv(path, &vars)
+                    .map_err(|e| config_error(format!("writing {}: {e}", path.display())))
+            }
+            None => Ok(()),
+        },
+    };
+    if let Err(e) = delivered {
+        // Undo: a key whose secret is nowhere must not stay behind.
+        let _ = iam.delete_access_key(request.user, &key_id).await;
+        let _ = iam.retag(request.user, &pending, &no_tags).await;
+        return Err(e);
+    }
+    let issued = Issued {
         user: request.user.into(),
         key_id: key_id.clone(),
-        written_to: None,
-        password: None,
+        written_to: path.clone(),
+        password: path.is_none().then_some(password),
     };
-    match &path {
-        Some(path) => {
-            let vars = variables(request.target, &key_id, &password, request.region);
-            if let Err(e) = write_dotenv(path, &vars) {
-                // Undo: a key whose secret is nowhere must not stay behind.
-                let _ = iam.delete_access_key(request.user, &key_id).await;
-                let _ = iam.retag(request.user, &pending, &no_tags).await;
-                return Err(config_error(format!("writing {}: {e}", path.display())));
-            }
-            issued.written_to = Some(path.clone());
-        }
-        None => issued.password = Some(password),
-    }
     let recorded = Tags::from([(ACCESS_KEY_TAG.to_string(), key_id)]);
     iam.retag(request.user, &pending, &recorded).await?;
     Ok(issued)
@@ -277,10 +297,131 @@ mod tests {
     }
 }
 
+/// The pending tag as [`issue`] writes it: when the key creation started and, once created,
+/// the new key's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub since: Option<i64>,
+    pub key: Option<String>,
+}
+
+impl Pending {
+    pub fn parse(value: &str) -> Pending {
+        let mut parts = value.split_whitespace();
+        Pending {
+            since: parts.next().and_then(|t| t.parse().ok()),
+            key: parts.next().map(str::to_string),
+        }
+    }
+
+    /// Whether `key` is the one the interrupted run created: the id it recorded or, when it
+    /// stopped before recording one, a key created no earlier than the run started.
+    pub fn created(&self, key: &AccessKey) -> bool {
+        match (&self.key, self.since, key.created) {
+            (Some(id), _, _) => *id == key.id,
+            (None, Some(since), Some(created)) => created >= since,
+            _ => false,
+        }
+    }
+}
+
+/// Where a user's access key comes from, as far as sesform's bookkeeping tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The key `sesform:access-key` names.
+    Recorded,
+    /// Created by a run that stopped before recording it; `in_file` when the credentials
+    /// file holds it (the run stopped after writing it).
+    Interrupted { in_file: bool },
+    /// Created elsewhere, or an old key a rotation kept: an app may use it.
+    Other,
+}
+
+/// A user's keys with their origin, from the user's tags and the credentials file.
+pub fn classify_keys(
+    tags: &Tags,
+    keys: &[AccessKey],
+    file: Option<&Path>,
+) -> Vec<(AccessKey, Origin)> {
+    let recorded = tags.get(ACCESS_KEY_TAG);
+    let pending = tags.get(ACCESS_KEY_PENDING_TAG).map(|v| Pending::parse(v));
+    keys.iter()
+        .map(|key| {
+            let origin = if recorded == Some(&key.id) {
+                Origin::Recorded
+            } else if pending.as_ref().is_some_and(|p| p.created(key)) {
+                Origin::Interrupted {
+                    in_file: file.is_some_and(|f| file_mentions_key(f, &key.id)),
+                }
+            } else {
+                Origin::Other
+            };
+            (key.clone(), origin)
+        })
+        .collect()
+}
+
+/// The credentials file of a target, if it has one.
+pub fn target_file(target: &CredentialsTarget, base_dir: &Path) -> Option<PathBuf> {
+    target.dotenv.as_ref().map(|f| base_dir.join(f))
+}
+
+/// What [`recover`] did with what an interrupted run left.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Recovery {
+    /// The interrupted run's key whose credentials were written: now recorded.
+    pub adopted: Option<String>,
+    /// The interrupted run's keys whose secret was never written: deleted.
+    pub deleted: Vec<String>,
+}
+
+/// Finishes what a run that stopped while issuing a key left: the key it created is recorded
+/// when the credentials file holds it, deleted when its secret was never written, and the
+/// pending tag is cleared. Keys created elsewhere are left alone. Returns `None` if nothing was
+/// pending.
+pub async fn recover(
+    iam: &Iam,
+    user: &str,
+    tags: &Tags,
+    keys: &[AccessKey],
+    file: Option<&Path>,
+) -> AwsResult<Option<Recovery>> {
+    let Some(pending_value) = tags.get(ACCESS_KEY_PENDING_TAG) else {
+        return Ok(None);
+    };
+    let mut recovery = Recovery::default();
+    for (key, origin) in classify_keys(tags, keys, file) {
+        match origin {
+            Origin::Interrupted { in_file: true } if recovery.adopted.is_none() => {
+                recovery.adopted = Some(key.id)
+            }
+            Origin::Interrupted { .. } => {
+                iam.delete_access_key(user, &key.id).await?;
+                recovery.deleted.push(key.id);
+            }
+            _ => {}
+        }
+    }
+    let before = Tags::from([(ACCESS_KEY_PENDING_TAG.to_string(), pending_value.clone())]);
+    let after = match &recovery.adopted {
+        Some(id) => Tags::from([(ACCESS_KEY_TAG.to_string(), id.clone())]),
+        None => Tags::new(),
+    };
+    iam.retag(user, &before, &after).await?;
+    Ok(Some(recovery))
+}
+
 /// What `smtp rotate` did.
 #[derive(Debug)]
 pub struct Rotation {
+    /// The key issued by this run, if it issued one.
     pub issued: Option<Issued>,
+    /// What an interrupted earlier run had left, if anything.
+    pub recovery: Option<Recovery>,
+    /// The recorded key kept in place (no new key needed), when `issued` is `None`.
+    pub in_place: Option<String>,
+    /// A key deleted to make room for the new one (IAM allows two).
+    pub made_room: Option<String>,
     pub old_key: Option<String>,
     pub old_key_fate: OldKey,
 }
@@ -289,23 +430,53 @@ pub struct Rotation {
 pub enum OldKey {
     None,
     Deleted,
-    /// Kept because it was used recently; seconds since the epoch of its last use.
-    Kept {
-        last_used: i64,
-    },
+    /// Kept because it is not idle: last used (or, never used, created) this recently, or
+    /// IAM gave no date at all.
+    Kept(Option<Activity>),
+}
+
+/// When IAM last saw a key used, or, for a key never used, when it was created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    Created(i64),
+    Used(i64),
+}
+
+impl Activity {
+    pub fn at(self) -> i64 {
+        match self {
+            Activity::Created(t) | Activity::Used(t) => t,
+        }
+    }
 }
 
 pub struct RotateRequest<'a> {
     pub issue: IssueRequest<'a>,
     /// Delete the old key without looking at when it was last used.
     pub confirm_old_key_unused: bool,
-    /// An old key unused for this long counts as idle and is deleted.
+    /// An old key unused for this long counts as idle and is deleted; a key never used counts
+    /// from its creation.
     pub idle_days: u32,
 }
 
+/// Whether a key is idle: last used, or never used and created, more than `idle_days` ago.
+/// A key without either date is never idle.
+pub fn idle(activity: Option<Activity>, idle_days: u32, now: i64) -> bool {
+    activity.is_some_and(|a| a.at() < now - i64::from(idle_days) * 86_400)
+}
+
+async fn activity(iam: &Iam, key: &AccessKey) -> AwsResult<Option<Activity>> {
+    Ok(match iam.access_key_last_used(&key.id).await? {
+        Some(used) => Some(Activity::Used(used)),
+        None => key.created.map(Activity::Created),
+    })
+}
+
 /// Creates a new key (IAM allows two), writes its credentials, and retires the old key when it
-/// is confirmed or seen idle. Safe to run again: with a recorded new key and an old one left, it
-/// only retires the old one.
+/// is confirmed or seen idle. Nothing is deleted before the destination is known to be
+/// writable, and the key the credentials file holds is never the one deleted to make room.
+/// Safe to run again: with a recorded new key and an old one left, it only retires the old one;
+/// after a rotation that stopped half way it keeps the key the file holds.
 pub async fn rotate(iam: &Iam, request: &RotateRequest<'_>) -> AwsResult<Rotation> {
     let user_name = request.issue.user;
     let not_ready = |message: String| AwsError {
@@ -314,64 +485,171 @@ pub async fn rotate(iam: &Iam, request: &RotateRequest<'_>) -> AwsResult<Rotatio
         resource: user_name.into(),
         message,
     };
-    let user = iam.get_user(user_name).await?.ok_or_else(|| {
+    let file = check_destination(&request.issue).map_err(not_ready)?;
+    let mut user = iam.get_user(user_name).await?.ok_or_else(|| {
         not_ready("the IAM user does not exist; run `sesform apply` first".into())
     })?;
-    let recorded = user.tags.get(ACCESS_KEY_TAG).cloned();
-    let mut keys: Vec<String> = iam
-        .list_access_keys(user_name)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-
-    let idle_before = unix_now() as i64 - i64::from(request.idle_days) * 86_400;
-    let retire = |last_used: Option<i64>| {
-        request.confirm_old_key_unused || last_used.is_none_or(|t| t < idle_before)
+    let mut keys = iam.list_access_keys(user_name).await?;
+    let recovery = recover(iam, user_name, &user.tags, &keys, file.as_deref()).await?;
+    if let Some(recovery) = &recovery {
+        keys.retain(|k| !recovery.deleted.contains(&k.id));
+        user.tags.remove(ACCESS_KEY_PENDING_TAG);
+        if let Some(adopted) = &recovery.adopted {
+            user.tags.insert(ACCESS_KEY_TAG.into(), adopted.clone());
+        }
+    }
+    let recorded = user
+        .tags
+        .get(ACCESS_KEY_TAG)
+        .filter(|r| keys.iter().any(|k| &k.id == *r))
+        .cloned();
+    // The recorded key is in place when its credentials are where the spec says.
+    let recorded_in_place = recorded
+        .as_ref()
+        .filter(|r| file.as_deref().is_none_or(|f| file_mentions_key(f, r)));
+    let now = unix_now() as i64;
+    let retire = |activity: Option<Activity>| {
+        request.confirm_old_key_unused || idle(activity, request.idle_days, now)
     };
 
-    let mut issued = None;
-    if keys.len() >= 2 && recorded.as_ref().is_some_and(|r| keys.contains(r)) {
-        // A previous rotation made the new key; only the old one is left to retire.
+    let mut rotation = Rotation {
+        issued: None,
+        recovery: recovery.clone(),
+        in_place: None,
+        made_room: None,
+        old_key: None,
+        old_key_fate: OldKey::None,
+    };
+    let finishing = recovery.as_ref().is_some_and(|r| r.adopted.is_some());
+    if let Some(recorded) = recorded_in_place.filter(|_| finishing || keys.len() >= 2) {
+        // An earlier rotation made the new key; only the old one is left to retire.
+        rotation.in_place = Some(recorded.clone());
     } else {
         if keys.len() >= 2 {
-            // Two keys and neither recorded: room for a new one only by retiring the idlest.
-            let mut by_use = Vec::new();
+            // No room for a new key but by retiring one: the least recently active one that
+            // the credentials file does not hold.
+            let mut candidates = Vec::new();
             for key in &keys {
-                by_use.push((iam.access_key_last_used(key).await?, key.clone()));
+                let held = file
+                    .as_deref()
+                    .is_some_and(|f| file_mentions_key(f, &key.id));
+                let activity = activity(iam, key).await?;
+                candidates.push((held, activity.map(Activity::at), key.id.clone(), activity));
             }
-            by_use.sort();
-            let (last_used, idlest) = by_use.remove(0);
-            if !retire(last_used) {
+            candidates.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+            let (_, _, idlest, activity) = candidates.remove(0);
+            if !retire(activity) {
                 return Err(not_ready(format!(
-                    "the user already has two access keys (IAM's limit), both used in the last {} days; after checking which one your apps use, run again with --confirm-old-key-unused to delete the least recently used ({idlest})",
+                    "the user already has two access keys (IAM's limit), both used or created in the last {} days; after checking which one your apps use, run again with --confirm-old-key-unused to delete {idlest} (the least recently active)",
                     request.idle_days
                 )));
             }
             iam.delete_access_key(user_name, &idlest).await?;
-            keys.retain(|k| k != &idlest);
+            keys.retain(|k| k.id != idlest);
+            rotation.made_room = Some(idlest);
         }
-        issued = Some(issue(iam, &request.issue).await?);
+        rotation.issued = Some(issue(iam, &request.issue).await?);
     }
-    let new_key = issued.as_ref().map(|i| i.key_id.clone()).or(recorded);
-    let old_key = keys.into_iter().find(|k| Some(k) != new_key.as_ref());
-    let old_key_fate = match &old_key {
-        None => OldKey::None,
-        Some(old) => {
-            let last_used = iam.access_key_last_used(old).await?;
-            if retire(last_used) {
-                iam.delete_access_key(user_name, old).await?;
-                OldKey::Deleted
-            } else {
-                OldKey::Kept {
-                    last_used: last_used.unwrap_or_default(),
-                }
-            }
+    let new_key = rotation
+        .issued
+        .as_ref()
+        .map(|i| i.key_id.clone())
+        .or(rotation.in_place.clone());
+    if let Some(old) = keys.iter().find(|k| Some(&k.id) != new_key.as_ref()) {
+        let activity = activity(iam, old).await?;
+        rotation.old_key_fate = if retire(activity) {
+            iam.delete_access_key(user_name, &old.id).await?;
+            OldKey::Deleted
+        } else {
+            OldKey::Kept(activity)
+        };
+        rotation.old_key = Some(old.id.clone());
+    }
+    Ok(rotation)
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    fn origins(tags: &Tags, keys: &[AccessKey], file: Option<&Path>) -> Vec<Origin> {
+        classify_keys(tags, keys, file)
+            .into_iter()
+            .map(|(_, o)| o)
+            .collect()
+    }
+
+    fn key(id: &str, created: i64) -> AccessKey {
+        AccessKey {
+            id: id.into(),
+            active: true,
+            created: Some(created),
         }
-    };
-    Ok(Rotation {
-        issued,
-        old_key,
-        old_key_fate,
-    })
+    }
+
+    #[test]
+    fn the_interrupted_runs_key_is_told_from_keys_made_elsewhere() {
+        let keys = [
+            key("AKIAOLD", 100),
+            key("AKIAELSE", 150),
+            key("AKIANEW", 200),
+        ];
+        let mut tags = Tags::from([
+            (ACCESS_KEY_TAG.to_string(), "AKIAOLD".to_string()),
+            (ACCESS_KEY_PENDING_TAG.to_string(), "180".to_string()),
+        ]);
+        assert_eq!(
+            origins(&tags, &keys, None),
+            [
+                Origin::Recorded,
+                Origin::Other,
+                Origin::Interrupted { in_file: false }
+            ]
+        );
+        // With the id recorded in the pending tag, only that key counts, whatever its date.
+        tags.insert(ACCESS_KEY_PENDING_TAG.into(), "180 AKIAELSE".into());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(".env");
+        std::fs::write(&file, "MAIL_USERNAME=\"AKIAELSE\"\n").unwrap();
+        assert_eq!(
+            origins(&tags, &keys, Some(&file)),
+            [
+                Origin::Recorded,
+                Origin::Interrupted { in_file: true },
+                Origin::Other
+            ]
+        );
+        // No pending tag: nothing is the interrupted run's.
+        tags.remove(ACCESS_KEY_PENDING_TAG);
+        assert!(
+            origins(&tags, &keys, Some(&file))
+                .iter()
+                .all(|o| *o != Origin::Interrupted { in_file: true })
+        );
+    }
+
+    #[test]
+    fn a_never_used_key_is_idle_only_once_it_is_old() {
+        let day = 86_400;
+        let now = 100 * day;
+        assert!(!idle(Some(Activity::Created(now - 60)), 7, now));
+        assert!(idle(Some(Activity::Created(now - 8 * day)), 7, now));
+        assert!(!idle(Some(Activity::Used(now - 6 * day)), 7, now));
+        assert!(idle(Some(Activity::Used(now - 8 * day)), 7, now));
+        assert!(!idle(None, 7, now), "no dates: never idle");
+        assert_eq!(
+            Pending::parse("12 AKIA1"),
+            Pending {
+                since: Some(12),
+                key: Some("AKIA1".into())
+            }
+        );
+        assert_eq!(
+            Pending::parse("junk"),
+            Pending {
+                since: None,
+                key: None
+            }
+        );
+    }
 }

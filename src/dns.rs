@@ -106,3 +106,136 @@ pub fn records(identity: &IdentityState, status: &IdentityStatus, region: &str) 
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DkimState, MailFromState};
+
+    fn domain(origin: &str, mail_from: bool) -> IdentityState {
+        IdentityState {
+            name: "example.com".into(),
+            identity_type: "DOMAIN".into(),
+            dkim: Some(DkimState {
+                signing_enabled: true,
+                origin: origin.into(),
+                key_length: None,
+                selector: (origin == "EXTERNAL").then(|| "sel1".into()),
+                private_key_from: None,
+            }),
+            mail_from: mail_from.then(|| MailFromState {
+                domain: "mail.example.com".into(),
+                on_mx_failure: "USE_DEFAULT_VALUE".into(),
+            }),
+            configuration_set: None,
+            feedback_forwarding: true,
+            tags: Default::default(),
+        }
+    }
+
+    fn status(host: Option<&str>) -> IdentityStatus {
+        IdentityStatus {
+            verification_status: "PENDING".into(),
+            verified_for_sending: false,
+            dkim_status: Some("PENDING".into()),
+            dkim_tokens: vec!["tok1".into(), "tok2".into(), "tok3".into()],
+            signing_hosted_zone: host.map(str::to_string),
+            mail_from_status: Some("PENDING".into()),
+        }
+    }
+
+    #[test]
+    fn easy_dkim_uses_the_signing_host_ses_names() {
+        let out = records(
+            &domain("AWS_SES", true),
+            &status(Some("dkim.eu-west-3.example.aws")),
+            "eu-west-3",
+        );
+        let rows: Vec<(&str, &str, &str, &str, bool)> = out
+            .iter()
+            .map(|r| {
+                (
+                    r.purpose.as_str(),
+                    r.record_type.as_str(),
+                    r.name.as_str(),
+                    r.value.as_str(),
+                    r.required,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "DKIM",
+                    "CNAME",
+                    "tok1._domainkey.example.com",
+                    "tok1.dkim.eu-west-3.example.aws",
+                    true
+                ),
+                (
+                    "DKIM",
+                    "CNAME",
+                    "tok2._domainkey.example.com",
+                    "tok2.dkim.eu-west-3.example.aws",
+                    true
+                ),
+                (
+                    "DKIM",
+                    "CNAME",
+                    "tok3._domainkey.example.com",
+                    "tok3.dkim.eu-west-3.example.aws",
+                    true
+                ),
+                (
+                    "MAIL FROM MX",
+                    "MX",
+                    "mail.example.com",
+                    "10 feedback-smtp.eu-west-3.amazonses.com",
+                    true
+                ),
+                (
+                    "MAIL FROM SPF",
+                    "TXT",
+                    "mail.example.com",
+                    "\"v=spf1 include:amazonses.com ~all\"",
+                    true
+                ),
+                (
+                    "DMARC",
+                    "TXT",
+                    "_dmarc.example.com",
+                    "\"v=DMARC1; p=none;\"",
+                    false
+                ),
+            ]
+        );
+        assert!(
+            out.iter()
+                .all(|r| r.ttl == TTL && r.identity == "example.com")
+        );
+        assert_eq!(out[0].status.as_deref(), Some("PENDING"));
+    }
+
+    #[test]
+    fn fallback_host_byodkim_and_addresses() {
+        let out = records(&domain("AWS_SES", false), &status(None), "eu-west-1");
+        assert_eq!(out[0].value, format!("tok1.{DEFAULT_DKIM_HOST}"));
+        assert!(out.iter().all(|r| !r.purpose.starts_with("MAIL FROM")));
+
+        let mut byo = status(None);
+        byo.dkim_tokens.clear();
+        let out = records(&domain("EXTERNAL", false), &byo, "eu-west-1");
+        assert_eq!(out[0].purpose, "DKIM (BYODKIM)");
+        assert_eq!(out[0].name, "sel1._domainkey.example.com");
+        assert_eq!(out[0].record_type, "TXT");
+
+        let address = IdentityState {
+            name: "a@example.com".into(),
+            identity_type: "EMAIL_ADDRESS".into(),
+            dkim: None,
+            ..domain("AWS_SES", false)
+        };
+        assert!(records(&address, &status(None), "eu-west-1").is_empty());
+    }
+}

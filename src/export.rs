@@ -132,6 +132,19 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
         spec.configuration_sets.insert(set.name.clone(), out);
     }
 
+    // A default configuration set that is not exported (another stack's, or gone) cannot be
+    // referenced: the spec would not validate.
+    for (name, identity) in &mut spec.identities {
+        if let Some(set) = identity
+            .configuration_set
+            .take_if(|set| !spec.configuration_sets.contains_key(set.as_str()))
+        {
+            skipped.push(format!(
+                "identity.{name}.configuration_set: `{set}` is not exported, so the reference is left out (applying this spec would clear the identity's default configuration set; add it back once `{set}` is in this spec)"
+            ));
+        }
+    }
+
     for arn in arns {
         let name = model::desired::topic_name(&arn).to_string();
         if !topics_used.contains(&name) {
@@ -188,15 +201,30 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
         if foreign(&live.tags) {
             continue;
         }
+        let mut policies = Vec::new();
+        for policy in iam.list_user_policies(&user).await? {
+            let document = iam.get_user_policy(&user, &policy).await?;
+            let own = policy == model::SMTP_POLICY_NAME;
+            policies.push((format!("inline policy {policy}"), own, document));
+        }
+        for policy in iam.list_attached_user_policies(&user).await? {
+            let label = format!("attached policy {}", policy.name);
+            if policy.arn.contains(":iam::aws:policy/") {
+                // AWS managed: known by name, no need to read it.
+                if crate::lint::online::SENDING_MANAGED_POLICIES.contains(&policy.name.as_str()) {
+                    policies.push((label, false, Some(SENDS_ANYTHING.into())));
+                }
+            } else {
+                let document = iam.managed_policy_document(&policy.arn).await?;
+                policies.push((label, false, document));
+            }
+        }
         let mut allow_from = BTreeSet::new();
         let mut send_email = false;
         let mut sends = false;
         let mut foreign_policies = Vec::new();
-        for policy in iam.list_user_policies(&user).await? {
-            let Some(document) = iam.get_user_policy(&user, &policy).await? else {
-                continue;
-            };
-            let Ok(document) = serde_json::from_str::<Value>(&document) else {
+        for (label, own, document) in policies {
+            let Some(Ok(document)) = document.map(|d| serde_json::from_str::<Value>(&d)) else {
                 continue;
             };
             for statement in statements(&document) {
@@ -209,8 +237,8 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
                     continue;
                 }
                 sends = true;
-                if policy != model::SMTP_POLICY_NAME && !foreign_policies.contains(&policy) {
-                    foreign_policies.push(policy.clone());
+                if !own && !foreign_policies.contains(&label) {
+                    foreign_policies.push(label.clone());
                 }
                 send_email |= actions.iter().any(|a| a == "ses:SendEmail" || a == "ses:*");
                 let from = strings(&statement["Condition"]["StringLike"]["ses:FromAddress"]);
@@ -225,7 +253,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
             // sesform expresses a user's permission only as its own least-privilege policy;
             // a spec entry would therefore plan a change, so the user is named, not exported.
             skipped.push(format!(
-                "smtp_user.{user}: sends through SES with its own inline policy {}; to manage it, declare it under smtp_users (sesform adds its policy `{}`) and remove that policy",
+                "smtp_user.{user}: sends through SES with its own {}; to manage it, declare it under smtp_users (sesform adds its policy `{}`) and remove those",
                 foreign_policies.join(", "),
                 model::SMTP_POLICY_NAME
             ));
@@ -245,6 +273,10 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
     }
     Ok(Exported { spec, skipped })
 }
+
+/// What an AWS managed policy that allows sending (AmazonSESFullAccess) amounts to here.
+const SENDS_ANYTHING: &str =
+    r#"{"Statement":[{"Effect":"Allow","Action":"ses:*","Resource":"*"}]}"#;
 
 fn statements(document: &Value) -> Vec<Value> {
     match &document["Statement"] {

@@ -19,13 +19,108 @@ pub struct InitOptions {
     pub framework: Option<InitFramework>,
 }
 
-/// The spec text. It validates for any domain and region that `validate` accepts.
+/// Characters RFC 3986 never allows in a URL.
+const NOT_IN_URLS: &str = "\"<>\\^`{|} ";
+
+/// Checks what the newcomer passed, every problem at once, before anything is written.
+pub fn check(o: &InitOptions) -> Result<(), Vec<String>> {
+    use crate::spec::names;
+    let mut problems = Vec::new();
+    if !names::is_ses_region(&o.region) {
+        problems.push(format!(
+            "--region `{}` is not a region where SES is available",
+            o.region
+        ));
+    }
+    if let Err(why) = names::check_domain(&o.domain) {
+        problems.push(format!("--domain `{}` {why}", o.domain));
+    }
+    if let Some(from) = &o.from {
+        match names::check_email(from) {
+            Err(why) => problems.push(format!("--from `{from}` {why}")),
+            Ok(()) => {
+                let at = from
+                    .rsplit_once('@')
+                    .map_or("", |(_, d)| d)
+                    .to_ascii_lowercase();
+                let domain = o.domain.to_ascii_lowercase();
+                if at != domain && !at.ends_with(&format!(".{domain}")) {
+                    problems.push(format!(
+                        "--from `{from}` is not an address of --domain {} (or a subdomain): SES would refuse to send as it, since only {} is verified",
+                        o.domain, o.domain
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(url) = &o.events_webhook {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        match rest {
+            None => problems.push(format!(
+                "--events-webhook `{url}` must be an https:// (or http://) URL: SNS delivers only to those"
+            )),
+            Some(rest) if rest.split(['/', '?', '#']).next().is_none_or(str::is_empty) => {
+                problems.push(format!("--events-webhook `{url}` has no host"))
+            }
+            Some(_) => {
+                if let Some(c) = url
+                    .chars()
+                    .find(|c| c.is_control() || NOT_IN_URLS.contains(*c))
+                {
+                    problems.push(format!(
+                        "--events-webhook `{url}` contains `{}`, which a URL cannot (percent-encode it)",
+                        c.escape_default()
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(user) = &o.smtp_user
+        && let Err(why) = names::check_iam_user_name(user)
+    {
+        problems.push(format!("--smtp-user `{user}` {why}"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks the options, renders the spec and runs the spec validator on the text: what `init`
+/// writes always validates.
+pub fn generate(o: &InitOptions) -> Result<String, Vec<String>> {
+    check(o)?;
+    let text = render(o);
+    let source = crate::source::SourceFile::new("sesform.yaml", text.clone());
+    match crate::spec::parse(source, ".".into()) {
+        Ok(_) => Ok(text),
+        Err(crate::spec::SpecError::Invalid { diagnostics, .. }) => Err(diagnostics
+            .iter()
+            .map(|d| format!("the generated spec does not validate: {}", d.message))
+            .collect()),
+        Err(e) => Err(vec![format!("the generated spec does not validate: {e}")]),
+    }
+}
+
+/// A YAML double-quoted scalar (JSON string syntax is a subset of it).
+fn quoted(value: &str) -> String {
+    serde_json::to_string(value).expect("a string serializes")
+}
+
+/// The spec text, for options [`check`] accepts; [`generate`] checks and validates it.
 pub fn render(o: &InitOptions) -> String {
     let domain = &o.domain;
     let from = o
         .from
         .clone()
         .unwrap_or_else(|| format!("noreply@{domain}"));
+    let allow_from = match &o.from {
+        Some(from) => quoted(from),
+        None => quoted(&format!("*@{domain}")),
+    };
     let user = o.smtp_user.clone().unwrap_or_else(|| "app-mailer".into());
     let stack = domain.replace('.', "-");
     let mut s = String::new();
@@ -100,7 +195,8 @@ sns_topics:
             );
             let _ = writeln!(
                 s,
-                "      - {{protocol: {protocol}, endpoint: \"{url}\", raw_message_delivery: true}}"
+                "      - {{protocol: {protocol}, endpoint: {}, raw_message_delivery: true}}",
+                quoted(url)
             );
         }
         None => {
@@ -122,12 +218,12 @@ sns_topics:
         s,
         r#"
 smtp_users:
-  # An IAM user that may only send (ses:SendRawEmail), only as @{domain}, only in {region}.
+  # An IAM user that may only send (ses:SendRawEmail), only as {allow}, only in {region}.
   # apply creates one access key and writes the SMTP username and password (derived for this
   # region) to the file below with mode 0600. Never commit it.
   {user}:
     path: /sesform/
-    allow_from: ["*@{domain}"]
+    allow_from: [{allow_from}]
     credentials:
       dotenv: .env.ses
       preset: {preset}
@@ -138,6 +234,11 @@ clients:
     path: .
 "#,
         region = o.region,
+        allow = if o.from.is_some() {
+            from.clone()
+        } else {
+            format!("@{domain}")
+        },
     );
     match o.framework {
         Some(InitFramework::Laravel) => {
@@ -200,5 +301,93 @@ mod tests {
                 })
             );
         }
+    }
+
+    fn options() -> InitOptions {
+        InitOptions {
+            domain: "example.com".into(),
+            region: "eu-west-1".into(),
+            from: None,
+            events_webhook: None,
+            smtp_user: None,
+            framework: None,
+        }
+    }
+
+    #[test]
+    fn bad_flags_are_refused_before_anything_is_rendered() {
+        for (change, expected) in [
+            (
+                InitOptions {
+                    events_webhook: Some("https://h/a\"b".into()),
+                    ..options()
+                },
+                "contains `\\\"`",
+            ),
+            (
+                InitOptions {
+                    events_webhook: Some("ftp://h/x".into()),
+                    ..options()
+                },
+                "must be an https://",
+            ),
+            (
+                InitOptions {
+                    events_webhook: Some("https:///x".into()),
+                    ..options()
+                },
+                "has no host",
+            ),
+            (
+                InitOptions {
+                    smtp_user: Some("bad name!".into()),
+                    ..options()
+                },
+                "--smtp-user `bad name!` may contain only",
+            ),
+            (
+                InitOptions {
+                    from: Some("hello@other.org".into()),
+                    ..options()
+                },
+                "is not an address of --domain example.com",
+            ),
+            (
+                InitOptions {
+                    from: Some("not-an-address".into()),
+                    ..options()
+                },
+                "no `@`",
+            ),
+        ] {
+            let problems = generate(&change).unwrap_err();
+            assert!(
+                problems.iter().any(|p| p.contains(expected)),
+                "{expected}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn from_limits_the_smtp_user_and_odd_urls_are_quoted() {
+        let text = generate(&InitOptions {
+            from: Some("shop@mail.example.com".into()),
+            events_webhook: Some("https://hooks.example.com/ses?a=1&b=#x".into()),
+            ..options()
+        })
+        .unwrap();
+        assert!(
+            text.contains("allow_from: [\"shop@mail.example.com\"]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("endpoint: \"https://hooks.example.com/ses?a=1&b=#x\""),
+            "{text}"
+        );
+        let loaded = crate::spec::parse(SourceFile::new("s.yaml", text), ".".into()).unwrap();
+        assert_eq!(
+            loaded.spec.smtp_users["app-mailer"].allow_from,
+            ["shop@mail.example.com"]
+        );
     }
 }

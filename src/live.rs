@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
-use crate::aws::iam::LiveUser;
+use crate::aws::iam::{AccessKey, LiveUser};
 use crate::aws::sesv2::{AccountInfo, IdentityStatus};
 use crate::aws::{AwsResult, Clients};
 use crate::model::*;
@@ -35,6 +35,8 @@ pub struct Live {
     /// Subscription ARNs by address; `PendingConfirmation` ones are absent.
     pub subscription_arns: BTreeMap<Address, String>,
     pub users: BTreeMap<String, LiveUser>,
+    /// Access keys of the users sesform manages, by user name.
+    pub access_keys: BTreeMap<String, Vec<AccessKey>>,
 }
 
 /// Ownership of a live taggable resource, from its tags. The `sesform:` namespace is sesform's
@@ -80,6 +82,7 @@ pub async fn read(
         live.own_topics.extend(part.own_topics);
         live.subscription_arns.extend(part.subscription_arns);
         live.users.extend(part.users);
+        live.access_keys.extend(part.access_keys);
         live.account = live.account.or(part.account);
     }
     // Destinations name this account's topics, like the spec does; other topics keep their ARN.
@@ -314,16 +317,12 @@ async fn read_iam(
             // Policy and keys matter only for users sesform manages.
             if !(wanted.contains(&Address::smtp_user(&name)) || owned_by(&user.tags, options.stack))
             {
-                return AwsResult::Ok(Some((user, None, None)));
+                return AwsResult::Ok(Some((user, None, None, Vec::new())));
             }
             // One after the other: the task holds one of the `parallelism` permits.
             let policy = iam.get_user_policy(&name, SMTP_POLICY_NAME).await?;
             let keys = iam.list_access_keys(&name).await?;
-            let active: Vec<&String> = keys
-                .iter()
-                .filter(|(_, status)| status == "Active")
-                .map(|(id, _)| id)
-                .collect();
+            let active: Vec<&String> = keys.iter().filter(|k| k.active).map(|k| &k.id).collect();
             let access_key = if active.is_empty() {
                 None
             } else if user
@@ -337,10 +336,10 @@ async fn read_iam(
             } else {
                 Some(KEY_UNRECORDED.to_string())
             };
-            AwsResult::Ok(Some((user, policy, access_key)))
+            AwsResult::Ok(Some((user, policy, access_key, keys)))
         })
         .await?;
-    for (user, policy, access_key) in users.into_iter().flatten() {
+    for (user, policy, access_key, keys) in users.into_iter().flatten() {
         let state = State::SmtpUser(SmtpUserState {
             name: user.name.clone(),
             path: user.path.clone(),
@@ -355,6 +354,7 @@ async fn read_iam(
             credentials: None,
         });
         if classify(&mut live, state, wanted, options.stack) {
+            live.access_keys.insert(user.name.clone(), keys);
             live.users.insert(user.name.clone(), user);
         }
     }

@@ -147,9 +147,12 @@ fn production_access_follows_the_review_state() {
     // AWS (and the emulator) refuse a new request after a denial; the error says what to do.
     let run = f.run(&["apply", "--resubmit", "--auto-approve"]);
     assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(control.call_count("PutAccountDetails"), 2, "submitted");
+    let case = case_id(&control);
     assert!(
-        run.all()
-            .contains("answer the case in the AWS Support Center"),
+        run.all().contains(&format!(
+            "reply on the support case {case} in the AWS Support Center"
+        )),
         "{run:?}"
     );
 
@@ -196,6 +199,60 @@ fn wait_verified_polls_until_verified_or_times_out() {
     verifier.join().unwrap();
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("All 2 identities verified"), "{run:?}");
+}
+
+/// An IAM user with one inline policy, made behind sesform's back.
+async fn user_with_policy(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+    path: &str,
+    policy: &str,
+    document: &str,
+) {
+    iam.create_user()
+        .user_name(name)
+        .path(path)
+        .send()
+        .await
+        .unwrap();
+    iam.put_user_policy()
+        .user_name(name)
+        .policy_name(policy)
+        .policy_document(document)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The `sesform:stack` tag of an identity.
+fn identity_stack(f: &Fixture, name: &str) -> Option<String> {
+    let identity = block_on(f.aws.ses().get_email_identity().email_identity(name).send()).unwrap();
+    identity
+        .tags()
+        .iter()
+        .find(|t| t.key() == "sesform:stack")
+        .map(|t| t.value().to_string())
+}
+
+/// The exported spec, parsed, after checking it names what it left out and why.
+fn exported_with_notes(spec: &str, notes: &[&str]) -> serde_yaml::Value {
+    for note in notes {
+        assert!(
+            spec.contains(&format!("# Not exported: {note}")),
+            "{note}\n{spec}"
+        );
+    }
+    serde_yaml::from_str(spec).unwrap()
+}
+
+/// The case id of the account's production access review in the emulator.
+fn case_id(control: &sesform::emulator::Control) -> String {
+    control
+        .account(REGION)
+        .details
+        .and_then(|d| d.review_details)
+        .map(|r| r.case_id)
+        .expect("a case id")
 }
 
 #[test]
@@ -253,20 +310,29 @@ fn export_round_trips_and_adopt_takes_over() {
             .send()
             .await
             .unwrap();
-        // A user made by the console's "Create SMTP credentials".
+        // Resources sesform has nothing to do with.
+        sns.create_topic().name("unrelated").send().await.unwrap();
         let iam = f.aws.iam();
-        iam.create_user()
-            .user_name("ses-smtp-user.2026")
-            .send()
-            .await
-            .unwrap();
-        iam.put_user_policy()
-            .user_name("ses-smtp-user.2026")
-            .policy_name("AmazonSesSendingAccess")
+        user_with_policy(&iam, "deployer", "/", "s3", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}"#).await;
+        // An SMTP user as sesform would make it, made by hand.
+        user_with_policy(&iam, "mailer", "/sesform/", "sesform-ses-send", r#"{"Version":"2012-10-17","Statement":[{"Sid":"SesformSmtpSend","Effect":"Allow","Action":["ses:SendRawEmail"],"Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"},"StringLike":{"ses:FromAddress":["*@example.com"]}}}]}"#).await;
+        // A user sending through an attached customer managed policy.
+        let policy = iam
+            .create_policy()
+            .policy_name("ses-send")
             .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#)
             .send()
             .await
             .unwrap();
+        iam.create_user().user_name("legacy").send().await.unwrap();
+        iam.attach_user_policy()
+            .user_name("legacy")
+            .policy_arn(policy.policy().unwrap().arn().unwrap())
+            .send()
+            .await
+            .unwrap();
+        // A user made by the console's "Create SMTP credentials".
+        user_with_policy(&iam, "ses-smtp-user.2026", "/", "AmazonSesSendingAccess", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#).await;
         ses.create_email_identity()
             .email_identity("theirs.example.net")
             .tags(
@@ -306,10 +372,20 @@ fn export_round_trips_and_adopt_takes_over() {
         "{spec}"
     );
     assert!(spec.contains("mail.example.com"), "{spec}");
-    assert!(
-        spec.contains("# Not exported: smtp_user.ses-smtp-user.2026: sends through SES with its own inline policy AmazonSesSendingAccess"),
+    let exported = exported_with_notes(
+        &spec,
+        &[
+            "smtp_user.ses-smtp-user.2026: sends through SES with its own inline policy AmazonSesSendingAccess",
+            "smtp_user.legacy: sends through SES with its own attached policy ses-send",
+        ],
+    );
+    assert_eq!(
+        exported["smtp_users"]["mailer"]["allow_from"],
+        serde_yaml::from_str::<serde_yaml::Value>("['*@example.com']").unwrap(),
         "{spec}"
     );
+    assert!(exported["smtp_users"]["deployer"].is_null(), "{spec}");
+    assert!(exported["sns_topics"]["unrelated"].is_null(), "{spec}");
     assert_eq!(f.run(&["validate"]).code, 0, "{spec}");
 
     // The round trip: the exported spec plans with no changes.
@@ -323,24 +399,412 @@ fn export_round_trips_and_adopt_takes_over() {
     let run = f.run(&["adopt", "--auto-approve"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(f.aws.control().call_count("CreateEmailIdentity"), before);
-    let identity = block_on(
+    assert_eq!(
+        identity_stack(&f, "example.com").as_deref(),
+        Some("adopted")
+    );
+    let adopted = |tags: Vec<(String, String)>| {
+        tags.contains(&("sesform:stack".to_string(), "adopted".to_string()))
+            && tags.contains(&("managed-by".to_string(), "sesform".to_string()))
+    };
+    let set = block_on(
         f.aws
             .ses()
-            .get_email_identity()
-            .email_identity("example.com")
+            .get_configuration_set()
+            .configuration_set_name("tx")
             .send(),
     )
     .unwrap();
-    assert!(
-        identity
-            .tags()
-            .iter()
-            .any(|t| t.key() == "sesform:stack" && t.value() == "adopted")
+    let set_tags = set
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect();
+    assert!(adopted(set_tags), "{set:?}");
+    let topics = block_on(f.aws.sns().list_topics().send()).unwrap();
+    let events = topics
+        .topics()
+        .iter()
+        .filter_map(|t| t.topic_arn())
+        .find(|a| a.ends_with(":events"))
+        .unwrap()
+        .to_string();
+    let topic_tags = block_on(
+        f.aws
+            .sns()
+            .list_tags_for_resource()
+            .resource_arn(&events)
+            .send(),
+    )
+    .unwrap()
+    .tags()
+    .iter()
+    .map(|t| (t.key().to_string(), t.value().to_string()))
+    .collect();
+    assert!(adopted(topic_tags));
+    // The destination was kept as it was, not recreated.
+    assert_eq!(
+        f.aws
+            .control()
+            .call_count("CreateConfigurationSetEventDestination"),
+        1
     );
+    let destinations = block_on(
+        f.aws
+            .ses()
+            .get_configuration_set_event_destinations()
+            .configuration_set_name("tx")
+            .send(),
+    )
+    .unwrap();
+    assert_eq!(destinations.event_destinations().len(), 1);
+    assert_eq!(destinations.event_destinations()[0].name(), "to-sns");
     let run = f.run(&["plan", "--detailed-exitcode"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         !run.stdout.contains("sesform adopt"),
         "all adopted now: {run:?}"
     );
+
+    // Another stack's resource is never adopted.
+    let mut with_theirs: serde_yaml::Value = serde_yaml::from_str(&spec).unwrap();
+    with_theirs["identities"]["theirs.example.net"] = serde_yaml::from_str("{}").unwrap();
+    f.dir
+        .write("sesform.yaml", serde_yaml::to_string(&with_theirs).unwrap());
+    let run = f.run(&["adopt", "--auto-approve"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.all()
+            .contains("belongs to the sesform stack `other`, so it is not adopted"),
+        "{run:?}"
+    );
+    assert_eq!(
+        identity_stack(&f, "theirs.example.net").as_deref(),
+        Some("other")
+    );
+}
+
+#[test]
+fn export_names_managed_policy_users_and_drops_references_to_sets_it_skips() {
+    let f = Fixture {
+        aws: AwsEnv::start_with_managed_policies(),
+        dir: TestDir::new(),
+    };
+    block_on(async {
+        // A user sending through the AWS managed AmazonSESFullAccess.
+        let iam = f.aws.iam();
+        iam.create_user().user_name("ops").send().await.unwrap();
+        iam.attach_user_policy()
+            .user_name("ops")
+            .policy_arn("arn:aws:iam::aws:policy/AmazonSESFullAccess")
+            .send()
+            .await
+            .unwrap();
+        use aws_sdk_sesv2::types::Tag;
+        let ses = f.aws.ses();
+        let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().unwrap();
+        ses.create_configuration_set()
+            .configuration_set_name("theirs-set")
+            .tags(tag("managed-by", "sesform"))
+            .tags(tag("sesform:stack", "other"))
+            .send()
+            .await
+            .unwrap();
+        ses.create_email_identity()
+            .email_identity("news.example.com")
+            .configuration_set_name("theirs-set")
+            .send()
+            .await
+            .unwrap();
+    });
+    let run = f.run(&["--region", REGION, "export", "-o", "sesform.yaml"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let spec = f.dir.read("sesform.yaml");
+    let exported = exported_with_notes(
+        &spec,
+        &[
+            "configuration_set.theirs-set: managed by another sesform stack",
+            "smtp_user.ops: sends through SES with its own attached policy AmazonSESFullAccess",
+            "identity.news.example.com.configuration_set: `theirs-set` is not exported, so the reference is left out",
+        ],
+    );
+    assert!(
+        !exported["identities"]["news.example.com"].is_null(),
+        "{spec}"
+    );
+    assert!(
+        exported["identities"]["news.example.com"]["configuration_set"].is_null(),
+        "{spec}"
+    );
+    let validate = f.run(&["validate"]);
+    assert_eq!(validate.code, 0, "{validate:?}\n{spec}");
+}
+
+#[test]
+fn init_refuses_bad_flags_and_writes_nothing() {
+    let f = Fixture::new();
+    for (flag, value, expected) in [
+        (
+            "--events-webhook",
+            "https://h/a\"b",
+            "a URL cannot (percent-encode it)",
+        ),
+        ("--events-webhook", "ftp://h/x", "must be an https://"),
+        (
+            "--smtp-user",
+            "bad name!",
+            "--smtp-user `bad name!` may contain only",
+        ),
+        (
+            "--from",
+            "hello@other.org",
+            "--from `hello@other.org` is not an address of --domain example.com",
+        ),
+    ] {
+        let run = f.run(&[
+            "--region",
+            REGION,
+            "init",
+            "--domain",
+            "example.com",
+            flag,
+            value,
+        ]);
+        assert_eq!(run.code, 1, "{flag} {value}: {run:?}");
+        assert!(run.stderr.contains(expected), "{flag} {value}: {run:?}");
+        assert!(run.stderr.contains("Nothing was written."), "{run:?}");
+        assert!(!f.dir.join("sesform.yaml").exists(), "{flag} {value}");
+    }
+}
+
+/// init -> validate -> plan on the emulators for one set of flags; returns the spec.
+fn init_plans_cleanly(f: &Fixture, flags: &[&str]) -> String {
+    let mut args = vec!["--region", REGION, "init", "--domain", "example.com"];
+    args.extend_from_slice(flags);
+    let run = f.run(&args);
+    assert_eq!(run.code, 0, "{run:?}");
+    let spec = f.dir.read("sesform.yaml");
+    let validate = f.run(&["validate"]);
+    assert_eq!(validate.code, 0, "{validate:?}\n{spec}");
+    let plan = f.run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, 2, "changes to make, no errors: {plan:?}\n{spec}");
+    assert!(!plan.all().contains("error"), "{plan:?}");
+    spec
+}
+
+#[test]
+fn init_variants_validate_and_plan_and_force_overwrites() {
+    let f = Fixture::new();
+    // Defaults: an email subscription, the Laravel preset, any address of the domain.
+    let spec = init_plans_cleanly(&f, &["--framework", "laravel"]);
+    for expected in [
+        "- {protocol: email, endpoint: \"postmaster@example.com\"}",
+        "preset: laravel",
+        "framework: laravel",
+        "allow_from: [\"*@example.com\"]",
+    ] {
+        assert!(spec.contains(expected), "missing `{expected}` in:\n{spec}");
+    }
+    let plan = f.run(&["plan"]);
+    assert!(
+        plan.stdout
+            .contains("+ sns_subscription.ses-events.email:postmaster@example.com"),
+        "{plan:?}"
+    );
+
+    // --force overwrites, and --from limits the SMTP user to that address.
+    let run = f.run(&[
+        "--region",
+        REGION,
+        "init",
+        "--domain",
+        "example.com",
+        "--from",
+        "shop@example.com",
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(f.dir.read("sesform.yaml"), spec, "not overwritten");
+    let spec = init_plans_cleanly(&f, &["--from", "shop@example.com", "--force"]);
+    assert!(
+        spec.contains("allow_from: [\"shop@example.com\"]"),
+        "{spec}"
+    );
+    assert!(spec.contains("sends as shop@example.com"), "{spec}");
+    let apply = f.run(&["apply", "--auto-approve"]);
+    assert_eq!(apply.code, 0, "{apply:?}");
+    let policy = f.aws.user_policy("app-mailer", "sesform-ses-send");
+    assert_eq!(
+        policy["Statement"][0]["Condition"]["StringLike"]["ses:FromAddress"],
+        serde_json::json!(["shop@example.com"]),
+        "{policy}"
+    );
+}
+
+#[test]
+fn dns_before_apply_says_the_identities_do_not_exist_yet() {
+    let f = Fixture::new();
+    f.dir.write("sesform.yaml", IDENTITIES);
+    let run = f.run(&["dns"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "example.com not created yet, so SES has no records for it: run `sesform apply` first"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        !run.all().contains("the spec has no domain identities"),
+        "{run:?}"
+    );
+    f.dir.write(
+        "sesform.yaml",
+        "version: 1\nregion: eu-west-1\nidentities:\n  a@example.com: {}\n",
+    );
+    let run = f.run(&["dns"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("the spec has no domain identities"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn dns_takes_the_signing_host_from_ses_and_route53_leaves_recommendations_out() {
+    let f = Fixture::new();
+    f.dir.write(
+        "sesform.yaml",
+        "version: 1\nregion: eu-west-1\nidentities:\n  example.com:\n    mail_from: {domain: mail.example.com}\n",
+    );
+    assert_eq!(f.run(&["apply", "--auto-approve"]).code, 0);
+    f.aws
+        .control()
+        .set_signing_hosted_zone(REGION, "example.com", "dkim.eu-west-1.example.test")
+        .unwrap();
+    let tokens: Vec<String> = block_on(
+        f.aws
+            .ses()
+            .get_email_identity()
+            .email_identity("example.com")
+            .send(),
+    )
+    .unwrap()
+    .dkim_attributes()
+    .unwrap()
+    .tokens()
+    .to_vec();
+    assert_eq!(tokens.len(), 3);
+
+    let run = f.run(&["dns", "--format", "route53"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let batch: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let sets: Vec<serde_json::Value> = batch["Changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            assert_eq!(c["Action"], "UPSERT");
+            c["ResourceRecordSet"].clone()
+        })
+        .collect();
+    let mut expected: Vec<serde_json::Value> = tokens
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "Name": format!("{t}._domainkey.example.com."),
+                "Type": "CNAME",
+                "TTL": 1800,
+                "ResourceRecords": [{"Value": format!("{t}.dkim.eu-west-1.example.test")}],
+            })
+        })
+        .collect();
+    expected.push(serde_json::json!({
+        "Name": "mail.example.com.", "Type": "MX", "TTL": 1800,
+        "ResourceRecords": [{"Value": "10 feedback-smtp.eu-west-1.amazonses.com"}],
+    }));
+    expected.push(serde_json::json!({
+        "Name": "mail.example.com.", "Type": "TXT", "TTL": 1800,
+        "ResourceRecords": [{"Value": "\"v=spf1 include:amazonses.com ~all\""}],
+    }));
+    assert_eq!(sets, expected, "{}", run.stdout);
+
+    // The other formats still show the DMARC recommendation.
+    let table = f.run(&["dns"]);
+    assert!(
+        table.stdout.contains("dkim.eu-west-1.example.test"),
+        "{table:?}"
+    );
+    assert!(table.stdout.contains("_dmarc.example.com"), "{table:?}");
+}
+
+#[test]
+fn wait_verified_takes_its_timeout_only_after_an_equals_sign() {
+    let f = Fixture::new();
+    f.dir.write("spec.yaml", IDENTITIES);
+    let control = f.aws.control();
+    let verifier = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        for identity in ["example.com", "noreply@example.com"] {
+            while control.verify_identity(REGION, identity).is_err() {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
+    });
+    // The spec path after a bare --wait-verified is the spec, not a timeout.
+    let run = f.run(&["apply", "--auto-approve", "--wait-verified", "spec.yaml"]);
+    verifier.join().unwrap();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("All 2 identities verified"), "{run:?}");
+    let run = f.run(&[
+        "apply",
+        "--auto-approve",
+        "--wait-verified=soon",
+        "spec.yaml",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+}
+
+#[test]
+fn status_lists_what_is_not_applied_in_sandboxed_and_denied_accounts() {
+    let f = Fixture::new();
+    f.dir.write(
+        "sesform.yaml",
+        format!(
+            "{ACCESS}identities:\n  example.com: {{}}\nsns_topics:\n  events:\n    subscriptions:\n      - {{protocol: https, endpoint: \"https://hooks.example.com/ses\"}}\n"
+        ),
+    );
+    let status = f.run(&["status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    for expected in [
+        "in the sandbox (verified recipients only)",
+        "identity example.com does not exist yet: run `sesform apply`",
+        "sns_topic.events is not created yet: run `sesform apply`",
+        "is not created yet",
+        "the account is in the sandbox",
+    ] {
+        assert!(status.stdout.contains(expected), "`{expected}`: {status:?}");
+    }
+    assert!(
+        status.stdout.contains(
+            "sns_subscription.events.https:https://hooks.example.com/ses is not created yet"
+        ),
+        "{status:?}"
+    );
+
+    assert_eq!(f.run(&["apply", "--auto-approve"]).code, 0);
+    let control = f.aws.control();
+    control.set_account(REGION, AccountPatch::review(ReviewStatus::Denied));
+    let case = case_id(&control);
+    let status = f.run(&["status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(
+        status.stdout.contains("production access denied"),
+        "{status:?}"
+    );
+    assert!(
+        status.stdout.contains(&format!(
+            "production access was denied: reply on the support case {case} in the AWS Support Center"
+        )),
+        "{status:?}"
+    );
+    assert!(!status.stdout.contains("not created yet"), "{status:?}");
 }

@@ -341,6 +341,82 @@ fn check_reads_a_symfony_dsn_with_interpolation_from_an_env_file() {
 }
 
 #[test]
+fn check_uses_auth_login_when_the_server_offers_only_that() {
+    let local = Local::start(
+        ServerConfig::new(ServerTls::StartTls)
+            .with_credentials(USER, PASSWORD)
+            .with_auth_mechanisms(&["LOGIN"]),
+    );
+    let dir = TestDir::new();
+    let run = check_dsn(&dir, &local, &dsn("smtp", PASSWORD, local.port()), &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("AUTH LOGIN, Ok"), "advertised: {run:?}");
+    assert!(run.stdout.contains("ok   AUTH LOGIN"), "{run:?}");
+    assert!(!run.stdout.contains("AUTH PLAIN"), "{run:?}");
+    assert_no_secret(&run, PASSWORD);
+    assert_eq!(local.stats().auth_successes, 1);
+
+    // The wrong password over LOGIN is still a 535, explained.
+    let run = check_dsn(&dir, &local, &dsn("smtp", WRONG, local.port()), &[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("FAIL AUTH LOGIN"), "{run:?}");
+    assert!(run.stdout.contains("535"), "{run:?}");
+    assert_no_secret(&run, WRONG);
+}
+
+#[test]
+fn check_reads_the_dsn_the_symfony_preset_writes() {
+    use sesform::model::CredentialsTarget;
+    let local = Local::with_user(ServerTls::Implicit);
+    let dir = TestDir::new();
+    let ca = local.ca_file(&dir);
+    let target = CredentialsTarget {
+        dotenv: Some(".env.ses".into()),
+        stdout: false,
+        preset: "symfony".into(),
+        vars: [("dsn".to_string(), "MAILER_DSN".to_string())].into(),
+        smtp_password: sesform::model::Sensitive,
+    };
+    let vars = sesform::credentials::variables(&target, USER, &Secret::new(PASSWORD), "eu-west-1");
+    sesform::credentials::write_dotenv(&dir.join(".env.ses"), &vars).unwrap();
+    assert!(
+        dir.read(".env.ses")
+            .starts_with(&format!("MAILER_DSN=\"ses+smtp://{USER}:")),
+        "{}",
+        dir.read(".env.ses")
+    );
+    // ses+smtp://...@default means email-smtp.eu-west-1.amazonaws.com:465 with implicit TLS;
+    // --host and --port point the check at the local server instead (a port on the command
+    // line decides the TLS mode, so it is named too).
+    let port = local.port().to_string();
+    let run = Run::of(dir.sesform().args([
+        "--color",
+        "never",
+        "smtp",
+        "check",
+        "--env-file",
+        ".env.ses",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--tls",
+        "implicit",
+        "--ca-file",
+        &ca,
+    ]));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("(implicit TLS), from MAILER_DSN in .env.ses"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("ok   AUTH PLAIN"), "{run:?}");
+    assert_no_secret(&run, PASSWORD);
+    assert_eq!(local.stats().auth_successes, 1);
+}
+
+#[test]
 fn check_with_a_dsn_argument_warns_about_ps() {
     let local = Local::with_user(ServerTls::StartTls);
     let dir = TestDir::new();

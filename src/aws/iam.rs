@@ -48,6 +48,15 @@ fn none_if_not_found<T>(e: AwsError) -> AwsResult<Option<T>> {
     }
 }
 
+/// An access key as ListAccessKeys reports it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    pub id: String,
+    pub active: bool,
+    /// CreateDate, seconds since the epoch.
+    pub created: Option<i64>,
+}
+
 /// A user as GetUser reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveUser {
@@ -361,8 +370,8 @@ impl Iam {
         }
     }
 
-    /// Access key ids of a user with their status (`Active` / `Inactive`).
-    pub async fn list_access_keys(&self, user: &str) -> AwsResult<Vec<(String, String)>> {
+    /// A user's access keys with their status and creation time.
+    pub async fn list_access_keys(&self, user: &str) -> AwsResult<Vec<AccessKey>> {
         self.call("ListAccessKeys").await;
         let out = self
             .client
@@ -374,12 +383,12 @@ impl Iam {
         Ok(out
             .access_key_metadata()
             .iter()
-            .map(|k| {
-                (
-                    k.access_key_id().unwrap_or_default().to_string(),
-                    k.status()
-                        .map_or("Active".to_string(), |s| s.as_str().to_string()),
-                )
+            .map(|k| AccessKey {
+                id: k.access_key_id().unwrap_or_default().to_string(),
+                active: k
+                    .status()
+                    .is_none_or(|s| *s == iam::types::StatusType::Active),
+                created: k.create_date().map(|d| d.secs()),
             })
             .collect())
     }
@@ -460,8 +469,8 @@ impl Iam {
 
     /// Deletes a user with what IAM requires gone first: its inline policy and access keys.
     pub async fn delete_user(&self, name: &str, policy_name: &str) -> AwsResult<()> {
-        for (key, _) in self.list_access_keys(name).await.or_else(not_found_empty)? {
-            self.delete_access_key(name, &key).await?;
+        for key in self.list_access_keys(name).await.or_else(not_found_empty)? {
+            self.delete_access_key(name, &key.id).await?;
         }
         self.delete_user_policy(name, policy_name).await?;
         self.call("DeleteUser").await;

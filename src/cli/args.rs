@@ -199,8 +199,8 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub show_secrets: bool,
     /// After applying, wait until every identity is verified, showing progress; fail after
-    /// TIMEOUT (e.g. 30s, 10m, 2h; default 30m).
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "30m", value_parser = parse_duration)]
+    /// TIMEOUT (`--wait-verified=10m`; 30s, 10m, 2h; default 30m).
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "30m", value_parser = parse_duration)]
     pub wait_verified: Option<std::time::Duration>,
     #[command(flatten)]
     pub change: ChangeArgs,

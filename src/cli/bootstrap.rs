@@ -13,7 +13,8 @@ use crate::aws::Clients;
 use crate::aws::sesv2::{AccountInfo, IdentityStatus};
 use crate::export::{self, ExportOptions};
 use crate::init::{self, InitOptions};
-use crate::model::SandboxStatus;
+use crate::model::{Kind, SandboxStatus, State};
+use crate::plan::Action;
 use crate::render::style::Style;
 
 pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
@@ -21,14 +22,24 @@ pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
         eprintln!("error: init needs --region (the AWS region to send from, e.g. eu-west-1)");
         return exit::FAILURE;
     };
-    if !crate::spec::names::is_ses_region(&region) {
-        eprintln!("error: `{region}` is not a region where SES is available");
-        return exit::FAILURE;
-    }
-    if let Err(why) = crate::spec::names::check_domain(&args.domain) {
-        eprintln!("error: --domain {}: {why}", args.domain);
-        return exit::FAILURE;
-    }
+    let options = InitOptions {
+        domain: args.domain.clone(),
+        region,
+        from: args.from.clone(),
+        events_webhook: args.events_webhook.clone(),
+        smtp_user: args.smtp_user.clone(),
+        framework: args.framework,
+    };
+    let text = match init::generate(&options) {
+        Ok(text) => text,
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("error: {problem}");
+            }
+            eprintln!("Nothing was written.");
+            return exit::FAILURE;
+        }
+    };
     if args.output.exists() && !args.force {
         eprintln!(
             "error: {} already exists; pass --force to overwrite it",
@@ -36,14 +47,6 @@ pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
         );
         return exit::FAILURE;
     }
-    let text = init::render(&InitOptions {
-        domain: args.domain.clone(),
-        region,
-        from: args.from.clone(),
-        events_webhook: args.events_webhook.clone(),
-        smtp_user: args.smtp_user.clone(),
-        framework: args.framework,
-    });
     if let Err(e) = std::fs::write(&args.output, text) {
         eprintln!("error: writing {}: {e}", args.output.display());
         return exit::FAILURE;
@@ -181,14 +184,37 @@ async fn status(session: &Session) -> CliResult<StatusReport> {
             missing: gaps,
         });
     }
+    // What apply has not done yet, and subscriptions waiting for their endpoint.
+    let (plan, live) = session.plan(Default::default()).await?;
+    for change in plan.pending() {
+        let reported = change.kind == Kind::Account
+            || (change.kind == Kind::Identity && change.action == Action::Create);
+        match change.action {
+            _ if reported => {}
+            Action::Create => missing.push(format!(
+                "{} is not created yet: run `sesform apply`",
+                change.address
+            )),
+            Action::Delete => {}
+            _ => missing.push(format!(
+                "{} differs from the spec: `sesform plan` shows how, `sesform apply` fixes it",
+                change.address
+            )),
+        }
+    }
+    missing.extend(pending_subscriptions(&live));
     match account.sandbox {
         SandboxStatus::Sandboxed => missing.push(
             "the account is in the sandbox: declare `account.production_access` and apply".into(),
         ),
-        SandboxStatus::Denied => missing.push(
-            "production access was denied: improve the use case and `sesform apply --resubmit`"
-                .into(),
-        ),
+        SandboxStatus::Denied => missing.push(format!(
+            "production access was denied: reply on the support case{} in the AWS Support Center (AWS answers a new request with a conflict)",
+            account
+                .case_id
+                .as_deref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default()
+        )),
         SandboxStatus::Pending | SandboxStatus::Granted => {}
     }
     if account.state.sending_enabled == Some(false) {
@@ -200,6 +226,25 @@ async fn status(session: &Session) -> CliResult<StatusReport> {
         identities,
         missing,
     })
+}
+
+/// Subscriptions of the spec that SNS lists without an ARN: waiting for their endpoint.
+fn pending_subscriptions(live: &crate::live::Live) -> Vec<String> {
+    live.resources
+        .iter()
+        .filter_map(|(address, state)| match state {
+            State::SnsSubscription(sub)
+                if !live.subscription_arns.contains_key(address)
+                    && !live.orphans.contains(address) =>
+            {
+                Some(format!(
+                    "{address} is pending confirmation: follow the link in the message SNS sent to {}",
+                    sub.endpoint
+                ))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn render_status(report: &StatusReport, style: Style) -> String {
@@ -336,5 +381,55 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
         }
         last_line = line;
         tokio::time::sleep(interval.min(timeout.saturating_sub(elapsed))).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SubscriptionState;
+
+    #[test]
+    fn subscriptions_without_an_arn_are_pending() {
+        let mut live = crate::live::Live::default();
+        for endpoint in [
+            "ops@example.com",
+            "https://hooks.example.com/ses",
+            "old@example.com",
+        ] {
+            let state = State::SnsSubscription(SubscriptionState {
+                topic: "events".into(),
+                protocol: if endpoint.starts_with("https") {
+                    "https"
+                } else {
+                    "email"
+                }
+                .into(),
+                endpoint: endpoint.into(),
+                raw_message_delivery: false,
+            });
+            live.resources.insert(state.address(), state);
+        }
+        let confirmed = live
+            .resources
+            .keys()
+            .find(|a| a.as_str().contains("https:"))
+            .unwrap()
+            .clone();
+        live.subscription_arns
+            .insert(confirmed, "arn:aws:sns:eu-west-1:1:events:x".into());
+        let orphan = live
+            .resources
+            .keys()
+            .find(|a| a.as_str().contains("old@"))
+            .unwrap()
+            .clone();
+        live.orphans.insert(orphan);
+        assert_eq!(
+            pending_subscriptions(&live),
+            [
+                "sns_subscription.events.email:ops@example.com is pending confirmation: follow the link in the message SNS sent to ops@example.com"
+            ]
+        );
     }
 }

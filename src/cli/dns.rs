@@ -14,7 +14,21 @@ pub fn run(global: &GlobalArgs, args: &DnsArgs) -> u8 {
     session::runtime().block_on(async {
         let result: CliResult<u8> = async {
             let session = session::open(global, &args.spec, &args.aws).await?;
-            let records = records(&session).await?;
+            let (records, not_created) = records(&session).await?;
+            if !not_created.is_empty() {
+                eprintln!(
+                    "{}: {} not created yet, so SES has no records for {}: run `sesform apply` first",
+                    if records.is_empty() { "error" } else { "warning" },
+                    not_created.join(", "),
+                    if not_created.len() == 1 { "it" } else { "them" }
+                );
+                if records.is_empty() {
+                    return Ok(exit::FAILURE);
+                }
+            } else if records.is_empty() {
+                eprintln!("No DNS records: the spec has no domain identities.");
+                return Ok(exit::SUCCESS);
+            }
             print_stdout(&render::dns::render(&records, args.format));
             Ok(exit::SUCCESS)
         }
@@ -26,8 +40,8 @@ pub fn run(global: &GlobalArgs, args: &DnsArgs) -> u8 {
 }
 
 /// Records for every domain identity of the spec, as SES reports it now (one
-/// GetEmailIdentity per domain).
-pub async fn records(session: &Session) -> CliResult<Vec<DnsRecord>> {
+/// GetEmailIdentity per domain), and the domains that do not exist yet.
+pub async fn records(session: &Session) -> CliResult<(Vec<DnsRecord>, Vec<String>)> {
     let spec = &session.loaded.spec;
     let domains: Vec<&String> = spec
         .identities
@@ -36,21 +50,25 @@ pub async fn records(session: &Session) -> CliResult<Vec<DnsRecord>> {
         .collect();
     let ses = &session.clients.ses;
     let found: Vec<_> = stream::iter(domains)
-        .map(|name| async move { ses.get_identity(name).await })
+        .map(|name| async move { ses.get_identity(name).await.map(|f| (name, f)) })
         .buffered(session.parallelism)
         .try_collect()
         .await
         .map_err(|e| error(format!("reading identities: {e}")))?;
-    Ok(found
-        .into_iter()
-        .flatten()
-        .flat_map(|(state, status)| dns::records(&state, &status, &spec.region))
-        .collect())
+    let mut records = Vec::new();
+    let mut not_created = Vec::new();
+    for (name, found) in found {
+        match found {
+            Some((state, status)) => records.extend(dns::records(&state, &status, &spec.region)),
+            None => not_created.push(name.clone()),
+        }
+    }
+    Ok((records, not_created))
 }
 
 pub async fn print_after_apply(session: &Session, style: Style) {
     match records(session).await {
-        Ok(records) if !records.is_empty() => {
+        Ok((records, _)) if !records.is_empty() => {
             print_stdout(&format!(
                 "\n{} publish these records at your DNS provider (`sesform dns --format bind|route53` for other formats):\n\n{}",
                 style.bold("DNS:"),

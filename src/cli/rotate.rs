@@ -7,7 +7,7 @@ use clap::Args;
 use super::args::AwsArgs;
 use super::session::{self, CliResult, Reported, error};
 use super::{GlobalArgs, exit, print_stdout};
-use crate::credentials::{self, IssueRequest, OldKey, RotateRequest};
+use crate::credentials::{self, Activity, IssueRequest, OldKey, RotateRequest};
 use crate::model::State;
 
 #[derive(Debug, Args)]
@@ -84,11 +84,32 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs) -> CliResult<u8> {
     let rotation = credentials::rotate(&session.clients.iam, &request)
         .await
         .map_err(error)?;
+    let mut text = String::new();
+    if let Some(recovery) = &rotation.recovery {
+        for key in &recovery.deleted {
+            text.push_str(&format!(
+                "smtp_user.{}: deleted access key {key}, which an interrupted earlier run created but never wrote out\n",
+                args.user
+            ));
+        }
+        if let Some(key) = &recovery.adopted {
+            text.push_str(&format!(
+                "smtp_user.{}: an interrupted earlier rotation had written access key {key} to the credentials file; it is now the recorded key\n",
+                args.user
+            ));
+        }
+    }
+    if let Some(room) = &rotation.made_room {
+        text.push_str(&format!(
+            "Deleted access key {room} to make room for the new one (IAM allows two per user).\n"
+        ));
+    }
+    print_stdout(&text);
     if let Some(issued) = &rotation.issued {
         super::apply::report_issued(std::slice::from_ref(issued), &session);
-    } else {
+    } else if let Some(key) = &rotation.in_place {
         print_stdout(&format!(
-            "smtp_user.{}: the new key from an earlier rotation is in place\n",
+            "smtp_user.{}: access key {key} from an earlier rotation is recorded and its credentials are in place; no new key issued\n",
             args.user
         ));
     }
@@ -96,10 +117,17 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs) -> CliResult<u8> {
         (Some(old), OldKey::Deleted) => {
             print_stdout(&format!("Deleted the old access key {old}.\n"));
         }
-        (Some(old), OldKey::Kept { last_used }) => {
+        (Some(old), OldKey::Kept(activity)) => {
+            let why = match activity {
+                Some(Activity::Used(at)) => format!("IAM saw it used {} ago", ago(*at)),
+                Some(Activity::Created(at)) => format!(
+                    "it was created {} ago and IAM has no record of its use yet (IAM's last-used data can lag by hours)",
+                    ago(*at)
+                ),
+                None => "IAM gives neither its last use nor its creation date".into(),
+            };
             print_stdout(&format!(
-                "Kept the old access key {old}: IAM saw it used {} ago. Once every app uses the new credentials, run:\n  sesform smtp rotate {} --confirm-old-key-unused\n",
-                ago(*last_used),
+                "Kept the old access key {old}: {why}. Once every app uses the new credentials, run:\n  sesform smtp rotate {} --confirm-old-key-unused\n",
                 args.user
             ));
         }

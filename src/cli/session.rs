@@ -164,7 +164,12 @@ impl Session {
             })
             .filter_map(|user| {
                 let file = user.credentials.as_ref()?.dotenv.as_ref()?;
-                let key = live.users.get(&user.name)?.tags.get(ACCESS_KEY_TAG)?;
+                let tags = &live.users.get(&user.name)?.tags;
+                // A half-finished run is reported by `extra_keys`, with its own next step.
+                if tags.contains_key(crate::model::ACCESS_KEY_PENDING_TAG) {
+                    return None;
+                }
+                let key = tags.get(ACCESS_KEY_TAG)?;
                 let path = self.loaded.base_dir.join(file);
                 (!crate::credentials::file_mentions_key(&path, key)).then(|| plan::Message {
                     address: Address::smtp_user(&user.name),
@@ -176,6 +181,64 @@ impl Session {
                 })
             })
             .collect()
+    }
+
+    /// Keys besides the recorded one, when there is a recorded key or an interrupted run: never
+    /// silent, since an app may use them. (Without either, the plan warns of unrecorded keys.)
+    fn extra_keys(&self, desired: &[State], live: &Live) -> Vec<plan::Message> {
+        use crate::credentials::{Origin, classify_keys, target_file};
+        let mut out = Vec::new();
+        for user in desired.iter().filter_map(|state| match state {
+            State::SmtpUser(user) => Some(user),
+            _ => None,
+        }) {
+            let (Some(target), Some(live_user), Some(keys)) = (
+                &user.credentials,
+                live.users.get(&user.name),
+                live.access_keys.get(&user.name),
+            ) else {
+                continue;
+            };
+            let file = target_file(target, &self.loaded.base_dir);
+            let origins = classify_keys(&live_user.tags, keys, file.as_deref());
+            let recorded = origins
+                .iter()
+                .find(|(_, o)| *o == Origin::Recorded)
+                .map(|(k, _)| k.id.as_str());
+            let name = &user.name;
+            for (key, origin) in &origins {
+                let message = match (origin, recorded) {
+                    (Origin::Interrupted { in_file: true }, Some(old)) => format!(
+                        "an earlier run stopped after writing access key {} to the credentials file but before recording it; run `sesform smtp rotate {name}` to record it and retire {old} once it is unused",
+                        key.id
+                    ),
+                    (Origin::Interrupted { in_file: false }, Some(_)) => format!(
+                        "an earlier run stopped right after creating access key {}, before its secret was written anywhere; run `sesform smtp rotate {name}` to delete it and finish the rotation",
+                        key.id
+                    ),
+                    (Origin::Other, Some(recorded)) => format!(
+                        "has access key {} besides the recorded {recorded} (kept by an earlier rotation, or created elsewhere); an app may use it, so sesform leaves it alone: once nothing uses it, run `sesform smtp rotate {name} --confirm-old-key-unused` or delete it in IAM",
+                        key.id
+                    ),
+                    (Origin::Other, None)
+                        if live_user
+                            .tags
+                            .contains_key(crate::model::ACCESS_KEY_PENDING_TAG) =>
+                    {
+                        format!(
+                            "has access key {} that sesform did not create; an app may use it, so apply keeps it (delete it in IAM once nothing uses it)",
+                            key.id
+                        )
+                    }
+                    _ => continue,
+                };
+                out.push(plan::Message {
+                    address: Address::smtp_user(name),
+                    message,
+                });
+            }
+        }
+        out
     }
 
     pub async fn plan(&self, options: PlanOptions) -> CliResult<(Plan, Live)> {
@@ -197,6 +260,7 @@ impl Session {
         };
         let mut plan = plan::build(&input, &self.loaded.spec.region, self.spec_ref());
         plan.warnings.extend(self.lost_credentials(desired, &live));
+        plan.warnings.extend(self.extra_keys(desired, &live));
         Ok((plan, live))
     }
 }

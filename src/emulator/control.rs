@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::faults::Fault;
-use super::model::{Account, EnforcementStatus, ReviewDetails, ReviewStatus, VerificationStatus};
+use super::model::{
+    Account, EnforcementStatus, Identity, ReviewDetails, ReviewStatus, VerificationStatus,
+};
 use super::state::{CallRecord, SharedState, lock};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,6 +109,15 @@ impl Control {
         identity: &str,
         status: VerificationStatus,
     ) -> Result<(), ControlError> {
+        self.with_identity(region, identity, |found| found.set_verification(status))
+    }
+
+    fn with_identity(
+        &self,
+        region: &str,
+        identity: &str,
+        change: impl FnOnce(&mut Identity),
+    ) -> Result<(), ControlError> {
         let mut state = lock(&self.state);
         let found = state
             .region(region)
@@ -116,8 +127,21 @@ impl Control {
                 region: region.to_owned(),
                 identity: identity.to_owned(),
             })?;
-        found.set_verification(status);
+        change(found);
         Ok(())
+    }
+
+    /// Sets the DKIM signing host GetEmailIdentity reports as `SigningHostedZone` (SES names a
+    /// regional one in some regions), for testing that clients take it from SES.
+    pub fn set_signing_hosted_zone(
+        &self,
+        region: &str,
+        identity: &str,
+        zone: &str,
+    ) -> Result<(), ControlError> {
+        self.with_identity(region, identity, |found| {
+            found.dkim.signing_hosted_zone = Some(zone.to_owned())
+        })
     }
 
     /// Applies `patch` to the account of `region` and returns the result.

@@ -171,7 +171,7 @@ impl std::error::Error for OnlineError {}
 
 /// AWS managed policies known to allow `ses:SendRawEmail`; their documents are not read.
 /// Other managed policies (AWS or customer) are read with GetPolicy and GetPolicyVersion.
-const SENDING_MANAGED_POLICIES: &[&str] = &["AmazonSESFullAccess", "AdministratorAccess"];
+pub const SENDING_MANAGED_POLICIES: &[&str] = &["AmazonSESFullAccess", "AdministratorAccess"];
 
 /// Reads what `needs` asks for, with read-only calls: per region GetAccount and
 /// ListEmailIdentities (verification status comes with the list); per access key
@@ -239,7 +239,7 @@ async fn access_keys(
         .await?;
     let users: BTreeSet<String> = owners.iter().filter_map(|(_, u)| u.clone()).collect();
     /// A user, its access keys with their status, and whether it may send.
-    type UserFacts = (String, Vec<(String, String)>, bool);
+    type UserFacts = (String, Vec<crate::aws::iam::AccessKey>, bool);
     let per_user: Vec<UserFacts> = stream::iter(users)
         .map(|user| async move {
             let keys = iam.list_access_keys(&user).await?;
@@ -255,12 +255,12 @@ async fn access_keys(
         let Some((_, keys, allows)) = per_user.iter().find(|(u, _, _)| *u == user) else {
             continue;
         };
-        let status = keys.iter().find(|(id, _)| *id == key).map(|(_, s)| s);
+        let active = keys.iter().any(|k| k.id == key && k.active);
         out.insert(
             key,
             AccessKeyFacts {
                 user_name: user,
-                active: status.is_some_and(|s| s == "Active"),
+                active,
                 user_allows_send_raw_email: *allows,
             },
         );

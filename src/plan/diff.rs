@@ -67,16 +67,25 @@ pub fn diff(input: &DiffInput) -> Diff {
         if let Some(tags) = current.tags()
             && !owned_by(tags, input.stack)
         {
-            let owner = match tags.get(STACK_TAG) {
-                Some(other)
-                    if tags
-                        .get(MANAGED_BY_TAG)
-                        .is_some_and(|v| v == MANAGED_BY_VALUE) =>
-                {
-                    format!("by the sesform stack `{other}`")
-                }
-                _ => "outside sesform".to_string(),
+            let other_stack = tags.get(STACK_TAG).filter(|_| {
+                tags.get(MANAGED_BY_TAG)
+                    .is_some_and(|v| v == MANAGED_BY_VALUE)
+            });
+            let owner = match other_stack {
+                Some(other) => format!("by the sesform stack `{other}`"),
+                None => "outside sesform".to_string(),
             };
+            if let Some(other) = other_stack.filter(|_| input.options.adopt) {
+                // Adopting is for what was made outside sesform, never another stack's.
+                out.errors.push(Message {
+                    address: address.clone(),
+                    message: format!(
+                        "belongs to the sesform stack `{other}`, so it is not adopted; remove it from this spec, or, to move it here, remove it from stack `{other}`'s spec and set its `sesform:stack` tag to `{}`",
+                        input.stack
+                    ),
+                });
+                continue;
+            }
             if input.options.adopt {
                 out.notes.push(Message {
                     address: address.clone(),
@@ -260,7 +269,7 @@ fn reconcile_access_key(
         }
         (Some(_), Some(KEY_INTERRUPTED)) => out.notes.push(Message {
             address: address.clone(),
-            message: "an earlier apply stopped right after creating an access key, before its secret was written; apply deletes that key and creates a new one".into(),
+            message: "an earlier run stopped while creating an access key; apply keeps the key that run created if its credentials were written, otherwise deletes it (its secret is nowhere) and creates a new one; keys created elsewhere are kept".into(),
         }),
         _ => {}
     }
@@ -351,7 +360,7 @@ fn account_change(
             SandboxStatus::Denied if !options.resubmit => {
                 out.warnings.push(Message {
                     address: address.clone(),
-                    message: format!("production access was denied{case}; fix the use case and run with --resubmit to ask again"),
+                    message: format!("production access was denied{case}; AWS answers a new request after a denial with a conflict, so reply on the support case in the AWS Support Center; `--resubmit` submits again anyway"),
                 });
                 nothing_to_submit
             }

@@ -24,9 +24,6 @@ pub fn render(records: &[DnsRecord], format: DnsFormat) -> String {
 }
 
 fn table(records: &[DnsRecord]) -> String {
-    if records.is_empty() {
-        return "No DNS records: the spec has no domain identities.\n".into();
-    }
     let rows: Vec<[String; 5]> = records
         .iter()
         .map(|r| {
@@ -97,9 +94,13 @@ fn bind(records: &[DnsRecord]) -> String {
     out
 }
 
+/// Only what SES requires, with real values: an UPSERT replaces the whole record set of that
+/// name and type, so a recommended DMARC `p=none` could weaken a stricter policy already
+/// published, and a placeholder (the BYODKIM public key) is no record at all.
 fn route53(records: &[DnsRecord]) -> String {
     let changes: Vec<_> = records
         .iter()
+        .filter(|r| r.required && !r.value.contains("<"))
         .map(|r| {
             json!({
                 "Action": "UPSERT",
@@ -112,6 +113,133 @@ fn route53(records: &[DnsRecord]) -> String {
             })
         })
         .collect();
-    let batch = json!({ "Comment": "Amazon SES records from sesform", "Changes": changes });
+    let batch = json!({
+        "Comment": "Amazon SES records from sesform. UPSERT replaces every TXT value at a name: merge any other TXT record of the MAIL FROM domain into its SPF value first. Recommended records (DMARC) and the BYODKIM public key are left out.",
+        "Changes": changes,
+    });
     serde_json::to_string_pretty(&batch).expect("json") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(
+        purpose: &str,
+        record_type: &str,
+        name: &str,
+        value: &str,
+        required: bool,
+    ) -> DnsRecord {
+        DnsRecord {
+            identity: "example.com".into(),
+            purpose: purpose.into(),
+            name: name.into(),
+            record_type: record_type.into(),
+            value: value.into(),
+            ttl: 1800,
+            status: None,
+            required,
+        }
+    }
+
+    fn sample() -> Vec<DnsRecord> {
+        vec![
+            record(
+                "DKIM",
+                "CNAME",
+                "t1._domainkey.example.com",
+                "t1.dkim.example.net",
+                true,
+            ),
+            record(
+                "MAIL FROM MX",
+                "MX",
+                "mail.example.com",
+                "10 feedback-smtp.eu-west-1.amazonses.com",
+                true,
+            ),
+            record(
+                "MAIL FROM SPF",
+                "TXT",
+                "mail.example.com",
+                "\"v=spf1 include:amazonses.com ~all\"",
+                true,
+            ),
+            record(
+                "DKIM (BYODKIM)",
+                "TXT",
+                "s1._domainkey.example.com",
+                "\"v=DKIM1; k=rsa; p=<the public key>\"",
+                true,
+            ),
+            record(
+                "DMARC",
+                "TXT",
+                "_dmarc.example.com",
+                "\"v=DMARC1; p=none;\"",
+                false,
+            ),
+        ]
+    }
+
+    #[test]
+    fn route53_batch_has_only_required_real_records() {
+        let batch: serde_json::Value =
+            serde_json::from_str(&render(&sample(), DnsFormat::Route53)).unwrap();
+        let changes = batch["Changes"].as_array().unwrap();
+        let names: Vec<(&str, &str)> = changes
+            .iter()
+            .map(|c| {
+                (
+                    c["ResourceRecordSet"]["Name"].as_str().unwrap(),
+                    c["ResourceRecordSet"]["Type"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("t1._domainkey.example.com.", "CNAME"),
+                ("mail.example.com.", "MX"),
+                ("mail.example.com.", "TXT")
+            ]
+        );
+        assert!(changes.iter().all(|c| c["Action"] == "UPSERT"));
+        assert_eq!(
+            changes[0]["ResourceRecordSet"]["ResourceRecords"][0]["Value"],
+            "t1.dkim.example.net"
+        );
+        assert_eq!(changes[0]["ResourceRecordSet"]["TTL"], 1800);
+        let comment = batch["Comment"].as_str().unwrap();
+        assert!(comment.contains("merge any other TXT record"), "{comment}");
+    }
+
+    #[test]
+    fn bind_and_table_keep_everything_and_mark_recommendations() {
+        let bind = render(&sample(), DnsFormat::Bind);
+        assert!(
+            bind.contains("t1._domainkey.example.com. 1800 IN CNAME t1.dkim.example.net.\n"),
+            "{bind}"
+        );
+        assert!(
+            bind.contains(
+                "mail.example.com. 1800 IN MX 10 feedback-smtp.eu-west-1.amazonses.com.\n"
+            ),
+            "{bind}"
+        );
+        assert!(
+            bind.contains("_dmarc.example.com. 1800 IN TXT \"v=DMARC1; p=none;\" ; recommended"),
+            "{bind}"
+        );
+        let table = render(&sample(), DnsFormat::Table);
+        assert!(table.starts_with("PURPOSE"), "{table}");
+        assert!(
+            table
+                .lines()
+                .any(|l| l.starts_with("DMARC") && l.ends_with("recommended")),
+            "{table}"
+        );
+        assert_eq!(table.lines().count(), 6);
+    }
 }

@@ -14,27 +14,7 @@ pub mod reply;
 pub mod server;
 pub mod settings;
 
-use std::fmt;
-
-/// A password or secret key. Only [`Secret::expose`] gives the value.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
+pub use crate::secret::Secret;
 
 /// How a connection becomes encrypted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,13 +61,6 @@ pub fn ses_host(region: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secret_debug_is_redacted() {
-        let secret = Secret::new("hunter2");
-        assert!(!format!("{secret:?}").contains("hunter2"));
-        assert_eq!(secret.expose(), "hunter2");
-    }
 
     #[test]
     fn tls_mode_by_port() {

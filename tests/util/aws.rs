@@ -16,9 +16,21 @@ pub struct AwsEnv {
 
 impl AwsEnv {
     pub fn start() -> AwsEnv {
+        AwsEnv::with_moto(Moto::start())
+    }
+
+    /// Like `start`, with AWS managed IAM policies (e.g. AmazonSESFullAccess) in moto.
+    pub fn start_with_managed_policies() -> AwsEnv {
+        AwsEnv::with_moto(Moto::start_with(&[(
+            "MOTO_IAM_LOAD_MANAGED_POLICIES",
+            "true",
+        )]))
+    }
+
+    fn with_moto(moto: Moto) -> AwsEnv {
         AwsEnv {
             emulator: Emulator::start_background().expect("start the SESv2 emulator"),
-            moto: Moto::start(),
+            moto,
         }
     }
 
@@ -37,21 +49,30 @@ impl AwsEnv {
     }
 
     fn config(&self, endpoint: String) -> aws_config::SdkConfig {
-        let credentials = aws_credential_types::Credentials::new(
-            "AKIATESTTESTTESTTEST",
-            "test-secret",
-            None,
-            None,
-            "test",
-        );
-        aws_config::SdkConfig::builder()
-            .behavior_version(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new(REGION))
-            .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
-            )
-            .endpoint_url(endpoint)
-            .build()
+        config_as(endpoint, "AKIATESTTESTTESTTEST", "test-secret")
+    }
+
+    /// An SNS call signed with an access key, so moto records the key's last use as now.
+    pub fn use_access_key(&self, access_key_id: &str) {
+        let config = config_as(self.moto.endpoint_url(), access_key_id, "unchecked");
+        block_on(aws_sdk_sns::Client::new(&config).list_topics().send())
+            .expect("an SNS call with the key");
+    }
+
+    /// An inline policy of a user, decoded (IAM returns it URL-encoded).
+    pub fn user_policy(&self, user: &str, policy: &str) -> serde_json::Value {
+        let out = block_on(
+            self.iam()
+                .get_user_policy()
+                .user_name(user)
+                .policy_name(policy)
+                .send(),
+        )
+        .expect("GetUserPolicy");
+        serde_json::from_str(
+            &percent_encoding::percent_decode_str(out.policy_document()).decode_utf8_lossy(),
+        )
+        .expect("a JSON policy")
     }
 
     pub fn ses(&self) -> aws_sdk_sesv2::Client {
@@ -74,6 +95,19 @@ impl AwsEnv {
         block_on(self.ses().get_email_identity().email_identity(name).send())
             .unwrap_or_else(|e| panic!("GetEmailIdentity {name}: {e:?}"))
     }
+}
+
+fn config_as(endpoint: String, access_key_id: &str, secret: &str) -> aws_config::SdkConfig {
+    let credentials =
+        aws_credential_types::Credentials::new(access_key_id, secret, None, None, "test");
+    aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+        .endpoint_url(endpoint)
+        .build()
 }
 
 /// Runs a future to completion on a fresh runtime (tests are synchronous).

@@ -16,6 +16,11 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    /// moto_server with extra environment, e.g. `MOTO_IAM_LOAD_MANAGED_POLICIES=true`.
+    pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let server = std::env::var_os("SESFORM_MOTO_SERVER")
             .map(PathBuf::from)
             .unwrap_or_else(|| super::repo_file(".venv/bin/moto_server"));
@@ -29,6 +34,7 @@ impl Moto {
             let port = free_port();
             let mut child = Command::new(&server)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()

@@ -66,6 +66,8 @@ pub struct ServerConfig {
     pub port: u16,
     /// Name in the greeting and EHLO reply.
     pub hostname: String,
+    /// SASL mechanisms advertised and accepted (SES: `PLAIN LOGIN`).
+    pub auth_mechanisms: Vec<String>,
 }
 
 impl ServerConfig {
@@ -78,7 +80,14 @@ impl ServerConfig {
             max_message_bytes: 10 * 1024 * 1024,
             port: 0,
             hostname: "email-smtp.localhost".into(),
+            auth_mechanisms: vec!["PLAIN".into(), "LOGIN".into()],
         }
+    }
+
+    /// Offers only these SASL mechanisms, e.g. `["LOGIN"]` like some relays.
+    pub fn with_auth_mechanisms(mut self, mechanisms: &[&str]) -> ServerConfig {
+        self.auth_mechanisms = mechanisms.iter().map(|m| m.to_string()).collect();
+        self
     }
 
     pub fn with_credentials(mut self, username: &str, password: &str) -> ServerConfig {

@@ -212,7 +212,7 @@ impl Session {
             lines.push("STARTTLS".into());
         }
         // SES advertises AUTH before TLS too, and answers 530 when a client uses it.
-        lines.push("AUTH PLAIN LOGIN".into());
+        lines.push(format!("AUTH {}", config.auth_mechanisms.join(" ")));
         lines.push("Ok".into());
         self.send(&Reply { code: 250, lines }).await
     }
@@ -258,8 +258,9 @@ impl Session {
         }
         let (mechanism, initial) = split_command(arg);
         let initial = (!initial.is_empty()).then(|| initial.to_string());
+        let offered = self.shared.config.auth_mechanisms.contains(&mechanism);
         let credentials = match mechanism.as_str() {
-            "PLAIN" => {
+            "PLAIN" if offered => {
                 let Some(token) = self.sasl_step(initial, "").await? else {
                     return Ok(Flow::Close);
                 };
@@ -269,7 +270,7 @@ impl Session {
                     Some((user.to_vec(), pass.to_vec()))
                 })
             }
-            "LOGIN" => {
+            "LOGIN" if offered => {
                 // "Username:" and "Password:", base64-encoded.
                 let Some(user) = self.sasl_step(initial, "VXNlcm5hbWU6").await? else {
                     return Ok(Flow::Close);
