@@ -18,6 +18,8 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Spans never to show (inline secrets), sorted, with how many leading characters may be.
+    redactions: Vec<(Range<usize>, usize)>,
 }
 
 impl SourceFile {
@@ -30,7 +32,63 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            redactions: Vec::new(),
         }
+    }
+
+    /// Hides `span` wherever the file is shown: code frames print its first `keep` characters
+    /// and `…(redacted)`. Line breaks inside it are kept, so line numbers stay true.
+    pub fn redact(&mut self, span: Range<usize>, keep: usize) {
+        let end = span.end.min(self.text.len());
+        let start = span.start.min(end);
+        let (Some(slice), true) = (self.text.get(start..end), start < end) else {
+            return;
+        };
+        let start = start + (slice.len() - slice.trim_start().len());
+        let end = start + slice.trim().len();
+        if start >= end {
+            return;
+        }
+        self.redactions.push((start..end, keep));
+        self.redactions.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut merged: Vec<(Range<usize>, usize)> = Vec::new();
+        for (range, keep) in std::mem::take(&mut self.redactions) {
+            match merged.last_mut() {
+                Some((last, last_keep)) if range.start < last.end => {
+                    last.end = last.end.max(range.end);
+                    *last_keep = (*last_keep).min(keep);
+                }
+                _ => merged.push((range, keep)),
+            }
+        }
+        self.redactions = merged;
+    }
+
+    /// The text as it may be shown, with redacted spans masked, and the way to move spans of
+    /// the real text onto it.
+    pub fn shown(&self) -> Shown {
+        if self.redactions.is_empty() {
+            return Shown {
+                text: self.text.clone(),
+                map: Vec::new(),
+            };
+        }
+        let mut text = String::with_capacity(self.text.len());
+        let mut map = Vec::new();
+        let mut at = 0;
+        for (range, keep) in &self.redactions {
+            text.push_str(&self.text[at..range.start]);
+            let start = text.len();
+            let hidden = &self.text[range.clone()];
+            let first_line = hidden.split('\n').next().unwrap_or_default();
+            text.extend(first_line.chars().take(*keep));
+            text.push_str("…(redacted)");
+            text.extend(hidden.chars().filter(|&c| c == '\n'));
+            map.push((range.clone(), start..text.len()));
+            at = range.end;
+        }
+        text.push_str(&self.text[at..]);
+        Shown { text, map }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -56,6 +114,37 @@ impl SourceFile {
             end
         };
         start..end
+    }
+}
+
+/// A file's text as shown to people (see [`SourceFile::shown`]).
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub text: String,
+    /// Each redacted span of the real text with its span in `text`, in order.
+    map: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl Shown {
+    /// Where a span of the real text is in the shown text.
+    pub fn span(&self, span: Range<usize>) -> Range<usize> {
+        let start = self.offset(span.start, false);
+        start..self.offset(span.end, true).max(start)
+    }
+
+    fn offset(&self, offset: usize, is_end: bool) -> usize {
+        let mut shift: isize = 0;
+        for (real, shown) in &self.map {
+            if offset <= real.start {
+                break;
+            }
+            if offset >= real.end {
+                shift = shown.end as isize - real.end as isize;
+                continue;
+            }
+            return if is_end { shown.end } else { shown.start };
+        }
+        offset.saturating_add_signed(shift)
     }
 }
 
@@ -204,6 +293,32 @@ mod tests {
         assert_eq!(file.line_col(5), (2, 1));
         assert_eq!(file.line_col(11), (2, 6));
         assert_eq!(file.line_range(2), 5..13);
+    }
+
+    #[test]
+    fn redacted_spans_are_masked_and_spans_follow() {
+        let mut file = SourceFile::new(
+            "x",
+            "a: \"SECRET-VALUE-1\\nMORE\"\nb: |\n  line1\n  line2\nc: 1\n",
+        );
+        let secret = file.text.find("SECRET").unwrap();
+        let end = file.text.find("\"\nb").unwrap();
+        file.redact(secret..end, 4);
+        let block = file.text.find("line1").unwrap();
+        let block_end = file.text.find("c: 1").unwrap();
+        file.redact(block..block_end, 0);
+        let shown = file.shown();
+        assert_eq!(
+            shown.text,
+            "a: \"SECR…(redacted)\"\nb: |\n  …(redacted)\n\nc: 1\n"
+        );
+        assert!(!shown.text.contains("VALUE") && !shown.text.contains("line"));
+        // Same number of lines, and spans after a redaction land on the same text.
+        assert_eq!(shown.text.lines().count(), file.text.lines().count());
+        let c = file.text.find("c: 1").unwrap();
+        assert_eq!(&shown.text[shown.span(c..c + 4)], "c: 1");
+        let inside = shown.span(secret + 2..secret + 5);
+        assert_eq!(&shown.text[inside], "SECR…(redacted)");
     }
 
     #[test]
