@@ -321,10 +321,36 @@ fn bad_files_get_clear_errors_never_panics() {
     let run = Run::of(dir.sesform().args(["validate", "missing.yaml"]));
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("missing.yaml: no such file"), "{run:?}");
+    assert!(run.stderr.contains("sesform init"), "{run:?}");
+    let run = Run::of(dir.sesform().arg("validate"));
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("sesform.yaml: no such file"), "{run:?}");
+    assert!(run.stderr.contains("pass the spec's path"), "{run:?}");
+
     std::fs::create_dir(dir.join("adir")).unwrap();
     let run = Run::of(dir.sesform().args(["validate", "adir"]));
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("is a directory"), "{run:?}");
+    assert!(run.stderr.contains("`adir/sesform.yaml`"), "{run:?}");
+    let run = Run::of(dir.sesform().args(["validate", "junk.bin"]));
+    assert!(run.stderr.contains("pass the YAML spec"), "{run:?}");
+
+    // With --format json, a file that cannot be read is still a JSON document on stdout.
+    for (name, code) in [
+        ("missing.yaml", "file-not-found"),
+        ("adir", "is-a-directory"),
+        ("junk.bin", "binary-file"),
+        ("latin1.yaml", "not-utf8"),
+    ] {
+        let run = Run::of(dir.sesform().args(["validate", name, "--format", "json"]));
+        assert_eq!(run.code, 1, "{name}: {run:?}");
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+        let diagnostics = json["diagnostics"].as_array().unwrap();
+        assert_eq!(diagnostics.len(), 1, "{name}: {run:?}");
+        assert_eq!(diagnostics[0]["code"], code, "{name}: {run:?}");
+        assert_eq!(diagnostics[0]["severity"], "error", "{name}: {run:?}");
+        assert!(diagnostics[0]["message"].as_str().unwrap().contains(name));
+    }
 
     let big = dir.join("big.yaml");
     let file = std::fs::File::create(&big).unwrap();
@@ -521,4 +547,33 @@ fn an_unclosed_bracket_is_reported_at_the_bracket() {
     assert_error(&run, "yaml-syntax", 2);
     assert!(run.stderr.contains("sesform.yaml:2:9"), "{run:?}");
     assert!(run.stderr.contains("never closed"), "{run:?}");
+}
+
+#[test]
+fn region_flag_must_match_the_spec() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", HEADER);
+    let run =
+        Run::of(
+            dir.sesform()
+                .args(["--color", "never", "--region", "us-east-1", "validate"]),
+        );
+    assert_error(&run, "region-mismatch", 2);
+    assert!(
+        run.stderr
+            .contains("--region us-east-1 does not match the spec's region eu-west-1"),
+        "{run:?}"
+    );
+    let run =
+        Run::of(
+            dir.sesform()
+                .args(["--region", "us-east-1", "validate", "--format", "json"]),
+        );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(json["diagnostics"][0]["code"], "region-mismatch");
+    assert_eq!(json["diagnostics"][0]["location"]["line"], 2);
+    // The same region, given twice, is fine.
+    let run = Run::of(dir.sesform().args(["--region", "eu-west-1", "validate"]));
+    assert_eq!(run.code, 0, "{run:?}");
 }

@@ -35,10 +35,62 @@ pub enum SpecError {
     },
 }
 
+impl SpecError {
+    /// What to do about a file that could not be read as a spec.
+    pub fn read_help(error: &SourceError) -> Option<String> {
+        match error {
+            SourceError::NotFound(_) => Some(
+                "pass the spec's path as the argument, or write a starter spec with `sesform init --domain <your-domain>`"
+                    .into(),
+            ),
+            SourceError::IsDirectory(dir) => Some(format!(
+                "pass the spec file inside it, e.g. `{}`",
+                dir.join("sesform.yaml").display()
+            )),
+            SourceError::Binary { .. } => {
+                Some("pass the YAML spec (a text file), e.g. `sesform.yaml`".into())
+            }
+            SourceError::TooLarge { .. } => {
+                Some("a spec is a few kilobytes of YAML; pass the spec's path".into())
+            }
+            SourceError::NotUtf8 { .. } | SourceError::Io { .. } => None,
+        }
+    }
+
+    /// A file that could not be read, as a diagnostic (for `--format json`).
+    pub fn read_diagnostic(error: &SourceError) -> Diagnostic {
+        let (code, place) = match error {
+            SourceError::NotFound(_) => ("file-not-found", None),
+            SourceError::IsDirectory(_) => ("is-a-directory", None),
+            SourceError::TooLarge { path, .. } => ("file-too-large", Some((path, 1))),
+            SourceError::Binary { path } => ("binary-file", Some((path, 1))),
+            SourceError::NotUtf8 { path, line } => ("not-utf8", Some((path, *line))),
+            SourceError::Io { .. } => ("read-error", None),
+        };
+        let mut d = Diagnostic::error(code, error.to_string());
+        if let Some((path, line)) = place {
+            d = d.at(Label {
+                file: path.display().to_string(),
+                line,
+                column: 1,
+                span: 0..0,
+                message: String::new(),
+            });
+        }
+        match Self::read_help(error) {
+            Some(help) => d.with_help(help),
+            None => d,
+        }
+    }
+}
+
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SpecError::Read(e) => e.fmt(f),
+            SpecError::Read(e) => match Self::read_help(e) {
+                Some(help) => write!(f, "{e}\n  help: {help}"),
+                None => e.fmt(f),
+            },
             SpecError::Invalid {
                 source,
                 diagnostics,
