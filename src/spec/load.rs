@@ -204,6 +204,12 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
         Ok(document) => document,
         Err(error) => {
             let diagnostic = yaml_syntax_error(&source, &error, &positions);
+            // No document, so no values: hide whatever looks like a secret on the lines the
+            // code frame shows.
+            let mut source = source;
+            for label in diagnostic.location.iter().chain(&diagnostic.related) {
+                redact_line_secrets(&mut source, label.line);
+            }
             return Err(invalid(source, vec![diagnostic]));
         }
     };
@@ -312,6 +318,23 @@ fn secret_span(
         inner = span.start + 1..span.end - 1;
     }
     (inner, secret.keep)
+}
+
+/// Hides the secrets on one line of a file YAML could not read, word by word (quotes,
+/// brackets, commas and spaces separate words).
+fn redact_line_secrets(source: &mut SourceFile, line: usize) {
+    let range = source.line_range(line);
+    let text = source.text[range.clone()].to_string();
+    let separator = |c: char| c.is_whitespace() || "\"'[]{},".contains(c);
+    let mut at = 0;
+    for word in text.split(separator) {
+        let start = range.start + at;
+        at += word.len() + 1;
+        if let Some(found) = semantic::find_secret(word) {
+            let keep = found.keep;
+            source.redact(start + found.range.start..start + found.range.end, keep);
+        }
+    }
 }
 
 /// Masks a secret wherever a message, help or note quotes it, whole or cut short (values
@@ -575,6 +598,22 @@ mod tests {
         assert!(!rendered.contains("XUtnFEMI"), "{rendered}");
         let json = crate::render::diagnostics::json(&diagnostics);
         assert!(!json.contains("XUtnFEMI"), "{json}");
+    }
+
+    #[test]
+    fn secrets_on_a_line_yaml_cannot_read_are_hidden() {
+        let text = "version: 1\nregion: eu-west-1\ntags: [x, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, : :\n";
+        let Err(SpecError::Invalid {
+            source,
+            diagnostics,
+        }) = parse(SourceFile::new("s.yaml", text), PathBuf::from("."))
+        else {
+            panic!("invalid spec expected");
+        };
+        assert_eq!(diagnostics[0].code, "yaml-syntax");
+        let rendered = crate::render::diagnostics::human(&diagnostics, &[&source], false);
+        assert!(rendered.contains("wJal…(redacted)"), "{rendered}");
+        assert!(!rendered.contains("XUtnFEMI"), "{rendered}");
     }
 
     #[test]
