@@ -552,6 +552,20 @@ mod tests {
         }
     }
 
+    /// The diagnostics of an invalid spec, and their code frames.
+    fn rendered(text: &str) -> (Vec<Diagnostic>, String) {
+        match parse(SourceFile::new("s.yaml", text), PathBuf::from(".")) {
+            Err(SpecError::Invalid {
+                source,
+                diagnostics,
+            }) => {
+                let frames = crate::render::diagnostics::human(&diagnostics, &[&source], false);
+                (diagnostics, frames)
+            }
+            _ => panic!("invalid spec expected"),
+        }
+    }
+
     #[test]
     fn minimal_spec_is_valid() {
         assert!(errors("version: 1\nregion: eu-west-1\n").is_empty());
@@ -584,16 +598,9 @@ mod tests {
     #[test]
     fn secrets_are_masked_in_messages_and_frames() {
         let text = "version: 1\nregion: eu-west-1\nconfiguration_sets:\n  tx:\n    tls: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
-        let Err(SpecError::Invalid {
-            source,
-            diagnostics,
-        }) = parse(SourceFile::new("s.yaml", text), PathBuf::from("."))
-        else {
-            panic!("invalid spec expected");
-        };
+        let (diagnostics, rendered) = rendered(text);
         let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes, ["inline-secret", "invalid-value"]);
-        let rendered = crate::render::diagnostics::human(&diagnostics, &[&source], false);
         assert!(rendered.contains("wJal…(redacted)"), "{rendered}");
         assert!(!rendered.contains("XUtnFEMI"), "{rendered}");
         let json = crate::render::diagnostics::json(&diagnostics);
@@ -603,15 +610,8 @@ mod tests {
     #[test]
     fn secrets_on_a_line_yaml_cannot_read_are_hidden() {
         let text = "version: 1\nregion: eu-west-1\ntags: [x, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, : :\n";
-        let Err(SpecError::Invalid {
-            source,
-            diagnostics,
-        }) = parse(SourceFile::new("s.yaml", text), PathBuf::from("."))
-        else {
-            panic!("invalid spec expected");
-        };
+        let (diagnostics, rendered) = rendered(text);
         assert_eq!(diagnostics[0].code, "yaml-syntax");
-        let rendered = crate::render::diagnostics::human(&diagnostics, &[&source], false);
         assert!(rendered.contains("wJal…(redacted)"), "{rendered}");
         assert!(!rendered.contains("XUtnFEMI"), "{rendered}");
     }
