@@ -483,6 +483,13 @@ fn shape_errors_do_not_hide_semantic_errors() {
     assert_error(&run, "unknown-region", 2);
     assert!(run.stderr.contains("2 errors found"), "{run:?}");
 
+    // A number too large for its field is placed, too.
+    let run = validate(&dir, "version: 99999999999\nregion: eu-west-9\n");
+    assert_error(&run, "invalid-value", 1);
+    assert!(run.stderr.contains("sesform.yaml:1:10"), "{run:?}");
+    assert_error(&run, "unknown-region", 2);
+    assert!(run.stderr.contains("2 errors found"), "{run:?}");
+
     // A missing required key next to a bad identity name; the missing key is placed at the
     // start of the mapping it belongs in.
     let run = validate(&dir, "region: eu-west-1\nidentities:\n  not_a_domain: {}\n");
