@@ -545,6 +545,15 @@ fn a_misspelled_required_key_is_one_error() {
     assert_error(&run, "invalid-type", 7);
     assert!(!run.stderr.contains("unknown-reference"), "{run:?}");
     assert!(run.stderr.contains("1 error found"), "{run:?}");
+
+    // ... and its name is still checked.
+    let run = validate(
+        &dir,
+        &format!("{HEADER}configuration_sets:\n  'bad name': 5\n"),
+    );
+    assert_error(&run, "invalid-type", 4);
+    assert_error(&run, "invalid-name", 4);
+    assert!(run.stderr.contains("2 errors found"), "{run:?}");
 }
 
 #[test]

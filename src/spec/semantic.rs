@@ -150,6 +150,20 @@ impl Checker<'_> {
         }
     }
 
+    /// An error about the name (the key) of a named entry: it stands even when the entry's
+    /// value was replaced after a shape error, since the name is still the user's.
+    fn error_at_name(
+        &mut self,
+        code: &str,
+        path: Vec<String>,
+        message: String,
+        help: Option<String>,
+    ) {
+        if !self.locator.repaired(&path[..path.len().saturating_sub(1)]) {
+            self.push(code, self.locator.key(&path), message, help);
+        }
+    }
+
     fn error_at_value(
         &mut self,
         code: &str,
@@ -301,7 +315,7 @@ impl Checker<'_> {
             };
             if let Err(why) = checked {
                 let kind = if is_email { "email address" } else { "domain" };
-                self.error_at_key(
+                self.error_at_name(
                     "invalid-identity",
                     base.clone(),
                     format!("identity `{name}`: {kind} {why}"),
@@ -460,7 +474,7 @@ impl Checker<'_> {
         for (name, set) in &spec.configuration_sets {
             let base = spec_path!["configuration_sets", name];
             if let Err(why) = names::check_ses_name(name) {
-                self.error_at_key(
+                self.error_at_name(
                     "invalid-name",
                     base.clone(),
                     format!("configuration set name `{name}` {why}"),
@@ -503,7 +517,7 @@ impl Checker<'_> {
     fn event_destination(&mut self, set: &str, name: &str, dest: &EventDestination) {
         let base = spec_path!["configuration_sets", set, "event_destinations", name];
         if let Err(why) = names::check_ses_name(name) {
-            self.error_at_key(
+            self.error_at_name(
                 "invalid-name",
                 base.clone(),
                 format!("event destination name `{name}` {why}"),
@@ -635,7 +649,7 @@ impl Checker<'_> {
         for (name, topic) in &self.spec.sns_topics {
             let base = spec_path!["sns_topics", name];
             if let Err(why) = names::check_topic_name(name) {
-                self.error_at_key(
+                self.error_at_name(
                     "invalid-name",
                     base.clone(),
                     format!("topic name `{name}` {why}"),
@@ -680,7 +694,7 @@ impl Checker<'_> {
         for (name, user) in &spec.smtp_users {
             let base = spec_path!["smtp_users", name];
             if let Err(why) = names::check_iam_user_name(name) {
-                self.error_at_key(
+                self.error_at_name(
                     "invalid-name",
                     base.clone(),
                     format!("IAM user name `{name}` {why}"),
