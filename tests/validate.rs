@@ -531,6 +531,11 @@ fn a_misspelled_required_key_is_one_error() {
         ),
     );
     assert_error(&run, "unknown-key", 6);
+    assert!(
+        run.stderr
+            .contains("unknown key `protcol` in `sns_topics.events.subscriptions[0]`"),
+        "{run:?}"
+    );
     assert!(run.stderr.contains("did you mean `protocol`?"), "{run:?}");
     assert!(!run.stderr.contains("missing-key"), "{run:?}");
     assert!(run.stderr.contains("1 error found"), "{run:?}");

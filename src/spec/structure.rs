@@ -333,11 +333,23 @@ fn name_of(path: &[String]) -> String {
     }
 }
 
+/// A whole path for messages: `sns_topics.events.subscriptions[0]`.
 fn describe(path: &[String]) -> String {
-    match path {
-        [] => "the spec".into(),
-        _ => format!("`{}`", path.join(".")),
+    if path.is_empty() {
+        return "the spec".into();
     }
+    let mut text = String::new();
+    for segment in path {
+        if segment.parse::<usize>().is_ok() {
+            text.push_str(&format!("[{segment}]"));
+        } else {
+            if !text.is_empty() {
+                text.push('.');
+            }
+            text.push_str(segment);
+        }
+    }
+    format!("`{text}`")
 }
 
 fn short(value: &Value) -> String {
