@@ -15,7 +15,13 @@ pub fn human(diagnostics: &[Diagnostic], sources: &[&SourceFile], color: bool) -
     let ids: Vec<(String, usize, Shown)> = sources
         .iter()
         .map(|s| {
-            let shown = s.shown();
+            let labels: Vec<std::ops::Range<usize>> = diagnostics
+                .iter()
+                .flat_map(|d| d.location.iter().chain(&d.related))
+                .filter(|l| l.file == s.name)
+                .map(|l| l.span.clone())
+                .collect();
+            let shown = s.shown(&labels);
             let id = files.add(s.name.clone(), shown.text.clone());
             (s.name.clone(), id, shown)
         })
