@@ -12,12 +12,17 @@ use std::path::{Path, PathBuf};
 /// multi-gigabyte file by mistake should not exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
+/// Lines longer than this (in bytes) are cut when shown in a code frame.
+pub const LONG_LINE: usize = 300;
+
 /// A file's text, kept with its display name so diagnostics can quote it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Spans never to show (inline secrets), sorted, with how many leading characters may be.
+    redactions: Vec<(Range<usize>, usize)>,
 }
 
 impl SourceFile {
@@ -30,7 +35,116 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            redactions: Vec::new(),
         }
+    }
+
+    /// Hides `span` wherever the file is shown: code frames print its first `keep` characters
+    /// and `…(redacted)`. Line breaks inside it are kept, so line numbers stay true.
+    pub fn redact(&mut self, span: Range<usize>, keep: usize) {
+        let end = span.end.min(self.text.len());
+        let start = span.start.min(end);
+        let (Some(slice), true) = (self.text.get(start..end), start < end) else {
+            return;
+        };
+        let start = start + (slice.len() - slice.trim_start().len());
+        let end = start + slice.trim().len();
+        if start >= end {
+            return;
+        }
+        self.redactions.push((start..end, keep));
+        self.redactions.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut merged: Vec<(Range<usize>, usize)> = Vec::new();
+        for (range, keep) in std::mem::take(&mut self.redactions) {
+            match merged.last_mut() {
+                Some((last, last_keep)) if range.start < last.end => {
+                    last.end = last.end.max(range.end);
+                    *last_keep = (*last_keep).min(keep);
+                }
+                _ => merged.push((range, keep)),
+            }
+        }
+        self.redactions = merged;
+    }
+
+    /// The text as it may be shown, with redacted spans masked, and the way to move spans of
+    /// the real text onto it. Lines longer than [`LONG_LINE`] that hold one of `labels` are cut
+    /// a little after the last label on them (a minified or deeply nested file would print
+    /// pages otherwise); what comes before a label is kept, so columns stay true.
+    pub fn shown(&self, labels: &[Range<usize>]) -> Shown {
+        let mut hide: Vec<(Range<usize>, Option<usize>)> = self
+            .redactions
+            .iter()
+            .map(|(range, keep)| (range.clone(), Some(*keep)))
+            .collect();
+        hide.extend(self.long_line_cuts(labels).into_iter().map(|r| (r, None)));
+        if hide.is_empty() {
+            return Shown {
+                text: self.text.clone(),
+                map: Vec::new(),
+            };
+        }
+        hide.sort_by_key(|(r, _)| (r.start, r.end));
+        let mut merged: Vec<(Range<usize>, Option<usize>)> = Vec::new();
+        for (range, keep) in hide {
+            match merged.last_mut() {
+                Some((last, last_keep)) if range.start < last.end => {
+                    last.end = last.end.max(range.end);
+                    // Cutting hides as well as masking does.
+                    *last_keep = match (*last_keep, keep) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        _ => None,
+                    };
+                }
+                _ => merged.push((range, keep)),
+            }
+        }
+        let mut text = String::with_capacity(self.text.len());
+        let mut map = Vec::new();
+        let mut at = 0;
+        for (range, keep) in &merged {
+            text.push_str(&self.text[at..range.start]);
+            let start = text.len();
+            let hidden = &self.text[range.clone()];
+            match keep {
+                Some(keep) => {
+                    let first_line = hidden.split('\n').next().unwrap_or_default();
+                    text.extend(first_line.chars().take(*keep));
+                    text.push_str("…(redacted)");
+                }
+                None => text.push_str(" …"),
+            }
+            text.extend(hidden.chars().filter(|&c| c == '\n'));
+            map.push((range.clone(), start..text.len()));
+            at = range.end;
+        }
+        text.push_str(&self.text[at..]);
+        Shown { text, map }
+    }
+
+    /// The tails of long lines to leave out when showing `labels`.
+    fn long_line_cuts(&self, labels: &[Range<usize>]) -> Vec<Range<usize>> {
+        let mut cuts: Vec<Range<usize>> = Vec::new();
+        for label in labels {
+            let (line, _) = self.line_col(label.start);
+            let range = self.line_range(line);
+            if range.len() <= LONG_LINE {
+                continue;
+            }
+            let keep_to = if label.end <= range.end {
+                label.end.max(label.start + 1)
+            } else {
+                range.end
+            };
+            let cut = floor_char_boundary(&self.text, (keep_to + 80).min(range.end));
+            if range.end - cut > 20 {
+                match cuts.iter_mut().find(|c| c.end == range.end) {
+                    Some(existing) => existing.start = existing.start.max(cut),
+                    None => cuts.push(cut..range.end),
+                }
+            }
+        }
+        cuts
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -56,6 +170,37 @@ impl SourceFile {
             end
         };
         start..end
+    }
+}
+
+/// A file's text as shown to people (see [`SourceFile::shown`]).
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub text: String,
+    /// Each redacted span of the real text with its span in `text`, in order.
+    map: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl Shown {
+    /// Where a span of the real text is in the shown text.
+    pub fn span(&self, span: Range<usize>) -> Range<usize> {
+        let start = self.offset(span.start, false);
+        start..self.offset(span.end, true).max(start)
+    }
+
+    fn offset(&self, offset: usize, is_end: bool) -> usize {
+        let mut shift: isize = 0;
+        for (real, shown) in &self.map {
+            if offset <= real.start {
+                break;
+            }
+            if offset >= real.end {
+                shift = shown.end as isize - real.end as isize;
+                continue;
+            }
+            return if is_end { shown.end } else { shown.start };
+        }
+        offset.saturating_add_signed(shift)
     }
 }
 
@@ -204,6 +349,46 @@ mod tests {
         assert_eq!(file.line_col(5), (2, 1));
         assert_eq!(file.line_col(11), (2, 6));
         assert_eq!(file.line_range(2), 5..13);
+    }
+
+    #[test]
+    fn redacted_spans_are_masked_and_spans_follow() {
+        let mut file = SourceFile::new(
+            "x",
+            "a: \"SECRET-VALUE-1\\nMORE\"\nb: |\n  line1\n  line2\nc: 1\n",
+        );
+        let secret = file.text.find("SECRET").unwrap();
+        let end = file.text.find("\"\nb").unwrap();
+        file.redact(secret..end, 4);
+        let block = file.text.find("line1").unwrap();
+        let block_end = file.text.find("c: 1").unwrap();
+        file.redact(block..block_end, 0);
+        let shown = file.shown(&[]);
+        assert_eq!(
+            shown.text,
+            "a: \"SECR…(redacted)\"\nb: |\n  …(redacted)\n\nc: 1\n"
+        );
+        assert!(!shown.text.contains("VALUE") && !shown.text.contains("line"));
+        // Same number of lines, and spans after a redaction land on the same text.
+        assert_eq!(shown.text.lines().count(), file.text.lines().count());
+        let c = file.text.find("c: 1").unwrap();
+        assert_eq!(&shown.text[shown.span(c..c + 4)], "c: 1");
+        let inside = shown.span(secret + 2..secret + 5);
+        assert_eq!(&shown.text[inside], "SECR…(redacted)");
+    }
+
+    #[test]
+    fn long_lines_are_cut_after_their_labels() {
+        let line = format!("a: {}x{}", "[".repeat(500), "]".repeat(500));
+        let file = SourceFile::new("x", format!("{line}\nb: 1\n"));
+        let label = 200..201;
+        let shown = file.shown(std::slice::from_ref(&label));
+        let first = shown.text.lines().next().unwrap();
+        assert!(first.len() < 300 && first.ends_with(" …"), "{first}");
+        assert_eq!(&shown.text[shown.span(label.clone())], &file.text[label]);
+        assert!(shown.text.ends_with("\nb: 1\n"));
+        // Short lines, and lines without labels, are shown whole.
+        assert_eq!(file.shown(&[]).text, file.text);
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod util;
 mod bootstrap;
 mod credentials;
 mod emulator_sesv2;
+mod global_flags;
 mod lint;
 mod lint_online;
 mod plan_apply;

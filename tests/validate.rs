@@ -78,6 +78,9 @@ configuration_sets:
         events: [SEND]
         sns_topic: arn:aws:sns:eu-west-1:123456789012:t
         eventbridge: {}
+smtp_users:
+  bad name:
+    path: nopath
 "#,
     );
     assert_error(&run, "unknown-region", 2);
@@ -87,7 +90,12 @@ configuration_sets:
     assert_error(&run, "unknown-reference", 12);
     assert_error(&run, "destination-target", 13);
     assert_error(&run, "destination-target", 15);
-    assert!(run.stderr.contains("7 errors found"), "{run:?}");
+    // A missing required key (a shape error) does not stop the checks of its neighbours.
+    assert_error(&run, "missing-key", 20);
+    assert_error(&run, "invalid-name", 20);
+    assert_error(&run, "invalid-value", 21);
+    assert!(!run.stderr.contains("allow_from is empty"), "{run:?}");
+    assert!(run.stderr.contains("10 errors found"), "{run:?}");
 }
 
 #[test]
@@ -162,20 +170,111 @@ fn v1_event_names_are_accepted_and_compared_as_a_set() {
     assert_error(&run, "duplicate-event", 7);
 }
 
+/// Asserts that no part of `secret` longer than 8 characters reaches stdout or stderr.
+fn assert_hidden(run: &Run, secret: &str) {
+    let all = run.all();
+    let chars: Vec<char> = secret.chars().collect();
+    for window in chars.windows(8.min(chars.len())) {
+        let piece: String = window.iter().collect();
+        assert!(
+            !all.contains(&piece),
+            "`{piece}` of a secret is shown\n{run:?}"
+        );
+    }
+}
+
 #[test]
 fn secrets_are_never_inline() {
     let dir = TestDir::new();
-    let run = validate(
-        &dir,
-        &format!(
-            "{HEADER}identities:\n  example.com:\n    dkim:\n      byodkim:\n        selector: s1\n        private_key: \"-----BEGIN PRIVATE KEY-----\\nMIIE\"\n    tags:\n      note: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
-        ),
+    let spec = format!(
+        "{HEADER}identities:\n  example.com:\n    dkim:\n      byodkim:\n        selector: s1\n        private_key: \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\"\n    tags:\n      note: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
     );
+    let run = validate(&dir, &spec);
     // A string where a {file:|env:} source belongs is a type error, and the PEM is flagged too.
     assert_error(&run, "invalid-type", 8);
     assert_error(&run, "inline-secret", 8);
     assert_error(&run, "inline-secret", 10);
-    assert!(!run.stderr.contains("MIIE\n"), "{run:?}");
+    assert!(run.stderr.contains("wJal…(redacted)"), "{run:?}");
+    assert_hidden(&run, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC");
+    assert_hidden(&run, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    let json = Run::of(dir.sesform().args(["validate", "--format", "json"]));
+    assert_eq!(json.code, 1, "{json:?}");
+    assert_hidden(&json, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC");
+    assert_hidden(&json, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+}
+
+#[test]
+fn secrets_in_block_scalars_and_broken_values_are_hidden() {
+    let dir = TestDir::new();
+    let run = validate(
+        &dir,
+        &format!(
+            "{HEADER}identities:\n  example.com:\n    dkim:\n      byodkim:\n        selector: s1\n        private_key: |\n          -----BEGIN RSA PRIVATE KEY-----\n          MIIEowIBAAKCAQEAx4ZGcXYZabc\n          -----END RSA PRIVATE KEY-----\nconfiguration_sets:\n  tx:\n    tls: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+        ),
+    );
+    // A block scalar's value starts on the line after the `|`.
+    assert_error(&run, "inline-secret", 9);
+    // The enum error quotes the value; it is masked there too.
+    assert_error(&run, "invalid-value", 14);
+    assert_error(&run, "inline-secret", 14);
+    assert_hidden(&run, "MIIEowIBAAKCAQEAx4ZGcXYZabc");
+    assert_hidden(&run, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+}
+
+#[test]
+fn passwords_in_urls_are_inline_secrets() {
+    let dir = TestDir::new();
+    let spec = format!(
+        "{HEADER}sns_topics:\n  events:\n    subscriptions:\n      - protocol: https\n        endpoint: \"https://hookuser:S3cr3tP4ssw0rd@hooks.example.com/ses\"\naccount:\n  production_access:\n    mail_type: TRANSACTIONAL\n    website_url: https://admin:hunter2pass@example.com\n"
+    );
+    let run = validate(&dir, &spec);
+    assert_error(&run, "inline-secret", 7);
+    assert_error(&run, "inline-secret", 11);
+    assert!(run.stderr.contains("URL with a password"), "{run:?}");
+    assert!(run.stderr.contains("remove `user:password@`"), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("https://hookuser:…(redacted)@hooks.example.com"),
+        "{run:?}"
+    );
+    assert_hidden(&run, "S3cr3tP4ssw0rd");
+    assert_hidden(&run, "hunter2pass");
+    // plan refuses the spec before it prints anything from it.
+    let plan = Run::of(dir.sesform().args(["--color", "never", "plan"]));
+    assert_eq!(plan.code, 1, "{plan:?}");
+    assert_hidden(&plan, "S3cr3tP4ssw0rd");
+    // A user name alone is no secret.
+    let run = validate(
+        &dir,
+        &format!(
+            "{HEADER}sns_topics:\n  events:\n    subscriptions:\n      - protocol: https\n        endpoint: https://hookuser@hooks.example.com/ses\n"
+        ),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn github_and_slack_tokens_are_inline_secrets() {
+    let dir = TestDir::new();
+    let ghp = format!("ghp_{}", "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A");
+    let pat = format!(
+        "github_pat_11ABCDEFG0{}",
+        "abcdefghij1234567890ABCDEFGHIJ_klmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRS"
+    );
+    let slack = "xoxb-1234567890123-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx";
+    let run = validate(
+        &dir,
+        &format!(
+            "{HEADER}identities:\n  example.com:\n    tags:\n      ci: {ghp}\n      deploy: \"token {pat}\"\n      chat: {slack}\n      plain: ghp_is_not_a_token\n      team: xoxb-team\n"
+        ),
+    );
+    assert_error(&run, "inline-secret", 6);
+    assert_error(&run, "inline-secret", 7);
+    assert_error(&run, "inline-secret", 8);
+    assert!(run.stderr.contains("3 errors found"), "{run:?}");
+    assert_hidden(&run, &ghp[4..]);
+    assert_hidden(&run, &pat[11..]);
+    assert_hidden(&run, &slack[5..]);
 }
 
 #[test]
@@ -222,11 +321,36 @@ fn bad_files_get_clear_errors_never_panics() {
     let run = Run::of(dir.sesform().args(["validate", "missing.yaml"]));
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("missing.yaml: no such file"), "{run:?}");
+    assert!(run.stderr.contains("sesform init"), "{run:?}");
+    let run = Run::of(dir.sesform().arg("validate"));
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("sesform.yaml: no such file"), "{run:?}");
+    assert!(run.stderr.contains("pass the spec's path"), "{run:?}");
 
     std::fs::create_dir(dir.join("adir")).unwrap();
     let run = Run::of(dir.sesform().args(["validate", "adir"]));
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("is a directory"), "{run:?}");
+    assert!(run.stderr.contains("`adir/sesform.yaml`"), "{run:?}");
+    let run = Run::of(dir.sesform().args(["validate", "junk.bin"]));
+    assert!(run.stderr.contains("pass the YAML spec"), "{run:?}");
+
+    // With --format json, a file that cannot be read is still a JSON document on stdout.
+    for (name, code) in [
+        ("missing.yaml", "file-not-found"),
+        ("adir", "is-a-directory"),
+        ("junk.bin", "binary-file"),
+        ("latin1.yaml", "not-utf8"),
+    ] {
+        let run = Run::of(dir.sesform().args(["validate", name, "--format", "json"]));
+        assert_eq!(run.code, 1, "{name}: {run:?}");
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+        let diagnostics = json["diagnostics"].as_array().unwrap();
+        assert_eq!(diagnostics.len(), 1, "{name}: {run:?}");
+        assert_eq!(diagnostics[0]["code"], code, "{name}: {run:?}");
+        assert_eq!(diagnostics[0]["severity"], "error", "{name}: {run:?}");
+        assert!(diagnostics[0]["message"].as_str().unwrap().contains(name));
+    }
 
     let big = dir.join("big.yaml");
     let file = std::fs::File::create(&big).unwrap();
@@ -300,4 +424,179 @@ fn spec_reference_documents_every_key() {
         .filter(|k| !reference.contains(&format!("`{k}`")))
         .collect();
     assert!(missing.is_empty(), "undocumented spec keys: {missing:?}");
+}
+
+/// Nesting far deeper than any spec is refused before anything recursive reads it.
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let dir = TestDir::new();
+    let mut block_maps = String::from("version: 1\nregion: eu-west-1\nidentities:\n");
+    for depth in 1..3000 {
+        block_maps.push_str(&" ".repeat(depth));
+        block_maps.push_str("k:\n");
+    }
+    let cases = [
+        ("sequences.yaml", format!("{}x\n", "- ".repeat(10_000)), 1),
+        ("maps.yaml", block_maps, 67),
+        (
+            "flow.yaml",
+            format!("a: {}x{}\n", "{b: ".repeat(20_000), "}".repeat(20_000)),
+            1,
+        ),
+        ("flow-lists.yaml", format!("{}\n", "[".repeat(100_000)), 1),
+    ];
+    for (name, text, line) in cases {
+        dir.write(name, text);
+        let run = Run::of(dir.sesform().args(["--color", "never", "validate", name]));
+        assert_eq!(run.code, 1, "{name}: {run:?}");
+        assert!(run.stderr.contains("error[too-deep]"), "{name}: {run:?}");
+        assert!(
+            run.stderr.contains(&format!("{name}:{line}:")),
+            "{name}: {run:?}"
+        );
+        assert!(
+            run.stderr.contains("nested more than 64 levels"),
+            "{name}: {run:?}"
+        );
+        assert!(run.stderr.contains("1 error found"), "{name}: {run:?}");
+        // The code frame cuts the 20-100 KB line a little after the place it points at.
+        assert!(run.stderr.len() < 2_000, "{name}: {run:?}");
+    }
+}
+
+#[test]
+fn shape_errors_do_not_hide_semantic_errors() {
+    let dir = TestDir::new();
+    // A mistyped value next to an unknown reference.
+    let run = validate(
+        &dir,
+        &format!(
+            "{HEADER}configuration_sets:\n  tx:\n    event_destinations:\n      d:\n        events: BOUNCE\n        sns_topic: nosuchset\n"
+        ),
+    );
+    assert_error(&run, "invalid-type", 7);
+    assert_error(&run, "unknown-reference", 8);
+    assert!(!run.stderr.contains("at least one event type"), "{run:?}");
+    assert!(run.stderr.contains("2 errors found"), "{run:?}");
+
+    // A mistyped version next to an unknown region.
+    let run = validate(&dir, "version: \"1\"\nregion: eu-west-9\n");
+    assert_error(&run, "invalid-type", 1);
+    assert_error(&run, "unknown-region", 2);
+    assert!(run.stderr.contains("2 errors found"), "{run:?}");
+
+    // A number too large for its field is placed, too.
+    let run = validate(&dir, "version: 99999999999\nregion: eu-west-9\n");
+    assert_error(&run, "invalid-value", 1);
+    assert!(run.stderr.contains("sesform.yaml:1:10"), "{run:?}");
+    assert_error(&run, "unknown-region", 2);
+    assert!(run.stderr.contains("2 errors found"), "{run:?}");
+
+    // A missing required key next to a bad identity name; the missing key is placed at the
+    // start of the mapping it belongs in.
+    let run = validate(&dir, "region: eu-west-1\nidentities:\n  not_a_domain: {}\n");
+    assert_error(&run, "missing-key", 1);
+    assert!(run.stderr.contains("sesform.yaml:1:1"), "{run:?}");
+    assert_error(&run, "invalid-identity", 3);
+    assert!(run.stderr.contains("2 errors found"), "{run:?}");
+}
+
+#[test]
+fn removed_list_items_neither_cascade_nor_shift_positions() {
+    let dir = TestDir::new();
+    let run = validate(
+        &dir,
+        &format!(
+            "{HEADER}configuration_sets:\n  tx:\n    event_destinations:\n      only-bad:\n        events: [BOUNCES]\n        eventbridge: {{}}\n      dupes:\n        events:\n          - BOUNCES\n          - SEND\n          - SEND\n        eventbridge: {{}}\n"
+        ),
+    );
+    assert_error(&run, "invalid-value", 7);
+    assert!(
+        run.stderr
+            .contains("\"BOUNCES\" is not a valid value for `events[0]`"),
+        "{run:?}"
+    );
+    assert_error(&run, "invalid-value", 11);
+    // The repeated SEND is the third item in the file, not the second of the pruned list.
+    assert_error(&run, "duplicate-event", 13);
+    assert!(!run.stderr.contains("at least one event type"), "{run:?}");
+    assert!(run.stderr.contains("3 errors found"), "{run:?}");
+}
+
+#[test]
+fn a_misspelled_required_key_is_one_error() {
+    let dir = TestDir::new();
+    let run = validate(
+        &dir,
+        &format!(
+            "{HEADER}sns_topics:\n  events:\n    subscriptions:\n      - protcol: https\n        endpoint: https://hooks.example.com/ses\n"
+        ),
+    );
+    assert_error(&run, "unknown-key", 6);
+    assert!(
+        run.stderr
+            .contains("unknown key `protcol` in `sns_topics.events.subscriptions[0]`"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("did you mean `protocol`?"), "{run:?}");
+    assert!(!run.stderr.contains("missing-key"), "{run:?}");
+    assert!(run.stderr.contains("1 error found"), "{run:?}");
+
+    // A named entry with the wrong shape still counts as declared for references.
+    let run = validate(
+        &dir,
+        &format!(
+            "{HEADER}identities:\n  example.com:\n    configuration_set: tx\nconfiguration_sets:\n  tx: 5\n"
+        ),
+    );
+    assert_error(&run, "invalid-type", 7);
+    assert!(!run.stderr.contains("unknown-reference"), "{run:?}");
+    assert!(run.stderr.contains("1 error found"), "{run:?}");
+
+    // ... and its name is still checked.
+    let run = validate(
+        &dir,
+        &format!("{HEADER}configuration_sets:\n  'bad name': 5\n"),
+    );
+    assert_error(&run, "invalid-type", 4);
+    assert_error(&run, "invalid-name", 4);
+    assert!(run.stderr.contains("2 errors found"), "{run:?}");
+}
+
+#[test]
+fn an_unclosed_bracket_is_reported_at_the_bracket() {
+    let dir = TestDir::new();
+    let run = validate(&dir, "version: 1\nregion: [eu-west-1\n\n\nstack: x\n");
+    assert_error(&run, "yaml-syntax", 2);
+    assert!(run.stderr.contains("sesform.yaml:2:9"), "{run:?}");
+    assert!(run.stderr.contains("never closed"), "{run:?}");
+}
+
+#[test]
+fn region_flag_must_match_the_spec() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", HEADER);
+    let run =
+        Run::of(
+            dir.sesform()
+                .args(["--color", "never", "--region", "us-east-1", "validate"]),
+        );
+    assert_error(&run, "region-mismatch", 2);
+    assert!(
+        run.stderr
+            .contains("--region us-east-1 does not match the spec's region eu-west-1"),
+        "{run:?}"
+    );
+    let run =
+        Run::of(
+            dir.sesform()
+                .args(["--region", "us-east-1", "validate", "--format", "json"]),
+        );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(json["diagnostics"][0]["code"], "region-mismatch");
+    assert_eq!(json["diagnostics"][0]["location"]["line"], 2);
+    // The same region, given twice, is fine.
+    let run = Run::of(dir.sesform().args(["--region", "eu-west-1", "validate"]));
+    assert_eq!(run.code, 0, "{run:?}");
 }

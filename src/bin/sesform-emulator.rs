@@ -13,7 +13,7 @@ use sesform::emulator::Emulator;
 
 /// In-memory Amazon SESv2 emulator (restJson1 over HTTP; control API under /_emulator/).
 #[derive(Debug, Parser)]
-#[command(name = "sesform-emulator", version)]
+#[command(name = "sesform-emulator", version, after_help = CONTROL_HELP)]
 struct Args {
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
@@ -22,6 +22,34 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1", value_parser = parse_host)]
     host: IpAddr,
 }
+
+/// The control API, for `--help`; docs/emulator.md has the details and more examples.
+const CONTROL_HELP: &str = "\
+Point SDKs at it with AWS_ENDPOINT_URL_SESV2=http://127.0.0.1:PORT (any credentials work).
+
+Control API (JSON; region from ?region=, default us-east-1; not logged, never faulted):
+  GET    /_emulator/health                          {\"status\": \"ok\"}
+  POST   /_emulator/reset                           forget every region
+  POST   /_emulator/identities/NAME/verify          verification SUCCESS
+  POST   /_emulator/identities/NAME/fail            verification FAILED
+  PUT    /_emulator/identities/NAME/verification    body {\"status\": \"TEMPORARY_FAILURE\"}
+  GET    /_emulator/account                         the account, as GetAccount returns it
+  POST   /_emulator/account                         body: production_access_enabled, sending_enabled,
+                                                    enforcement_status, max_24_hour_send, max_send_rate,
+                                                    sent_last_24_hours, review {status, case_id}
+  GET    /_emulator/faults                          pending faults
+  POST   /_emulator/faults                          queue one: {\"kind\": \"throttle\" | \"server_error\" (status)
+                                                    | \"error\" (status, error_type, message) | \"delay\" (millis)
+                                                    | \"drop_connection\", \"operation\": \"GetAccount\", \"times\": 2}
+  DELETE /_emulator/faults                          drop pending faults
+  GET    /_emulator/calls                           {\"calls\": [...], \"counts\": {...}}
+  DELETE /_emulator/calls                           clear the call log
+
+Examples:
+  curl -X POST 'http://127.0.0.1:PORT/_emulator/identities/example.com/verify?region=eu-west-1'
+  curl -X POST http://127.0.0.1:PORT/_emulator/faults -d '{\"kind\": \"throttle\", \"times\": 3}'
+
+More: docs/emulator.md";
 
 fn parse_host(host: &str) -> Result<IpAddr, String> {
     let ip = if host.eq_ignore_ascii_case("localhost") {

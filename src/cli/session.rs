@@ -37,7 +37,7 @@ pub struct Session {
 pub fn load_spec(global: &GlobalArgs, path: &Path) -> CliResult<LoadedSpec> {
     match spec::load(path) {
         Ok(loaded) => Ok(loaded),
-        Err(SpecError::Read(e)) => Err(error(e)),
+        Err(e @ SpecError::Read(_)) => Err(error(e)),
         Err(SpecError::Invalid {
             source,
             diagnostics,

@@ -2,11 +2,34 @@
 
 use super::args::{DiagnosticFormat, ValidateArgs};
 use super::{GlobalArgs, exit, print_stdout, stderr_color};
+use crate::diagnostic::{Diagnostic, Label};
 use crate::render;
 use crate::spec::{self, SpecError};
 
 pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
-    match spec::load(&args.spec) {
+    let loaded = spec::load(&args.spec).and_then(|loaded| match &global.region {
+        // Like plan and apply: a spec manages one region, and --region may only confirm it.
+        Some(flag) if flag != &loaded.spec.region => {
+            let place = loaded.positions.span(&["region".to_string()], false);
+            let diagnostic = Diagnostic::error(
+                "region-mismatch",
+                format!(
+                    "--region {flag} does not match the spec's region {}",
+                    loaded.spec.region
+                ),
+            )
+            .at(Label::new(&loaded.source, place, ""))
+            .with_help(
+                "a spec manages one region: drop --region (and SESFORM_REGION), or change `region:` here",
+            );
+            Err(SpecError::Invalid {
+                source: Box::new(loaded.source),
+                diagnostics: vec![diagnostic],
+            })
+        }
+        _ => Ok(loaded),
+    });
+    match loaded {
         Ok(loaded) => {
             let s = &loaded.spec;
             let summary = format!(
@@ -35,8 +58,14 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
                 }
             }
         }
-        Err(SpecError::Read(error)) => {
-            eprintln!("error: {error}");
+        Err(error @ SpecError::Read(_)) => {
+            match (args.format, &error) {
+                (DiagnosticFormat::Json, SpecError::Read(read)) => {
+                    let diagnostic = SpecError::read_diagnostic(read);
+                    print_stdout(&format!("{}\n", render::diagnostics::json(&[diagnostic])));
+                }
+                _ => eprintln!("error: {error}"),
+            }
             exit::FAILURE
         }
         Err(SpecError::Invalid {

@@ -5,17 +5,32 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::Buffer};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::SourceFile;
+use crate::source::{Shown, SourceFile};
 
 /// Renders diagnostics as rustc-style code frames. `sources` holds every file the diagnostics
-/// point into; a diagnostic whose file is missing is rendered without a frame.
+/// point into; a diagnostic whose file is missing is rendered without a frame. Frames show
+/// the files with their redacted spans (inline secrets) masked.
 pub fn human(diagnostics: &[Diagnostic], sources: &[&SourceFile], color: bool) -> String {
     let mut files = SimpleFiles::new();
-    let ids: Vec<(String, usize)> = sources
+    let ids: Vec<(String, usize, Shown)> = sources
         .iter()
-        .map(|s| (s.name.clone(), files.add(s.name.clone(), s.text.clone())))
+        .map(|s| {
+            let labels: Vec<std::ops::Range<usize>> = diagnostics
+                .iter()
+                .flat_map(|d| d.location.iter().chain(&d.related))
+                .filter(|l| l.file == s.name)
+                .map(|l| l.span.clone())
+                .collect();
+            let shown = s.shown(&labels);
+            let id = files.add(s.name.clone(), shown.text.clone());
+            (s.name.clone(), id, shown)
+        })
         .collect();
-    let file_id = |name: &str| ids.iter().find(|(n, _)| n == name).map(|(_, id)| *id);
+    let file_id = |name: &str| {
+        ids.iter()
+            .find(|(n, ..)| n == name)
+            .map(|(_, id, shown)| (*id, shown))
+    };
 
     let mut out = if color {
         Buffer::ansi()
@@ -28,11 +43,12 @@ pub fn human(diagnostics: &[Diagnostic], sources: &[&SourceFile], color: bool) -
         let mut unplaced = Vec::new();
         let mut add_label =
             |label: &crate::diagnostic::Label, primary: bool| match file_id(&label.file) {
-                Some(id) => {
+                Some((id, shown)) => {
+                    let span = shown.span(label.span.clone());
                     let l = if primary {
-                        cs::Label::primary(id, label.span.clone())
+                        cs::Label::primary(id, span)
                     } else {
-                        cs::Label::secondary(id, label.span.clone())
+                        cs::Label::secondary(id, span)
                     };
                     labels.push(l.with_message(label.message.clone()));
                 }

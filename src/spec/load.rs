@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::model::Spec;
-use super::positions::Positions;
+use super::positions::{MAX_DEPTH, Positions, TooDeep};
+use super::structure::{Repairs, node_mut};
 use super::{schema, semantic, structure};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::source::{self, SourceError, SourceFile};
@@ -34,10 +35,62 @@ pub enum SpecError {
     },
 }
 
+impl SpecError {
+    /// What to do about a file that could not be read as a spec.
+    pub fn read_help(error: &SourceError) -> Option<String> {
+        match error {
+            SourceError::NotFound(_) => Some(
+                "pass the spec's path as the argument, or write a starter spec with `sesform init --domain <your-domain>`"
+                    .into(),
+            ),
+            SourceError::IsDirectory(dir) => Some(format!(
+                "pass the spec file inside it, e.g. `{}`",
+                dir.join("sesform.yaml").display()
+            )),
+            SourceError::Binary { .. } => {
+                Some("pass the YAML spec (a text file), e.g. `sesform.yaml`".into())
+            }
+            SourceError::TooLarge { .. } => {
+                Some("a spec is a few kilobytes of YAML; pass the spec's path".into())
+            }
+            SourceError::NotUtf8 { .. } | SourceError::Io { .. } => None,
+        }
+    }
+
+    /// A file that could not be read, as a diagnostic (for `--format json`).
+    pub fn read_diagnostic(error: &SourceError) -> Diagnostic {
+        let (code, place) = match error {
+            SourceError::NotFound(_) => ("file-not-found", None),
+            SourceError::IsDirectory(_) => ("is-a-directory", None),
+            SourceError::TooLarge { path, .. } => ("file-too-large", Some((path, 1))),
+            SourceError::Binary { path } => ("binary-file", Some((path, 1))),
+            SourceError::NotUtf8 { path, line } => ("not-utf8", Some((path, *line))),
+            SourceError::Io { .. } => ("read-error", None),
+        };
+        let mut d = Diagnostic::error(code, error.to_string());
+        if let Some((path, line)) = place {
+            d = d.at(Label {
+                file: path.display().to_string(),
+                line,
+                column: 1,
+                span: 0..0,
+                message: String::new(),
+            });
+        }
+        match Self::read_help(error) {
+            Some(help) => d.with_help(help),
+            None => d,
+        }
+    }
+}
+
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SpecError::Read(e) => e.fmt(f),
+            SpecError::Read(e) => match Self::read_help(e) {
+                Some(help) => write!(f, "{e}\n  help: {help}"),
+                None => e.fmt(f),
+            },
             SpecError::Invalid {
                 source,
                 diagnostics,
@@ -60,17 +113,48 @@ impl std::error::Error for SpecError {}
 pub struct Locator<'a> {
     pub source: &'a SourceFile,
     pub positions: &'a Positions,
+    /// What the shape check repaired, once it has run: paths given to the locator are then
+    /// paths into the repaired document.
+    pub repairs: Option<&'a Repairs>,
 }
 
 impl Locator<'_> {
+    fn original<'p>(&self, path: &'p [String]) -> std::borrow::Cow<'p, [String]> {
+        match self.repairs {
+            Some(repairs) if !repairs.removed_items.is_empty() => repairs.original(path).into(),
+            _ => path.into(),
+        }
+    }
+
     /// The key of the node at `path` (or the nearest ancestor's, when it is missing).
     pub fn key(&self, path: &[String]) -> Label {
-        Label::new(self.source, self.positions.span(path, true), "")
+        Label::new(
+            self.source,
+            self.positions.span(&self.original(path), true),
+            "",
+        )
     }
 
     /// The value of the node at `path`.
     pub fn value(&self, path: &[String]) -> Label {
-        Label::new(self.source, self.positions.span(path, false), "")
+        Label::new(
+            self.source,
+            self.positions.span(&self.original(path), false),
+            "",
+        )
+    }
+
+    /// The node at `path`, or an ancestor, was replaced after a shape error: what is there now
+    /// is a placeholder, and an error about it would repeat or contradict the first.
+    pub fn repaired(&self, path: &[String]) -> bool {
+        self.repairs.is_some_and(|r| r.covers(&self.original(path)))
+    }
+
+    /// Something at or below `path` was removed or replaced after a shape error, so checks of
+    /// its contents (emptiness, counts) would see a pruned value.
+    pub fn repaired_within(&self, path: &[String]) -> bool {
+        self.repairs
+            .is_some_and(|r| r.touches(&self.original(path)))
     }
 }
 
@@ -100,17 +184,39 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
             diagnostics,
         }
     };
-    let document: serde_yaml::Value = match serde_yaml::from_str(&source.text) {
-        Ok(document) => document,
-        Err(error) => {
-            let diagnostic = yaml_syntax_error(&source, &error, &Positions::index(&source.text));
+    // Bounded nesting first: everything after this (serde_yaml, the schema check, the
+    // conversions below) recurses once per level.
+    let positions = match Positions::index_limited(&source.text, MAX_DEPTH) {
+        Ok(positions) => positions,
+        Err(TooDeep { offset }) => {
+            let diagnostic = Diagnostic::error(
+                "too-deep",
+                format!("mappings and lists are nested more than {MAX_DEPTH} levels deep here"),
+            )
+            .at(Label::new(&source, offset..offset, ""))
+            .with_help(
+                "a spec nests at most 7 levels; check the indentation and that every `[` and `{` is closed",
+            );
             return Err(invalid(source, vec![diagnostic]));
         }
     };
-    let positions = Positions::index(&source.text);
+    let document: serde_yaml::Value = match serde_yaml::from_str(&source.text) {
+        Ok(document) => document,
+        Err(error) => {
+            let diagnostic = yaml_syntax_error(&source, &error, &positions);
+            // No document, so no values: hide whatever looks like a secret on the lines the
+            // code frame shows.
+            let mut source = source;
+            for label in diagnostic.location.iter().chain(&diagnostic.related) {
+                redact_line_secrets(&mut source, label.line);
+            }
+            return Err(invalid(source, vec![diagnostic]));
+        }
+    };
     let locator = Locator {
         source: &source,
         positions: &positions,
+        repairs: None,
     };
     if document.is_null() {
         let diagnostic = Diagnostic::error("empty-spec", "the spec is empty")
@@ -133,29 +239,35 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
         );
         return Err(invalid(source, diagnostics));
     }
-    structure::check(
+    // Secrets are masked in the document before anything quotes it, and in the source before
+    // any code frame shows it.
+    let secrets = semantic::inline_secrets(&document, &locator);
+    drop(document);
+    let mut redactions = Vec::new();
+    for secret in &secrets {
+        if let Some(Value::String(value)) = node_mut(&mut instance, &secret.path) {
+            *value = secret.masked.clone();
+        }
+        redactions.push(secret_span(&source, &positions, secret));
+    }
+    diagnostics.extend(secrets.iter().map(|s| s.diagnostic.clone()));
+    let repairs = structure::check(
         schema::json_schema(),
         &mut instance,
         &locator,
         &mut diagnostics,
     );
-    diagnostics.extend(semantic::inline_secrets(&document, &locator));
+    let locator = Locator {
+        repairs: Some(&repairs),
+        ..locator
+    };
 
-    // What the schema rejected has been pruned; what remains may still deserialize, so the
-    // semantic checks can report their errors in the same run.
-    match serde_json::from_value::<Spec>(instance) {
+    // What the schema rejected has been repaired (removed, or replaced by a placeholder the
+    // semantic checks know to skip), so they can report their errors in the same run.
+    let result = match serde_json::from_value::<Spec>(instance) {
         Ok(spec) => {
             diagnostics.extend(semantic::check(&spec, &locator));
-            if diagnostics.is_empty() {
-                Ok(LoadedSpec {
-                    spec,
-                    source,
-                    positions,
-                    base_dir,
-                })
-            } else {
-                Err(invalid(source, diagnostics))
-            }
+            Ok(spec)
         }
         Err(error) => {
             if diagnostics.is_empty() {
@@ -163,8 +275,107 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
                     Diagnostic::error("invalid-spec", error.to_string()).at(locator.value(&[])),
                 );
             }
+            Err(())
+        }
+    };
+    match result {
+        Ok(spec) if diagnostics.is_empty() => Ok(LoadedSpec {
+            spec,
+            source,
+            positions,
+            base_dir,
+        }),
+        _ => {
+            let mut source = source;
+            for (span, keep) in redactions {
+                source.redact(span, keep);
+            }
+            for secret in &secrets {
+                scrub(&mut diagnostics, &secret.secret, secret.keep);
+            }
             Err(invalid(source, diagnostics))
         }
+    }
+}
+
+/// Where a secret is in the source: the secret itself when the file spells it as the value
+/// holds it, else the whole value (without quotes or a block scalar's indicator line).
+fn secret_span(
+    source: &SourceFile,
+    positions: &Positions,
+    secret: &semantic::InlineSecret,
+) -> (std::ops::Range<usize>, usize) {
+    let span = positions.span(&secret.path, false);
+    let raw = &source.text[span.clone()];
+    if let Some(i) = raw.find(&secret.secret) {
+        let start = span.start + i;
+        return (start..start + secret.secret.len(), secret.keep);
+    }
+    let mut inner = span.clone();
+    if raw.starts_with('|') || raw.starts_with('>') {
+        inner.start += raw.find('\n').map_or(raw.len(), |i| i + 1);
+    } else if raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) {
+        inner = span.start + 1..span.end - 1;
+    }
+    (inner, secret.keep)
+}
+
+/// Hides the secrets on one line of a file YAML could not read, word by word (quotes,
+/// brackets, commas and spaces separate words).
+fn redact_line_secrets(source: &mut SourceFile, line: usize) {
+    let range = source.line_range(line);
+    let text = source.text[range.clone()].to_string();
+    let separator = |c: char| c.is_whitespace() || "\"'[]{},".contains(c);
+    let mut at = 0;
+    for word in text.split(separator) {
+        let start = range.start + at;
+        at += word.len() + 1;
+        if let Some(found) = semantic::find_secret(word) {
+            let keep = found.keep;
+            source.redact(start + found.range.start..start + found.range.end, keep);
+        }
+    }
+}
+
+/// Masks a secret wherever a message, help or note quotes it, whole or cut short (values
+/// are shortened in messages; 12 characters of a secret are as telling as all of it).
+fn scrub(diagnostics: &mut [Diagnostic], secret: &str, keep: usize) {
+    if secret.chars().count() < 3 {
+        return;
+    }
+    let masked = semantic::mask(secret, keep);
+    let prefix_len = secret
+        .char_indices()
+        .nth(12)
+        .map_or(secret.len(), |(i, _)| i);
+    let prefix = &secret[..prefix_len];
+    let fix = |text: &mut String| {
+        if !text.contains(prefix) {
+            return;
+        }
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(prefix) {
+            out.push_str(&rest[..i]);
+            out.push_str(&masked);
+            let tail = &rest[i..];
+            let matched: usize = tail
+                .chars()
+                .zip(secret.chars())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a.len_utf8())
+                .sum();
+            rest = &tail[matched..];
+        }
+        out.push_str(rest);
+        *text = out;
+    };
+    for d in diagnostics {
+        fix(&mut d.message);
+        if let Some(help) = &mut d.help {
+            fix(help);
+        }
+        d.notes.iter_mut().for_each(fix);
     }
 }
 
@@ -174,40 +385,84 @@ fn yaml_syntax_error(
     positions: &Positions,
 ) -> Diagnostic {
     let message = error.to_string();
+    // libyaml counts characters, so go through line and column rather than its index.
+    let offset_of = |line: usize, column: usize| {
+        let line = source.line_range(line.max(1));
+        let column = column.saturating_sub(1);
+        source.text[line.clone()]
+            .char_indices()
+            .nth(column)
+            .map_or(line.end, |(i, _)| line.start + i)
+    };
     // serde_yaml places a duplicate key at its mapping; the position index knows the key.
     let duplicate = positions
         .duplicate_keys()
         .first()
         .map(|span| span.start)
         .filter(|_| message.starts_with("duplicate entry"));
-    // libyaml counts characters, so go through line and column rather than its index.
-    let offset = duplicate
-        .or_else(|| {
-            let location = error.location()?;
-            let line = source.line_range(location.line().max(1));
-            let column = location.column().saturating_sub(1);
-            Some(
-                source.text[line.clone()]
-                    .char_indices()
-                    .nth(column)
-                    .map_or(line.end, |(i, _)| line.start + i),
-            )
-        })
-        .unwrap_or(0);
+    // "did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at
+    // line 2 column 9": where the problem was noticed, and what was being read (and from where).
+    let (problem, context) = match message.split_once(", while ") {
+        Some((problem, context)) => (problem, Some(context)),
+        None => (message.as_str(), None),
+    };
+    let context_mark = context.and_then(|c| {
+        let (_, place) = c.split_once(" at line ")?;
+        let (line, column) = place.split_once(" column ")?;
+        Some((
+            line.trim().parse::<usize>().ok()?,
+            column.trim().parse::<usize>().ok()?,
+        ))
+    });
+    let problem_offset = error.location().map(|l| offset_of(l.line(), l.column()));
+    // A bracket never closed is noticed only at the next key or the end of the file, often on
+    // an empty line; the opening bracket is the useful place then.
+    let noticed_on_blank_line = problem_offset.is_none_or(|o| {
+        let (line, _) = source.line_col(o);
+        source.text[source.line_range(line)].trim().is_empty()
+    });
+    let flow = what_is_flow(context);
+    let noticed_on_another_line = match (context_mark, problem_offset) {
+        (Some((line, _)), Some(o)) => source.line_col(o).0 != line,
+        _ => true,
+    };
+    let context_offset = context_mark
+        .filter(|_| noticed_on_blank_line || (flow && noticed_on_another_line))
+        .map(|(line, column)| offset_of(line, column));
+    let offset = duplicate.or(context_offset).or(problem_offset).unwrap_or(0);
     // serde_yaml appends " at line L column C" itself; the label carries the place.
-    let message = message
+    let mut text = problem
         .split(" at line ")
         .next()
-        .unwrap_or(&message)
+        .unwrap_or(problem)
         .to_string();
+    if let Some(context) = context {
+        let what = context.split(" at line ").next().unwrap_or(context);
+        text.push_str(&format!(" (while {what})"));
+    }
     let code = if message.starts_with("duplicate entry") {
         "duplicate-key"
     } else {
         "yaml-syntax"
     };
-    Diagnostic::error(code, format!("invalid YAML: {message}"))
+    let help = if context_offset.is_some() && flow {
+        "this `[` or `{` is never closed: add the closing bracket (or a missing `,`), or remove this one"
+    } else {
+        "fix the YAML syntax here; indentation and `:` spacing are the usual causes"
+    };
+    let mut diagnostic = Diagnostic::error(code, format!("invalid YAML: {text}"))
         .at(Label::new(source, offset..offset, ""))
-        .with_help("fix the YAML syntax here; indentation and `:` spacing are the usual causes")
+        .with_help(help);
+    if let (Some(_), Some(noticed)) = (context_offset, problem_offset)
+        && noticed != offset
+    {
+        diagnostic = diagnostic.with_related(Label::new(source, noticed..noticed, "noticed here"));
+    }
+    diagnostic
+}
+
+fn what_is_flow(context: Option<&str>) -> bool {
+    context.is_some_and(|c| c.contains("flow sequence") || c.contains("flow mapping"))
 }
 
 /// serde_yaml's document as JSON for the schema check. YAML features a spec has no use for
@@ -297,6 +552,20 @@ mod tests {
         }
     }
 
+    /// The diagnostics of an invalid spec, and their code frames.
+    fn rendered(text: &str) -> (Vec<Diagnostic>, String) {
+        match parse(SourceFile::new("s.yaml", text), PathBuf::from(".")) {
+            Err(SpecError::Invalid {
+                source,
+                diagnostics,
+            }) => {
+                let frames = crate::render::diagnostics::human(&diagnostics, &[&source], false);
+                (diagnostics, frames)
+            }
+            _ => panic!("invalid spec expected"),
+        }
+    }
+
     #[test]
     fn minimal_spec_is_valid() {
         assert!(errors("version: 1\nregion: eu-west-1\n").is_empty());
@@ -315,6 +584,49 @@ mod tests {
         let found = errors("version: 1\nregion: eu-west-1\nregion: eu-west-2\n");
         assert_eq!(found[0].code, "duplicate-key");
         assert_eq!(found[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn deep_nesting_is_one_positioned_error() {
+        let found = errors(&format!("{}x\n", "- ".repeat(10_000)));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, "too-deep");
+        let location = found[0].location.as_ref().unwrap();
+        assert_eq!((location.line, location.column), (1, 2 * MAX_DEPTH + 1));
+    }
+
+    #[test]
+    fn secrets_are_masked_in_messages_and_frames() {
+        let text = "version: 1\nregion: eu-west-1\nconfiguration_sets:\n  tx:\n    tls: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+        let (diagnostics, rendered) = rendered(text);
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["inline-secret", "invalid-value"]);
+        assert!(rendered.contains("wJal…(redacted)"), "{rendered}");
+        assert!(!rendered.contains("XUtnFEMI"), "{rendered}");
+        let json = crate::render::diagnostics::json(&diagnostics);
+        assert!(!json.contains("XUtnFEMI"), "{json}");
+    }
+
+    #[test]
+    fn secrets_on_a_line_yaml_cannot_read_are_hidden() {
+        let text = "version: 1\nregion: eu-west-1\ntags: [x, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, : :\n";
+        let (diagnostics, rendered) = rendered(text);
+        assert_eq!(diagnostics[0].code, "yaml-syntax");
+        assert!(rendered.contains("wJal…(redacted)"), "{rendered}");
+        assert!(!rendered.contains("XUtnFEMI"), "{rendered}");
+    }
+
+    #[test]
+    fn url_passwords_are_found_and_plain_urls_are_not() {
+        let found = |s: &str| semantic::find_secret(s).map(|f| s[f.range].to_string());
+        assert_eq!(
+            found("https://u:pw12@h.example.com/x").as_deref(),
+            Some("pw12")
+        );
+        assert_eq!(found("see http://a:b@c").as_deref(), Some("b"));
+        assert_eq!(found("https://user@h.example.com/x:y@z"), None);
+        assert_eq!(found("https://h.example.com:8443/ses"), None);
+        assert_eq!(found("noreply@example.com"), None);
     }
 
     #[test]

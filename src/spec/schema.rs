@@ -17,6 +17,7 @@ pub fn json_schema() -> &'static Value {
         let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
         let mut schema = generator.into_root_schema_for::<Spec>().to_value();
         strip_null(&mut schema);
+        bound_integers(&mut schema);
         schema["$id"] = Value::from(SCHEMA_ID);
         schema
     })
@@ -50,6 +51,27 @@ fn strip_null(schema: &mut Value) {
             map.values_mut().for_each(strip_null);
         }
         Value::Array(items) => items.iter_mut().for_each(strip_null),
+        _ => {}
+    }
+}
+
+/// schemars gives unsigned integers `minimum: 0` but no maximum; without one, a number too
+/// large for the field passes the schema and only fails deserialization, without a place.
+fn bound_integers(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let maximum = match map.get("format").and_then(Value::as_str) {
+                Some("uint8") => Some(u64::from(u8::MAX)),
+                Some("uint16") => Some(u64::from(u16::MAX)),
+                Some("uint32") => Some(u64::from(u32::MAX)),
+                _ => None,
+            };
+            if let Some(maximum) = maximum {
+                map.entry("maximum").or_insert(Value::from(maximum));
+            }
+            map.values_mut().for_each(bound_integers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
         _ => {}
     }
 }

@@ -33,9 +33,23 @@ pub fn check(spec: &Spec, locator: &Locator) -> Vec<Diagnostic> {
     checker.out
 }
 
-/// Any string that looks like a private key, an AWS secret key or an SES SMTP password is an
-/// error wherever it appears, even in a spec too broken to deserialize: specs are committed.
-pub fn inline_secrets(document: &serde_yaml::Value, locator: &Locator) -> Vec<Diagnostic> {
+/// A secret written inline: its diagnostic, the node it is in, and how to hide it.
+#[derive(Debug, Clone)]
+pub struct InlineSecret {
+    pub diagnostic: Diagnostic,
+    pub path: Vec<String>,
+    /// The value with the secret masked, for every later message that quotes it.
+    pub masked: String,
+    /// The secret itself, as the value holds it.
+    pub secret: String,
+    /// How many leading characters of the secret may be shown.
+    pub keep: usize,
+}
+
+/// Any string that looks like a private key, an access key or token, an SES SMTP password, or
+/// a URL with a password is an error wherever it appears, even in a spec too broken to
+/// deserialize: specs are committed.
+pub fn inline_secrets(document: &serde_yaml::Value, locator: &Locator) -> Vec<InlineSecret> {
     let mut out = Vec::new();
     find_secrets(document, &mut Vec::new(), locator, &mut out);
     out
@@ -45,19 +59,39 @@ fn find_secrets(
     value: &serde_yaml::Value,
     path: &mut Vec<String>,
     locator: &Locator,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<InlineSecret>,
 ) {
     match value {
         serde_yaml::Value::String(s) => {
-            if let Some(kind) = secret_kind(s) {
-                out.push(
-                    Diagnostic::error(
+            if let Some(found) = find_secret(s) {
+                let help = if found.kind == URL_PASSWORD {
+                    "remove `user:password@` from the URL and change the password if it was committed; \
+                     authenticate SNS deliveries another way, e.g. by verifying SNS message signatures"
+                } else {
+                    "remove it now and rotate it if it was committed; reference secrets with `file:` or `env:`"
+                };
+                let secret = s[found.range.clone()].to_string();
+                let masked = format!(
+                    "{}{}{}",
+                    &s[..found.range.start],
+                    mask(&secret, found.keep),
+                    &s[found.range.end..]
+                );
+                out.push(InlineSecret {
+                    diagnostic: Diagnostic::error(
                         "inline-secret",
-                        format!("this value looks like {kind}; secrets never belong in the spec"),
+                        format!(
+                            "this value {}; secrets never belong in the spec",
+                            found.kind
+                        ),
                     )
                     .at(locator.value(path))
-                    .with_help("remove it now and rotate it if it was committed; reference secrets with `file:` or `env:`"),
-                );
+                    .with_help(help),
+                    path: path.clone(),
+                    masked,
+                    secret,
+                    keep: found.keep,
+                });
             }
         }
         serde_yaml::Value::Sequence(items) => {
@@ -76,8 +110,15 @@ fn find_secrets(
                 }
             }
         }
+        serde_yaml::Value::Tagged(tagged) => find_secrets(&tagged.value, path, locator, out),
         _ => {}
     }
+}
+
+/// How a secret is shown: at most its first `keep` characters, then `…(redacted)`.
+pub fn mask(secret: &str, keep: usize) -> String {
+    let shown: String = secret.chars().take(keep).collect();
+    format!("{shown}…(redacted)")
 }
 
 struct Checker<'a> {
@@ -87,6 +128,16 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// See [`Locator::repaired`].
+    fn repaired(&self, path: Vec<String>) -> bool {
+        self.locator.repaired(&path)
+    }
+
+    /// See [`Locator::repaired_within`].
+    fn repaired_within(&self, path: Vec<String>) -> bool {
+        self.locator.repaired_within(&path)
+    }
+
     fn error_at_key(
         &mut self,
         code: &str,
@@ -94,7 +145,23 @@ impl Checker<'_> {
         message: String,
         help: Option<String>,
     ) {
-        self.push(code, self.locator.key(&path), message, help);
+        if !self.locator.repaired(&path) {
+            self.push(code, self.locator.key(&path), message, help);
+        }
+    }
+
+    /// An error about the name (the key) of a named entry: it stands even when the entry's
+    /// value was replaced after a shape error, since the name is still the user's.
+    fn error_at_name(
+        &mut self,
+        code: &str,
+        path: Vec<String>,
+        message: String,
+        help: Option<String>,
+    ) {
+        if !self.locator.repaired(&path[..path.len().saturating_sub(1)]) {
+            self.push(code, self.locator.key(&path), message, help);
+        }
     }
 
     fn error_at_value(
@@ -104,7 +171,9 @@ impl Checker<'_> {
         message: String,
         help: Option<String>,
     ) {
-        self.push(code, self.locator.value(&path), message, help);
+        if !self.locator.repaired(&path) {
+            self.push(code, self.locator.value(&path), message, help);
+        }
     }
 
     fn push(
@@ -246,7 +315,7 @@ impl Checker<'_> {
             };
             if let Err(why) = checked {
                 let kind = if is_email { "email address" } else { "domain" };
-                self.error_at_key(
+                self.error_at_name(
                     "invalid-identity",
                     base.clone(),
                     format!("identity `{name}`: {kind} {why}"),
@@ -345,6 +414,9 @@ impl Checker<'_> {
     }
 
     fn secret_source(&mut self, path: Vec<String>, source: &SecretSource) {
+        if self.locator.repaired_within(&path) {
+            return;
+        }
         match (&source.file, &source.env) {
             (Some(_), None) | (None, Some(_)) => {}
             _ => self.error_at_key(
@@ -402,7 +474,7 @@ impl Checker<'_> {
         for (name, set) in &spec.configuration_sets {
             let base = spec_path!["configuration_sets", name];
             if let Err(why) = names::check_ses_name(name) {
-                self.error_at_key(
+                self.error_at_name(
                     "invalid-name",
                     base.clone(),
                     format!("configuration set name `{name}` {why}"),
@@ -445,7 +517,7 @@ impl Checker<'_> {
     fn event_destination(&mut self, set: &str, name: &str, dest: &EventDestination) {
         let base = spec_path!["configuration_sets", set, "event_destinations", name];
         if let Err(why) = names::check_ses_name(name) {
-            self.error_at_key(
+            self.error_at_name(
                 "invalid-name",
                 base.clone(),
                 format!("event destination name `{name}` {why}"),
@@ -454,7 +526,7 @@ impl Checker<'_> {
         }
         let mut events_path = base.clone();
         events_path.push("events".into());
-        if dest.events.is_empty() {
+        if dest.events.is_empty() && !self.locator.repaired_within(&events_path) {
             self.error_at_key(
                 "invalid-value",
                 events_path.clone(),
@@ -484,7 +556,14 @@ impl Checker<'_> {
         .into_iter()
         .flatten()
         .collect();
-        if targets.len() != 1 {
+        let target_repaired = ["sns_topic", "cloudwatch", "eventbridge", "firehose"]
+            .iter()
+            .any(|t| {
+                let mut p = base.clone();
+                p.push(t.to_string());
+                self.locator.repaired(&p)
+            });
+        if targets.len() != 1 && !target_repaired {
             let message = if targets.is_empty() {
                 format!("event destination `{name}` has no target")
             } else {
@@ -524,11 +603,13 @@ impl Checker<'_> {
                 self.reference(path, topic, "sns_topics", self.spec.sns_topics.keys());
             }
         }
+        let mut dimensions = base.clone();
+        dimensions.extend(["cloudwatch".to_string(), "dimensions".to_string()]);
         if let Some(cw) = &dest.cloudwatch
             && cw.dimensions.is_empty()
+            && !self.locator.repaired_within(&dimensions)
         {
-            let mut path = base.clone();
-            path.extend(["cloudwatch".to_string(), "dimensions".to_string()]);
+            let path = dimensions;
             self.error_at_key(
                 "invalid-value",
                 path,
@@ -568,7 +649,7 @@ impl Checker<'_> {
         for (name, topic) in &self.spec.sns_topics {
             let base = spec_path!["sns_topics", name];
             if let Err(why) = names::check_topic_name(name) {
-                self.error_at_key(
+                self.error_at_name(
                     "invalid-name",
                     base.clone(),
                     format!("topic name `{name}` {why}"),
@@ -579,6 +660,16 @@ impl Checker<'_> {
             let mut seen = BTreeSet::new();
             for (i, sub) in topic.subscriptions.iter().enumerate() {
                 let path = spec_path!["sns_topics", name, "subscriptions", i, "endpoint"];
+                // Both checks compare the protocol with the endpoint.
+                if self.repaired(spec_path![
+                    "sns_topics",
+                    name,
+                    "subscriptions",
+                    i,
+                    "protocol"
+                ]) {
+                    continue;
+                }
                 if !seen.insert((sub.protocol, sub.endpoint.as_str())) {
                     self.error_at_value(
                         "duplicate-subscription",
@@ -603,7 +694,7 @@ impl Checker<'_> {
         for (name, user) in &spec.smtp_users {
             let base = spec_path!["smtp_users", name];
             if let Err(why) = names::check_iam_user_name(name) {
-                self.error_at_key(
+                self.error_at_name(
                     "invalid-name",
                     base.clone(),
                     format!("IAM user name `{name}` {why}"),
@@ -620,7 +711,9 @@ impl Checker<'_> {
                     None,
                 );
             }
-            if user.allow_from.is_empty() {
+            if user.allow_from.is_empty()
+                && !self.repaired_within(spec_path!["smtp_users", name, "allow_from"])
+            {
                 self.error_at_key(
                     "invalid-value",
                     spec_path!["smtp_users", name, "allow_from"],
@@ -638,7 +731,9 @@ impl Checker<'_> {
                     );
                 }
             }
-            if let Some(credentials) = &user.credentials {
+            if let Some(credentials) = &user.credentials
+                && !self.repaired_within(spec_path!["smtp_users", name, "credentials"])
+            {
                 let path = spec_path!["smtp_users", name, "credentials"];
                 match (&credentials.dotenv, credentials.stdout) {
                     (Some(_), true) | (None, false) => self.error_at_key(
@@ -713,11 +808,35 @@ impl Checker<'_> {
     }
 }
 
-/// What kind of secret a string looks like, if any.
+const URL_PASSWORD: &str = "is a URL with a password";
+
+/// A secret inside a string: what it looks like, where it is, how much of it may be shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundSecret {
+    pub kind: &'static str,
+    pub range: std::ops::Range<usize>,
+    pub keep: usize,
+}
+
+/// What kind of secret a string looks like, if any (`"looks like an AWS secret access key"`).
 pub fn secret_kind(s: &str) -> Option<&'static str> {
-    let s = s.trim();
-    if s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
-        return Some("a PEM private key");
+    find_secret(s).map(|f| f.kind)
+}
+
+/// Finds a secret in `s`: the whole (trimmed) string shaped like a private key, AWS secret key
+/// or SES SMTP password; a GitHub or Slack token anywhere in it; or the password of a URL.
+pub fn find_secret(s: &str) -> Option<FoundSecret> {
+    let trimmed = s.trim();
+    let whole = |kind| {
+        let start = s.len() - s.trim_start().len();
+        Some(FoundSecret {
+            kind,
+            range: start..start + trimmed.len(),
+            keep: 4,
+        })
+    };
+    if trimmed.contains("-----BEGIN") && trimmed.contains("PRIVATE KEY") {
+        return whole("looks like a PEM private key");
     }
     let base64ish = |s: &str| {
         s.chars()
@@ -728,11 +847,84 @@ pub fn secret_kind(s: &str) -> Option<&'static str> {
             && s.chars().any(|c| c.is_ascii_uppercase())
             && s.chars().any(|c| c.is_ascii_digit())
     };
-    if s.len() == 44 && s.starts_with('B') && base64ish(s) && mixed(s) {
-        return Some("an SES SMTP password");
+    if trimmed.len() == 44 && trimmed.starts_with('B') && base64ish(trimmed) && mixed(trimmed) {
+        return whole("looks like an SES SMTP password");
     }
-    if s.len() == 40 && base64ish(s) && mixed(s) {
-        return Some("an AWS secret access key");
+    if trimmed.len() == 40 && base64ish(trimmed) && mixed(trimmed) {
+        return whole("looks like an AWS secret access key");
+    }
+    if let Some((range, kind)) = find_token(s) {
+        return Some(FoundSecret {
+            kind,
+            range,
+            keep: 4,
+        });
+    }
+    url_password(s).map(|range| FoundSecret {
+        kind: URL_PASSWORD,
+        range,
+        keep: 0,
+    })
+}
+
+/// A GitHub or Slack token anywhere in `s`, by its documented prefix and length.
+fn find_token(s: &str) -> Option<(std::ops::Range<usize>, &'static str)> {
+    let token_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut start = 0;
+    for word in s.split(|c: char| !token_char(c)) {
+        let range = start..start + word.len();
+        start += word.len() + 1;
+        let alnum_after = |prefix: &str, min: usize| {
+            word.strip_prefix(prefix).is_some_and(|rest| {
+                rest.len() >= min && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        };
+        // ghp_ (classic), gho_/ghu_/ghs_/ghr_ (OAuth, app, refresh): 36 characters after the prefix.
+        if ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
+            .iter()
+            .any(|p| alnum_after(p, 36))
+        {
+            return Some((range, "looks like a GitHub token"));
+        }
+        if alnum_after("github_pat_", 40) {
+            return Some((range, "looks like a GitHub token"));
+        }
+        // Slack: xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, then dash-separated digits and letters.
+        if let Some(rest) = word.strip_prefix("xox")
+            && let Some(rest) = rest
+                .strip_prefix(|c: char| "abprs".contains(c))
+                .and_then(|r| r.strip_prefix('-'))
+            && rest.len() >= 20
+            && rest.contains('-')
+            && rest.chars().any(|c| c.is_ascii_digit())
+        {
+            return Some((range, "looks like a Slack token"));
+        }
+    }
+    None
+}
+
+/// The password in the userinfo of a URL in `s` (`https://user:PASSWORD@host/`), if any.
+fn url_password(s: &str) -> Option<std::ops::Range<usize>> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find("://") {
+        let authority_start = from + i + 3;
+        let scheme_ok = s[..from + i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let authority_end = s[authority_start..]
+            .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
+            .map_or(s.len(), |j| authority_start + j);
+        let authority = &s[authority_start..authority_end];
+        if scheme_ok
+            && let Some(at) = authority.rfind('@')
+            && let Some(colon) = authority[..at].find(':')
+            && colon + 1 < at
+        {
+            return Some(authority_start + colon + 1..authority_start + at);
+        }
+        from = authority_start;
     }
     None
 }
@@ -777,15 +969,15 @@ mod tests {
     fn secrets_are_recognised() {
         assert_eq!(
             secret_kind("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-            Some("an AWS secret access key")
+            Some("looks like an AWS secret access key")
         );
         assert_eq!(
             secret_kind("BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2"),
-            Some("an SES SMTP password")
+            Some("looks like an SES SMTP password")
         );
         assert_eq!(
             secret_kind("-----BEGIN RSA PRIVATE KEY-----\nabc"),
-            Some("a PEM private key")
+            Some("looks like a PEM private key")
         );
         assert_eq!(
             secret_kind("https://hooks.example.com/ses/events/endpoint"),

@@ -2,6 +2,7 @@
 //! its place and, for misspelled keys and values, a "did you mean".
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
@@ -11,25 +12,107 @@ use super::load::Locator;
 use super::names::suggest;
 use crate::diagnostic::Diagnostic;
 
-/// Checks `instance` against `schema`, appends a diagnostic per violation, and removes the
-/// offending nodes from `instance` so the rest can still be deserialized and checked.
+/// What the shape check changed in the instance so the typed spec can still be built: the
+/// semantic checks use it to skip what they would only misreport, and to point at list items
+/// by their index in the file, not in the pruned list.
+#[derive(Debug, Default, Clone)]
+pub struct Repairs {
+    /// Nodes (in the file's coordinates) whose value was removed or replaced by a placeholder,
+    /// because a diagnostic already explains them.
+    pub tainted: Vec<Vec<String>>,
+    /// For each list (file coordinates), the indices of the items removed from it, ascending.
+    pub removed_items: BTreeMap<Vec<String>, Vec<usize>>,
+}
+
+impl Repairs {
+    /// The node at `path` (file coordinates), or one of its ancestors, was repaired.
+    pub fn covers(&self, path: &[String]) -> bool {
+        self.tainted.iter().any(|t| path.starts_with(t))
+    }
+
+    /// Something at or below `path` (file coordinates) was repaired.
+    pub fn touches(&self, path: &[String]) -> bool {
+        self.tainted
+            .iter()
+            .any(|t| path.starts_with(t) || t.starts_with(path))
+            || self.removed_items.keys().any(|l| l.starts_with(path))
+    }
+
+    /// Maps a path into the repaired instance back to the file's coordinates.
+    pub fn original(&self, path: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(path.len());
+        for segment in path {
+            let mapped = match (self.removed_items.get(&out), segment.parse::<usize>()) {
+                (Some(removed), Ok(mut index)) => {
+                    // The index-th survivor: step over every removed index at or below it.
+                    for r in removed {
+                        if *r <= index {
+                            index += 1;
+                        }
+                    }
+                    index.to_string()
+                }
+                _ => segment.clone(),
+            };
+            out.push(mapped);
+        }
+        out
+    }
+}
+
+enum Fix {
+    /// An unknown key: drop it.
+    Drop(Vec<String>),
+    /// A node the schema rejected: remove it if it may be absent, else put a placeholder.
+    Invalid(Vec<String>),
+    /// A missing required key: put a placeholder.
+    Missing(Vec<String>),
+}
+
+impl Fix {
+    fn path(&self) -> &[String] {
+        match self {
+            Fix::Drop(p) | Fix::Invalid(p) | Fix::Missing(p) => p,
+        }
+    }
+}
+
+/// Checks `instance` against `schema`, appends a diagnostic per violation, and repairs
+/// `instance` (removing or replacing what was rejected, filling in missing required keys) so
+/// the rest can still be deserialized and checked.
 pub fn check(
     schema: &'static Value,
     instance: &mut Value,
     locator: &Locator,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Repairs {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     let validator = VALIDATOR.get_or_init(|| {
         jsonschema::validator_for(schema).expect("the generated spec schema is a valid schema")
     });
 
-    let mut removals: Vec<Vec<String>> = Vec::new();
-    for error in validator.iter_errors(instance) {
+    let errors: Vec<_> = validator.iter_errors(instance).collect();
+    // A misspelled key whose suggestion is a missing required key is one mistake, reported once
+    // as the unknown key.
+    let mut suggested: BTreeSet<Vec<String>> = BTreeSet::new();
+    for error in &errors {
+        if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+            let path = pointer_segments(error.instance_path().as_str());
+            let allowed = allowed_keys(schema, &path);
+            for key in unexpected {
+                if let Some(s) = suggest(key, allowed.iter().map(String::as_str)) {
+                    let mut p = path.clone();
+                    p.push(s.to_string());
+                    suggested.insert(p);
+                }
+            }
+        }
+    }
+
+    let mut fixes: Vec<Fix> = Vec::new();
+    for error in &errors {
         let path = pointer_segments(error.instance_path().as_str());
-        let here = path
-            .last()
-            .map_or("the spec".to_string(), |k| format!("`{k}`"));
+        let here = name_of(&path);
         let diagnostic = match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
@@ -49,7 +132,7 @@ pub fn check(
                         None => d,
                     };
                     diagnostics.push(d);
-                    removals.push(key_path);
+                    fixes.push(Fix::Drop(key_path));
                 }
                 continue;
             }
@@ -57,12 +140,18 @@ pub fn check(
                 let name = property.as_str().unwrap_or_default();
                 let mut missing = path.clone();
                 missing.push(name.to_string());
-                Diagnostic::error(
-                    "missing-key",
-                    format!("missing required key `{name}` in {}", describe(&path)),
-                )
-                .at(locator.key(&missing))
-                .with_help(format!("add `{name}:` here; `sesform schema` documents it"))
+                if !suggested.contains(&missing) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "missing-key",
+                            format!("missing required key `{name}` in {}", describe(&path)),
+                        )
+                        .at(locator.key(&missing))
+                        .with_help(format!("add `{name}:` here; `sesform schema` documents it")),
+                    );
+                }
+                fixes.push(Fix::Missing(missing));
+                continue;
             }
             ValidationErrorKind::Enum { options } => {
                 let options: Vec<&str> = options
@@ -99,24 +188,168 @@ pub fn check(
         };
         diagnostics.push(diagnostic);
         if !path.is_empty() {
-            removals.push(path);
+            fixes.push(Fix::Invalid(path));
         }
     }
+    repair(schema, instance, fixes)
+}
 
-    // Children before parents, later array items before earlier ones, so removals never shift
-    // the indices of those still to come.
-    removals.sort_by(|a, b| compare_paths(b, a));
-    removals.dedup();
-    for path in removals {
-        remove(instance, &path);
+/// Applies the fixes children first and later list items before earlier ones, so every path
+/// (all in the file's coordinates) still names the node it was computed for.
+fn repair(schema: &Value, instance: &mut Value, mut fixes: Vec<Fix>) -> Repairs {
+    fixes.sort_by(|a, b| compare_paths(b.path(), a.path()));
+    let mut repairs = Repairs::default();
+    let mut done: BTreeSet<Vec<String>> = BTreeSet::new();
+    for fix in fixes {
+        let path = fix.path().to_vec();
+        if !done.insert(path.clone()) || repairs.covers(&path[..path.len().saturating_sub(1)]) {
+            // Already fixed, or inside a node that was itself replaced.
+            continue;
+        }
+        let Some((last, parent_path)) = path.split_last() else {
+            continue;
+        };
+        let parent_schema = schema_at(schema, parent_path);
+        let required = parent_schema
+            .and_then(|s| s.get("required"))
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|k| k == last.as_str()));
+        let named_entry = parent_schema
+            .is_some_and(|s| s.get("additionalProperties").is_some_and(Value::is_object));
+        let Some(parent) = node_mut(instance, parent_path) else {
+            continue;
+        };
+        match (fix, parent) {
+            (Fix::Drop(_), Value::Object(map)) => {
+                map.shift_remove(last);
+            }
+            (Fix::Invalid(_), Value::Array(items)) => {
+                if let Ok(i) = last.parse::<usize>()
+                    && i < items.len()
+                {
+                    items.remove(i);
+                    let removed = repairs
+                        .removed_items
+                        .entry(parent_path.to_vec())
+                        .or_default();
+                    removed.insert(0, i);
+                }
+            }
+            (Fix::Invalid(_) | Fix::Missing(_), Value::Object(map)) => {
+                // A required key or a named entry (which references may point at) keeps a
+                // placeholder; an optional key is simply unset.
+                if required || named_entry {
+                    let value =
+                        schema_at(schema, &path).map_or(Value::Null, |s| placeholder(schema, s));
+                    map.insert(last.clone(), value);
+                } else {
+                    map.shift_remove(last);
+                }
+                repairs.tainted.push(path);
+            }
+            _ => {}
+        }
+    }
+    repairs
+}
+
+/// The schema of the node at `path`, following `$ref`s.
+fn schema_at<'a>(root: &'a Value, path: &[String]) -> Option<&'a Value> {
+    let mut node = resolve(root, root);
+    for segment in path {
+        let next = node
+            .get("properties")
+            .and_then(|p| p.get(segment))
+            .or_else(|| node.get("additionalProperties").filter(|v| v.is_object()))
+            .or_else(|| node.get("items"))?;
+        node = resolve(root, next);
+    }
+    Some(node)
+}
+
+/// The simplest value that satisfies `node`: the first allowed value, an empty string or list,
+/// or a mapping of placeholders for its required keys.
+fn placeholder(root: &Value, node: &Value) -> Value {
+    let node = resolve(root, node);
+    if let Some(first) = node
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        return first.clone();
+    }
+    let kind = match node.get("type") {
+        Some(Value::String(t)) => t.as_str(),
+        Some(Value::Array(types)) => types.first().and_then(Value::as_str).unwrap_or(""),
+        _ => "",
+    };
+    match kind {
+        "object" => {
+            let mut map = serde_json::Map::new();
+            let required = node.get("required").and_then(Value::as_array);
+            for key in required.into_iter().flatten().filter_map(Value::as_str) {
+                let child = node
+                    .get("properties")
+                    .and_then(|p| p.get(key))
+                    .map_or(Value::Null, |s| placeholder(root, s));
+                map.insert(key.to_string(), child);
+            }
+            Value::Object(map)
+        }
+        "array" => Value::Array(Vec::new()),
+        "string" => Value::String(String::new()),
+        "integer" | "number" => Value::from(0),
+        "boolean" => Value::Bool(false),
+        _ => Value::Null,
     }
 }
 
-fn describe(path: &[String]) -> String {
-    match path {
-        [] => "the spec".into(),
-        _ => format!("`{}`", path.join(".")),
+pub(super) fn node_mut<'a>(instance: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
+    let mut node = instance;
+    for segment in path {
+        node = match node {
+            Value::Object(map) => map.get_mut(segment)?,
+            Value::Array(items) => items.get_mut(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
     }
+    Some(node)
+}
+
+/// How a message names the node at `path`: its key, with the index for list items
+/// (`events[0]`).
+fn name_of(path: &[String]) -> String {
+    let keyed = path.iter().rposition(|s| s.parse::<usize>().is_err());
+    match keyed {
+        None if path.is_empty() => "the spec".to_string(),
+        None => format!("item {}", path.join(".")),
+        Some(k) => {
+            let mut name = path[k].clone();
+            for index in &path[k + 1..] {
+                name.push_str(&format!("[{index}]"));
+            }
+            format!("`{name}`")
+        }
+    }
+}
+
+/// A whole path for messages: `sns_topics.events.subscriptions[0]`.
+fn describe(path: &[String]) -> String {
+    if path.is_empty() {
+        return "the spec".into();
+    }
+    let mut text = String::new();
+    for segment in path {
+        if segment.parse::<usize>().is_ok() {
+            text.push_str(&format!("[{segment}]"));
+        } else {
+            if !text.is_empty() {
+                text.push('.');
+            }
+            text.push_str(segment);
+        }
+    }
+    format!("`{text}`")
 }
 
 fn short(value: &Value) -> String {
@@ -177,19 +410,8 @@ fn pointer_segments(pointer: &str) -> Vec<String> {
 
 /// Property names the schema allows for the object at `path`.
 fn allowed_keys(schema: &Value, path: &[String]) -> Vec<String> {
-    let mut node = resolve(schema, schema);
-    for segment in path {
-        let next = node
-            .get("properties")
-            .and_then(|p| p.get(segment))
-            .or_else(|| node.get("additionalProperties").filter(|v| v.is_object()))
-            .or_else(|| node.get("items"));
-        match next {
-            Some(next) => node = resolve(schema, next),
-            None => return Vec::new(),
-        }
-    }
-    node.get("properties")
+    schema_at(schema, path)
+        .and_then(|node| node.get("properties"))
         .and_then(Value::as_object)
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
@@ -216,39 +438,4 @@ fn compare_paths(a: &[String], b: &[String]) -> Ordering {
         }
     }
     a.len().cmp(&b.len())
-}
-
-fn remove(instance: &mut Value, path: &[String]) {
-    let Some((last, parent_path)) = path.split_last() else {
-        return;
-    };
-    let mut node = instance;
-    for segment in parent_path {
-        node = match node {
-            Value::Object(map) => match map.get_mut(segment) {
-                Some(v) => v,
-                None => return,
-            },
-            Value::Array(items) => {
-                match segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
-                    Some(v) => v,
-                    None => return,
-                }
-            }
-            _ => return,
-        };
-    }
-    match node {
-        Value::Object(map) => {
-            map.shift_remove(last);
-        }
-        Value::Array(items) => {
-            if let Ok(i) = last.parse::<usize>()
-                && i < items.len()
-            {
-                items.remove(i);
-            }
-        }
-        _ => {}
-    }
 }

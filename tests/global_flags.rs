@@ -1,0 +1,177 @@
+//! The global flags and variables every AWS command honours, over the emulators:
+//! `--endpoint-url`, `--profile` (endpoints from a `[services]` section), the per-service
+//! `AWS_ENDPOINT_URL_*` variables, and `--color`.
+
+use std::net::TcpListener;
+use std::process::Command;
+
+use crate::util::aws::AwsEnv;
+use crate::util::{Run, TestDir};
+
+/// Touches all three services: an identity (SESv2), a topic (SNS), an SMTP user (IAM).
+const SPEC: &str = "version: 1\nregion: eu-west-1\nstack: flags\nidentities:\n  example.com: {}\nsns_topics:\n  events: {}\nsmtp_users:\n  mailer:\n    allow_from: ['*@example.com']\n";
+
+/// A loopback URL nothing listens on: calls sent there fail at once.
+fn closed_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// `sesform plan` with test credentials and no endpoint configured yet.
+fn plan(dir: &TestDir) -> Command {
+    let mut cmd = dir.sesform();
+    cmd.env("AWS_ACCESS_KEY_ID", "AKIATESTTESTTESTTEST")
+        .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+        .env("SESFORM_API_RATE", "all=off");
+    cmd
+}
+
+/// The plan creates all three resources, and the SESv2 calls reached the emulator.
+fn assert_planned(aws: &AwsEnv, run: &Run) {
+    assert_eq!(run.code, 0, "{run:?}");
+    for address in ["example.com", "events", "mailer"] {
+        assert!(run.stdout.contains(address), "{address}: {run:?}");
+    }
+    let counts = aws.control().call_counts();
+    assert!(counts.contains_key("ListEmailIdentities"), "{counts:?}");
+}
+
+fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = extra.to_vec();
+    args.extend(["plan", "--max-attempts", "1"]);
+    args
+}
+
+/// `--endpoint-url` sends every call there, over AWS_ENDPOINT_URL and the per-service
+/// variables alike (as the AWS CLI's flag does).
+#[test]
+fn endpoint_url_flag_sends_every_call_there() {
+    let aws = AwsEnv::start();
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", SPEC);
+    let moto = aws.moto.endpoint_url();
+    let closed = closed_url();
+    let run = Run::of(
+        plan(&dir)
+            .env("AWS_ENDPOINT_URL", &closed)
+            .env("AWS_ENDPOINT_URL_SESV2", aws.emulator.endpoint_url())
+            .args(args(&["--endpoint-url", &moto])),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("mailer"), "{run:?}");
+    // moto answered the SESv2 reads too; the SESv2 emulator saw nothing.
+    assert!(
+        aws.control().calls().is_empty(),
+        "{:?}",
+        aws.control().calls()
+    );
+
+    let run = Run::of(
+        plan(&dir)
+            .env("AWS_ENDPOINT_URL", &moto)
+            .env("AWS_ENDPOINT_URL_SESV2", aws.emulator.endpoint_url())
+            .args(args(&["--endpoint-url", &closed])),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("Connection refused"), "{run:?}");
+    assert!(
+        aws.control().calls().is_empty(),
+        "{:?}",
+        aws.control().calls()
+    );
+}
+
+#[test]
+fn per_service_endpoint_variables_are_honoured() {
+    let aws = AwsEnv::start();
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", SPEC);
+    let moto = aws.moto.endpoint_url();
+    let closed = closed_url();
+    let configured = |cmd: &mut Command, without: Option<&str>| {
+        cmd.env("AWS_ENDPOINT_URL", &closed)
+            .env("AWS_ENDPOINT_URL_SESV2", aws.emulator.endpoint_url())
+            .env("AWS_ENDPOINT_URL_STS", &moto);
+        for service in ["SNS", "IAM"] {
+            if Some(service) != without {
+                cmd.env(format!("AWS_ENDPOINT_URL_{service}"), &moto);
+            }
+        }
+        cmd.args(args(&[]));
+    };
+    let mut cmd = plan(&dir);
+    configured(&mut cmd, None);
+    assert_planned(&aws, &Run::of(&mut cmd));
+
+    // Without its own variable, a service falls back to AWS_ENDPOINT_URL (closed here).
+    for (service, operation) in [("SNS", "ListTopics"), ("IAM", "ListUsers")] {
+        let mut cmd = plan(&dir);
+        configured(&mut cmd, Some(service));
+        let run = Run::of(&mut cmd);
+        assert_eq!(run.code, 1, "{service}: {run:?}");
+        assert!(
+            run.stderr.contains("Connection refused"),
+            "{service}: {run:?}"
+        );
+        assert!(run.stderr.contains(operation), "{service}: {run:?}");
+    }
+}
+
+#[test]
+fn profile_reads_credentials_region_and_service_endpoints_from_the_config_file() {
+    let aws = AwsEnv::start();
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", SPEC);
+    let config = dir.write(
+        "aws-config",
+        format!(
+            "[profile emulators]\nregion = eu-west-1\naws_access_key_id = AKIATESTTESTTESTTEST\naws_secret_access_key = test-secret\nendpoint_url = {}\nservices = local\n\n[services local]\nsesv2 =\n  endpoint_url = {}\n",
+            aws.moto.endpoint_url(),
+            aws.emulator.endpoint_url()
+        ),
+    );
+    let sesform = |extra: &[&str]| {
+        let mut cmd = dir.sesform();
+        cmd.env("AWS_CONFIG_FILE", &config)
+            .env("SESFORM_API_RATE", "all=off")
+            .args(args(extra));
+        Run::of(&mut cmd)
+    };
+    assert_planned(&aws, &sesform(&["--profile", "emulators"]));
+
+    // Without the profile there are no credentials, and the error says how to give them.
+    let run = sesform(&[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("--profile"), "{run:?}");
+    let run = sesform(&["--profile", "nosuchprofile"]);
+    assert_eq!(run.code, 1, "{run:?}");
+}
+
+#[test]
+fn color_flag() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", "version: 1\nregion: mars-1\n");
+    let escape = "\u{1b}[";
+    let run = Run::of(dir.sesform().args(["--color", "always", "validate"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains(escape), "{run:?}");
+    // NO_COLOR does not override an explicit `always`.
+    let run = Run::of(
+        dir.sesform()
+            .env("NO_COLOR", "1")
+            .args(["--color", "always", "validate"]),
+    );
+    assert!(run.stderr.contains(escape), "{run:?}");
+    for color in ["never", "auto"] {
+        // `auto`: the test's stderr is a pipe, not a terminal.
+        let run = Run::of(dir.sesform().args(["--color", color, "validate"]));
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(run.stderr.contains("error[unknown-region]"), "{run:?}");
+        assert!(!run.stderr.contains(escape), "{color}: {run:?}");
+    }
+    let run = Run::of(dir.sesform().args(["--color", "sometimes", "validate"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("possible values"), "{run:?}");
+}
