@@ -75,6 +75,7 @@ impl SpecError {
                 column: 1,
                 span: 0..0,
                 message: String::new(),
+                lost: false,
             });
         }
         match Self::read_help(error) {
