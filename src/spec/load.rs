@@ -573,6 +573,19 @@ mod tests {
     }
 
     #[test]
+    fn enum_values_are_case_insensitive() {
+        let text = "version: 1\nregion: eu-west-1\nconfiguration_sets:\n  tx: {tls: require, suppression: [bounce, Complaint]}\n";
+        let loaded = parse(SourceFile::new("s.yaml", text), PathBuf::from(".")).unwrap();
+        let set = &loaded.spec.configuration_sets["tx"];
+        assert_eq!(set.tls, Some(crate::spec::model::TlsPolicy::Require));
+        assert_eq!(set.suppression.as_ref().map(Vec::len), Some(2));
+        // A value that is not an option in any case is still an error, with a suggestion.
+        let e = errors(&text.replace("require", "requird"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].help.iter().any(|h| h.contains("REQUIRE")), "{e:?}");
+    }
+
+    #[test]
     fn syntax_error_has_a_line() {
         let found = errors("version: 1\nregion: [eu-west-1\n");
         assert_eq!(found.len(), 1);

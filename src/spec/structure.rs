@@ -67,12 +67,14 @@ enum Fix {
     Invalid(Vec<String>),
     /// A missing required key: put a placeholder.
     Missing(Vec<String>),
+    /// An enum value written in another case: the canonical spelling.
+    Spell(Vec<String>, String),
 }
 
 impl Fix {
     fn path(&self) -> &[String] {
         match self {
-            Fix::Drop(p) | Fix::Invalid(p) | Fix::Missing(p) => p,
+            Fix::Drop(p) | Fix::Invalid(p) | Fix::Missing(p) | Fix::Spell(p, _) => p,
         }
     }
 }
@@ -158,6 +160,15 @@ pub fn check(
                     .as_array()
                     .map(|o| o.iter().filter_map(Value::as_str).collect())
                     .unwrap_or_default();
+                // Enum values are case-insensitive: `require` is `REQUIRE`.
+                if let Some(canonical) = error
+                    .instance()
+                    .as_str()
+                    .and_then(|v| options.iter().find(|o| o.eq_ignore_ascii_case(v)))
+                {
+                    fixes.push(Fix::Spell(path, canonical.to_string()));
+                    continue;
+                }
                 let found = short(error.instance());
                 let d = Diagnostic::error(
                     "invalid-value",
@@ -220,6 +231,11 @@ fn repair(schema: &Value, instance: &mut Value, mut fixes: Vec<Fix>) -> Repairs 
             continue;
         };
         match (fix, parent) {
+            (Fix::Spell(_, canonical), parent) => {
+                if let Some(node) = node_mut(parent, std::slice::from_ref(last)) {
+                    *node = Value::from(canonical);
+                }
+            }
             (Fix::Drop(_), Value::Object(map)) => {
                 map.shift_remove(last);
             }
