@@ -176,6 +176,14 @@ pub fn url_encode(text: &str) -> String {
 
 /// Sets `vars` in a dotenv file, keeping its other lines, via a 0600 temp file and a rename.
 pub fn write_dotenv(path: &Path, vars: &[(String, Secret)]) -> std::io::Result<()> {
+    // A link (a deploy's shared .env) is written through, so its target gets the credentials.
+    let resolved;
+    let path = if path.is_symlink() {
+        resolved = std::fs::canonicalize(path)?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let existing = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -557,7 +565,10 @@ pub async fn rotate(iam: &Iam, request: &RotateRequest<'_>) -> AwsResult<Rotatio
         .or(rotation.in_place.clone());
     if let Some(old) = keys.iter().find(|k| Some(&k.id) != new_key.as_ref()) {
         let activity = activity(iam, old).await?;
-        rotation.old_key_fate = if retire(activity) {
+        // --confirm-old-key-unused spoke for the key it was asked about: when that one made
+        // room, this other key goes only once IAM shows it idle.
+        let confirmed = request.confirm_old_key_unused && rotation.made_room.is_none();
+        rotation.old_key_fate = if confirmed || idle(activity, request.idle_days, now) {
             iam.delete_access_key(user_name, &old.id).await?;
             OldKey::Deleted
         } else {
@@ -566,6 +577,31 @@ pub async fn rotate(iam: &Iam, request: &RotateRequest<'_>) -> AwsResult<Rotatio
         rotation.old_key = Some(old.id.clone());
     }
     Ok(rotation)
+}
+
+#[cfg(all(test, unix))]
+mod dotenv_tests {
+    use super::*;
+
+    #[test]
+    fn a_linked_credentials_file_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::write(shared.join(".env"), "APP_NAME=shop\nMAIL_PASSWORD=\"old\"\n").unwrap();
+        let link = dir.path().join(".env");
+        std::os::unix::fs::symlink(shared.join(".env"), &link).unwrap();
+        let vars = [("MAIL_PASSWORD".to_string(), Secret::new("new".to_string()))];
+        write_dotenv(&link, &vars).unwrap();
+        assert!(link.is_symlink());
+        assert_eq!(
+            std::fs::read_to_string(shared.join(".env")).unwrap(),
+            "APP_NAME=shop\nMAIL_PASSWORD=\"new\"\n"
+        );
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(shared.join(".env")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 }
 
 #[cfg(test)]
