@@ -3,6 +3,7 @@
 mod util;
 
 mod bootstrap;
+mod cli;
 mod credentials;
 mod emulator_sesv2;
 mod global_flags;

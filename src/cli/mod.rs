@@ -5,6 +5,22 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// `eprint!` that never panics: a closed standard error (`2>&1 | head`) is no reason to crash.
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics (see `eprint!`).
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod apply;
 pub mod args;
 mod bootstrap;
