@@ -98,6 +98,11 @@ pub async fn read(
     Ok(live)
 }
 
+/// Tagged by another sesform stack.
+fn other_stack(tags: &Tags, stack: &str) -> bool {
+    tags.get(STACK_TAG).is_some_and(|s| s != stack)
+}
+
 /// At most `parallelism` requests in flight across the three services.
 struct Limit {
     permits: Semaphore,
@@ -183,7 +188,9 @@ async fn read_ses(
     let mut managed_sets = Vec::new();
     for set in sets.into_iter().flatten() {
         let name = set.name.clone();
-        let orphan = !wanted.contains(&Address::configuration_set(&name));
+        // Another stack's set of the same name: its destinations are not this stack's.
+        let orphan = !wanted.contains(&Address::configuration_set(&name))
+            || other_stack(&set.tags, options.stack);
         if classify(
             &mut live,
             State::ConfigurationSet(set),
@@ -229,7 +236,8 @@ async fn read_sns(
     for (arn, tags) in topics {
         let name = crate::model::desired::topic_name(&arn).to_string();
         live.own_topics.insert(arn.clone(), name.clone());
-        let orphan = !wanted.contains(&Address::sns_topic(&name));
+        let orphan =
+            !wanted.contains(&Address::sns_topic(&name)) || other_stack(&tags, options.stack);
         if classify(
             &mut live,
             State::SnsTopic(TopicState {

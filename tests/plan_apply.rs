@@ -1269,3 +1269,26 @@ fn prune_covers_every_kind_and_prevent_destroy_guards_each() {
     assert_eq!(topics.topics().len(), 2);
     assert_eq!(subs.subscriptions().len(), 1);
 }
+
+#[test]
+fn another_stacks_resources_of_the_same_name_lend_no_children() {
+    let f = Fixture::new(SPEC);
+    f.apply();
+    f.spec(&SPEC.replace("stack: test", "stack: other"));
+    let plan = f.plan_json(&["--prune"]);
+    let errors = plan["errors"].to_string();
+    for address in ["configuration_set.tx", "sns_topic.events"] {
+        assert!(
+            errors.contains(address) && errors.contains("by the sesform stack `test`"),
+            "{address}: {plan}"
+        );
+    }
+    // Their destination and subscription belong to stack `test`: nothing to prune or add.
+    assert!(actions(&plan).is_empty(), "{plan}");
+    assert!(
+        !plan["warnings"]
+            .to_string()
+            .contains("sns_subscription.events"),
+        "{plan}"
+    );
+}

@@ -199,6 +199,15 @@ pub fn diff(input: &DiffInput) -> Diff {
             arn_of(live, address),
         ));
     }
+    // A parent the plan refuses to touch (owned elsewhere) holds back its children too.
+    let refused: BTreeSet<&Address> = out.errors.iter().map(|m| &m.address).collect();
+    out.changes.retain(|c| {
+        c.after
+            .as_ref()
+            .or(c.before.as_ref())
+            .and_then(State::parent)
+            .is_none_or(|p| !refused.contains(&p))
+    });
     out.changes = order::sorted(out.changes);
     out
 }
