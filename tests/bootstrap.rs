@@ -808,3 +808,80 @@ fn status_lists_what_is_not_applied_in_sandboxed_and_denied_accounts() {
     );
     assert!(!status.stdout.contains("not created yet"), "{status:?}");
 }
+
+#[test]
+fn export_keeps_secrets_out_and_checks_its_flags_first() {
+    let f = Fixture {
+        aws: AwsEnv::start(),
+        dir: TestDir::new(),
+    };
+    let secret_url = "https://hookuser:Sup3rS3cretTok@hooks.example.com/ses";
+    block_on(async {
+        let sns = f.aws.sns();
+        let topic = sns.create_topic().name("hooks").send().await.unwrap();
+        let arn = topic.topic_arn().unwrap().to_string();
+        for endpoint in [secret_url, "https://hooks.example.com/plain"] {
+            sns.subscribe()
+                .topic_arn(&arn)
+                .protocol("https")
+                .endpoint(endpoint)
+                .send()
+                .await
+                .unwrap();
+        }
+        use aws_sdk_sesv2::types::{EventDestinationDefinition, EventType, SnsDestination};
+        let ses = f.aws.ses();
+        ses.create_configuration_set()
+            .configuration_set_name("tx")
+            .send()
+            .await
+            .unwrap();
+        ses.create_configuration_set_event_destination()
+            .configuration_set_name("tx")
+            .event_destination_name("to-sns")
+            .event_destination(
+                EventDestinationDefinition::builder()
+                    .enabled(true)
+                    .matching_event_types(EventType::Bounce)
+                    .sns_destination(SnsDestination::builder().topic_arn(&arn).build().unwrap())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let run = f.run(&["--region", REGION, "export", "--stack", "bad stack!"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("--stack `bad stack!`"), "{run:?}");
+
+    let run = f.run(&["--region", REGION, "export"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stdout.contains("Sup3rS3cretTok"), "{run:?}");
+    assert!(!run.stderr.contains("Sup3rS3cretTok"), "{run:?}");
+    assert!(
+        run.stdout.contains("its endpoint holds a secret"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("https://hooks.example.com/plain"),
+        "the other subscription is exported: {run:?}"
+    );
+
+    f.dir.write("sesform.yaml", "# mine\n");
+    let run = f.run(&["--region", REGION, "export", "-o", "sesform.yaml"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("pass --force"), "{run:?}");
+    assert_eq!(f.dir.read("sesform.yaml"), "# mine\n");
+    let run = f.run(&[
+        "--region",
+        REGION,
+        "export",
+        "-o",
+        "sesform.yaml",
+        "--force",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let validate = f.run(&["validate"]);
+    assert_eq!(validate.code, 0, "{validate:?}");
+    assert_eq!(f.run(&["plan", "--detailed-exitcode"]).code, 0);
+}

@@ -130,6 +130,9 @@ pub struct ExportArgs {
     /// Write the spec here instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
 }

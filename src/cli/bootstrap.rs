@@ -69,6 +69,18 @@ pub fn run_export(global: &GlobalArgs, args: &ExportArgs) -> u8 {
                 .or_else(|| std::env::var("AWS_REGION").ok())
                 .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
                 .ok_or_else(|| error("export needs --region (or AWS_REGION)"))?;
+            // Checked before any AWS call, so a bad flag costs nothing.
+            if let Some(stack) = &args.stack
+                && let Err(why) = crate::spec::names::check_ses_name(stack)
+            {
+                return Err(error(format!("--stack `{stack}` {why}")));
+            }
+            if let Some(path) = args.output.as_ref().filter(|p| p.exists() && !args.force) {
+                return Err(error(format!(
+                    "{} already exists; pass --force to overwrite it",
+                    path.display()
+                )));
+            }
             let options = session::aws_options(global, &args.aws, &region)?;
             let clients = Clients::connect(&options).await.map_err(error)?;
             let exported = export::export(
