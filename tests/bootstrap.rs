@@ -199,6 +199,23 @@ fn wait_verified_polls_until_verified_or_times_out() {
     verifier.join().unwrap();
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("All 2 identities verified"), "{run:?}");
+
+    // FAILED is final: no waiting out the timeout.
+    f.aws
+        .control()
+        .fail_identity(REGION, "example.com")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let run = f.run(&["apply", "--auto-approve", "--wait-verified=10m"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("verification failed for example.com"),
+        "{run:?}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "{run:?}"
+    );
 }
 
 /// An IAM user with one inline policy, made behind sesform's back.

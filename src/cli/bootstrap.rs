@@ -335,6 +335,7 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
     let mut last_line = String::new();
     loop {
         let mut waiting = Vec::new();
+        let mut failed = Vec::new();
         for name in &names {
             let found = session
                 .clients
@@ -344,6 +345,10 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
                 .map_err(|e| error(format!("reading identity {name}: {e}")))?;
             match found {
                 Some((_, status)) if status.verified_for_sending => {}
+                // FAILED is final: SES stopped looking (72 hours without the records).
+                Some((_, status)) if status.verification_status == "FAILED" => {
+                    failed.push(name.to_string())
+                }
                 Some((_, status)) => {
                     waiting.push(format!("{name} ({})", status.verification_status))
                 }
@@ -351,6 +356,15 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
             }
         }
         let elapsed = started.elapsed();
+        if !failed.is_empty() {
+            if terminal {
+                eprintln!();
+            }
+            return Err(error(format!(
+                "verification failed for {}: SES gave up looking for the DNS records; publish the records `sesform dns` prints, then restart verification (for Easy DKIM: `aws sesv2 put-email-identity-dkim-signing-attributes --email-identity NAME --signing-attributes-origin AWS_SES`)",
+                failed.join(", ")
+            )));
+        }
         if waiting.is_empty() {
             if terminal {
                 eprint!("\r\x1b[2K");
