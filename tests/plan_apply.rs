@@ -102,6 +102,11 @@ fn create_then_converge() {
             .contains("Plan: 7 to create, 0 to update, 0 to delete."),
         "{run:?}"
     );
+    assert!(
+        run.stdout
+            .contains("smtp_user.mailer: has no `credentials`: sesform creates no access key"),
+        "{run:?}"
+    );
     for address in [
         "identity.example.com",
         "identity.noreply@example.com",

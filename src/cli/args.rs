@@ -93,7 +93,7 @@ pub struct InitArgs {
     /// The From address of your mail. Default: noreply@DOMAIN.
     #[arg(long)]
     pub from: Option<String>,
-    /// An https endpoint that receives SES events through SNS (else an email subscription).
+    /// An http(s) endpoint that receives SES events through SNS (else an email subscription).
     #[arg(long, value_name = "URL")]
     pub events_webhook: Option<String>,
     /// Name of the IAM user for SMTP. Default: app-mailer.

@@ -259,6 +259,14 @@ fn pending_subscriptions(live: &crate::live::Live) -> Vec<String> {
         .collect()
 }
 
+/// ` (case ID)` of the production access review, when AWS gave one.
+fn case(a: &AccountInfo) -> String {
+    a.case_id
+        .as_deref()
+        .map(|c| format!(" (case {c})"))
+        .unwrap_or_default()
+}
+
 fn render_status(report: &StatusReport, style: Style) -> String {
     let a = &report.account;
     let mut out = String::new();
@@ -266,12 +274,12 @@ fn render_status(report: &StatusReport, style: Style) -> String {
         SandboxStatus::Granted => style.green("production access granted"),
         SandboxStatus::Pending => style.yellow(&format!(
             "in the sandbox; production access review pending{}",
-            a.case_id
-                .as_deref()
-                .map(|c| format!(" (case {c})"))
-                .unwrap_or_default()
+            case(a)
         )),
-        SandboxStatus::Denied => style.red("in the sandbox; production access denied"),
+        SandboxStatus::Denied => style.red(&format!(
+            "in the sandbox; production access denied{}",
+            case(a)
+        )),
         SandboxStatus::Sandboxed => style.yellow("in the sandbox (verified recipients only)"),
     };
     let _ = writeln!(out, "{} {}", style.bold("SES account in"), report.region);

@@ -141,9 +141,10 @@ fn ago(epoch_seconds: i64) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let seconds = (now - epoch_seconds).max(0);
-    match seconds {
-        s if s < 3600 => format!("{} minutes", s / 60),
-        s if s < 172_800 => format!("{} hours", s / 3600),
-        s => format!("{} days", s / 86_400),
-    }
+    let (count, unit) = match seconds {
+        s if s < 3600 => (s / 60, "minute"),
+        s if s < 172_800 => (s / 3600, "hour"),
+        s => (s / 86_400, "day"),
+    };
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
 }

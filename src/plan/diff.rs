@@ -49,6 +49,15 @@ pub fn diff(input: &DiffInput) -> Diff {
     for desired in input.desired {
         let desired = &own_topics_by_name(desired, live);
         let address = desired.address();
+        if let State::SmtpUser(SmtpUserState {
+            credentials: None, ..
+        }) = desired
+        {
+            out.notes.push(Message {
+                address: address.clone(),
+                message: "has no `credentials`: sesform creates no access key for it, so it has no SMTP credentials; add `credentials:` (a dotenv file) to get them".into(),
+            });
+        }
         if let State::Account(account) = desired {
             let account_change = account_change(account, live, input.options, &mut out);
             out.changes.push(account_change);
