@@ -282,8 +282,8 @@ fn resolve(
     let mode = match args.tls {
         TlsChoice::Starttls => TlsMode::StartTls,
         TlsChoice::Implicit => TlsMode::Implicit,
-        // A port given on the command line decides the mode; the configuration's otherwise.
-        TlsChoice::Auto if args.port.is_some() => TlsMode::for_port(port),
+        // The configuration's mode (smtps, ses+smtp, MAIL_SCHEME) is what the app will use,
+        // whatever port is tried; only without one does the port decide.
         TlsChoice::Auto => settings.tls.unwrap_or_else(|| TlsMode::for_port(port)),
     };
     let Some(username) = settings.username.clone() else {

@@ -152,10 +152,13 @@ pub fn parse_dsn(dsn: &str, source: &str) -> Result<SmtpSettings, SettingsError>
                 .region
                 .get_or_insert_with(|| SYMFONY_SES_DEFAULT_REGION.to_string());
             settings.host = Some(super::ses_host(region));
+            // Symfony's SesSmtpTransport always connects to 465 for `default`, whatever
+            // port the DSN names.
+            settings.port = Some(465);
         } else {
             settings.host = Some(host);
+            settings.port = settings.port.or(Some(465));
         }
-        settings.port = settings.port.or(Some(465));
     } else if host == "default" {
         return Err(invalid(
             source,
@@ -293,6 +296,9 @@ mod tests {
             s.host.as_deref(),
             Some("email-smtp.eu-west-1.amazonaws.com")
         );
+        // The bridge ignores a port next to `default`.
+        let s = dsn("ses+smtp://U:P@default:587");
+        assert_eq!((s.port, s.tls), (Some(465), Some(TlsMode::Implicit)));
     }
 
     #[test]
