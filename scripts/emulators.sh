@@ -19,10 +19,14 @@ emulators_start() {
     sleep 0.1
   done
   [ -n "$url" ] || { echo "sesform-emulator did not start:" >&2; cat "$log_dir/sesform-emulator.log" >&2; exit 1; }
+  local moto_up=""
   for _ in $(seq 1 300); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$moto_port") 2>/dev/null && break
+    (exec 3<>"/dev/tcp/127.0.0.1/$moto_port") 2>/dev/null && { moto_up=1; break; }
+    # moto exited (a missing .venv, a broken install): no point in waiting for it.
+    kill -0 "$MOTO_PID" 2>/dev/null || break
     sleep 0.1
   done
+  [ -n "$moto_up" ] || { echo "moto_server did not open port $moto_port:" >&2; cat "$log_dir/moto.log" >&2; exit 1; }
 
   export AWS_ACCESS_KEY_ID=AKIADEMODEMODEMODEMO AWS_SECRET_ACCESS_KEY=demo-secret
   export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port" AWS_ENDPOINT_URL_SESV2="$url"

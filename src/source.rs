@@ -135,7 +135,9 @@ impl SourceFile {
                 label.end.max(label.start + 1)
             } else {
                 range.end
-            };
+            }
+            // A long value is shown by its start, not whole.
+            .min(label.start + LONG_LINE);
             let cut = floor_char_boundary(&self.text, (keep_to + 80).min(range.end));
             if range.end - cut > 20 {
                 match cuts.iter_mut().find(|c| c.end == range.end) {

@@ -175,3 +175,36 @@ fn color_flag() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("possible values"), "{run:?}");
 }
+
+/// An endpoint that is not an http(s) URL with a host is refused before any call, by name,
+/// with a password in it masked.
+#[test]
+fn bad_endpoint_urls_are_refused_up_front() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", SPEC);
+    for (flag, env, named) in [
+        (Some("not-a-url"), None, "--endpoint-url `not-a-url`"),
+        (
+            Some("ftp://127.0.0.1/x"),
+            None,
+            "--endpoint-url `ftp://127.0.0.1/x`",
+        ),
+        (None, Some("http://"), "AWS_ENDPOINT_URL_SNS=`http://`"),
+        (
+            Some("ftp://u:hunter2pass@h"),
+            None,
+            "--endpoint-url `ftp://u:…(redacted)@h`",
+        ),
+    ] {
+        let mut cmd = plan(&dir);
+        if let Some(env) = env {
+            cmd.env("AWS_ENDPOINT_URL_SNS", env);
+        }
+        let extra: Vec<&str> = flag.map(|f| vec!["--endpoint-url", f]).unwrap_or_default();
+        let run = Run::of(cmd.args(args(&extra)));
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(run.stderr.contains(named), "{run:?}");
+        assert!(!run.stderr.contains("hunter2pass"), "{run:?}");
+        assert!(!run.stderr.contains("DispatchFailure"), "{run:?}");
+    }
+}

@@ -340,9 +340,69 @@ pub(crate) fn tag_changes(
     (removed, changed)
 }
 
+/// Why `url` cannot be an AWS endpoint, if it cannot: an endpoint is an `http://` or
+/// `https://` URL with a host (and, optionally, a port and a path).
+pub fn check_endpoint_url(url: &str) -> Result<(), String> {
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.starts_with(scheme).then(|| &url[scheme.len()..]))
+    else {
+        return Err("is not an http:// or https:// URL (e.g. `http://127.0.0.1:4566`)".into());
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((host, rest)) => (host, rest.strip_prefix(':')),
+            None => return Err("has an unclosed `[` in its host".into()),
+        }
+    } else {
+        match host_port.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        }
+    };
+    if host.is_empty() {
+        return Err("has no host (e.g. `http://127.0.0.1:4566`)".into());
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains whitespace".into());
+    }
+    if let Some(port) = port
+        && port.parse::<u16>().map_or(true, |p| p == 0)
+    {
+        return Err(format!("has an invalid port `{port}`"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoint_urls() {
+        for ok in [
+            "http://127.0.0.1:4566",
+            "https://email.eu-west-1.amazonaws.com",
+            "HTTP://localhost:8080/path",
+            "http://[::1]:9000",
+        ] {
+            assert_eq!(check_endpoint_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "not-a-url",
+            "ftp://example.com",
+            "http://",
+            "http://:80",
+            "http://h:port",
+            "http://h:0",
+            "http://a b",
+        ] {
+            assert!(check_endpoint_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn rates_parse_over_the_defaults() {

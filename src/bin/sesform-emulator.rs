@@ -13,7 +13,13 @@ use sesform::emulator::Emulator;
 
 /// In-memory Amazon SESv2 emulator (restJson1 over HTTP; control API under /_emulator/).
 #[derive(Debug, Parser)]
-#[command(name = "sesform-emulator", version, after_help = CONTROL_HELP)]
+// `term_width = 0`: the table below is laid out by hand; wrapping it to the terminal mangles it.
+#[command(
+    name = "sesform-emulator",
+    version,
+    after_help = CONTROL_HELP,
+    term_width = 0
+)]
 struct Args {
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
@@ -114,4 +120,21 @@ async fn shutdown_signal() -> std::io::Result<()> {
 #[cfg(not(unix))]
 async fn shutdown_signal() -> std::io::Result<()> {
     tokio::signal::ctrl_c().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn help_keeps_the_control_table_as_written() {
+        let help = Args::command().render_long_help().to_string();
+        for line in CONTROL_HELP.lines() {
+            assert!(
+                help.lines().any(|l| l.trim_end() == line.trim_end()),
+                "{line:?} is not in the help as written:\n{help}"
+            );
+        }
+    }
 }

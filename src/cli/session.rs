@@ -63,11 +63,38 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
+/// A URL for an error message, with a password in it masked and a long one cut short.
+fn shown_url(url: &str) -> String {
+    let url = match crate::spec::semantic::find_secret(url) {
+        Some(found) => format!(
+            "{}{}{}",
+            &url[..found.range.start],
+            crate::spec::semantic::mask(&url[found.range.clone()], found.keep),
+            &url[found.range.end..]
+        ),
+        None => url.to_string(),
+    };
+    crate::spec::load::shorten(&url)
+}
+
 pub fn aws_options(global: &GlobalArgs, aws: &AwsArgs, region: &str) -> CliResult<AwsOptions> {
     let rates = match &aws.api_rate {
         Some(text) => Rates::parse(text).map_err(|e| error(format!("--api-rate {e}")))?,
         None => Rates::default(),
     };
+    if let Some(url) = &global.endpoint_url {
+        crate::aws::check_endpoint_url(url)
+            .map_err(|why| error(format!("--endpoint-url `{}` {why}", shown_url(url))))?;
+    }
+    // The SDK reads these itself, and answers a bad one with a debug dump on the first call.
+    let mut from_env: Vec<(String, String)> = std::env::vars()
+        .filter(|(name, _)| name == "AWS_ENDPOINT_URL" || name.starts_with("AWS_ENDPOINT_URL_"))
+        .collect();
+    from_env.sort();
+    for (name, url) in from_env {
+        crate::aws::check_endpoint_url(&url)
+            .map_err(|why| error(format!("{name}=`{}` {why}", shown_url(&url))))?;
+    }
     Ok(AwsOptions {
         region: region.to_string(),
         profile: global.profile.clone(),

@@ -33,6 +33,26 @@ pub struct AccountPatch {
 }
 
 impl AccountPatch {
+    /// Quotas and counts are never negative (nor NaN): SES reports none such.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, value) in [
+            ("max_24_hour_send", self.max_24_hour_send),
+            ("max_send_rate", self.max_send_rate),
+            ("sent_last_24_hours", self.sent_last_24_hours),
+        ] {
+            if let Some(value) = value
+                && !(value >= 0.0 && value.is_finite())
+            {
+                return Err(format!(
+                    "{name} must be a number of at least 0, got {value}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl AccountPatch {
     /// Out of the sandbox with a typical starting production quota (50,000/day, 14/s).
     pub fn production() -> Self {
         Self {
@@ -233,6 +253,21 @@ impl Control {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negative_quotas_are_refused() {
+        let patch = |json: &str| {
+            serde_json::from_str::<AccountPatch>(json)
+                .unwrap()
+                .validate()
+        };
+        assert!(patch(r#"{"max_24_hour_send": 200}"#).is_ok());
+        assert!(patch(r#"{"max_24_hour_send": 0}"#).is_ok());
+        let err = patch(r#"{"max_24_hour_send": -5}"#).unwrap_err();
+        assert!(err.contains("max_24_hour_send"), "{err}");
+        assert!(patch(r#"{"max_send_rate": -0.5}"#).is_err());
+        assert!(patch(r#"{"sent_last_24_hours": -1}"#).is_err());
+    }
     use crate::emulator::state::EmulatorState;
     use std::sync::{Arc, Mutex};
 

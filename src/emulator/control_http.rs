@@ -87,6 +87,7 @@ fn route(control: &Control, method: &str, path: &str, region: &str, body: &[u8])
         ("GET", ["account"]) => to_value(&control.account(region)),
         ("POST", ["account"]) => {
             let patch: AccountPatch = parse(body)?;
+            patch.validate().map_err(|e| (StatusCode::BAD_REQUEST, e))?;
             to_value(&control.set_account(region, patch))
         }
         ("GET", ["faults"]) => Ok(json!({ "pending": control.pending_faults() })),

@@ -198,22 +198,99 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
             .with_help(
                 "a spec nests at most 7 levels; check the indentation and that every `[` and `{` is closed",
             );
-            return Err(invalid(source, vec![diagnostic]));
-        }
-    };
-    let document: serde_yaml::Value = match serde_yaml::from_str(&source.text) {
-        Ok(document) => document,
-        Err(error) => {
-            let diagnostic = yaml_syntax_error(&source, &error, &positions);
-            // No document, so no values: hide whatever looks like a secret on the lines the
-            // code frame shows.
             let mut source = source;
-            for label in diagnostic.location.iter().chain(&diagnostic.related) {
-                redact_line_secrets(&mut source, label.line);
-            }
+            redact_line_secrets(
+                &mut source,
+                diagnostic.location.as_ref().map_or(1, |l| l.line),
+            );
             return Err(invalid(source, vec![diagnostic]));
         }
     };
+    // A repeated key is reported where it is, and set aside so everything else is checked:
+    // the document read from here on is the file with each repeated entry blanked out.
+    let mut duplicates = Vec::new();
+    let mut positions = positions;
+    let mut blanked: Option<String> = None;
+    while duplicates.len() < MAX_DUPLICATES
+        && let Some(entry) = positions.last_outer_duplicate()
+    {
+        duplicates.push(entry.clone());
+        let blanked = blanked.get_or_insert_with(|| source.text.clone());
+        let mut end = entry.end;
+        // A flow collection's span stops before its closing bracket: take the bracket too.
+        let slice = &blanked[entry.start..end];
+        let mut open =
+            slice.matches(['[', '{']).count() as isize - slice.matches([']', '}']).count() as isize;
+        for (i, c) in blanked[end..].char_indices() {
+            if open <= 0 || !(c.is_whitespace() || c == ']' || c == '}') {
+                break;
+            }
+            if !c.is_whitespace() {
+                open -= 1;
+                end = entry.end + i + 1;
+            }
+        }
+        // In a flow mapping, the `,` after the entry goes with it.
+        let rest = &blanked[end..];
+        if let Some(comma) = rest.find(|c: char| !c.is_whitespace())
+            && rest[comma..].starts_with(',')
+        {
+            end += comma + 1;
+        }
+        let spaces: String = blanked[entry.start..end]
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
+            .collect();
+        blanked.replace_range(entry.start..end, &spaces);
+        positions = Positions::index(blanked);
+    }
+    let duplicate_diagnostics: Vec<Diagnostic> = duplicates
+        .iter()
+        .map(|entry| {
+            let key = source.text[entry.start..]
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'');
+            let key = match semantic::find_secret(key) {
+                Some(found) => semantic::mask(key, found.keep),
+                None => shorten(key),
+            };
+            Diagnostic::error(
+                "duplicate-key",
+                format!(
+                    "key `{key}` is repeated in this mapping; the first one is used and this one is ignored"
+                ),
+            )
+            .at(Label::new(&source, entry.start..entry.start, ""))
+            .with_help("remove this entry, or merge it into the first one")
+        })
+        .collect();
+    // What was set aside is not read, so not checked for secrets: hide what looks like one.
+    let mut source = source;
+    for entry in &duplicates {
+        let (first, _) = source.line_col(entry.start);
+        let (last, _) = source.line_col(entry.end);
+        for line in first..=last {
+            redact_line_secrets(&mut source, line);
+        }
+    }
+    let document: serde_yaml::Value =
+        match serde_yaml::from_str(blanked.as_deref().unwrap_or(&source.text)) {
+            Ok(document) => document,
+            Err(error) => {
+                let diagnostic = yaml_syntax_error(&source, &error, &positions);
+                // No document, so no values: hide whatever looks like a secret on the lines the
+                // code frame shows.
+                for label in diagnostic.location.iter().chain(&diagnostic.related) {
+                    redact_line_secrets(&mut source, label.line);
+                }
+                let mut diagnostics = duplicate_diagnostics;
+                diagnostics.push(diagnostic);
+                return Err(invalid(source, diagnostics));
+            }
+        };
     let locator = Locator {
         source: &source,
         positions: &positions,
@@ -228,8 +305,34 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
         return Err(invalid(source, vec![diagnostic]));
     }
 
-    let mut diagnostics = Vec::new();
+    // Secrets are found before anything can return early, masked in the document before
+    // anything quotes it, and in the source before any code frame shows it.
+    let secrets = semantic::inline_secrets(&document, &locator);
+    let redactions: Vec<_> = secrets
+        .iter()
+        .map(|secret| secret_span(&source, &positions, secret))
+        .collect();
+    let invalid = |source: SourceFile, mut diagnostics: Vec<Diagnostic>| {
+        let mut source = source;
+        for (span, keep) in &redactions {
+            source.redact(span.clone(), *keep);
+        }
+        for secret in &secrets {
+            scrub(&mut diagnostics, &secret.secret, secret.keep);
+        }
+        for d in &mut diagnostics {
+            shorten_quotes(&mut d.message);
+            if let Some(help) = &mut d.help {
+                shorten_quotes(help);
+            }
+            d.notes.iter_mut().for_each(shorten_quotes);
+        }
+        invalid(source, diagnostics)
+    };
+    let mut diagnostics = duplicate_diagnostics;
+    diagnostics.extend(secrets.iter().map(|s| s.diagnostic.clone()));
     let mut instance = to_json(&document, &mut Vec::new(), &locator, &mut diagnostics);
+    drop(document);
     if !instance.is_object() {
         diagnostics.push(
             Diagnostic::error("invalid-type", "a spec is a mapping of keys to values")
@@ -240,18 +343,11 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
         );
         return Err(invalid(source, diagnostics));
     }
-    // Secrets are masked in the document before anything quotes it, and in the source before
-    // any code frame shows it.
-    let secrets = semantic::inline_secrets(&document, &locator);
-    drop(document);
-    let mut redactions = Vec::new();
-    for secret in &secrets {
+    for secret in secrets.iter().filter(|s| !s.is_key) {
         if let Some(Value::String(value)) = node_mut(&mut instance, &secret.path) {
             *value = secret.masked.clone();
         }
-        redactions.push(secret_span(&source, &positions, secret));
     }
-    diagnostics.extend(secrets.iter().map(|s| s.diagnostic.clone()));
     let repairs = structure::check(
         schema::json_schema(),
         &mut instance,
@@ -286,16 +382,7 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
             positions,
             base_dir,
         }),
-        _ => {
-            let mut source = source;
-            for (span, keep) in redactions {
-                source.redact(span, keep);
-            }
-            for secret in &secrets {
-                scrub(&mut diagnostics, &secret.secret, secret.keep);
-            }
-            Err(invalid(source, diagnostics))
-        }
+        _ => Err(invalid(source, diagnostics)),
     }
 }
 
@@ -306,7 +393,7 @@ fn secret_span(
     positions: &Positions,
     secret: &semantic::InlineSecret,
 ) -> (std::ops::Range<usize>, usize) {
-    let span = positions.span(&secret.path, false);
+    let span = positions.span(&secret.path, secret.is_key);
     let raw = &source.text[span.clone()];
     if let Some(i) = raw.find(&secret.secret) {
         let start = span.start + i;
@@ -321,6 +408,41 @@ fn secret_span(
     (inner, secret.keep)
 }
 
+/// At most this many repeated keys are set aside; past them a file is reported as unreadable.
+const MAX_DUPLICATES: usize = 50;
+
+/// How many characters of a value a message quotes.
+const QUOTE_CHARS: usize = 60;
+
+/// `text`, cut to its first [`QUOTE_CHARS`] characters and `…` when it is longer.
+pub fn shorten(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// Shortens every `quoted` part of a message longer than [`QUOTE_CHARS`] (a 5 MB value is
+/// reported, not repeated).
+fn shorten_quotes(text: &mut String) {
+    if text.len() <= QUOTE_CHARS {
+        return;
+    }
+    let mut out = String::with_capacity(text.len().min(4096));
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts are inside backticks; a message without quotes is cut as a whole.
+        if i % 2 == 1 || part.len() > 10 * QUOTE_CHARS {
+            out.push_str(&shorten(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    *text = out;
+}
+
 /// Hides the secrets on one line of a file YAML could not read, word by word (quotes,
 /// brackets, commas and spaces separate words).
 fn redact_line_secrets(source: &mut SourceFile, line: usize) {
@@ -328,13 +450,22 @@ fn redact_line_secrets(source: &mut SourceFile, line: usize) {
     let text = source.text[range.clone()].to_string();
     let separator = |c: char| c.is_whitespace() || "\"'[]{},".contains(c);
     let mut at = 0;
+    let mut after_secret_key = false;
     for word in text.split(separator) {
         let start = range.start + at;
         at += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
         if let Some(found) = semantic::find_secret(word) {
             let keep = found.keep;
             source.redact(start + found.range.start..start + found.range.end, keep);
+        } else if after_secret_key {
+            source.redact(start..start + word.len(), 0);
         }
+        after_secret_key = word
+            .strip_suffix(':')
+            .is_some_and(semantic::is_secret_key_name);
     }
 }
 
@@ -398,7 +529,7 @@ fn yaml_syntax_error(
     // serde_yaml places a duplicate key at its mapping; the position index knows the key.
     let duplicate = positions
         .duplicate_keys()
-        .first()
+        .next()
         .map(|span| span.start)
         .filter(|_| message.starts_with("duplicate entry"));
     // "did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at
@@ -545,6 +676,8 @@ fn to_json(
 mod tests {
     use super::*;
 
+    const HEADER: &str = "version: 1\nregion: eu-west-1\n";
+
     fn errors(text: &str) -> Vec<Diagnostic> {
         match parse(SourceFile::new("s.yaml", text), PathBuf::from(".")) {
             Ok(_) => Vec::new(),
@@ -596,8 +729,96 @@ mod tests {
     #[test]
     fn duplicate_keys_are_errors() {
         let found = errors("version: 1\nregion: eu-west-1\nregion: eu-west-2\n");
+        assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].code, "duplicate-key");
         assert_eq!(found[0].location.as_ref().unwrap().line, 3);
+        assert!(
+            found[0].message.contains("the first one is used"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn every_duplicate_key_is_reported_at_its_line_with_the_other_errors() {
+        let text = "version: 1\nregion: eu-west-1\nstack: bad name\nidentities:\n  a.com: {}\n  a.com:\n    dkim: {easy: true}\nconfiguration_sets: {tx: {}, tx: {}, ty: {}}\nsmtp_users:\n  u: {allow_from: ['*'], allow_from: []}\nregion: us-east-1\n";
+        let found = errors(text);
+        let got: Vec<(&str, usize)> = found
+            .iter()
+            .map(|d| (d.code.as_str(), d.location.as_ref().unwrap().line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("invalid-name", 3),
+                ("duplicate-key", 6),
+                ("duplicate-key", 8),
+                ("duplicate-key", 10),
+                ("duplicate-key", 11),
+            ],
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn secrets_in_an_ignored_duplicate_are_hidden() {
+        let text =
+            format!("{HEADER}tags:\n  a: x\n  a: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
+        let found = assert_hidden(&text, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        assert!(found.iter().any(|d| d.code == "duplicate-key"), "{found:?}");
+    }
+
+    #[test]
+    fn aws_name_rules() {
+        let cases = [
+            (
+                "smtp_users:\n  Admin: {allow_from: ['*']}\n  admin: {allow_from: ['*']}\n",
+                "duplicate-name",
+                5,
+            ),
+            (
+                "identities:\n  Example.com: {}\n  example.com: {}\n",
+                "duplicate-name",
+                5,
+            ),
+            (
+                "configuration_sets:\n  tx:\n    event_destinations:\n      cw:\n        events: [SEND]\n        cloudwatch:\n          dimensions:\n            - {name: bad name!, source: MESSAGE_TAG, default_value: x}\n",
+                "invalid-value",
+                10,
+            ),
+            (
+                "configuration_sets:\n  tx:\n    event_destinations:\n      cw:\n        events: [SEND]\n        cloudwatch:\n          dimensions:\n            - {name: ses:configuration-set, source: MESSAGE_TAG, default_value: ''}\n",
+                "invalid-value",
+                10,
+            ),
+            (
+                "configuration_sets:\n  tx:\n    event_destinations:\n      t:\n        events: [SEND]\n        sns_topic: arn:aws:sns:eu-west-1:123456789012:t.fifo\n",
+                "invalid-arn",
+                8,
+            ),
+            (
+                "identities:\n  example.com:\n    dkim:\n      byodkim: {selector: s1, private_key: {env: not a var}}\n",
+                "invalid-secret-source",
+                6,
+            ),
+        ];
+        for (body, code, line) in cases {
+            let found = errors(&format!("{HEADER}{body}"));
+            let got: Vec<(&str, usize)> = found
+                .iter()
+                .map(|d| (d.code.as_str(), d.location.as_ref().unwrap().line))
+                .collect();
+            assert_eq!(got, [(code, line)], "{body}\n{found:#?}");
+        }
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_messages() {
+        let text = format!("{HEADER}stack: '{}'\n", "x y".repeat(100_000));
+        let (found, frames) = rendered(&text);
+        assert_eq!(found[0].code, "invalid-name");
+        assert!(found[0].message.len() < 200, "{}", found[0].message.len());
+        assert!(found[0].message.contains("…"), "{}", found[0].message);
+        assert!(frames.len() < 2000, "{}", frames.len());
     }
 
     #[test]
@@ -619,6 +840,80 @@ mod tests {
         assert!(!rendered.contains("XUtnFEMI"), "{rendered}");
         let json = crate::render::diagnostics::json(&diagnostics);
         assert!(!json.contains("XUtnFEMI"), "{json}");
+    }
+
+    /// Neither the frames nor the JSON of `text` show `secret` (in whole or its tail).
+    fn assert_hidden(text: &str, secret: &str) -> Vec<Diagnostic> {
+        let (diagnostics, frames) = rendered(text);
+        let json = crate::render::diagnostics::json(&diagnostics);
+        let tail = &secret[secret.len() - 8..];
+        assert!(!frames.contains(tail), "{frames}");
+        assert!(!json.contains(tail), "{json}");
+        diagnostics
+    }
+
+    #[test]
+    fn secrets_in_documents_that_are_not_mappings_are_masked() {
+        let smtp = "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2";
+        let found = assert_hidden(&format!("- {smtp}\n"), smtp);
+        let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["invalid-type", "inline-secret"]);
+        assert_hidden("- https://u:hunter2pass@x\n", "hunter2pass");
+        assert_hidden("https://u:hunter2pass@x\n", "hunter2pass");
+    }
+
+    #[test]
+    fn secrets_on_a_line_nested_too_deep_are_hidden() {
+        let smtp = "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2";
+        let found = assert_hidden(&format!("{}[{smtp}]\n", "- ".repeat(100)), smtp);
+        assert_eq!(found[0].code, "too-deep");
+        let found = assert_hidden(
+            &format!("{}[{{password: hunter2pass}}]\n", "- ".repeat(100)),
+            "hunter2pass",
+        );
+        assert_eq!(found[0].code, "too-deep");
+    }
+
+    #[test]
+    fn secrets_as_keys_are_masked_in_messages_and_frames() {
+        let smtp = "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2";
+        let aws = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        for text in [
+            format!("{HEADER}configuration_sets:\n  {smtp}: {{}}\n"),
+            format!("{HEADER}smtp_users:\n  {aws}: {{allow_from: ['*']}}\n"),
+            format!("{HEADER}sns_topics:\n  {smtp}: {{}}\n"),
+            format!("{HEADER}tags:\n  {aws}: x\n"),
+            format!("{HEADER}{smtp}: 1\n"),
+        ] {
+            let secret = if text.contains(smtp) { smtp } else { aws };
+            let found = assert_hidden(&text, secret);
+            assert!(found.iter().any(|d| d.code == "inline-secret"), "{found:?}");
+            let line = found
+                .iter()
+                .find(|d| d.code == "inline-secret")
+                .and_then(|d| d.location.as_ref())
+                .map(|l| l.line);
+            assert_eq!(line, Some(text.lines().count()), "{text}");
+        }
+    }
+
+    #[test]
+    fn values_under_secret_named_keys_are_secrets() {
+        for text in [
+            format!("{HEADER}password: hunter2pass\n"),
+            format!("{HEADER}configuration_sets:\n  tx:\n    API_KEY: hunter2pass\n"),
+            format!(
+                "{HEADER}smtp_users:\n  u:\n    allow_from: ['*']\n    smtpPasswd: \"hunter2pass\"\n"
+            ),
+        ] {
+            let found = assert_hidden(&text, "hunter2pass");
+            assert!(found.iter().any(|d| d.code == "inline-secret"), "{found:?}");
+        }
+        // A variable name for the password is not the password.
+        let text = format!(
+            "{HEADER}smtp_users:\n  u:\n    allow_from: ['*']\n    credentials: {{dotenv: .env, keys: {{password: SES_PASS}}}}\n"
+        );
+        assert!(errors(&text).is_empty(), "{:?}", errors(&text));
     }
 
     #[test]

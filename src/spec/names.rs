@@ -86,6 +86,49 @@ pub fn check_topic_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// CloudWatch dimension names: 1-256 of letters, digits, `_`, `-` and `:` (for SES's own
+/// `ses:` auto-tags, e.g. `ses:configuration-set`).
+pub fn check_dimension_name(name: &str) -> Result<(), String> {
+    check_chars(
+        name,
+        256,
+        |c| c.is_ascii_alphanumeric() || "_-:".contains(c),
+        "letters, digits, `_`, `-` and `:`",
+    )
+}
+
+/// CloudWatch default dimension values: 1-256 of letters, digits, `_`, `-`, `@` and `.`.
+pub fn check_dimension_value(value: &str) -> Result<(), String> {
+    check_chars(
+        value,
+        256,
+        |c| c.is_ascii_alphanumeric() || "_-@.".contains(c),
+        "letters, digits, `_`, `-`, `@` and `.`",
+    )
+}
+
+fn check_chars(
+    s: &str,
+    max: usize,
+    ok: impl Fn(char) -> bool,
+    allowed: &str,
+) -> Result<(), String> {
+    if s.is_empty() || s.len() > max {
+        return Err(format!("must be 1 to {max} characters, not {}", s.len()));
+    }
+    match s.chars().find(|c| !ok(*c)) {
+        Some(c) => Err(format!("may contain only {allowed}, not `{c}`")),
+        None => Ok(()),
+    }
+}
+
+/// A POSIX-style environment variable name: letters, digits and `_`, not starting with a digit.
+pub fn is_env_var_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// IAM user names: 1-64 of letters, digits and `+=,.@_-`.
 pub fn check_iam_user_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 64 {
@@ -197,6 +240,15 @@ mod tests {
         assert!(check_iam_user_name("app+mailer@x").is_ok());
         assert!(check_iam_user_name("app/mailer").is_err());
         assert!(check_iam_path("/sesform/").is_ok());
+        assert!(check_dimension_name("ses:configuration-set").is_ok());
+        assert!(check_dimension_name("bad name!").is_err());
+        assert!(check_dimension_name("").is_err());
+        assert!(check_dimension_value("noreply@example.com").is_ok());
+        assert!(check_dimension_value("").is_err());
+        assert!(check_dimension_value("a b").is_err());
+        assert!(is_env_var_name("DKIM_KEY_1"));
+        assert!(!is_env_var_name("not a var"));
+        assert!(!is_env_var_name("1X"));
         assert!(check_iam_path("sesform").is_err());
         assert!(check_domain("mail.example.com").is_ok());
         assert!(check_domain("example").is_err());

@@ -29,7 +29,7 @@ pub struct NodePosition {
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
     nodes: HashMap<Path, NodePosition>,
-    duplicates: Vec<Range<usize>>,
+    duplicates: Vec<(Range<usize>, Path)>,
 }
 
 /// A mapping or sequence nested deeper than [`MAX_DEPTH`]: the byte offset where it starts.
@@ -97,8 +97,22 @@ impl Positions {
     }
 
     /// Keys that appear twice in the same mapping, in document order (the second occurrence).
-    pub fn duplicate_keys(&self) -> &[Range<usize>] {
-        &self.duplicates
+    pub fn duplicate_keys(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.duplicates.iter().map(|(span, _)| span.clone())
+    }
+
+    /// The last repeated key not inside the value of another repeated key, and the span of its
+    /// whole entry (key and value): what to set aside so the rest of the document can be read.
+    pub fn last_outer_duplicate(&self) -> Option<Range<usize>> {
+        let (key, path) = self.duplicates.iter().rev().find(|(_, path)| {
+            !self
+                .duplicates
+                .iter()
+                .any(|(_, other)| other.len() < path.len() && path.starts_with(other))
+        })?;
+        // The node at `path` is its last occurrence, which is this one.
+        let end = self.nodes.get(path).map_or(key.end, |n| n.value.end);
+        Some(key.start..end.max(key.end))
     }
 
     pub fn get(&self, path: &[String]) -> Option<&NodePosition> {
@@ -153,7 +167,7 @@ struct Builder<'a> {
     /// A scalar whose end is only known when the next event starts (block and multi-line scalars).
     pending_end: Option<(Path, usize)>,
     nodes: HashMap<Path, NodePosition>,
-    duplicates: Vec<Range<usize>>,
+    duplicates: Vec<(Range<usize>, Path)>,
 }
 
 /// Where a node sits in its parent.
@@ -236,7 +250,7 @@ impl Builder<'_> {
                     Place::Key => {
                         self.path.push(value);
                         if self.nodes.contains_key(&self.path) {
-                            self.duplicates.push(span.clone());
+                            self.duplicates.push((span.clone(), self.path.clone()));
                         }
                         let value = self.path.pop().unwrap_or_default();
                         if let Some(Frame::Map {

@@ -38,6 +38,8 @@ pub fn check(spec: &Spec, locator: &Locator) -> Vec<Diagnostic> {
 pub struct InlineSecret {
     pub diagnostic: Diagnostic,
     pub path: Vec<String>,
+    /// Whether the secret is the key at `path` (a name) rather than its value.
+    pub is_key: bool,
     /// The value with the secret masked, for every later message that quotes it.
     pub masked: String,
     /// The secret itself, as the value holds it.
@@ -63,35 +65,23 @@ fn find_secrets(
 ) {
     match value {
         serde_yaml::Value::String(s) => {
-            if let Some(found) = find_secret(s) {
-                let help = if found.kind == URL_PASSWORD {
-                    "remove `user:password@` from the URL and change the password if it was committed; \
-                     authenticate SNS deliveries another way, e.g. by verifying SNS message signatures"
-                } else {
-                    "remove it now and rotate it if it was committed; reference secrets with `file:` or `env:`"
-                };
-                let secret = s[found.range.clone()].to_string();
-                let masked = format!(
-                    "{}{}{}",
-                    &s[..found.range.start],
-                    mask(&secret, found.keep),
-                    &s[found.range.end..]
-                );
-                out.push(InlineSecret {
-                    diagnostic: Diagnostic::error(
-                        "inline-secret",
-                        format!(
-                            "this value {}; secrets never belong in the spec",
-                            found.kind
-                        ),
-                    )
-                    .at(locator.value(path))
-                    .with_help(help),
-                    path: path.clone(),
-                    masked,
-                    secret,
-                    keep: found.keep,
-                });
+            let found = find_secret(s).or_else(|| {
+                // `password: hunter2`, even under a key the schema does not know: the key says
+                // what the value is. Variable names (`credentials.keys.password`) are not secrets.
+                let key = path.last()?;
+                let names_a_variable = path.len() >= 3
+                    && path[path.len() - 3..path.len() - 1] == ["credentials", "keys"];
+                (is_secret_key_name(key) && !names_a_variable && !s.trim().is_empty()).then(|| {
+                    let start = s.len() - s.trim_start().len();
+                    FoundSecret {
+                        kind: NAMED_SECRET,
+                        range: start..start + s.trim().len(),
+                        keep: 0,
+                    }
+                })
+            });
+            if let Some(found) = found {
+                out.push(inline_secret(s, found, path, false, locator));
             }
         }
         serde_yaml::Value::Sequence(items) => {
@@ -105,6 +95,10 @@ fn find_secrets(
             for (key, item) in map {
                 if let Some(key) = key.as_str() {
                     path.push(key.to_string());
+                    // A name (of a configuration set, a user, a tag) can be a pasted secret too.
+                    if let Some(found) = find_secret(key) {
+                        out.push(inline_secret(key, found, path, true, locator));
+                    }
                     find_secrets(item, path, locator, out);
                     path.pop();
                 }
@@ -113,6 +107,71 @@ fn find_secrets(
         serde_yaml::Value::Tagged(tagged) => find_secrets(&tagged.value, path, locator, out),
         _ => {}
     }
+}
+
+/// The inline secret `found` in `s`, the value (or, with `is_key`, the key) at `path`.
+fn inline_secret(
+    s: &str,
+    found: FoundSecret,
+    path: &[String],
+    is_key: bool,
+    locator: &Locator,
+) -> InlineSecret {
+    let help = if found.kind == URL_PASSWORD {
+        "remove `user:password@` from the URL and change the password if it was committed; \
+         authenticate SNS deliveries another way, e.g. by verifying SNS message signatures"
+    } else {
+        "remove it now and rotate it if it was committed; reference secrets with `file:` or `env:`"
+    };
+    let secret = s[found.range.clone()].to_string();
+    let masked = format!(
+        "{}{}{}",
+        &s[..found.range.start],
+        mask(&secret, found.keep),
+        &s[found.range.end..]
+    );
+    let (what, label) = if is_key {
+        ("key", locator.key(path))
+    } else {
+        ("value", locator.value(path))
+    };
+    InlineSecret {
+        diagnostic: Diagnostic::error(
+            "inline-secret",
+            format!(
+                "this {what} {}; secrets never belong in the spec",
+                found.kind
+            ),
+        )
+        .at(label)
+        .with_help(help),
+        path: path.to_vec(),
+        is_key,
+        masked,
+        secret,
+        keep: found.keep,
+    }
+}
+
+/// Whether a key's name says its value is a secret (`password`, `api_key`, `SecretToken`...).
+pub fn is_secret_key_name(key: &str) -> bool {
+    let key: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    key == "pwd"
+        || key == "pass"
+        || [
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "apikey",
+            "privatekey",
+        ]
+        .iter()
+        .any(|word| key.contains(word))
 }
 
 /// How a secret is shown: at most its first `keep` characters, then `…(redacted)`.
@@ -305,8 +364,17 @@ impl Checker<'_> {
 
     fn identities(&mut self) {
         let spec = self.spec;
+        let mut seen = BTreeMap::new();
         for (name, identity) in &spec.identities {
             let base = spec_path!["identities", name];
+            if let Some(first) = seen.insert(name.to_ascii_lowercase(), name) {
+                self.error_at_name(
+                    "duplicate-name",
+                    base.clone(),
+                    format!("identity `{name}` is the same identity as `{first}`: SES compares identities without regard to case"),
+                    Some("keep one of them".into()),
+                );
+            }
             let is_email = name.contains('@');
             let checked = if is_email {
                 names::check_email(name)
@@ -418,6 +486,16 @@ impl Checker<'_> {
             return;
         }
         match (&source.file, &source.env) {
+            (None, Some(var)) if !names::is_env_var_name(var) => {
+                let mut p = path;
+                p.push("env".into());
+                self.error_at_value(
+                    "invalid-secret-source",
+                    p,
+                    format!("`{var}` is not an environment variable name"),
+                    Some("use letters, digits and `_`, not starting with a digit, e.g. `DKIM_PRIVATE_KEY`".into()),
+                );
+            }
             (Some(_), None) | (None, Some(_)) => {}
             _ => self.error_at_key(
                 "invalid-secret-source",
@@ -586,6 +664,13 @@ impl Checker<'_> {
             if topic.starts_with("arn:") {
                 if let Err(why) = names::check_arn(topic, "sns") {
                     self.error_at_value("invalid-arn", path, format!("`{topic}` {why}"), None);
+                } else if topic.ends_with(".fifo") {
+                    self.error_at_value(
+                        "invalid-arn",
+                        path,
+                        format!("`{topic}` is a FIFO topic; SES publishes events only to standard topics"),
+                        None,
+                    );
                 } else if names::is_ses_region(&self.spec.region)
                     && topic.split(':').nth(3) != Some(self.spec.region.as_str())
                 {
@@ -609,13 +694,42 @@ impl Checker<'_> {
             && cw.dimensions.is_empty()
             && !self.locator.repaired_within(&dimensions)
         {
-            let path = dimensions;
+            let path = dimensions.clone();
             self.error_at_key(
                 "invalid-value",
                 path,
                 "CloudWatch needs at least one dimension".into(),
                 None,
             );
+        }
+        if let Some(cw) = &dest.cloudwatch {
+            for (i, dimension) in cw.dimensions.iter().enumerate() {
+                let mut path = dimensions.clone();
+                path.push(i.to_string());
+                for (key, value, check) in [
+                    (
+                        "name",
+                        &dimension.name,
+                        names::check_dimension_name as fn(&str) -> Result<(), String>,
+                    ),
+                    (
+                        "default_value",
+                        &dimension.default_value,
+                        names::check_dimension_value,
+                    ),
+                ] {
+                    if let Err(why) = check(value) {
+                        let mut p = path.clone();
+                        p.push(key.into());
+                        self.error_at_value(
+                            "invalid-value",
+                            p,
+                            format!("CloudWatch dimension {key} `{value}` {why}"),
+                            None,
+                        );
+                    }
+                }
+            }
         }
         if let Some(bus) = dest
             .eventbridge
@@ -691,8 +805,17 @@ impl Checker<'_> {
 
     fn smtp_users(&mut self) {
         let spec = self.spec;
+        let mut seen = BTreeMap::new();
         for (name, user) in &spec.smtp_users {
             let base = spec_path!["smtp_users", name];
+            if let Some(first) = seen.insert(name.to_ascii_lowercase(), name) {
+                self.error_at_name(
+                    "duplicate-name",
+                    base.clone(),
+                    format!("IAM user name `{name}` is the same as `{first}`: IAM user names are unique without regard to case"),
+                    Some("rename one of them".into()),
+                );
+            }
             if let Err(why) = names::check_iam_user_name(name) {
                 self.error_at_name(
                     "invalid-name",
@@ -809,6 +932,7 @@ impl Checker<'_> {
 }
 
 const URL_PASSWORD: &str = "is a URL with a password";
+const NAMED_SECRET: &str = "is under a key that names a secret";
 
 /// A secret inside a string: what it looks like, where it is, how much of it may be shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
