@@ -588,7 +588,11 @@ mod dotenv_tests {
         let dir = tempfile::tempdir().unwrap();
         let shared = dir.path().join("shared");
         std::fs::create_dir(&shared).unwrap();
-        std::fs::write(shared.join(".env"), "APP_NAME=shop\nMAIL_PASSWORD=\"old\"\n").unwrap();
+        std::fs::write(
+            shared.join(".env"),
+            "APP_NAME=shop\nMAIL_PASSWORD=\"old\"\n",
+        )
+        .unwrap();
         let link = dir.path().join(".env");
         std::os::unix::fs::symlink(shared.join(".env"), &link).unwrap();
         let vars = [("MAIL_PASSWORD".to_string(), Secret::new("new".to_string()))];
@@ -599,7 +603,10 @@ mod dotenv_tests {
             "APP_NAME=shop\nMAIL_PASSWORD=\"new\"\n"
         );
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(shared.join(".env")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(shared.join(".env"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }
