@@ -46,32 +46,45 @@ fn parse_json(run: &Run) -> (Vec<Finding>, Value) {
 
 /// Runs one rule on a fixture and returns (rule, file, line) of each finding.
 fn findings(rule: &str, fixture: &str) -> (i32, Vec<(String, String, u64)>) {
+    let (code, found) = findings_at(rule, fixture);
+    let found = found.into_iter().map(|(r, f, l, _)| (r, f, l)).collect();
+    (code, found)
+}
+
+/// Runs one rule on a fixture and returns (rule, file, line, column) of each finding.
+fn findings_at(rule: &str, fixture: &str) -> (i32, Vec<(String, String, u64, u64)>) {
     let mut cmd = sesform_in(&fixtures());
     cmd.args(["lint", "--format", "json", "--select", rule, fixture]);
     if rule == "config-set-header" {
         cmd.args(["--spec", "config-set-header/sesform.yaml"]);
     }
     let run = Run::of(&mut cmd);
-    let list = parse_json(&run)
-        .0
+    let (found, json) = parse_json(&run);
+    let list = found
         .into_iter()
-        .map(|(rule, file, line, _)| (rule, file, line))
+        .zip(json["findings"].as_array().expect("findings"))
+        .map(|((rule, file, line, _), f)| {
+            (rule, file, line, f["column"].as_u64().unwrap_or_default())
+        })
         .collect();
     (run.code, list)
 }
 
-/// The rule reports exactly these (file, line) places on the trigger fixture, and nothing on
-/// the clean and near-miss ones.
-fn rule_case(rule: &str, trigger: &str, expected: &[(&str, u64)]) {
-    let (code, found) = findings(rule, trigger);
-    let places: Vec<(String, u64)> = found
+/// The rule reports exactly these (file, line, column) places on the trigger fixture, and
+/// nothing on the clean and near-miss ones.
+fn rule_case(rule: &str, trigger: &str, expected: &[(&str, u64, u64)]) {
+    let (code, found) = findings_at(rule, trigger);
+    let places: Vec<(String, u64, u64)> = found
         .iter()
-        .map(|(r, f, l)| {
+        .map(|(r, f, l, c)| {
             assert_eq!(r, rule);
-            (f.clone(), *l)
+            (f.clone(), *l, *c)
         })
         .collect();
-    let expected: Vec<(String, u64)> = expected.iter().map(|(f, l)| (f.to_string(), *l)).collect();
+    let expected: Vec<(String, u64, u64)> = expected
+        .iter()
+        .map(|(f, l, c)| (f.to_string(), *l, *c))
+        .collect();
     assert_eq!(places, expected, "{rule} on {trigger}");
     assert_eq!(code, 1, "{rule} on {trigger}: findings exit 1");
     for case in ["clean", "near-miss"] {
@@ -87,7 +100,7 @@ fn ping_threshold() {
     rule_case(
         "ping-threshold",
         "ping-threshold/trigger",
-        &[("ping-threshold/trigger/config/mail.php", 7)],
+        &[("ping-threshold/trigger/config/mail.php", 7, 9)],
     );
     // On Symfony, a value above 9 points at the value in the env file.
     let (_, found) = findings("ping-threshold", "ping-threshold/trigger-symfony");
@@ -100,7 +113,7 @@ fn restart_threshold() {
     rule_case(
         "restart-threshold",
         "restart-threshold/trigger",
-        &[("restart-threshold/trigger/.env.prod.local", 1)],
+        &[("restart-threshold/trigger/.env.prod.local", 1, 159)],
     );
 }
 
@@ -109,7 +122,7 @@ fn smtp_password_format() {
     rule_case(
         "smtp-password-format",
         "smtp-password-format/trigger",
-        &[("smtp-password-format/trigger/.env", 4)],
+        &[("smtp-password-format/trigger/.env", 4, 15)],
     );
 }
 
@@ -118,7 +131,7 @@ fn credential_type() {
     rule_case(
         "credential-type",
         "credential-type/trigger",
-        &[("credential-type/trigger/.env.prod.local", 1)],
+        &[("credential-type/trigger/.env.prod.local", 1, 43)],
     );
     let (_, found) = findings("credential-type", "credential-type/trigger-smtp");
     assert_eq!(found.len(), 1, "{found:?}");
@@ -130,7 +143,11 @@ fn hardcoded_secret() {
     rule_case(
         "hardcoded-secret",
         "hardcoded-secret/trigger",
-        &[("hardcoded-secret/trigger/config/packages/mailer.yaml", 3)],
+        &[(
+            "hardcoded-secret/trigger/config/packages/mailer.yaml",
+            3,
+            47,
+        )],
     );
 }
 
@@ -139,7 +156,7 @@ fn smtp_endpoint() {
     rule_case(
         "smtp-endpoint",
         "smtp-endpoint/trigger",
-        &[("smtp-endpoint/trigger/.env.prod.local", 1)],
+        &[("smtp-endpoint/trigger/.env.prod.local", 1, 12)],
     );
 }
 
@@ -148,7 +165,7 @@ fn dsn_encoding() {
     rule_case(
         "dsn-encoding",
         "dsn-encoding/trigger",
-        &[("dsn-encoding/trigger/.env.prod.local", 1)],
+        &[("dsn-encoding/trigger/.env.prod.local", 1, 54)],
     );
     let (_, found) = findings("dsn-encoding", "dsn-encoding/trigger-dotenv");
     assert_eq!(found.len(), 1, "{found:?}");
@@ -160,7 +177,11 @@ fn config_set_header() {
     rule_case(
         "config-set-header",
         "config-set-header/trigger",
-        &[("config-set-header/trigger/config/packages/mailer.yaml", 3)],
+        &[(
+            "config-set-header/trigger/config/packages/mailer.yaml",
+            3,
+            9,
+        )],
     );
 }
 
@@ -169,7 +190,7 @@ fn framework_version() {
     rule_case(
         "framework-version",
         "framework-version/trigger",
-        &[("framework-version/trigger/.env", 5)],
+        &[("framework-version/trigger/.env", 5, 17)],
     );
 }
 
@@ -905,4 +926,146 @@ fn the_documented_example_run_is_current() {
         "docs/lint.md shows an old run of `sesform lint` in examples/; paste this one:\n{}",
         run.stdout
     );
+}
+
+#[test]
+fn an_alias_bomb_is_a_syntax_error_not_a_hang() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    let mut yaml = String::from("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\n");
+    for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+        let items = vec![format!("*{prev}"); 9].join(", ");
+        yaml.push_str(&format!("{name}: &{name} [{items}]\n"));
+    }
+    yaml.push_str("framework:\n  mailer:\n    dsn: '%env(MAILER_DSN)%'\n");
+    dir.write("app/config/packages/mailer.yaml", yaml);
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.contains("error[syntax-error]"), "{run:?}");
+    assert!(run.stdout.contains("100000 nodes"), "{run:?}");
+    assert!(
+        run.stdout.contains("app/config/packages/mailer.yaml:6:"),
+        "{run:?}"
+    );
+}
+
+/// A Laravel mail.php whose password is a 5,000-term concatenation and whose `deep` key holds
+/// 5,000 nested arrays.
+fn deep_laravel_app(dir: &TestDir, name: &str) {
+    let concat = vec!["\"a\""; 5000].join(" . ");
+    let nested = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+    dir.write(
+        &format!("{name}/config/mail.php"),
+        format!(
+            "<?php\nreturn [\n    'default' => 'smtp',\n    'mailers' => [\n        'smtp' => [\n            'transport' => 'smtp',\n            'host' => 'email-smtp.eu-west-1.amazonaws.com',\n            'port' => 587,\n            'password' => {concat},\n            'deep' => {nested},\n        ],\n    ],\n];\n"
+        ),
+    );
+}
+
+#[test]
+fn deeply_nested_php_does_not_crash_one_app_or_several() {
+    let dir = TestDir::new();
+    deep_laravel_app(&dir, "one");
+    let run = Run::of(dir.sesform().args(["lint", "--format", "json", "one"]));
+    assert!(matches!(run.code, 0 | 1), "{run:?}");
+    serde_json::from_str::<Value>(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    for name in ["two", "three", "four"] {
+        deep_laravel_app(&dir, name);
+    }
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--format", "json", "one", "two", "three", "four"]),
+    );
+    assert!(matches!(run.code, 0 | 1), "{run:?}");
+    let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    assert!(json["findings"].is_array(), "{json}");
+}
+
+/// `lint --format json --select RULE --env prod app` in `dir`.
+fn select_json(dir: &TestDir, rule: &str) -> Run {
+    Run::of(dir.sesform().args([
+        "lint", "--format", "json", "--select", rule, "--env", "prod", "app",
+    ]))
+}
+
+#[test]
+fn a_committed_secret_is_reported_even_when_a_local_file_overrides_it() {
+    let dir = TestDir::new();
+    dir.write(
+        "app/config/packages/mailer.yaml",
+        "framework:\n    mailer:\n        dsn: '%env(MAILER_DSN)%'\n",
+    );
+    dir.write("app/.env", format!("APP_ENV=dev\nMAILER_DSN={SES_DSN}\n"));
+    dir.write("app/.env.local", "MAILER_DSN=null://null\n");
+    let (found, _) = parse_json(&select_json(&dir, "hardcoded-secret"));
+    let places: Vec<(&str, u64)> = found.iter().map(|f| (f.1.as_str(), f.2)).collect();
+    assert_eq!(places, vec![("app/.env", 2)], "{found:?}");
+    // A committed .env.prod that .env.prod.local overrides.
+    dir.write("app/.env", "APP_ENV=prod\nMAILER_DSN=null://null\n");
+    std::fs::remove_file(dir.path().join("app/.env.local")).unwrap();
+    dir.write("app/.env.prod", format!("MAILER_DSN={SES_DSN}\n"));
+    dir.write("app/.env.prod.local", "MAILER_DSN=null://null\n");
+    let run = select_json(&dir, "hardcoded-secret");
+    assert_eq!(run.code, 1, "{run:?}");
+    let (found, _) = parse_json(&run);
+    let places: Vec<(&str, u64)> = found.iter().map(|f| (f.1.as_str(), f.2)).collect();
+    assert_eq!(places, vec![("app/.env.prod", 1)], "{found:?}");
+    // Only in .env.prod.local (not committed): nothing.
+    dir.write("app/.env.prod", "MAILER_DSN=null://null\n");
+    dir.write("app/.env.prod.local", format!("MAILER_DSN={SES_DSN}\n"));
+    dir.write("app/.env.local", "MAILER_DSN=null://null\n");
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--select", "hardcoded-secret", "app"]),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn a_symfony_dsn_cut_at_space_hash_or_rejected_is_reported() {
+    let dir = TestDir::new();
+    symfony_app(
+        &dir,
+        "smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORx #lVa7XPaz91aGWdfHxvkOZdWZ2@email-smtp.eu-west-1.amazonaws.com:587",
+    );
+    let run = select_json(&dir, "dsn-encoding");
+    assert_eq!(run.code, 1, "{run:?}");
+    let (found, json) = parse_json(&run);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.1 == "app/.env.prod.local" && f.3.contains("cut at ` #`")),
+        "{json}"
+    );
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["column"].as_u64() == Some(60)),
+        "{json}"
+    );
+    for garbage in ["garbage", "smtp:foo"] {
+        symfony_app(&dir, garbage);
+        let run = select_json(&dir, "dsn-encoding");
+        assert_eq!(run.code, 1, "{run:?}");
+        let (found, _) = parse_json(&run);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].1.as_str(), found[0].2),
+            ("app/.env.prod.local", 1)
+        );
+        assert!(found[0].3.contains("Symfony rejects this DSN"), "{found:?}");
+    }
+    // A trailing comment with spaces is a comment, and a valid DSN is fine.
+    symfony_app(
+        &dir,
+        &format!("{SES_DSN}&ping_threshold=9 # production key"),
+    );
+    let run =
+        Run::of(
+            dir.sesform()
+                .args(["lint", "--select", "dsn-encoding", "--env", "prod", "app"]),
+        );
+    assert_eq!(run.code, 0, "{run:?}");
 }

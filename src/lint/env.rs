@@ -43,6 +43,8 @@ pub struct EnvVar {
 pub struct Overridden {
     pub entry: Origin,
     pub why: Why,
+    /// The value this definition would have given (`None`: a shell command).
+    pub value: Option<Traced>,
 }
 
 /// Why a definition lost.
@@ -219,6 +221,7 @@ impl Env {
             var.overridden.push(Overridden {
                 entry: entry.span.clone(),
                 why: Why::Process,
+                value: entry.value.clone(),
             });
             return;
         }
@@ -238,6 +241,7 @@ impl Env {
             let var = self.vars.get_mut(&entry.name).expect("just inserted");
             var.overridden = previous.overridden;
             var.overridden.push(Overridden {
+                value: previous.value,
                 why: if lost.file == file {
                     Why::LaterLine
                 } else {
@@ -255,6 +259,7 @@ impl Env {
                 var.overridden.push(Overridden {
                     entry: entry.span.clone(),
                     why: Why::NotLoaded(why.to_string()),
+                    value: entry.value.clone(),
                 });
             }
         }

@@ -399,6 +399,9 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// Stack size of the worker threads of [`par_map`].
+const WORKER_STACK: usize = 16 * 1024 * 1024;
+
 /// `f` over every item on `threads` threads, keeping the items' order.
 fn par_map<T: Send, R: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let threads = threads.clamp(1, items.len().max(1));
@@ -422,8 +425,16 @@ fn par_map<T: Send, R: Send>(items: Vec<T>, threads: usize, f: impl Fn(T) -> R +
         work();
     } else {
         std::thread::scope(|s| {
+            let mut spawned = 0;
             for _ in 0..threads {
-                s.spawn(work);
+                // The PHP evaluator and the rules recurse; give them the main thread's room.
+                let builder = std::thread::Builder::new().stack_size(WORKER_STACK);
+                if builder.spawn_scoped(s, work).is_ok() {
+                    spawned += 1;
+                }
+            }
+            if spawned == 0 {
+                work();
             }
         });
     }

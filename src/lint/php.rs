@@ -47,6 +47,32 @@ pub fn parse(text: &str) -> Result<Tree, PhpError> {
     Ok(tree)
 }
 
+/// The byte ranges of the `comment` nodes, also in a file with syntax errors.
+pub fn comments(text: &str) -> Vec<Range<usize>> {
+    let Some(tree) = PARSER.with(|p| p.borrow_mut().parse(text, None)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    // Iterative: a deeply nested file must not overflow the stack.
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "comment" {
+            out.push(node.byte_range());
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
 fn first_error(node: TsNode, text: &str) -> PhpError {
     let mut cursor = node.walk();
     let mut stack = vec![node];
@@ -91,6 +117,7 @@ pub fn eval_config(text: &str, file: FileId, env: &Env) -> Result<Node, PhpError
         file,
         env: Some(env),
         vars: HashMap::new(),
+        depth: 0,
     };
     eval.program(tree.root_node())
 }
@@ -103,6 +130,7 @@ pub fn eval_env_local_php(text: &str, file: FileId) -> Result<Vec<Entry>, PhpErr
         file,
         env: None,
         vars: HashMap::new(),
+        depth: 0,
     };
     let node = eval.program(tree.root_node())?;
     let Val::Map(entries) = node.val else {
@@ -142,7 +170,13 @@ struct Eval<'a> {
     file: FileId,
     env: Option<&'a Env>,
     vars: HashMap<String, Node>,
+    /// How many expressions enclose the one being evaluated.
+    depth: usize,
 }
+
+/// Expressions nested deeper than this (`'a' . 'a' . ...` with hundreds of terms, hundreds
+/// of nested `[`) are not evaluated: the evaluator recurses, and no config file needs more.
+pub const MAX_DEPTH: usize = 200;
 
 impl Eval<'_> {
     fn origin(&self, range: Range<usize>) -> Origin {
@@ -194,6 +228,16 @@ impl Eval<'_> {
     }
 
     fn expr(&mut self, node: TsNode) -> Node {
+        if self.depth >= MAX_DEPTH {
+            return self.unknown(node);
+        }
+        self.depth += 1;
+        let value = self.expr_at_depth(node);
+        self.depth -= 1;
+        value
+    }
+
+    fn expr_at_depth(&mut self, node: TsNode) -> Node {
         let expr = self.origin(node.byte_range());
         match node.kind() {
             "string" => Node::new(Val::Str(self.single_quoted(node)), expr),
@@ -725,6 +769,31 @@ mod tests {
         assert!(node.get("a").unwrap().is_unknown());
         assert!(node.get("b").unwrap().is_unknown());
         assert!(node.get("c").unwrap().is_unknown());
+    }
+
+    #[test]
+    fn deep_nesting_is_not_evaluated_and_does_not_overflow() {
+        let concat = vec!["\"a\""; 5000].join(" . ");
+        let nested = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+        let php = format!("<?php return ['x' => {concat}, 'y' => {nested}, 'z' => 'ok'];");
+        let short = format!("<?php return ['x' => {}];", vec!["'a'"; 50].join(" . "));
+        // On a thread with the default 2 MiB stack, as the workers of `par_map` had.
+        std::thread::spawn(move || {
+            let node = eval_config(&php, 0, &Env::default()).unwrap();
+            assert!(node.get("x").unwrap().is_unknown());
+            let mut y = node.get("y").unwrap();
+            let mut levels = 0;
+            while let Some(inner) = y.get("0") {
+                y = inner;
+                levels += 1;
+            }
+            assert!(y.is_unknown() && levels < MAX_DEPTH, "{levels}");
+            assert_eq!(node.get("z").unwrap().str(), Some("ok"));
+            let node = eval_config(&short, 0, &Env::default()).unwrap();
+            assert_eq!(node.get("x").unwrap().str(), Some("a".repeat(50).as_str()));
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

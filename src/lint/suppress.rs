@@ -30,9 +30,15 @@ pub fn scan(files: &Files) -> Vec<Suppression> {
         if !text.contains(MARKER) {
             continue;
         }
+        let comments = comments(files.path(id), text);
         let mut line_start = 0;
         for (n, line) in text.split('\n').enumerate() {
-            if let Some(s) = parse_line(line, line_start) {
+            // The first marker in a comment: `'# sesform: ...', // sesform: ...` has two.
+            let found = line.match_indices(MARKER).find_map(|(at, _)| {
+                parse_at(line, line_start, at)
+                    .filter(|s| comments.iter().any(|c| c.contains(&s.0.start)))
+            });
+            if let Some(s) = found {
                 out.push(Suppression {
                     file: id,
                     line: n + 1,
@@ -46,11 +52,77 @@ pub fn scan(files: &Files) -> Vec<Suppression> {
     out
 }
 
+/// The byte ranges of a file's comments: tree-sitter's `comment` nodes in PHP, `#` to the end
+/// of the line outside quotes in YAML and env files. A marker inside a string is no comment.
+fn comments(path: &std::path::Path, text: &str) -> Vec<Range<usize>> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".php") {
+        super::php::comments(text)
+    } else {
+        hash_comments(text, name.ends_with(".yaml") || name.ends_with(".yml"))
+    }
+}
+
+/// `#` comments of YAML (`yaml`) or dotenv text: a `#` at the start of a line or after
+/// whitespace, outside quotes. In YAML a quote opens a string only where a scalar starts.
+fn hash_comments(text: &str, yaml: bool) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match quote {
+            Some(q) => {
+                if c == b'\\' && q == b'"' {
+                    i += 1;
+                } else if c == q {
+                    if yaml && q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                        i += 1;
+                    } else {
+                        quote = None;
+                    }
+                }
+            }
+            None => match c {
+                b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                    let end = text[i..].find('\n').map_or(text.len(), |e| i + e);
+                    out.push(i..end);
+                    i = end;
+                    continue;
+                }
+                b'\'' | b'"' => {
+                    let starts_scalar = if yaml {
+                        let before = text[..i].trim_end_matches([' ', '\t']);
+                        before.is_empty() || before.ends_with(['\n', ':', '-', '[', '{', ',', '?'])
+                    } else {
+                        true
+                    };
+                    if starts_scalar {
+                        quote = Some(c);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    out
+}
+
 type Parsed = (Range<usize>, Vec<(String, Range<usize>)>);
 
 /// `... # sesform: ignore a, b -- why` in one line starting at byte `base`.
+#[cfg(test)]
 fn parse_line(line: &str, base: usize) -> Option<Parsed> {
-    let at = line.find(MARKER)?;
+    parse_at(line, base, line.find(MARKER)?)
+}
+
+/// The suppression whose marker is at byte `at` of the line.
+fn parse_at(line: &str, base: usize, at: usize) -> Option<Parsed> {
     let before = line[..at].trim_end();
     if !(before.ends_with('#')
         || before.ends_with("//")
@@ -222,6 +294,41 @@ mod tests {
         assert_eq!(names("# sesform: ignore").unwrap(), Vec::<String>::new());
         assert_eq!(names("A=sesform: ignore x"), None);
         assert_eq!(names("# sesform: ignored x"), None);
+        let (span, rules) = parse_line("x # sesform: ignore a-b", 100).unwrap();
+        assert_eq!(span, 104..123);
+        assert_eq!(rules[0].1, 120..123);
+    }
+
+    fn suppressed_lines(name: &str, text: &str) -> Vec<usize> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let mut files = Files::default();
+        files.read(&path).unwrap();
+        scan(&files).into_iter().map(|s| s.line).collect()
+    }
+
+    #[test]
+    fn only_real_comments_suppress() {
+        let yaml = "a:\n  dsn: 'smtp://h:25?x=# sesform: ignore smtp-endpoint'\n  b: \"# sesform: ignore x\"\n  c: it's # sesform: ignore x\n  # sesform: ignore y\n";
+        assert_eq!(suppressed_lines("mailer.yaml", yaml), vec![4, 5]);
+        let php = "<?php\nreturn [\n  'x' => '// sesform: ignore smtp-endpoint',\n  'y' => \"# sesform: ignore a\", // sesform: ignore b\n  /* sesform: ignore c */ 'z' => 1,\n  # sesform: ignore d\n];\n";
+        assert_eq!(suppressed_lines("mail.php", php), vec![4, 5, 6]);
+        let env = "MAILER_DSN=\"smtp://h?a=1&x=# sesform: ignore a\"\nB='# sesform: ignore b'\nC=x # sesform: ignore c\n# sesform: ignore d\n";
+        assert_eq!(suppressed_lines(".env", env), vec![3, 4]);
+    }
+
+    #[test]
+    fn comment_scans_survive_any_text() {
+        for text in ["'", "\"\\", "#", "a: '\n#", "\u{feff}# x", "é'#"] {
+            let _ = hash_comments(text, true);
+            let _ = hash_comments(text, false);
+            let _ = super::super::php::comments(text);
+        }
+    }
+
+    #[test]
+    fn spans_are_absolute() {
         let (span, rules) = parse_line("x # sesform: ignore a-b", 100).unwrap();
         assert_eq!(span, 104..123);
         assert_eq!(rules[0].1, 120..123);

@@ -96,6 +96,8 @@ pub fn parse(text: &str) -> Result<YNode, YamlError> {
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
+        nodes: 0,
+        too_big: None,
     };
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, false) {
@@ -105,21 +107,32 @@ pub fn parse(text: &str) -> Result<YNode, YamlError> {
             message: e.info().to_string(),
         });
     }
+    if let Some(error) = builder.too_big {
+        return Err(error);
+    }
     Ok(builder.root.unwrap_or(YNode {
         kind: YKind::Map(Vec::new()),
         span: 0..0,
     }))
 }
 
+/// At most this many nodes per document, counting every node an alias repeats: nested
+/// anchors (`b: &b [*a, *a, ...]`, `c: &c [*b, *b, ...]`) grow exponentially otherwise.
+const MAX_NODES: usize = 100_000;
+/// At most this many nested sequences/mappings (dropping a deeper tree recurses).
+const MAX_DEPTH: usize = 500;
+
 enum Frame {
     Seq {
         start: usize,
         anchor: usize,
+        size: usize,
         items: Vec<YNode>,
     },
     Map {
         start: usize,
         anchor: usize,
+        size: usize,
         entries: Vec<(String, Range<usize>, YNode)>,
         key: Option<(String, Range<usize>)>,
     },
@@ -130,8 +143,13 @@ struct Builder<'a> {
     /// Byte offset of each character (yaml-rust2 markers count characters); empty for ASCII.
     char_bytes: Vec<usize>,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, YNode>,
+    /// Each anchored node with its size in nodes.
+    anchors: HashMap<usize, (YNode, usize)>,
     root: Option<YNode>,
+    /// Nodes built so far, aliases counted at their full size.
+    nodes: usize,
+    /// Set when the document is over [`MAX_NODES`] or [`MAX_DEPTH`]; later events are ignored.
+    too_big: Option<YamlError>,
 }
 
 impl Builder<'_> {
@@ -191,16 +209,43 @@ impl Builder<'_> {
         }
     }
 
-    fn push_value(&mut self, node: YNode) {
+    /// Counts `size` more nodes; false (and the error set) once over the budget.
+    fn budget(&mut self, size: usize, at: usize) -> bool {
+        self.nodes = self.nodes.saturating_add(size);
+        if self.nodes > MAX_NODES {
+            self.too_big = Some(YamlError {
+                offset: at,
+                message: format!(
+                    "this document expands to more than {MAX_NODES} nodes (aliases of anchors \
+                     that hold aliases); sesform stops reading it"
+                ),
+            });
+            return false;
+        }
+        true
+    }
+
+    fn push_value(&mut self, node: YNode, size: usize) {
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
                     self.root = Some(node);
                 }
             }
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
-                Some((name, span)) => entries.push((name, span, node)),
+            Some(Frame::Seq { items, size: s, .. }) => {
+                *s += size;
+                items.push(node);
+            }
+            Some(Frame::Map {
+                entries,
+                key,
+                size: s,
+                ..
+            }) => match key.take() {
+                Some((name, span)) => {
+                    *s += size;
+                    entries.push((name, span, node));
+                }
                 None => {
                     // A key: scalars name the entry; complex keys are not used by Symfony config.
                     let name = node.scalar().unwrap_or("?").to_string();
@@ -213,9 +258,15 @@ impl Builder<'_> {
 
 impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.too_big.is_some() {
+            return;
+        }
         let at = self.byte(mark.index());
         match event {
             Event::Scalar(value, style, anchor, tag) => {
+                if !self.budget(1, at) {
+                    return;
+                }
                 let end = self.scalar_end(at, &value, style);
                 let node = YNode {
                     kind: YKind::Scalar {
@@ -226,45 +277,78 @@ impl MarkedEventReceiver for Builder<'_> {
                     span: at..end,
                 };
                 if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors.insert(anchor, (node.clone(), 1));
                 }
-                self.push_value(node);
+                self.push_value(node, 1);
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().unwrap_or(YNode {
-                    kind: YKind::Scalar {
-                        value: String::new(),
-                        style: TScalarStyle::Plain,
-                        tag: None,
-                    },
-                    span: at..at,
-                });
-                self.push_value(node);
+                let size = self.anchors.get(&id).map_or(1, |(_, size)| *size);
+                // Checked before cloning: the clone is what would exhaust memory.
+                if !self.budget(size, at) {
+                    return;
+                }
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or(YNode {
+                        kind: YKind::Scalar {
+                            value: String::new(),
+                            style: TScalarStyle::Plain,
+                            tag: None,
+                        },
+                        span: at..at,
+                    });
+                self.push_value(node, size);
             }
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
-                start: at,
-                anchor,
-                items: Vec::new(),
-            }),
-            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
-                start: at,
-                anchor,
-                entries: Vec::new(),
-                key: None,
-            }),
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.too_big = Some(YamlError {
+                    offset: at,
+                    message: format!(
+                        "more than {MAX_DEPTH} nested sequences or mappings; sesform stops reading \
+                         this document"
+                    ),
+                });
+            }
+            // The budget is counted in the guard: over it, the event is dropped.
+            Event::SequenceStart(anchor, _) if self.budget(1, at) => {
+                self.stack.push(Frame::Seq {
+                    start: at,
+                    anchor,
+                    size: 1,
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, _) if self.budget(1, at) => {
+                self.stack.push(Frame::Map {
+                    start: at,
+                    anchor,
+                    size: 1,
+                    entries: Vec::new(),
+                    key: None,
+                });
+            }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (kind, start, anchor) = match self.stack.pop() {
+                let (kind, start, anchor, size) = match self.stack.pop() {
                     Some(Frame::Seq {
                         start,
                         anchor,
+                        size,
                         items,
-                    }) => (YKind::Seq(items), start, anchor),
+                    }) => (YKind::Seq(items), start, anchor, size),
                     Some(Frame::Map {
                         start,
                         anchor,
+                        size,
                         entries,
                         ..
-                    }) => (YKind::Map(entries), start, anchor),
+                    }) => {
+                        // A block mapping's start event is marked after its first key.
+                        let start = entries
+                            .first()
+                            .map_or(start, |(_, key, _)| key.start.min(start));
+                        (YKind::Map(entries), start, anchor, size)
+                    }
                     None => return,
                 };
                 let end = self.text[..at].trim_end().len().max(start);
@@ -273,9 +357,9 @@ impl MarkedEventReceiver for Builder<'_> {
                     span: start..end,
                 };
                 if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors.insert(anchor, (node.clone(), size));
                 }
-                self.push_value(node);
+                self.push_value(node, size);
             }
             _ => {}
         }
@@ -317,6 +401,41 @@ mod tests {
         assert!(err.offset > 10, "{err:?}");
         assert!(parse("a: b\n c: d\n").is_err());
         assert_eq!(parse("").unwrap().entries().len(), 0);
+    }
+
+    #[test]
+    fn nested_aliases_stop_at_the_node_budget() {
+        // 9^9 (387 million) nodes once expanded, from about 700 bytes.
+        let mut text = String::from("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\n");
+        for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+            let items = vec![format!("*{prev}"); 9].join(", ");
+            text.push_str(&format!("{name}: &{name} [{items}]\n"));
+        }
+        let started = std::time::Instant::now();
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("100000 nodes"), "{err:?}");
+        assert!(err.offset > text.find("e: &e").unwrap(), "{err:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Aliases within the budget still expand.
+        let doc = parse("a: &a [1, 2]\nb: [*a, *a]\n").unwrap();
+        let YKind::Seq(b) = &doc.get("b").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[1], *doc.get("a").unwrap());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        // yaml-rust2's own recursion limit, or ours.
+        let err = parse(&text).unwrap_err();
+        assert!(
+            err.message.contains("recursion") || err.message.contains("nested"),
+            "{err:?}"
+        );
+        let ok = format!("a: {}1{}\n", "[".repeat(100), "]".repeat(100));
+        assert!(parse(&ok).is_ok());
     }
 
     impl YNode {

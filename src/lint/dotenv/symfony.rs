@@ -276,6 +276,20 @@ impl Lexer<'_> {
                     }
                     value.append(&resolved);
                     if self.peek(self.cursor) == Some(b'#') {
+                        // `pa #ss` is `pa` and a comment; a "comment" without spaces is
+                        // more likely the rest of the value (`...ORx #lVa...@host:587`).
+                        let hash = self.cursor;
+                        let end = self.data[hash..]
+                            .iter()
+                            .position(|&c| c == b'\n')
+                            .map_or(self.data.len(), |i| hash + i);
+                        let dropped = self.text()[hash..end].trim_end_matches('\r');
+                        if dropped.len() > 1 && !dropped.contains([' ', '\t']) {
+                            quirks.push(Quirk::CutByHash {
+                                at: self.b.origin(hash..hash + dropped.len()),
+                                dropped: dropped.to_string(),
+                            });
+                        }
                         break;
                     }
                 }
@@ -543,6 +557,13 @@ mod tests {
         assert_eq!(value("A='pa #ss'"), "pa #ss");
         // After a closing quote, `#` is not preceded by whitespace: it is text.
         assert_eq!(value("A=\"x\"#c"), "x#c");
+        let entries = parse_in("A=smtp://u:p #ss@host:587\nB=x # a comment\n", &[]).unwrap();
+        assert!(
+            matches!(&entries[0].quirks[..], [Quirk::CutByHash { dropped, .. }] if dropped == "#ss@host:587"),
+            "{:?}",
+            entries[0].quirks
+        );
+        assert!(entries[1].quirks.is_empty(), "{:?}", entries[1].quirks);
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! that expands another variable into the credentials, where its value is used as written,
 //! not URL-encoded. Also checks mail settings read from `.env` files for values the dotenv
 //! library changes: a `#` that starts a comment in the middle of an unquoted value
-//! (phpdotenv), and `$NAME` expanded from an undefined variable.
+//! (phpdotenv), or after a space in symfony/dotenv when the "comment" has no space of its own
+//! and so looks like the rest of the value (`...ORx #lVa...@host:587`), and `$NAME` expanded
+//! from an undefined variable. A Symfony DSN that `Dsn::fromString` rejects outright ("The
+//! mailer DSN is invalid.", no scheme, no host) is reported too.
 //!
 //! ## Why is this bad?
 //! SES SMTP passwords are base64 and often contain `/` and `+`. PHP's `parse_url` ends the
@@ -62,7 +65,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         if let Some(node) = &t.dsn
             && seen_dsn.insert((node.at.file, node.at.span.start))
         {
+            let before = out.len();
             credentials(ctx, t, node, out);
+            if out.len() == before && ctx.app.framework == Framework::Symfony {
+                rejected(ctx, node, out);
+            }
         }
         for node in settings(t) {
             if let Some(env) = &node.env
@@ -72,6 +79,33 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// A Symfony DSN that `Dsn::fromString` throws on ("The mailer DSN is invalid.", no scheme,
+/// no host): the app fails at the first mail.
+fn rejected(ctx: &Ctx, node: &Node, out: &mut Vec<Diagnostic>) {
+    let Some(text) = node.str() else { return };
+    if text.is_empty() {
+        return;
+    }
+    let Err(e) = dsn::parse_symfony(text) else {
+        return;
+    };
+    let name = node.env.as_ref().map(|e| e.name.as_str());
+    out.push(
+        ctx.at(
+            NAME,
+            Severity::Error,
+            node,
+            format!("Symfony rejects this DSN: \"{}\"", e.message()),
+            "not a valid mailer DSN",
+        )
+        .with_help(format!(
+            "write it as scheme://user:password@host:port with the user and password \
+             URL-encoded, e.g. {}=ses+smtp://USER:PASSWORD@default?region=eu-west-1",
+            name.unwrap_or("MAILER_DSN")
+        )),
+    );
 }
 
 /// Every setting of a transport that may have been read from an env var.
@@ -328,11 +362,18 @@ fn quirks(ctx: &Ctx, name: &str, node: &Node, out: &mut Vec<Diagnostic>) {
                         at: at.clone(),
                         ..node.clone()
                     },
-                    format!(
-                        "{name} is cut at `#`: phpdotenv starts a comment at `#` even inside a \
-                         value, and drops {} characters",
-                        dropped.chars().count()
-                    ),
+                    match ctx.app.framework {
+                        Framework::Laravel => format!(
+                            "{name} is cut at `#`: phpdotenv starts a comment at `#` even \
+                             inside a value, and drops {} characters",
+                            dropped.chars().count()
+                        ),
+                        Framework::Symfony => format!(
+                            "{name} is cut at ` #`: symfony/dotenv starts a comment at a `#` \
+                             after whitespace, and drops {} characters",
+                            dropped.chars().count()
+                        ),
+                    },
                     "a comment starts here",
                 )
                 .with_help(format!("quote the value: {name}=\"...\"")),

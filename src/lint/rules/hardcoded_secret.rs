@@ -41,7 +41,9 @@ use std::path::Path;
 use super::{Ctx, is_iam_secret_shape, is_placeholder, is_smtp_password_shape};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::app::Framework;
-use crate::lint::value::{EnvOutcome, Node};
+use crate::lint::dsn;
+use crate::lint::traced::Traced;
+use crate::lint::value::{EnvOutcome, Node, Val};
 
 pub const NAME: &str = "hardcoded-secret";
 
@@ -65,29 +67,111 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             continue;
         };
         seen.push(node.at.clone());
-        let shaped = is_smtp_password_shape(secret) || is_iam_secret_shape(secret);
-        let what = if is_smtp_password_shape(secret) {
-            "an SES SMTP password"
-        } else if is_iam_secret_shape(secret) {
-            "an AWS secret access key"
-        } else {
-            "a mail password"
-        };
-        out.push(
-            ctx.at(
-                NAME,
-                if shaped {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                },
-                node,
-                format!("{what} is written in {kind}, which is committed"),
-                "secret in a committed file",
-            )
-            .with_help(help(ctx, node)),
-        );
+        report(ctx, node, secret, &kind, None, out);
     }
+    // Definitions that lost (to `.env.local`, `.env.$APP_ENV.local`, a later line or the
+    // environment) are still in their committed file.
+    for t in &ctx.app.transports {
+        let dsn_var = t.dsn.as_ref().and_then(|n| n.env.as_ref()).map(|e| &e.name);
+        let password_var = t
+            .password
+            .as_ref()
+            .and_then(|n| n.env.as_ref())
+            .map(|e| &e.name);
+        let vars = [
+            (dsn_var, true),
+            (password_var.filter(|p| Some(*p) != dsn_var), false),
+        ];
+        for (name, is_dsn) in vars {
+            let Some(var) = name.and_then(|n| ctx.app.env.get(n)) else {
+                continue;
+            };
+            for lost in &var.overridden {
+                let Some(value) = &lost.value else { continue };
+                for secret in lost_secrets(value, is_dsn) {
+                    let at = secret.origin().unwrap_or_else(|| lost.entry.clone());
+                    if seen.contains(&at) {
+                        continue;
+                    }
+                    let text = secret.as_str().to_string();
+                    if text.is_empty() || is_placeholder(&text) {
+                        continue;
+                    }
+                    let node = Node::new(Val::Str(secret), at.clone());
+                    let path = ctx.app.files.path(at.file);
+                    let Some(kind) = committed(ctx, path, &node, &ignored) else {
+                        continue;
+                    };
+                    seen.push(at);
+                    let why = format!(
+                        "{} {}, but the committed line still holds it",
+                        var.name,
+                        lost.describe(&ctx.app.files)
+                    );
+                    report(ctx, &node, &text, &kind, Some(why), out);
+                }
+            }
+        }
+    }
+}
+
+/// The passwords in a definition that lost: the value itself, or each DSN's password.
+fn lost_secrets(value: &Traced, is_dsn: bool) -> Vec<Traced> {
+    if !is_dsn {
+        return vec![value.clone()];
+    }
+    let text = value.as_str();
+    dsn::split_composite(text)
+        .dsns
+        .into_iter()
+        .filter_map(|range| {
+            let member = &text[range.clone()];
+            let password = dsn::parse_symfony(member).ok()?.password?;
+            let raw = &member[password.clone()];
+            let slice = value.slice(range.start + password.start..range.start + password.end);
+            let decoded = dsn::rawurldecode(raw);
+            Some(if decoded == raw {
+                slice
+            } else {
+                slice.map_text(decoded)
+            })
+        })
+        .collect()
+}
+
+fn report(
+    ctx: &Ctx,
+    node: &Node,
+    secret: &str,
+    kind: &str,
+    overridden: Option<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let shaped = is_smtp_password_shape(secret) || is_iam_secret_shape(secret);
+    let what = if is_smtp_password_shape(secret) {
+        "an SES SMTP password"
+    } else if is_iam_secret_shape(secret) {
+        "an AWS secret access key"
+    } else {
+        "a mail password"
+    };
+    let mut d = ctx
+        .at(
+            NAME,
+            if shaped {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            node,
+            format!("{what} is written in {kind}, which is committed"),
+            "secret in a committed file",
+        )
+        .with_help(help(ctx, node));
+    if let Some(note) = overridden {
+        d = d.with_note(note);
+    }
+    out.push(d);
 }
 
 fn help(ctx: &Ctx, node: &Node) -> String {
