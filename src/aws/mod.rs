@@ -295,7 +295,9 @@ impl AwsError {
 
 /// An error with no service error code never came from the service: say where to look.
 fn with_endpoint_hint(message: String) -> String {
-    let hint = if message.contains("dispatch failure") || message.contains("timeout") {
+    let hint = if message.contains("timed out") || message.contains("timeout") {
+        "the endpoint did not answer in time; it may be overloaded, or unreachable (check the network, --endpoint-url and AWS_ENDPOINT_URL_*)"
+    } else if message.contains("dispatch failure") {
         "the endpoint could not be reached; check the network, --endpoint-url and AWS_ENDPOINT_URL_*"
     } else if message.contains("pars") || message.contains("deserializ") {
         "the endpoint answered, but not as this AWS service does; check that --endpoint-url or AWS_ENDPOINT_URL_<SERVICE> points at it"
