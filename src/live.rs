@@ -37,9 +37,6 @@ pub struct Live {
     pub users: BTreeMap<String, LiveUser>,
     /// Access keys of the users sesform manages, by user name.
     pub access_keys: BTreeMap<String, Vec<AccessKey>>,
-    /// What else grants the users sesform manages permissions, beyond sesform's own policy
-    /// (`inline policy X`, `attached policy Y`, `group Z`), by user name.
-    pub other_grants: BTreeMap<String, Vec<String>>,
 }
 
 /// Ownership of a live taggable resource, from its tags. The `sesform:` namespace is sesform's
@@ -86,7 +83,6 @@ pub async fn read(
         live.subscription_arns.extend(part.subscription_arns);
         live.users.extend(part.users);
         live.access_keys.extend(part.access_keys);
-        live.other_grants.extend(part.other_grants);
         live.account = live.account.or(part.account);
     }
     // Destinations name this account's topics, like the spec does; other topics keep their ARN.
@@ -329,27 +325,10 @@ async fn read_iam(
             // Policy and keys matter only for users sesform manages.
             if !(wanted.contains(&Address::smtp_user(&name)) || owned_by(&user.tags, options.stack))
             {
-                return AwsResult::Ok(Some((user, None, None, Vec::new(), Vec::new())));
+                return AwsResult::Ok(Some((user, None, None, Vec::new())));
             }
-            // One after the other: the task holds one of the `parallelism` permits. Every
-            // grant is listed, since least privilege means sesform's policy is the only one.
-            let inline = iam.list_user_policies(&name).await?;
-            let policy = if inline.iter().any(|p| p == SMTP_POLICY_NAME) {
-                iam.get_user_policy(&name, SMTP_POLICY_NAME).await?
-            } else {
-                None
-            };
-            let mut grants: Vec<String> = inline
-                .iter()
-                .filter(|p| *p != SMTP_POLICY_NAME)
-                .map(|p| format!("inline policy {p}"))
-                .collect();
-            for attached in iam.list_attached_user_policies(&name).await? {
-                grants.push(format!("attached policy {}", attached.name));
-            }
-            for group in iam.list_groups_for_user(&name).await? {
-                grants.push(format!("group {group}"));
-            }
+            // One after the other: the task holds one of the `parallelism` permits.
+            let policy = iam.get_user_policy(&name, SMTP_POLICY_NAME).await?;
             let keys = iam.list_access_keys(&name).await?;
             let active: Vec<&String> = keys.iter().filter(|k| k.active).map(|k| &k.id).collect();
             let access_key = if active.is_empty() {
@@ -365,10 +344,10 @@ async fn read_iam(
             } else {
                 Some(KEY_UNRECORDED.to_string())
             };
-            AwsResult::Ok(Some((user, policy, access_key, keys, grants)))
+            AwsResult::Ok(Some((user, policy, access_key, keys)))
         })
         .await?;
-    for (user, policy, access_key, keys, grants) in users.into_iter().flatten() {
+    for (user, policy, access_key, keys) in users.into_iter().flatten() {
         let state = State::SmtpUser(SmtpUserState {
             name: user.name.clone(),
             path: user.path.clone(),
@@ -384,9 +363,6 @@ async fn read_iam(
         });
         if classify(&mut live, state, wanted, options.stack) {
             live.access_keys.insert(user.name.clone(), keys);
-            if !grants.is_empty() {
-                live.other_grants.insert(user.name.clone(), grants);
-            }
             live.users.insert(user.name.clone(), user);
         }
     }

@@ -139,15 +139,6 @@ pub fn diff(input: &DiffInput) -> Diff {
         }
         if let (State::SmtpUser(live_user), State::SmtpUser(want)) = (&mut current, desired) {
             reconcile_access_key(live_user, want, &address, &mut out);
-            if let Some(grants) = live.other_grants.get(&want.name) {
-                out.warnings.push(Message {
-                    address: address.clone(),
-                    message: format!(
-                        "has more than sesform's least-privilege policy `{SMTP_POLICY_NAME}`: {}; sesform leaves these alone, so remove them in IAM if the user only sends mail",
-                        grants.join(", ")
-                    ),
-                });
-            }
         }
         let desired = &leave_unmanaged_fields(desired, &current);
         let changed = changed_fields(&current, desired);
