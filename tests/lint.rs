@@ -575,8 +575,8 @@ fn an_invalid_spec_is_a_usage_error() {
 
 // ----- environments -----
 
-#[test]
-fn laravel_env_files_are_replaced_not_cascaded() {
+/// A Laravel 10 app in `app/` sending through SMTP to MAIL_HOST:MAIL_PORT (default 587).
+fn laravel_10_smtp_app() -> TestDir {
     let dir = TestDir::new();
     dir.write(
         "app/composer.lock",
@@ -586,6 +586,12 @@ fn laravel_env_files_are_replaced_not_cascaded() {
         "app/config/mail.php",
         "<?php\nreturn ['default' => env('MAIL_MAILER', 'smtp'), 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => env('MAIL_HOST'), 'port' => env('MAIL_PORT', 587), 'ping_threshold' => 9]]];\n",
     );
+    dir
+}
+
+#[test]
+fn laravel_env_files_are_replaced_not_cascaded() {
+    let dir = laravel_10_smtp_app();
     dir.write(
         "app/.env",
         "MAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=25\n",
@@ -623,6 +629,61 @@ fn laravel_env_files_are_replaced_not_cascaded() {
         "app",
     ]));
     assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn laravel_reads_env_dot_app_env_only_when_app_env_is_set_before_boot() {
+    let dir = laravel_10_smtp_app();
+    dir.write(
+        "app/.env",
+        "APP_ENV=production\nMAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=587\n",
+    );
+    dir.write(
+        "app/.env.production",
+        "MAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=25\n",
+    );
+    dir.write("app/.env.example", "MAIL_PORT=25\n");
+    let lint = |cmd: &mut std::process::Command, extra: &[&str]| {
+        let args = [
+            "--color",
+            "never",
+            "lint",
+            "--select",
+            "smtp-endpoint",
+            "app",
+        ];
+        Run::of(cmd.args(args).args(extra))
+    };
+    // APP_ENV=production in .env does not choose a file: Laravel reads it after choosing .env.
+    let run = lint(&mut dir.sesform(), &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "Checked app as APP_ENV=production: nothing sets APP_ENV before boot, so Laravel \
+             loads .env, which sets it at app/.env:1 (--env production loads .env.production \
+             instead).\n"
+        ),
+        "{run:?}"
+    );
+    // Set before boot (the real environment, --env, or the client's env), it does.
+    for run in [
+        lint(dir.sesform().env("APP_ENV", "production"), &[]),
+        lint(&mut dir.sesform(), &["--env", "production"]),
+    ] {
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(run.stdout.contains("app/.env.production:2"), "{run:?}");
+    }
+    // Without APP_ENV anywhere, the app is production (config/app.php's default) on `.env`.
+    dir.write(
+        "app/.env",
+        "MAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=587\n",
+    );
+    let run = lint(&mut dir.sesform(), &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("config/app.php defaults to production"),
+        "{run:?}"
+    );
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub struct LintArgs {
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Severity::Warning)]
     pub fail_on: Severity,
     /// The APP_ENV to evaluate, which selects the env files. Default: the client's `env`,
-    /// then APP_ENV, then `production` (Laravel) or `prod` (Symfony).
+    /// then APP_ENV; else Laravel loads `.env` and Symfony checks `prod`.
     #[arg(long, value_name = "ENV")]
     pub env: Option<String>,
     /// Also run the rules that read live facts from AWS (read-only calls).

@@ -1,7 +1,8 @@
 //! The environment an app sees: which env files its framework loads, in which order, and which
 //! definition of each variable wins.
 //!
-//! Laravel reads `.env`, or `.env.$APP_ENV` INSTEAD when APP_ENV is set and that file exists.
+//! Laravel reads `.env`, or `.env.$APP_ENV` INSTEAD when APP_ENV is set before boot (the real
+//! environment or `--env`) and that file exists.
 //! Symfony reads `.env` < `.env.local` < `.env.$APP_ENV` < `.env.$APP_ENV.local` (later files
 //! win; `.env.local` is skipped for `test`), or `.env.local.php` alone when it exists. In both,
 //! the process environment wins over every file.
@@ -99,6 +100,13 @@ pub enum AppEnvSource {
     /// Nothing did: the framework's production env. `ignored` is a committed `.env` that sets
     /// another APP_ENV (its place and value), a development default lint does not follow.
     Default { ignored: Option<(String, String)> },
+    /// Laravel with nothing setting APP_ENV before boot: it loads `.env` and takes APP_ENV
+    /// from there (`set_in`: its place), else `production`. `alternatives` are the
+    /// `.env.NAME` files `--env NAME` would load instead.
+    DotenvOnly {
+        set_in: Option<String>,
+        alternatives: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -124,13 +132,61 @@ impl AppEnv {
                 "the production default; {place} sets APP_ENV={value}, a committed development \
                  default lint does not follow (--env {value} checks {value})"
             ),
+            AppEnvSource::DotenvOnly {
+                set_in,
+                alternatives,
+            } => {
+                let mut reason = match set_in {
+                    Some(place) => format!(
+                        "nothing sets APP_ENV before boot, so Laravel loads .env, which sets it at \
+                         {place}"
+                    ),
+                    None => "nothing sets APP_ENV before boot, so Laravel loads .env, and \
+                             config/app.php defaults to production"
+                        .into(),
+                };
+                if let Some(first) = alternatives.first() {
+                    let name = first.strip_prefix(".env.").unwrap_or(first);
+                    reason.push_str(&format!(" (--env {name} loads {first} instead)"));
+                }
+                reason
+            }
         }
+    }
+
+    /// Whether the env was chosen before the env files were read, so `.env.$APP_ENV` applies.
+    pub fn selects_file(&self) -> bool {
+        !matches!(self.source, AppEnvSource::DotenvOnly { .. })
     }
 }
 
-/// The last `APP_ENV` a Symfony env file sets: its value and place (`app/.env.local:3`).
-/// `.env.local.php` is evaluated as PHP, the others with symfony/dotenv's dialect.
-pub fn app_env_in(path: &Path) -> Option<(String, String)> {
+/// The `.env.NAME` files in `root` that `--env NAME` would make Laravel load, sorted.
+/// `.env.example` and friends are templates, not environments.
+pub fn laravel_env_files(root: &Path) -> Vec<String> {
+    const TEMPLATES: [&str; 4] = [".env.example", ".env.dist", ".env.sample", ".env.template"];
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with(".env.") && n.len() > 5 && !TEMPLATES.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Which dotenv dialect a file is read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Phpdotenv,
+    Symfony,
+}
+
+/// The last `APP_ENV` an env file sets: its value and place (`app/.env.local:3`).
+/// `.env.local.php` is evaluated as PHP, the others in the framework's dialect.
+pub fn app_env_in(path: &Path, dialect: Dialect) -> Option<(String, String)> {
     if !path.is_file() {
         return None;
     }
@@ -145,7 +201,10 @@ pub fn app_env_in(path: &Path) -> Option<(String, String)> {
             process: &empty,
             earlier: &earlier,
         };
-        dotenv::symfony::parse(files.text(id), id, &scope).ok()?
+        match dialect {
+            Dialect::Symfony => dotenv::symfony::parse(files.text(id), id, &scope).ok()?,
+            Dialect::Phpdotenv => dotenv::phpdotenv::parse(files.text(id), id, &scope).ok()?,
+        }
     };
     let entry = entries.iter().rev().find(|e| e.name == "APP_ENV")?;
     let value = entry.value.as_ref()?.as_str().trim().to_string();
@@ -299,7 +358,8 @@ fn read_if_exists(files: &mut Files, path: &Path, errors: &mut Vec<LoadError>) -
     }
 }
 
-/// Laravel (`LoadEnvironmentVariables`): `.env.$APP_ENV` replaces `.env` when it exists.
+/// Laravel (`LoadEnvironmentVariables::checkForSpecificEnvironmentFile`): `.env.$APP_ENV`
+/// replaces `.env` when APP_ENV was set before boot and that file exists.
 pub fn load_laravel(
     root: &Path,
     files: &mut Files,
@@ -310,7 +370,7 @@ pub fn load_laravel(
     let mut env = Env::default();
     let specific = root.join(format!(".env.{}", app_env.name));
     let base = root.join(".env");
-    let (chosen, unused) = if specific.is_file() {
+    let (chosen, unused) = if app_env.selects_file() && specific.is_file() {
         (specific, Some(base))
     } else {
         (base, None)
@@ -492,6 +552,23 @@ mod tests {
             &mut errors,
         );
         assert_eq!(value(&env, "A").as_deref(), Some("base"));
+
+        // APP_ENV=production read from `.env` itself does not choose `.env.production`.
+        let from_dotenv = AppEnv {
+            name: "production".into(),
+            source: AppEnvSource::DotenvOnly {
+                set_in: None,
+                alternatives: laravel_env_files(dir.path()),
+            },
+        };
+        let env = load_laravel(dir.path(), &mut files, &from_dotenv, &process, &mut errors);
+        assert_eq!(value(&env, "A").as_deref(), Some("base"));
+        assert_eq!(value(&env, "B").as_deref(), Some("only-base"));
+        assert!(
+            from_dotenv
+                .reason()
+                .contains("--env production loads .env.production")
+        );
     }
 
     #[test]

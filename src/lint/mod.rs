@@ -221,11 +221,13 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The APP_ENV to evaluate: `--env`, the client's `env`, the process's APP_ENV; for Symfony
-/// then the APP_ENV a deploy-time file sets (`.env.local.php`, else `.env.local`, which
-/// `Dotenv::loadEnv` reads APP_ENV from again); else the framework's production env. A
-/// committed `.env` APP_ENV (Symfony's recipe writes `dev`) is a development default: lint
-/// checks production unless told otherwise, and says so.
+/// The APP_ENV to evaluate: `--env`, the client's `env`, the process's APP_ENV. Then:
+/// - Laravel chooses its env file only from those (`.env.$APP_ENV` replaces `.env`); with none
+///   it loads `.env` and takes APP_ENV from it, else `production`, exactly as at boot.
+/// - Symfony: the APP_ENV a deploy-time file sets (`.env.local.php`, else `.env.local`, which
+///   `Dotenv::loadEnv` reads APP_ENV from again); else `prod`. A committed `.env` APP_ENV
+///   (Symfony's recipe writes `dev`) is a development default: lint checks prod unless told
+///   otherwise, and says so.
 fn app_env(
     settings: &Settings,
     client: Option<&ClientRef>,
@@ -238,26 +240,33 @@ fn app_env(
         (e, AppEnvSource::Client)
     } else if let Some(e) = settings.process.get("APP_ENV") {
         (e.clone(), AppEnvSource::Process)
-    } else if framework == Framework::Symfony
-        && let Some((e, place)) = [".env.local.php", ".env.local"]
-            .iter()
-            .find_map(|f| env::app_env_in(&root.join(f)))
-    {
-        (e, AppEnvSource::DeployFile(place))
     } else {
-        let default = match framework {
-            Framework::Laravel => "production",
-            Framework::Symfony => "prod",
-        };
-        let ignored = match framework {
-            Framework::Symfony => env::app_env_in(&root.join(".env"))
-                .or_else(|| env::app_env_in(&root.join(".env.dist")))
-                .filter(|(e, _)| e != default)
-                .map(|(e, place)| (place, e)),
-            // Laravel picks its env file from the real environment only.
-            Framework::Laravel => None,
-        };
-        (default.to_string(), AppEnvSource::Default { ignored })
+        match framework {
+            Framework::Laravel => {
+                let set = env::app_env_in(&root.join(".env"), env::Dialect::Phpdotenv);
+                let name = set.as_ref().map_or("production", |(e, _)| e).to_string();
+                let source = AppEnvSource::DotenvOnly {
+                    set_in: set.map(|(_, place)| place),
+                    alternatives: env::laravel_env_files(root),
+                };
+                (name, source)
+            }
+            Framework::Symfony => {
+                if let Some((e, place)) = [".env.local.php", ".env.local"]
+                    .iter()
+                    .find_map(|f| env::app_env_in(&root.join(f), env::Dialect::Symfony))
+                {
+                    (e, AppEnvSource::DeployFile(place))
+                } else {
+                    let ignored = [".env", ".env.dist"]
+                        .iter()
+                        .find_map(|f| env::app_env_in(&root.join(f), env::Dialect::Symfony))
+                        .filter(|(e, _)| e != "prod")
+                        .map(|(e, place)| (place, e));
+                    ("prod".to_string(), AppEnvSource::Default { ignored })
+                }
+            }
+        }
     };
     AppEnv { name, source }
 }
@@ -319,7 +328,10 @@ fn load_app(target: &Target, settings: &Settings) -> Loaded {
         app_env_reason: app_env.reason(),
     };
     let mut process = settings.process.clone();
-    process.insert("APP_ENV".into(), app_env.name.clone());
+    if app_env.selects_file() {
+        // Chosen before boot, so the app sees it as a real environment variable.
+        process.insert("APP_ENV".into(), app_env.name.clone());
+    }
     let ctx = frameworks::LoadContext {
         root: &target.root,
         app_env,

@@ -592,8 +592,9 @@ pub struct Client {
     /// `laravel`, `symfony`, or `auto` to detect it. Default: `auto`.
     #[serde(default)]
     pub framework: Framework,
-    /// APP_ENV to evaluate the config for (selects the .env files). Default: `prod` for
-    /// Symfony, `production` for Laravel, unless the environment sets APP_ENV.
+    /// APP_ENV to evaluate the config for, as if set before boot (selects the .env files).
+    /// Default: the environment's APP_ENV; else Symfony `prod` (or what `.env.local` sets),
+    /// and Laravel loads `.env`, as it does with APP_ENV unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     /// The IAM user in `smtp_users` whose credentials this app uses.
