@@ -1,6 +1,7 @@
-//! `sesform lint --online`: the four online rules against the SESv2 emulator and moto (IAM).
+//! `sesform lint --online`: the four online rules against the SESv2 emulator and moto (IAM), on
+//! scenarios built here and on the per-rule fixtures, whose `live.yaml` describes the account.
 
-use sesform::emulator::AccountPatch;
+use sesform::emulator::{AccountPatch, VerificationStatus};
 
 use crate::util::aws::{AwsEnv, REGION, block_on};
 use crate::util::{Run, TestDir};
@@ -31,22 +32,34 @@ fn user_with_key(aws: &AwsEnv, name: &str, sends: bool) -> String {
         let iam = aws.iam();
         iam.create_user().user_name(name).send().await.unwrap();
         if sends {
-            iam.put_user_policy()
-                .user_name(name)
-                .policy_name("send")
-                .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#)
-                .send()
-                .await
-                .unwrap();
+            allow(&iam, name, "ses:SendRawEmail").await;
         }
-        let key = iam
-            .create_access_key()
-            .user_name(name)
-            .send()
-            .await
-            .unwrap();
-        key.access_key().unwrap().access_key_id().to_string()
+        create_key(&iam, name).await
     })
+}
+
+/// An inline policy on `user` allowing `action` on everything.
+async fn allow(iam: &aws_sdk_iam::Client, user: &str, action: &str) {
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": action, "Resource": "*"}]});
+    iam.put_user_policy()
+        .user_name(user)
+        .policy_name("send")
+        .policy_document(policy.to_string())
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A new access key of `user`: its ID.
+async fn create_key(iam: &aws_sdk_iam::Client, user: &str) -> String {
+    let key = iam
+        .create_access_key()
+        .user_name(user)
+        .send()
+        .await
+        .unwrap();
+    key.access_key().unwrap().access_key_id().to_string()
 }
 
 fn app(dir: &TestDir, key: &str, max_per_second: u32) {
@@ -330,4 +343,175 @@ fn each_app_is_checked_in_the_region_it_sends_through() {
         .collect();
     regions.sort();
     assert_eq!(regions, vec!["eu-central-1", "eu-west-1"]);
+}
+
+// ----- per-rule fixtures: tests/fixtures/lint/<rule>/{trigger,clean,near-miss} -----
+
+/// What a case's `live.yaml` puts in the live account before the app is linted.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Live {
+    /// GetAccount per region.
+    #[serde(default)]
+    accounts: std::collections::BTreeMap<String, AccountPatch>,
+    /// Identities in eu-west-1 and their verification status.
+    #[serde(default)]
+    identities: std::collections::BTreeMap<String, VerificationStatus>,
+    #[serde(default)]
+    users: std::collections::BTreeMap<String, LiveUser>,
+    /// The user whose last key the app logs in with (as `$SES_SMTP_USERNAME`).
+    login: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LiveUser {
+    /// The action an inline policy allows on `*`.
+    allow: Option<String>,
+    /// Access keys in creation order, `Active` or `Inactive`.
+    keys: Vec<String>,
+}
+
+/// Sets up `live` on fresh emulators; returns them and the app's SMTP username.
+fn arrange(live: &Live) -> (AwsEnv, String) {
+    let aws = AwsEnv::start();
+    let control = aws.control();
+    for (region, patch) in &live.accounts {
+        control.set_account(region, patch.clone());
+    }
+    let mut login = None;
+    block_on(async {
+        for (name, status) in &live.identities {
+            let ses = aws.ses();
+            ses.create_email_identity()
+                .email_identity(name)
+                .send()
+                .await
+                .unwrap();
+            control.set_identity_status(REGION, name, *status).unwrap();
+        }
+        let iam = aws.iam();
+        for (name, user) in &live.users {
+            iam.create_user().user_name(name).send().await.unwrap();
+            if let Some(action) = &user.allow {
+                allow(&iam, name, action).await;
+            }
+            for status in &user.keys {
+                let id = create_key(&iam, name).await;
+                iam.update_access_key()
+                    .user_name(name)
+                    .access_key_id(&id)
+                    .status(status.as_str().into())
+                    .send()
+                    .await
+                    .unwrap();
+                if *name == live.login {
+                    login = Some(id);
+                }
+            }
+        }
+    });
+    let login = login.unwrap_or_else(|| panic!("live.yaml: no key of `{}`", live.login));
+    (aws, login)
+}
+
+/// Lints one online-rule case against the live account its `live.yaml` describes; returns the
+/// exit code and (file, line, column, message) of each finding.
+fn online_case(rule: &str, case: &str) -> (i32, Vec<(String, u64, u64, String)>) {
+    let fixtures = crate::util::repo_file("tests/fixtures/lint");
+    let live = fixtures.join(rule).join(case).join("live.yaml");
+    let text = std::fs::read_to_string(&live).unwrap();
+    let live: Live = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{live:?}: {e}"));
+    let (aws, login) = arrange(&live);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sesform"));
+    cmd.current_dir(&fixtures)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SES_SMTP_USERNAME", &login);
+    aws.configure(&mut cmd).args([
+        "lint",
+        "--online",
+        "--format",
+        "json",
+        "--select",
+        rule,
+        "--spec",
+        &format!("{rule}/sesform.yaml"),
+        &format!("{rule}/{case}"),
+    ]);
+    let run = Run::of(&mut cmd);
+    let json: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    assert!(run.code == 0 || run.code == 1, "{rule}/{case}: {run:?}");
+    let found = json["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{run:?}"))
+        .iter()
+        .map(|f| {
+            assert_eq!(f["rule"], rule, "{rule}/{case}: {run:?}");
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (run.code, found)
+}
+
+/// The trigger case reports exactly one finding, at `place` with `message` in it; the clean
+/// and near-miss cases report nothing.
+fn online_rule_case(rule: &str, place: (&str, u64, u64), message: &str) {
+    let (code, found) = online_case(rule, "trigger");
+    assert_eq!(found.len(), 1, "{rule}/trigger: {found:?}");
+    let (file, line, column, text) = &found[0];
+    assert_eq!(
+        (file.as_str(), *line, *column),
+        place,
+        "{rule}/trigger: {text}"
+    );
+    assert!(text.contains(message), "{rule}/trigger: {text}");
+    assert_eq!(code, 1, "{rule}/trigger");
+    for case in ["clean", "near-miss"] {
+        let (code, found) = online_case(rule, case);
+        assert!(found.is_empty(), "{rule}/{case}: {found:?}");
+        assert_eq!(code, 0, "{rule}/{case}");
+    }
+}
+
+#[test]
+fn sandbox_fixtures() {
+    online_rule_case(
+        "sandbox",
+        ("sandbox/trigger/.env.prod.local", 3, 12),
+        "sandbox in eu-west-1",
+    );
+}
+
+#[test]
+fn smtp_user_fixtures() {
+    online_rule_case(
+        "smtp-user",
+        ("smtp-user/trigger/.env.prod.local", 3, 19),
+        "is inactive",
+    );
+}
+
+#[test]
+fn sender_identity_fixtures() {
+    online_rule_case(
+        "sender-identity",
+        ("sender-identity/trigger/config/packages/mailer.yaml", 5, 22),
+        "`shop@example.com` is not a verified identity in eu-west-1",
+    );
+}
+
+#[test]
+fn send_rate_fixtures() {
+    online_rule_case(
+        "send-rate",
+        ("send-rate/trigger/.env.prod.local", 3, 156),
+        "max_per_second is 20, above the account's SES sending rate of 14 per second",
+    );
 }

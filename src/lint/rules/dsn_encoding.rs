@@ -4,7 +4,8 @@
 //! or `)` ends the DSN in Symfony; a `%` not followed by two hex digits (unencoded: `%` with
 //! hex digits after it is decoded to another byte); and `$NAME` / `${NAME}` in the `.env` line
 //! that expands another variable into the credentials, where its value is used as written,
-//! not URL-encoded. Also checks mail settings read from `.env` files for values the dotenv
+//! not URL-encoded (an access key ID expanded into the user is fine: it is letters and digits
+//! only). Also checks mail settings read from `.env` files for values the dotenv
 //! library changes: a `#` that starts a comment in the middle of an unquoted value
 //! (phpdotenv), or after a space in symfony/dotenv when the "comment" has no space of its own
 //! and so looks like the rest of the value (`...ORx #lVa...@host:587`), and `$NAME` expanded
@@ -235,7 +236,16 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
         out.push(d);
     }
     for (e, found) in expansions.iter().zip(expanded) {
-        if found.used {
+        // An SES SMTP username is an access key ID, `[A-Z0-9]{20}`: it never needs encoding.
+        let access_key_user = found.part == "user"
+            && found.breaks.is_none()
+            && ctx
+                .app
+                .env
+                .get(&e.name)
+                .and_then(|v| v.value.as_ref())
+                .is_some_and(|v| super::is_access_key_id(v.as_str()));
+        if found.used && !access_key_user {
             out.push(expansion(ctx, text, node, e, &found));
         }
     }
@@ -506,6 +516,15 @@ mod tests {
             "REGION=eu-west-1\nMAILER_DSN=ses+smtp://{KEY}:abc@default?region=$REGION\n"
         ));
         assert!(found.is_empty(), "{found:?}");
+        // So is an access key ID as the user: it is letters and digits only.
+        let found = symfony(&format!(
+            "SES_USER={KEY}\nMAILER_DSN=ses+smtp://${{SES_USER}}:abc@default\n"
+        ));
+        assert!(found.is_empty(), "{found:?}");
+        // Another user name is fragile.
+        let found = symfony("SES_USER=shop\nMAILER_DSN=ses+smtp://${SES_USER}:abc@default\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].1.contains("into the DSN user"), "{found:?}");
     }
 
     #[test]
