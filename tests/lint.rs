@@ -515,8 +515,14 @@ fn malformed_php_is_reported_with_its_line() {
     assert!(run.stdout.contains("app/config/mail.php:"), "{run:?}");
     let json = Run::of(dir.sesform().args(["lint", "--format", "json", "app"]));
     let json: Value = serde_json::from_str(&json.stdout).unwrap();
-    let line = json["findings"][0]["line"].as_u64().unwrap();
-    assert!((4..=5).contains(&line), "{json}");
+    // Where PHP reports it: the element after the missing `,`.
+    assert_eq!(json["findings"][0]["line"], 5, "{json}");
+    assert_eq!(json["findings"][0]["column"], 5, "{json}");
+    assert_eq!(
+        json["findings"][0]["message"],
+        "syntax error, unexpected `'mailers'`: is a `,` missing at the end of line 4?",
+        "{json}"
+    );
 }
 
 #[test]

@@ -107,9 +107,11 @@ pub(crate) fn syntax_error(
     offset: usize,
     message: impl Into<String>,
 ) -> Diagnostic {
+    // One character, but never the line break: a frame spanning two lines points nowhere.
     let end = files.text(file)[offset..]
         .chars()
         .next()
+        .filter(|c| *c != '\n' && *c != '\r')
         .map_or(offset, |c| offset + c.len_utf8());
     Diagnostic::error("syntax-error", message).at(files.label(&Origin::new(file, offset..end), ""))
 }
