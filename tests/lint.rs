@@ -693,6 +693,33 @@ fn laravel_reads_env_dot_app_env_only_when_app_env_is_set_before_boot() {
 }
 
 #[test]
+fn each_laravel_reads_env_files_with_its_own_phpdotenv() {
+    let dir = TestDir::new();
+    for (app, version) in [("l6", "v6.20.44"), ("l8", "v8.83.27")] {
+        dir.write(
+            &format!("{app}/composer.lock"),
+            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
+        );
+        dir.write(
+            &format!("{app}/config/mail.php"),
+            "<?php\nreturn ['driver' => 'smtp', 'password' => env('MAIL_PASSWORD')];\n",
+        );
+        // `\n` is an escape from phpdotenv v4 on; v3 (Laravel 6) refuses it.
+        dir.write(
+            &format!("{app}/.env"),
+            "APP_NAME=x\nMAIL_PASSWORD=\"a\\nb\"\n",
+        );
+    }
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "l6"]));
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.contains("error[syntax-error]: Failed to parse dotenv file due to an unexpected escape sequence. Failed at [MAIL_PASSWORD=\"a\\nb\"]."), "{run:?}");
+    assert!(run.stdout.contains("l6/.env:2:"), "{run:?}");
+    assert!(run.stdout.contains("phpdotenv v3 refuses it"), "{run:?}");
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "l8"]));
+    assert!(!run.stdout.contains("syntax-error"), "{run:?}");
+}
+
+#[test]
 fn laravel_6_flat_config_and_7_mailers_config() {
     let dir = TestDir::new();
     // 6.x: a flat `driver` config; `ses` reads only services.ses.

@@ -10,6 +10,7 @@ use super::version::Version;
 
 /// Packages whose versions change how mail is sent.
 pub const LARAVEL: &str = "laravel/framework";
+pub const PHPDOTENV: &str = "vlucas/phpdotenv";
 pub const SYMFONY_MAILER: &str = "symfony/mailer";
 pub const SYMFONY_FRAMEWORK: &str = "symfony/framework-bundle";
 pub const SYMFONY_AMAZON_MAILER: &str = "symfony/amazon-mailer";

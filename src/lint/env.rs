@@ -364,6 +364,7 @@ pub fn load_laravel(
     root: &Path,
     files: &mut Files,
     app_env: &AppEnv,
+    dialect: dotenv::phpdotenv::Version,
     process: &HashMap<String, String>,
     errors: &mut Vec<LoadError>,
 ) -> Env {
@@ -381,7 +382,7 @@ pub fn load_laravel(
         earlier: &empty,
     };
     if let Some(id) = read_if_exists(files, &chosen, errors) {
-        match dotenv::phpdotenv::parse(files.text(id), id, &scope) {
+        match dotenv::phpdotenv::parse_as(dialect, files.text(id), id, &scope) {
             Ok(entries) => {
                 for entry in &entries {
                     env.define(id, entry, process);
@@ -391,7 +392,7 @@ pub fn load_laravel(
             Err(error) => errors.push(LoadError::Syntax {
                 file: id,
                 error,
-                dialect: "phpdotenv",
+                dialect: dialect.name(),
             }),
         }
     }
@@ -405,7 +406,7 @@ pub fn load_laravel(
         );
         env.skipped.push(format!("{} {why}", files.name(id)));
         // A broken file that is not loaded does not matter; its definitions are only context.
-        if let Ok(entries) = dotenv::phpdotenv::parse(files.text(id), id, &scope) {
+        if let Ok(entries) = dotenv::phpdotenv::parse_as(dialect, files.text(id), id, &scope) {
             env.shadow(&entries, &why);
         }
     }
@@ -530,6 +531,7 @@ mod tests {
             dir.path(),
             &mut files,
             &app_env("production"),
+            Default::default(),
             &process,
             &mut errors,
         );
@@ -548,6 +550,7 @@ mod tests {
             dir.path(),
             &mut files,
             &app_env("staging"),
+            Default::default(),
             &process,
             &mut errors,
         );
@@ -561,7 +564,14 @@ mod tests {
                 alternatives: laravel_env_files(dir.path()),
             },
         };
-        let env = load_laravel(dir.path(), &mut files, &from_dotenv, &process, &mut errors);
+        let env = load_laravel(
+            dir.path(),
+            &mut files,
+            &from_dotenv,
+            Default::default(),
+            &process,
+            &mut errors,
+        );
         assert_eq!(value(&env, "A").as_deref(), Some("base"));
         assert_eq!(value(&env, "B").as_deref(), Some("only-base"));
         assert!(

@@ -934,7 +934,14 @@ mod tests {
             name: "production".into(),
             source: AppEnvSource::Default { ignored: None },
         };
-        let env = load_laravel(dir.path(), &mut files, &app_env, &process, &mut Vec::new());
+        let env = load_laravel(
+            dir.path(),
+            &mut files,
+            &app_env,
+            Default::default(),
+            &process,
+            &mut Vec::new(),
+        );
         let text = dotenv.to_string();
         (eval_config(php, 9, &env).unwrap(), text)
     }

@@ -1,9 +1,12 @@
-//! vlucas/phpdotenv v5, as Laravel loads it (`Dotenv\Parser\{Lines, EntryParser, Lexer}` and
-//! `Dotenv\Loader\Resolver`).
+//! vlucas/phpdotenv, as Laravel loads it: v5 (Laravel 8+; `Dotenv\Parser\{Lines, EntryParser,
+//! Lexer}` and `Dotenv\Loader\Resolver`), v4 (Laravel 7; `Dotenv\Loader\Parser`) and v3
+//! (Laravel 6; `Dotenv\Parser` and `Loader::resolveNestedVariables`).
 //!
 //! What surprises people: in an unquoted value `#` always starts a comment (`pa#ss` is `pa`);
-//! only `${NAME}` is interpolated (not `$NAME`), and an undefined one is left as is; single
-//! quotes are literal; an unquoted value with a space is an error.
+//! only `${NAME}` is interpolated (not `$NAME`), and an undefined one is left as is; an
+//! unquoted value with a space is an error. From v4 single quotes are literal; in v3 they
+//! escape `\'` and `\\`, interpolate `${NAME}` too, and a double-quoted value knows only the
+//! `\"` and `\\` escapes. An unclosed quote is an error from v5 only.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -12,8 +15,79 @@ use super::{DotenvError, Entry, Normalized, Quirk, Scope, TraceBuilder};
 use crate::lint::files::FileId;
 use crate::lint::traced::Traced;
 
-/// Parses a whole file. `scope` resolves `${NAME}` for names the file has not set yet.
+/// The phpdotenv major version that reads the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Version {
+    V3,
+    V4,
+    #[default]
+    V5,
+}
+
+impl Version {
+    /// From composer.lock: `vlucas/phpdotenv` itself, else what the Laravel major requires
+    /// (6: ^3.3, 7: ^4.0, 8 and later: ^5.2); v5 when neither is known.
+    pub fn for_app(phpdotenv: Option<u32>, laravel: Option<u32>) -> Version {
+        match phpdotenv.or(match laravel {
+            Some(6) => Some(3),
+            Some(7) => Some(4),
+            _ => None,
+        }) {
+            Some(..=3) => Version::V3,
+            Some(4) => Version::V4,
+            _ => Version::V5,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Version::V3 => "phpdotenv v3",
+            Version::V4 => "phpdotenv v4",
+            Version::V5 => "phpdotenv v5",
+        }
+    }
+
+    fn message(self, f: &Failure) -> String {
+        match self {
+            Version::V5 => format!(
+                "Failed to parse dotenv file. Encountered {} at [{}].",
+                f.cause, f.subject
+            ),
+            _ => format!(
+                "Failed to parse dotenv file due to {}. Failed at [{}].",
+                f.cause, f.subject
+            ),
+        }
+    }
+}
+
+/// Why an entry does not parse: phpdotenv's cause, the line it quotes, and where.
+struct Failure {
+    cause: String,
+    subject: String,
+    at: usize,
+}
+
+fn fail<T>(cause: &str, subject: &str, at: usize) -> ParseResult<T> {
+    Err(Failure {
+        cause: cause.to_string(),
+        subject: subject.to_string(),
+        at,
+    })
+}
+
+/// Parses a whole file with v5. `scope` resolves `${NAME}` for names the file has not set yet.
 pub fn parse(text: &str, file: FileId, scope: &Scope) -> Result<Vec<Entry>, DotenvError> {
+    parse_as(Version::V5, text, file, scope)
+}
+
+/// Parses a whole file as `version` reads it.
+pub fn parse_as(
+    version: Version,
+    text: &str,
+    file: FileId,
+    scope: &Scope,
+) -> Result<Vec<Entry>, DotenvError> {
     let norm = Normalized::new(text);
     let builder = TraceBuilder { norm: &norm, file };
     let mut values: HashMap<String, Traced> = HashMap::new();
@@ -25,9 +99,9 @@ pub fn parse(text: &str, file: FileId, scope: &Scope) -> Result<Vec<Entry>, Dote
             continue;
         }
         let entry =
-            parse_entry(&builder, range, scope, &values).map_err(|(message, at)| DotenvError {
-                message: format!("Failed to parse dotenv file. Encountered {message}."),
-                offset: norm.offset(at),
+            parse_entry(version, &builder, range, scope, &values).map_err(|f| DotenvError {
+                message: version.message(&f),
+                offset: norm.offset(f.at),
             })?;
         if let Some(entry) = entry {
             if let Some(value) = &entry.value {
@@ -86,9 +160,10 @@ fn looks_like_multiline_stop(line: &str, started: bool) -> bool {
     if started { quotes > 1 } else { quotes >= 1 }
 }
 
-type ParseResult<T> = Result<T, (String, usize)>;
+type ParseResult<T> = Result<T, Failure>;
 
 fn parse_entry(
+    version: Version,
     b: &TraceBuilder,
     range: Range<usize>,
     scope: &Scope,
@@ -105,10 +180,7 @@ fn parse_entry(
         None => (trim_range(text, range.clone()), None),
     };
     if name_range.is_empty() {
-        return Err((
-            format!("an unexpected equals at [{first_line}]"),
-            range.start,
-        ));
+        return fail("an unexpected equals", first_line, range.start);
     }
     let entry_start = name_range.start;
     let mut name_range = name_range;
@@ -131,13 +203,13 @@ fn parse_entry(
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
     {
-        return Err((format!("an invalid name at [{name}]"), name_range.start));
+        return fail("an invalid name", name, name_range.start);
     }
     let Some(value_range) = value_range else {
         // `NAME` alone: phpdotenv defines the name with no value; Laravel's env() sees null.
         return Ok(None);
     };
-    let (value, quirks) = parse_value(b, value_range.clone(), range.start, scope, values)?;
+    let (value, quirks) = parse_value(version, b, value_range.clone(), range.start, scope, values)?;
     let end = value_range.end.max(name_range.end);
     Ok(Some(Entry {
         name: name.to_string(),
@@ -165,6 +237,8 @@ enum State {
     SingleQuoted,
     DoubleQuoted,
     Escape,
+    /// v3: after `\` in single quotes.
+    SingleEscape,
     Whitespace,
     Comment,
 }
@@ -228,8 +302,9 @@ fn lex(text: &str, range: Range<usize>) -> Vec<(Token, Range<usize>)> {
     tokens
 }
 
-/// `EntryParser::parseValue` and `Resolver::resolve`.
+/// `EntryParser::parseValue` and `Resolver::resolve` (and their v3 and v4 forerunners).
 fn parse_value(
+    version: Version,
     b: &TraceBuilder,
     range: Range<usize>,
     line_start: usize,
@@ -268,7 +343,9 @@ fn parse_value(
                 State::Comment
             }
             (State::Initial | State::Unquoted, Token::Dollar) => {
-                vars.push(out.len());
+                if version != Version::V3 {
+                    vars.push(out.len());
+                }
                 out.append(&b.exact(r));
                 State::Unquoted
             }
@@ -278,6 +355,17 @@ fn parse_value(
                 State::Unquoted
             }
             (State::SingleQuoted, Token::Single) => State::Whitespace,
+            (State::SingleQuoted, Token::Backslash) if version == Version::V3 => {
+                escape_start = r.start;
+                State::SingleEscape
+            }
+            (State::SingleEscape, Token::Single | Token::Backslash) => {
+                out.append(&b.derived(t, escape_start..r.end));
+                State::SingleQuoted
+            }
+            (State::SingleEscape, _) => {
+                return fail("an unexpected escape sequence", subject, escape_start);
+            }
             (State::SingleQuoted, _) => {
                 out.append(&b.exact(r));
                 State::SingleQuoted
@@ -288,7 +376,9 @@ fn parse_value(
                 State::Escape
             }
             (State::DoubleQuoted, Token::Dollar) => {
-                vars.push(out.len());
+                if version != Version::V3 {
+                    vars.push(out.len());
+                }
                 out.append(&b.exact(r));
                 State::DoubleQuoted
             }
@@ -296,9 +386,16 @@ fn parse_value(
                 out.append(&b.exact(r));
                 State::DoubleQuoted
             }
-            (State::Escape, Token::Double | Token::Backslash | Token::Dollar) => {
+            (State::Escape, Token::Double | Token::Backslash) => {
                 out.append(&b.derived(t, escape_start..r.end));
                 State::DoubleQuoted
+            }
+            (State::Escape, Token::Dollar) if version != Version::V3 => {
+                out.append(&b.derived(t, escape_start..r.end));
+                State::DoubleQuoted
+            }
+            (State::Escape, _) if version == Version::V3 => {
+                return fail("an unexpected escape sequence", subject, escape_start);
             }
             (State::Escape, _) => {
                 let escaped = match t.as_bytes().first() {
@@ -307,12 +404,7 @@ fn parse_value(
                     Some(b'r') => "\r",
                     Some(b't') => "\t",
                     Some(b'v') => "\x0B",
-                    _ => {
-                        return Err((
-                            format!("an unexpected escape sequence at [{subject}]"),
-                            escape_start,
-                        ));
-                    }
+                    _ => return fail("an unexpected escape sequence", subject, escape_start),
                 };
                 out.append(&b.derived(escaped, escape_start..r.start + 1));
                 if t.len() > 1 {
@@ -323,22 +415,47 @@ fn parse_value(
             (State::Whitespace, Token::Hash) => State::Comment,
             (State::Whitespace, _) if is_space => State::Whitespace,
             (State::Whitespace, _) => {
-                return Err((format!("unexpected whitespace at [{subject}]"), r.start));
+                return fail("unexpected whitespace", subject, r.start);
             }
             (State::Comment, _) => State::Comment,
         };
     }
-    if matches!(
-        state,
-        State::SingleQuoted | State::DoubleQuoted | State::Escape
-    ) {
-        return Err((
-            format!("a missing closing quote at [{subject}]"),
-            range.start,
-        ));
+    // v3 and v4 end an unclosed quote silently with the line.
+    if version == Version::V5
+        && matches!(
+            state,
+            State::SingleQuoted | State::DoubleQuoted | State::Escape
+        )
+    {
+        return fail("a missing closing quote", subject, range.start);
+    }
+    if version == Version::V3 {
+        // `resolveNestedVariables`: one left-to-right pass of `\$\{[a-zA-Z0-9_.]+\}` over the
+        // whole value, quoted or not.
+        vars = braced_references(out.as_str());
     }
     let resolved = resolve(out, &vars, scope, values, &mut quirks);
     Ok((resolved, quirks))
+}
+
+/// Where each `${NAME}` starts, left to right, not overlapping.
+fn braced_references(value: &str) -> Vec<usize> {
+    let bytes = value.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(at) = value[i..].find("${").map(|p| p + i) {
+        let len = bytes[at + 2..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'.')
+            .count();
+        if len > 0 && bytes.get(at + 2 + len) == Some(&b'}') {
+            found.push(at);
+            i = at + 3 + len;
+        } else {
+            i = at + 1;
+        }
+    }
+    found
 }
 
 /// Replaces `${NAME}` at each recorded `$`, from the last to the first, like
@@ -502,6 +619,75 @@ mod tests {
         assert!(err.message.contains("invalid name"), "{err:?}");
         let err = parse_with("A=\"\\q\"\n", &[]).unwrap_err();
         assert!(err.message.contains("unexpected escape"), "{err:?}");
+    }
+
+    fn value_as(version: Version, text: &str) -> Result<String, String> {
+        let (process, earlier) = (HashMap::new(), HashMap::new());
+        let scope = Scope {
+            process: &process,
+            earlier: &earlier,
+        };
+        parse_as(version, text, 0, &scope)
+            .map(|e| {
+                e.last()
+                    .unwrap()
+                    .value
+                    .as_ref()
+                    .unwrap()
+                    .as_str()
+                    .to_string()
+            })
+            .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn laravel_6_reads_v3_and_laravel_7_reads_v4() {
+        use Version::*;
+        // v3: single quotes escape `\'` and `\\` and interpolate; double quotes know `\"` and
+        // `\\` only; `$` is never escaped.
+        assert_eq!(value_as(V3, r"A='it\'s \\ ok'"), Ok(r"it's \ ok".into()));
+        assert_eq!(value_as(V3, "A=x\nB='${A}y'"), Ok("xy".into()));
+        assert_eq!(value_as(V3, "A=x\nB=\"${A}\\\\\""), Ok("x\\".into()));
+        let err = value_as(V3, r#"A="a\nb""#).unwrap_err();
+        assert_eq!(
+            err,
+            r#"Failed to parse dotenv file due to an unexpected escape sequence. Failed at [A="a\nb"]."#
+        );
+        assert!(value_as(V3, r"A='a\qb'").is_err());
+        assert!(value_as(V3, r#"A="\$x""#).is_err());
+        // Not nested: one pass, left to right.
+        assert_eq!(value_as(V3, "B=b\nAb=no\nC=${A${B}}"), Ok("${Ab}".into()));
+        assert_eq!(value_as(V5, "B=b\nAb=yes\nC=${A${B}}"), Ok("yes".into()));
+        // v4 and v5: single quotes are literal, `\$` and `\n` escape in double quotes.
+        for v in [V4, V5] {
+            assert_eq!(value_as(v, r"A='a\b'"), Ok(r"a\b".into()));
+            assert_eq!(value_as(v, "A=x\nB='${A}'"), Ok("${A}".into()));
+            assert_eq!(value_as(v, r#"A="\$x\n""#), Ok("$x\n".into()));
+        }
+        // An unclosed quote: taken up to the end of the line before v5, an error in v5.
+        assert_eq!(value_as(V3, "A='open"), Ok("open".into()));
+        assert_eq!(value_as(V4, "A='open"), Ok("open".into()));
+        assert!(value_as(V5, "A='open").is_err());
+        // `#` ends an unquoted value in all three.
+        for v in [V3, V4, V5] {
+            assert_eq!(value_as(v, "A=pa#ss"), Ok("pa".into()));
+        }
+        assert!(
+            value_as(V4, "A=a b")
+                .unwrap_err()
+                .contains("due to unexpected whitespace")
+        );
+    }
+
+    #[test]
+    fn the_version_comes_from_the_lock() {
+        assert_eq!(Version::for_app(None, Some(6)), Version::V3);
+        assert_eq!(Version::for_app(None, Some(7)), Version::V4);
+        assert_eq!(Version::for_app(None, Some(8)), Version::V5);
+        assert_eq!(Version::for_app(None, None), Version::V5);
+        // vlucas/phpdotenv in composer.lock wins over what the framework requires.
+        assert_eq!(Version::for_app(Some(5), Some(6)), Version::V5);
+        assert_eq!(Version::for_app(Some(3), Some(12)), Version::V3);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::path::Path;
 use super::{LoadContext, env_load_errors, find_in_code, read_file, read_lock, syntax_error};
 use crate::diagnostic::Diagnostic;
 use crate::lint::app::{App, Endpoint, Engine, Framework, Kind, Tls, Transport};
-use crate::lint::composer::{LARAVEL, SYMFONY_MAILER};
+use crate::lint::composer::{LARAVEL, PHPDOTENV, SYMFONY_MAILER};
+use crate::lint::dotenv::phpdotenv;
 use crate::lint::dsn;
 use crate::lint::env::{self, Env};
 use crate::lint::files::{Files, Origin};
@@ -28,7 +29,18 @@ pub fn load(ctx: &LoadContext) -> App {
     let lock = read_lock(root, &mut files, &mut errors);
     let version = lock.get(LARAVEL).cloned();
     let mut env_errors = Vec::new();
-    let env = env::load_laravel(root, &mut files, &ctx.app_env, ctx.process, &mut env_errors);
+    let dialect = phpdotenv::Version::for_app(
+        lock.get(PHPDOTENV).map(|p| p.version.major),
+        version.as_ref().map(|p| p.version.major),
+    );
+    let env = env::load_laravel(
+        root,
+        &mut files,
+        &ctx.app_env,
+        dialect,
+        ctx.process,
+        &mut env_errors,
+    );
     errors.extend(env_load_errors(&files, env_errors));
     let v = version.as_ref().map(|p| p.version);
     let mail = config(

@@ -2,7 +2,9 @@
 //! Reports mail passwords and secret keys written in files that are committed: config files
 //! (`config/mail.php`, `config/services.php`, `config/packages/*.yaml`), the default of an
 //! `env()` call, and Symfony's committed env files (`.env`, `.env.dist`, `.env.$APP_ENV`),
-//! unless the app's `.gitignore` excludes them.
+//! unless the app's `.gitignore` excludes them. Every committed definition counts, also one
+//! that a private `.env.local` or the real environment overrides at run time: the committed
+//! secret is in the repository all the same.
 //!
 //! ## Why is this bad?
 //! Anyone with read access to the repository, its forks, CI logs or backups can send mail as
