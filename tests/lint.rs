@@ -927,6 +927,15 @@ fn smtp_endpoint_sub_cases() {
         "",
         "`ireland` is not an AWS region",
     );
+    // No port: Symfony Mailer connects to 465 with TLS from the start, which SES serves.
+    assert!(
+        smtp_endpoint_messages(
+            &dir,
+            &format!("{smtp}.eu-west-1.amazonaws.com?ping_threshold=9"),
+            ""
+        )
+        .is_empty()
+    );
     // Matching regions and a STARTTLS port: nothing.
     assert!(
         smtp_endpoint_messages(
@@ -951,6 +960,75 @@ fn smtp_endpoint_sub_cases() {
         found[0].contains("but the spec sets up SES in us-east-1"),
         "{found:?}"
     );
+}
+
+#[test]
+fn a_laravel_smtp_mailer_without_a_port_uses_465_with_tls_from_laravel_9() {
+    let dir = TestDir::new();
+    let mail = "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'ping_threshold' => 9]]];\n";
+    for (app, version, clean) in [("l10", "v10.48.4", true), ("l8", "v8.83.27", false)] {
+        dir.write(
+            &format!("{app}/composer.lock"),
+            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
+        );
+        dir.write(&format!("{app}/config/mail.php"), mail);
+        let (run, found, _) = json_run(&dir, &["--select", "smtp-endpoint", app]);
+        // Swift Mailer (Laravel 8) connects to 25 in plain text instead.
+        assert_eq!(found.is_empty(), clean, "{app}: {run:?}");
+    }
+}
+
+#[test]
+fn an_unused_laravel_ses_mailer_is_not_held_to_the_spec_region() {
+    let dir = TestDir::new();
+    dir.write(
+        "app/composer.lock",
+        r#"{"packages": [{"name": "laravel/framework", "version": "v10.48.4"}]}"#,
+    );
+    // The skeleton: an `ses` mailer whose region is AWS_DEFAULT_REGION, here set for S3.
+    dir.write(
+        "app/config/mail.php",
+        "<?php\nreturn ['default' => env('MAIL_MAILER', 'smtp'), 'mailers' => [\n  'smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'ping_threshold' => 9],\n  'ses' => ['transport' => 'ses'],\n]];\n",
+    );
+    dir.write(
+        "app/config/services.php",
+        "<?php\nreturn ['ses' => ['key' => env('AWS_ACCESS_KEY_ID'), 'secret' => env('AWS_SECRET_ACCESS_KEY'), 'region' => env('AWS_DEFAULT_REGION', 'us-east-1')]];\n",
+    );
+    dir.write("app/.env", "AWS_DEFAULT_REGION=ap-southeast-2\n");
+    dir.write("sesform.yaml", "version: 1\nregion: eu-west-1\n");
+    let (run, found, _) = json_run(&dir, &["--select", "smtp-endpoint", "app"]);
+    assert!(found.is_empty(), "{run:?}");
+    // Sending through it by default, the mismatch is an error.
+    dir.write(
+        "app/.env",
+        "AWS_DEFAULT_REGION=ap-southeast-2\nMAIL_MAILER=ses\n",
+    );
+    let (run, found, _) = json_run(&dir, &["--select", "smtp-endpoint", "app"]);
+    assert_eq!(found.len(), 1, "{run:?}");
+    assert!(
+        found[0]
+            .3
+            .contains("sends through SES in ap-southeast-2, but the spec sets up SES in eu-west-1"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn swift_mailer_stream_options_count_only_before_laravel_9() {
+    let dir = TestDir::new();
+    let mail = "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'encryption' => 'tls', 'ping_threshold' => 9, 'stream' => ['ssl' => ['verify_peer' => false]]]]];\n";
+    for (app, version, reported) in [("l8", "v8.83.27", true), ("l9", "v9.52.16", false)] {
+        dir.write(
+            &format!("{app}/composer.lock"),
+            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
+        );
+        dir.write(&format!("{app}/config/mail.php"), mail);
+        let (run, found, _) = json_run(&dir, &["--select", "smtp-endpoint", app]);
+        let off = found
+            .iter()
+            .any(|f| f.3.contains("certificate verification is off"));
+        assert_eq!(off, reported, "{app}: {run:?}");
+    }
 }
 
 #[test]

@@ -514,6 +514,13 @@ fn endpoint(app: &App, entries: &[(String, Node)]) -> Option<Endpoint> {
                     isset(entries, "auto_tls").cloned(),
                     25,
                 ),
+                // EsmtpTransport: no port (and not localhost) means TLS from the start on 465.
+                _ if port == 0 && host != "localhost" => (
+                    Tls::Implicit,
+                    "with no port, Symfony Mailer connects to 465 with TLS from the start".into(),
+                    None,
+                    465,
+                ),
                 _ => (
                     Tls::StartTls,
                     "Symfony Mailer upgrades with STARTTLS on ports other than 465".into(),

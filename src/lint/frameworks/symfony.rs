@@ -604,6 +604,13 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
                     "auto_tls=false, so STARTTLS is never sent".into(),
                     t.option("auto_tls").cloned(),
                 )
+            } else if port == 0 && host_text != "localhost" {
+                // EsmtpTransport: no port (and not localhost) means TLS from the start on 465.
+                (
+                    Tls::Implicit,
+                    "with no port, Symfony Mailer connects to 465 with TLS from the start".into(),
+                    None,
+                )
             } else {
                 (
                     Tls::StartTls,
@@ -611,10 +618,10 @@ fn endpoint(app: &App, t: &Transport, d: &Dsn, member: &Node, text: &str) -> Opt
                     None,
                 )
             };
-            let port = if port == 0 {
-                if smtps { 465 } else { 25 }
-            } else {
-                port
+            let port = match (port, tls) {
+                (0, Tls::Implicit) => 465,
+                (0, _) => 25,
+                (port, _) => port,
             };
             Some(Endpoint {
                 host: host_text.to_string(),

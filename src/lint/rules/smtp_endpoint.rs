@@ -1,7 +1,8 @@
 //! ## What it does
 //! Checks where SES transports connect: the region in the SMTP host (or the `ses+smtp` /
 //! API `region`) must be an SES region and match the spec's `region` (or, without a spec,
-//! `AWS_DEFAULT_REGION`); the port must be one SES listens on, with the matching TLS mode
+//! `AWS_DEFAULT_REGION`; in Laravel only for the mailers it sends through by default, since
+//! the skeleton's `ses` mailer is there in every app); the port must be one SES listens on, with the matching TLS mode
 //! (465 and 2465: TLS from the start; 25, 587 and 2587: STARTTLS); port 25 is throttled on
 //! EC2; certificate verification and STARTTLS must not be turned off.
 //!
@@ -15,7 +16,8 @@
 //!
 //! How the TLS mode is chosen depends on the library: Swift Mailer (Laravel 6-8) uses
 //! `encryption` (`ssl`: TLS, `tls`: STARTTLS, anything else: plain text); Symfony Mailer uses
-//! TLS when the scheme is `smtps` or the port is 465, STARTTLS otherwise; Laravel 9.0 turned
+//! TLS when the scheme is `smtps`, the port is 465, or no port is given (it then connects
+//! to 465), STARTTLS otherwise; Laravel 9.0 turned
 //! `encryption => tls` into TLS on every port; `ses+smtp` always uses TLS.
 //!
 //! ## Example
@@ -39,7 +41,7 @@
 
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::app::{Kind, SesHost, Tls, Transport};
+use crate::lint::app::{Engine, Framework, Kind, SesHost, Tls, Transport};
 use crate::lint::value::Node;
 use crate::spec::names::SES_REGIONS;
 
@@ -56,16 +58,24 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             && let Some(node) = &t.region
             && let Some(region) = node.text()
         {
-            region_checks(ctx, node, &region, out);
+            region_checks(ctx, t, node, &region, out);
         }
     }
+}
+
+/// Whether the transport's region must match the spec's (or AWS_DEFAULT_REGION). Laravel's
+/// skeleton defines an `ses` mailer in every app, used or not, whose region is
+/// AWS_DEFAULT_REGION (often set for S3): only the mailers the app sends through by default
+/// are held to it. Symfony transports are all written on purpose.
+fn region_must_match(ctx: &Ctx, t: &Transport) -> bool {
+    t.default || ctx.app.framework != Framework::Laravel
 }
 
 fn smtp(ctx: &Ctx, t: &Transport, out: &mut Vec<Diagnostic>) {
     let Some(e) = &t.endpoint else { return };
     let host_node = e.host_setting().unwrap_or(&t.decl);
     if let Some(host) = SesHost::parse(&e.host) {
-        region_checks(ctx, host_node, &host.region, out);
+        region_checks(ctx, t, host_node, &host.region, out);
     }
     let port_node = e.port_node.as_ref();
     let port_at = port_node.unwrap_or(&t.decl);
@@ -161,7 +171,9 @@ fn smtp(ctx: &Ctx, t: &Transport, out: &mut Vec<Diagnostic>) {
         .option("verify_peer")
         .filter(|n| n.boolean() == Some(false))
         .or_else(|| {
+            // `stream` is Swift Mailer's; Laravel 9+ ignores it (framework-version says so).
             t.option("stream")
+                .filter(|_| t.engine == Engine::SwiftMailer)
                 .and_then(|s| s.path("ssl.verify_peer"))
                 .filter(|n| n.boolean() == Some(false))
         });
@@ -236,7 +248,7 @@ fn implicit_fix(ctx: &Ctx, t: &Transport) -> String {
     }
 }
 
-fn region_checks(ctx: &Ctx, node: &Node, region: &str, out: &mut Vec<Diagnostic>) {
+fn region_checks(ctx: &Ctx, t: &Transport, node: &Node, region: &str, out: &mut Vec<Diagnostic>) {
     if !looks_like_region(region) {
         out.push(
             ctx.at(
@@ -261,6 +273,9 @@ fn region_checks(ctx: &Ctx, node: &Node, region: &str, out: &mut Vec<Diagnostic>
             )
             .with_help(format!("SES regions: {}", SES_REGIONS.join(", "))),
         );
+        return;
+    }
+    if !region_must_match(ctx, t) {
         return;
     }
     if let Some(spec) = ctx.spec {
