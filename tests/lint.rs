@@ -1032,6 +1032,29 @@ fn swift_mailer_stream_options_count_only_before_laravel_9() {
 }
 
 #[test]
+fn a_hardcoded_ses_secret_is_told_to_move_to_aws_secret_access_key() {
+    let dir = TestDir::new();
+    dir.write(
+        "app/composer.lock",
+        r#"{"packages": [{"name": "laravel/framework", "version": "v10.48.4"}]}"#,
+    );
+    dir.write(
+        "app/config/mail.php",
+        "<?php\nreturn ['default' => 'ses', 'mailers' => ['ses' => ['transport' => 'ses']]];\n",
+    );
+    dir.write(
+        "app/config/services.php",
+        "<?php\nreturn ['ses' => ['key' => 'AKIAIOSFODNN7EXAMPLE', 'secret' => 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'region' => 'eu-west-1']];\n",
+    );
+    let (run, _, json) = json_run(&dir, &["--select", "hardcoded-secret", "app"]);
+    let help = json["findings"][0]["help"].as_str().unwrap_or_default();
+    assert!(
+        help.starts_with("read it with env('AWS_SECRET_ACCESS_KEY')"),
+        "{run:?}"
+    );
+}
+
+#[test]
 fn readme_shows_a_current_run() {
     let run = Run::of(sesform_in(&repo_file("examples")).args(["--color", "never", "lint"]));
     assert_eq!(run.code, 1, "{run:?}");

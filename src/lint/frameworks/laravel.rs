@@ -171,10 +171,14 @@ fn config(
     match php::eval_config(files.text(id), id, env) {
         Ok(node) => Some(node),
         Err(e) => {
-            errors.push(syntax_error(files, id, e.offset, e.message).with_help(
-                "Laravel cannot load this file either (`php -l` shows the same error); \
-                     fix it, then sesform can check the mail config",
-            ));
+            let help = if e.message.starts_with("syntax error") {
+                "Laravel cannot load this file either (`php -l` shows the same error); fix it, \
+                 then sesform can check the mail config"
+            } else {
+                "Laravel uses what the file returns: without `return [...]` the config is not an \
+                 array and sending fails at run time (`php -l` accepts it); return the array"
+            };
+            errors.push(syntax_error(files, id, e.offset, e.message).with_help(help));
             None
         }
     }

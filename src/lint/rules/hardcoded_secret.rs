@@ -42,7 +42,7 @@ use std::path::Path;
 
 use super::{Ctx, is_iam_secret_shape, is_placeholder, is_smtp_password_shape};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::app::Framework;
+use crate::lint::app::{Framework, Kind, Transport};
 use crate::lint::dsn;
 use crate::lint::traced::Traced;
 use crate::lint::value::{EnvOutcome, Node, Val};
@@ -53,6 +53,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let ignored = gitignore(&ctx.app.root);
     let mut seen = Vec::new();
     for t in &ctx.app.transports {
+        let var = env_var_for(t);
         let Some(node) = &t.password else { continue };
         let Some(secret) = node.str() else { continue };
         if secret.is_empty() || is_placeholder(secret) || seen.contains(&node.at) {
@@ -69,11 +70,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             continue;
         };
         seen.push(node.at.clone());
-        report(ctx, node, secret, &kind, None, out);
+        report(ctx, node, secret, &kind, var, None, out);
     }
     // Definitions that lost (to `.env.local`, `.env.$APP_ENV.local`, a later line or the
     // environment) are still in their committed file.
     for t in &ctx.app.transports {
+        let env_var = env_var_for(t);
         let dsn_var = t.dsn.as_ref().and_then(|n| n.env.as_ref()).map(|e| &e.name);
         let password_var = t
             .password
@@ -110,7 +112,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                         var.name,
                         lost.describe(&ctx.app.files)
                     );
-                    report(ctx, &node, &text, &kind, Some(why), out);
+                    report(ctx, &node, &text, &kind, env_var, Some(why), out);
                 }
             }
         }
@@ -141,11 +143,21 @@ fn lost_secrets(value: &Traced, is_dsn: bool) -> Vec<Traced> {
         .collect()
 }
 
+/// The variable Laravel's skeleton reads this transport's secret from.
+fn env_var_for(t: &Transport) -> &'static str {
+    if t.kind == Kind::SesApi {
+        "AWS_SECRET_ACCESS_KEY"
+    } else {
+        "MAIL_PASSWORD"
+    }
+}
+
 fn report(
     ctx: &Ctx,
     node: &Node,
     secret: &str,
     kind: &str,
+    env_var: &str,
     overridden: Option<String>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -169,23 +181,23 @@ fn report(
             format!("{what} is written in {kind}, which is committed"),
             "secret in a committed file",
         )
-        .with_help(help(ctx, node));
+        .with_help(help(ctx, node, env_var));
     if let Some(note) = overridden {
         d = d.with_note(note);
     }
     out.push(d);
 }
 
-fn help(ctx: &Ctx, node: &Node) -> String {
+fn help(ctx: &Ctx, node: &Node, env_var: &str) -> String {
     let rotate = "then rotate it: git history keeps it";
     match (&node.env, ctx.app.framework) {
         (Some(env), Framework::Laravel) if env.outcome == EnvOutcome::Default => format!(
             "drop the default, `env('{}')`, and set {} in .env or the environment; {rotate}",
             env.name, env.name
         ),
-        (_, Framework::Laravel) => format!(
-            "read it with env('MAIL_PASSWORD') and set it in .env or the environment; {rotate}"
-        ),
+        (_, Framework::Laravel) => {
+            format!("read it with env('{env_var}') and set it in .env or the environment; {rotate}")
+        }
         (_, Framework::Symfony) => format!(
             "move it to .env.local (not committed), a Symfony secret or the environment, and \
              reference it with %env(...)%; {rotate}"

@@ -1,6 +1,7 @@
 //! ## What it does
 //! (Online.) Checks the app's client-side rate limit (`max_per_second`) against the
-//! account's SES sending rate (`MaxSendRate`) in the region.
+//! account's SES sending rate (`MaxSendRate`) in the region. Not on `ses+smtp`, which ignores
+//! `max_per_second` (`restart-threshold` reports that).
 //!
 //! ## Why is this bad?
 //! Above the account's rate, SES answers `454 Throttling failure: Maximum sending rate
@@ -20,13 +21,15 @@
 
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::app::Kind;
 use crate::lint::online::LiveFacts;
 
 pub const NAME: &str = "send-rate";
 
 pub fn check(ctx: &Ctx, facts: &LiveFacts, out: &mut Vec<Diagnostic>) {
     for t in &ctx.app.transports {
-        if !t.is_ses() {
+        // `ses+smtp` ignores max_per_second (restart-threshold says so): it sets no rate.
+        if !t.is_ses() || t.kind == Kind::SesSmtp {
             continue;
         }
         // The quota is per region: the one this transport sends through.
@@ -92,5 +95,23 @@ mod tests {
         let mut out = Vec::new();
         super::check(&ctx_for(&app, None), &facts, &mut out);
         assert!(out.is_empty());
+        // `ses+smtp` ignores the option, so it sets no rate to compare.
+        let mut ses_smtp = with_option(
+            app_with_smtp("email-smtp.eu-west-1.amazonaws.com", "AKIAIOSFODNN7EXAMPLE"),
+            "max_per_second",
+            "50",
+        );
+        ses_smtp.transports[0].kind = crate::lint::app::Kind::SesSmtp;
+        let mut out = Vec::new();
+        super::check(&ctx_for(&ses_smtp, None), &facts_14(), &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    fn facts_14() -> LiveFacts {
+        LiveFacts::single(RegionFacts {
+            region: "eu-west-1".into(),
+            max_send_rate: 14.0,
+            ..RegionFacts::default()
+        })
     }
 }
