@@ -195,6 +195,49 @@ fn framework_version() {
 }
 
 #[test]
+fn undefined_mailer() {
+    rule_case(
+        "undefined-mailer",
+        "undefined-mailer/trigger",
+        &[("undefined-mailer/trigger/.env", 2, 13)],
+    );
+}
+
+#[test]
+fn undefined_mailer_checks_failover_members_and_merges_laravel_11_mailers() {
+    let dir = TestDir::new();
+    let mail = "<?php\nreturn ['default' => env('MAIL_MAILER', 'smtp'), 'mailers' => [\n  'smtp' => ['transport' => 'smtp', 'host' => 'localhost'],\n  'failover' => ['transport' => 'failover', 'mailers' => ['smtp', 'sess']],\n]];\n";
+    for (app, version) in [("l10", "v10.48.4"), ("l11", "v11.44.0")] {
+        dir.write(
+            &format!("{app}/composer.lock"),
+            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
+        );
+        dir.write(&format!("{app}/config/mail.php"), mail);
+        dir.write(&format!("{app}/.env"), "MAIL_MAILER=failover\n");
+    }
+    let (run, found, _) = json_run(&dir, &["--select", "undefined-mailer", "l10"]);
+    assert_eq!(found.len(), 1, "{run:?}");
+    assert_eq!(
+        (found[0].1.as_str(), found[0].2),
+        ("l10/config/mail.php", 4),
+        "{run:?}"
+    );
+    assert!(
+        found[0]
+            .3
+            .starts_with("`failover` (failover) lists a mailer, `sess`"),
+        "{run:?}"
+    );
+    // `log` is Laravel 11's own mailer, merged into the app's; Laravel 10 has no such merge.
+    dir.write("l10/.env", "MAIL_MAILER=log\n");
+    dir.write("l11/.env", "MAIL_MAILER=log\n");
+    let (run, found, _) = json_run(&dir, &["--select", "undefined-mailer", "l10"]);
+    assert_eq!(found.len(), 1, "{run:?}");
+    let (run, found, _) = json_run(&dir, &["--select", "undefined-mailer", "l11"]);
+    assert!(found.is_empty(), "{run:?}");
+}
+
+#[test]
 fn every_clean_and_near_miss_fixture_is_clean_for_every_rule() {
     for entry in std::fs::read_dir(fixtures()).unwrap() {
         let rule = entry.unwrap().file_name().to_string_lossy().to_string();

@@ -115,6 +115,12 @@ pub static RULES: &[Rule] = &[
         "mail settings the installed Laravel or Symfony version ignores or refuses"
     ),
     rule!(
+        undefined_mailer,
+        Error,
+        Check::Offline(rules::undefined_mailer::check),
+        "(Laravel) a default or failover mailer that `mailers` does not define"
+    ),
+    rule!(
         sandbox,
         Warning,
         Check::Online(rules::sandbox::check),

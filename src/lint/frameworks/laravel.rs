@@ -128,9 +128,85 @@ fn unevaluated(app: &App, mail: &Node) -> Vec<Diagnostic> {
 /// The code of [`unevaluated`] notes.
 pub const NOT_EVALUATED: &str = "not-evaluated";
 
-/// Evaluates `config/NAME.php`, or the framework's own copy on Laravel 11+ when the app
-/// does not have one.
+/// Evaluates `config/NAME.php` (on Laravel 11+ merged over the framework's own copy, as
+/// `LoadConfiguration` does), or the framework's copy alone when the app has none.
 fn config(
+    root: &Path,
+    name: &str,
+    builtin: &str,
+    version: Option<Version>,
+    env: &Env,
+    files: &mut Files,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    let own = root.join(format!("config/{name}.php")).exists();
+    let node = config_file(root, name, builtin, version, env, files, errors)?;
+    if !own || version.is_some_and(|v| v.major < 11) {
+        return Some(node);
+    }
+    let base = framework_config(root, name, builtin, env, files, errors)?;
+    Some(merge_over_base(node, &base, mergeable(name)))
+}
+
+/// `LoadConfiguration::mergeableOptions`: nested arrays merged again, key by key.
+fn mergeable(name: &str) -> &'static [&'static str] {
+    match name {
+        "mail" => &["mailers"],
+        _ => &[],
+    }
+}
+
+/// `array_merge($base, $config)`, then the same for each of `nested`: the base's keys in
+/// its order with the app's values, then the app's own keys.
+fn merge_over_base(own: Node, base: &Node, nested: &[&str]) -> Node {
+    let (Val::Map(own_entries), Val::Map(base_entries)) = (&own.val, &base.val) else {
+        return own;
+    };
+    let mut merged: Vec<(String, Node)> = Vec::with_capacity(base_entries.len());
+    for (key, base_value) in base_entries {
+        let value = match own_entries.iter().rev().find(|(k, _)| k == key) {
+            Some((_, mine)) if nested.contains(&key.as_str()) => {
+                merge_over_base(mine.clone(), base_value, &[])
+            }
+            Some((_, mine)) => mine.clone(),
+            None => base_value.clone(),
+        };
+        merged.push((key.clone(), value));
+    }
+    for (key, value) in own_entries {
+        if !merged.iter().any(|(k, _)| k == key) {
+            merged.push((key.clone(), value.clone()));
+        }
+    }
+    Node {
+        val: Val::Map(merged),
+        ..own
+    }
+}
+
+/// The framework's own `config/NAME.php`: the vendor copy when installed, else sesform's.
+fn framework_config(
+    root: &Path,
+    name: &str,
+    builtin: &str,
+    env: &Env,
+    files: &mut Files,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    let vendor = root.join(format!("vendor/laravel/framework/config/{name}.php"));
+    let id = if vendor.is_file() {
+        read_file(&vendor, files, errors)?
+    } else {
+        let shown = format!("config/{name}.php (Laravel's built-in default)");
+        files.add(
+            &vendor,
+            crate::source::SourceFile::new(shown, builtin.to_string()),
+        )
+    };
+    php::eval_config(files.text(id), id, env).ok()
+}
+
+fn config_file(
     root: &Path,
     name: &str,
     builtin: &str,

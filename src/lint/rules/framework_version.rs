@@ -248,6 +248,21 @@ fn mail_url(ctx: &Ctx, t: &Transport, url: &Node, out: &mut Vec<Diagnostic>) {
             )
             .with_help("use smtp://...:465 (Symfony Mailer uses TLS on 465), or smtp://...?scheme=smtps"),
         ),
+        // Symfony's bridge DSNs: Laravel takes the scheme as a transport name it has not.
+        Some(_) if t.scheme.starts_with("ses+") => out.push(
+            ctx.at(
+                NAME,
+                Severity::Error,
+                url,
+                format!(
+                    "Laravel has no `{}` transport: this MAIL_URL fails with \"Unsupported mail \
+                     transport [{}]\" (it is a Symfony DSN scheme)",
+                    t.scheme, t.scheme
+                ),
+                format!("{}://", t.scheme),
+            )
+            .with_help("use smtp://USER:PASSWORD@email-smtp.REGION.amazonaws.com:587, or MAIL_MAILER=ses with services.ses"),
+        ),
         _ => {}
     }
 }
