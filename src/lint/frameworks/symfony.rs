@@ -420,28 +420,23 @@ impl Resolver<'_> {
         }
         let var = self.env.get(&name);
         let value = var.and_then(|v| v.value.clone());
+        // `EnvVarProcessor`: an undefined variable takes the parameter `env(NAME)`, if any,
+        // before `default:` is considered.
+        let env_param = if var.is_none() {
+            self.param(&format!("env({name})"), depth)
+        } else {
+            None
+        };
         let outcome = match var.map(|v| &v.source) {
             Some(VarSource::Process) => EnvOutcome::Process,
             Some(VarSource::File { .. }) => EnvOutcome::File,
-            None if fallback.is_some() => EnvOutcome::Default,
+            None if fallback.is_some() || env_param.is_some() => EnvOutcome::Default,
             None => EnvOutcome::Unset,
         };
-        let mut node = match (&value, var) {
-            (Some(v), Some(var)) if !(fallback.is_some() && v.is_empty()) => Node {
-                val: Val::Str(v.clone()),
-                at: var.value_origin().unwrap_or_else(|| here.clone()),
-                expr: here.clone(),
-                key: None,
-                env: None,
-            },
-            (None, Some(_)) => Node::new(Val::Unknown, here.clone()),
-            _ => match &fallback {
-                Some(p) if p.is_empty() => Node::new(Val::Null, here.clone()),
-                Some(p) => self
-                    .param(p, depth)
-                    .unwrap_or_else(|| Node::new(Val::Null, here.clone())),
-                None => Node::new(Val::Unknown, here.clone()),
-            },
+        let mut node = if let Some(param) = env_param {
+            param
+        } else {
+            self.env_value(&value, var, &fallback, &here, depth)
         };
         for processor in pieces.iter().rev() {
             node.val = match (*processor, &node.val) {
@@ -461,6 +456,34 @@ impl Resolver<'_> {
         }
         node.env = Some(EnvUse { name, outcome });
         Some(node)
+    }
+
+    /// The variable's value, or the `default:` fallback parameter when it is unset (or empty).
+    fn env_value(
+        &self,
+        value: &Option<Traced>,
+        var: Option<&crate::lint::env::EnvVar>,
+        fallback: &Option<String>,
+        here: &Origin,
+        depth: usize,
+    ) -> Node {
+        match (value, var) {
+            (Some(v), Some(var)) if !(fallback.is_some() && v.is_empty()) => Node {
+                val: Val::Str(v.clone()),
+                at: var.value_origin().unwrap_or_else(|| here.clone()),
+                expr: here.clone(),
+                key: None,
+                env: None,
+            },
+            (None, Some(_)) => Node::new(Val::Unknown, here.clone()),
+            _ => match &fallback {
+                Some(p) if p.is_empty() => Node::new(Val::Null, here.clone()),
+                Some(p) => self
+                    .param(p, depth)
+                    .unwrap_or_else(|| Node::new(Val::Null, here.clone())),
+                None => Node::new(Val::Unknown, here.clone()),
+            },
+        }
     }
 }
 
@@ -676,6 +699,23 @@ mod tests {
 
     fn load_app(files: &[(&str, &str)]) -> App {
         crate::lint::testing::load(files)
+    }
+
+    #[test]
+    fn an_undefined_env_var_takes_the_env_parameter() {
+        let yaml = "parameters:\n    env(MAILER_DSN): 'ses+smtp://AKIAIOSFODNN7EXAMPLE:pw@default?region=eu-west-1'\nframework:\n    mailer:\n        dsn: '%env(MAILER_DSN)%'\n";
+        let app = load_app(&[("config/packages/mailer.yaml", yaml)]);
+        let t = &app.transports[0];
+        assert_eq!(t.kind, Kind::SesSmtp);
+        assert_eq!(t.region.as_ref().unwrap().str(), Some("eu-west-1"));
+        let dsn = t.dsn.as_ref().unwrap();
+        assert_eq!(dsn.env.as_ref().unwrap().outcome, EnvOutcome::Default);
+        // A defined variable wins over the parameter.
+        let app = load_app(&[
+            ("config/packages/mailer.yaml", yaml),
+            (".env", "MAILER_DSN=null://null\n"),
+        ]);
+        assert_ne!(app.transports.first().map(|t| t.kind), Some(Kind::SesSmtp));
     }
 
     #[test]

@@ -233,14 +233,16 @@ fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Vec<String>>)
             Framework::Laravel => None,
         };
     }
-    let is_default = matches!(
-        node.env.as_ref().map(|e| &e.outcome),
-        Some(EnvOutcome::Default)
-    );
-    Some(if is_default {
-        format!("the env() default in `{relative}`")
-    } else {
-        format!("`{relative}`")
+    let default_of = node
+        .env
+        .as_ref()
+        .filter(|e| e.outcome == EnvOutcome::Default);
+    Some(match (default_of, ctx.app.framework) {
+        (Some(_), Framework::Laravel) => format!("the env() default in `{relative}`"),
+        (Some(e), Framework::Symfony) => {
+            format!("the default for %env({})% in `{relative}`", e.name)
+        }
+        (None, _) => format!("`{relative}`"),
     })
 }
 
