@@ -379,6 +379,27 @@ fn symfony_app(dir: &TestDir, dsn: &str) {
 }
 
 #[test]
+fn a_cut_note_goes_only_on_findings_about_the_cut_text() {
+    let dir = TestDir::new();
+    symfony_app(
+        &dir,
+        "smtp://AKIAIOSFODNN7EXAMPLE:short@email-smtp.eu-west-1.amazonaws.com:587?ping_threshold=9 #Xy7kQ2pLm9a",
+    );
+    let run = Run::of(dir.sesform().args(["--color", "never", "lint", "app"]));
+    assert!(
+        run.stdout
+            .contains("error[dsn-encoding]: MAILER_DSN is cut"),
+        "{run:?}"
+    );
+    let password = &run.stdout[run
+        .stdout
+        .find("warning[smtp-password-format]")
+        .expect("found")..];
+    let password = &password[..password.find("\n\n").unwrap_or(password.len())];
+    assert!(!password.contains("was cut at"), "{password}");
+}
+
+#[test]
 fn exit_codes_follow_fail_on() {
     let dir = TestDir::new();
     symfony_app(&dir, &format!("{SES_DSN}&ping_threshold=9"));

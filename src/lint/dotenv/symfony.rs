@@ -276,15 +276,19 @@ impl Lexer<'_> {
                     }
                     value.append(&resolved);
                     if self.peek(self.cursor) == Some(b'#') {
-                        // `pa #ss` is `pa` and a comment; a "comment" without spaces is
-                        // more likely the rest of the value (`...ORx #lVa...@host:587`).
+                        // `pa #ss` is `pa` and a comment; a "comment" without spaces that
+                        // reads like URL or secret text is more likely the rest of the value
+                        // (`...ORx #lVa...@host:587`) than a note (`#prod`).
                         let hash = self.cursor;
                         let end = self.data[hash..]
                             .iter()
                             .position(|&c| c == b'\n')
                             .map_or(self.data.len(), |i| hash + i);
                         let dropped = self.text()[hash..end].trim_end_matches('\r');
-                        if dropped.len() > 1 && !dropped.contains([' ', '\t']) {
+                        if dropped.len() > 1
+                            && !dropped.contains([' ', '\t'])
+                            && looks_like_value(&dropped[1..])
+                        {
                             quirks.push(Quirk::CutByHash {
                                 at: self.b.origin(hash..hash + dropped.len()),
                                 dropped: dropped.to_string(),
@@ -518,6 +522,15 @@ impl Lexer<'_> {
     }
 }
 
+/// Text that reads like the rest of a value rather than a one-word comment: URL punctuation,
+/// or letters and digits mixed like a key or password.
+fn looks_like_value(text: &str) -> bool {
+    text.contains(['@', ':', '/', '=', '&', '%', '+', '?'])
+        || (text.len() >= 8
+            && text.bytes().any(|c| c.is_ascii_digit())
+            && text.bytes().any(|c| c.is_ascii_alphabetic()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -564,6 +577,10 @@ mod tests {
             entries[0].quirks
         );
         assert!(entries[1].quirks.is_empty(), "{:?}", entries[1].quirks);
+        // A one-word note is a comment; letters and digits mixed read like a cut secret.
+        let entries = parse_in("A=smtp://u:p@h:587 #prod\nB=ab #Xy7kQ2pLm9\n", &[]).unwrap();
+        assert!(entries[0].quirks.is_empty(), "{:?}", entries[0].quirks);
+        assert_eq!(entries[1].quirks.len(), 1, "{:?}", entries[1].quirks);
     }
 
     #[test]

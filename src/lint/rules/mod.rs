@@ -92,10 +92,19 @@ impl<'a> Ctx<'a> {
                             .lost(),
                     );
                 }
-                let cut = var
-                    .quirks
-                    .iter()
-                    .any(|q| matches!(q, crate::lint::dotenv::Quirk::CutByHash { .. }));
+                // Only when the reported text ends where the value was cut: a password in
+                // the middle of a DSN cut after its query string was not shortened.
+                let text = files.text(node.at.file);
+                let cut = var.quirks.iter().any(|q| match q {
+                    crate::lint::dotenv::Quirk::CutByHash { at, .. } => {
+                        at.file == node.at.file
+                            && at.span.start >= node.at.span.end
+                            && text
+                                .get(node.at.span.end..at.span.start)
+                                .is_some_and(|gap| gap.trim().is_empty())
+                    }
+                    _ => false,
+                });
                 if cut && code != "dsn-encoding" {
                     d = d.with_note(format!(
                         "{name} was cut at `#` by the dotenv parser (see dsn-encoding)"
