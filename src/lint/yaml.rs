@@ -347,7 +347,7 @@ impl MarkedEventReceiver for Builder<'_> {
                         let start = entries
                             .first()
                             .map_or(start, |(_, key, _)| key.start.min(start));
-                        (YKind::Map(entries), start, anchor, size)
+                        (YKind::Map(merge_keys(entries)), start, anchor, size)
                     }
                     None => return,
                 };
@@ -366,9 +366,47 @@ impl MarkedEventReceiver for Builder<'_> {
     }
 }
 
+/// `<<: *anchor` (or a list of them) merges the aliased mappings' entries, as Symfony's YAML
+/// parser does: keys the mapping sets itself win, then the first merged mapping that has
+/// the key.
+fn merge_keys(entries: Vec<(String, Range<usize>, YNode)>) -> Vec<(String, Range<usize>, YNode)> {
+    if !entries.iter().any(|(k, _, _)| k == "<<") {
+        return entries;
+    }
+    let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _, _)| k == "<<");
+    for (_, _, value) in merges {
+        let sources = match value.kind {
+            YKind::Map(_) => vec![value],
+            YKind::Seq(items) => items,
+            YKind::Scalar { .. } => Vec::new(),
+        };
+        for source in sources {
+            for entry in source.entries() {
+                if !own.iter().any(|(k, _, _)| *k == entry.0) {
+                    own.push(entry.clone());
+                }
+            }
+        }
+    }
+    own
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_keys_bring_in_the_aliased_entries() {
+        let doc =
+            parse("base: &b\n  dsn: 'smtp://a'\n  x: 1\nmailer:\n  <<: *b\n  x: 2\n").unwrap();
+        let mailer = doc.get("mailer").unwrap();
+        assert_eq!(mailer.get("dsn").and_then(YNode::scalar), Some("smtp://a"));
+        assert_eq!(mailer.get("x").and_then(YNode::scalar), Some("2"));
+        assert!(mailer.get("<<").is_none());
+        // The merged value keeps the span where it is written.
+        let dsn = mailer.get("dsn").unwrap();
+        assert_eq!(dsn.span.start, "base: &b\n  dsn: ".len());
+    }
 
     #[test]
     fn spans_of_keys_and_values() {

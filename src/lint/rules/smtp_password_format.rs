@@ -92,8 +92,11 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 node,
                 format!(
                     "this is not the shape of an SES SMTP password (44 base64 characters starting \
-                     with `B`; this one has {} characters)",
-                    password.chars().count()
+                     with `B`; this one has {})",
+                    match password.chars().count() {
+                        1 => "1 character".to_string(),
+                        n => format!("{n} characters"),
+                    }
                 ),
                 "unexpected shape",
             )
