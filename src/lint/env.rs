@@ -414,6 +414,39 @@ pub fn load_laravel(
     env
 }
 
+/// The `.env` files `.env.local.php` replaces: their definitions are shown as not loaded.
+fn shadow_replaced_files(
+    root: &Path,
+    files: &mut Files,
+    env: &mut Env,
+    app_env: &str,
+    dump: FileId,
+) {
+    let why = format!("not loaded: {} replaces the .env files", files.name(dump));
+    let names = [
+        ".env".to_string(),
+        ".env.local".to_string(),
+        format!(".env.{app_env}"),
+        format!(".env.{app_env}.local"),
+    ];
+    for name in names {
+        let path = root.join(name);
+        if !path.is_file() {
+            continue;
+        }
+        let Ok(id) = files.read(&path) else { continue };
+        let (process, earlier) = (HashMap::new(), HashMap::new());
+        let scope = Scope {
+            process: &process,
+            earlier: &earlier,
+        };
+        // A broken file that is not loaded does not matter; its definitions are only context.
+        if let Ok(entries) = dotenv::symfony::parse(files.text(id), id, &scope) {
+            env.shadow(&entries, &why);
+        }
+    }
+}
+
 /// Symfony (`Dotenv::bootEnv`): `.env.local.php` alone, or the `.env` cascade.
 pub fn load_symfony(
     root: &Path,
@@ -436,6 +469,7 @@ pub fn load_symfony(
                         env.define(id, entry, process);
                     }
                     env.loaded.push(id);
+                    shadow_replaced_files(root, files, &mut env, &app_env.name, id);
                     env.add_process(process);
                     return env;
                 }
@@ -642,6 +676,9 @@ mod tests {
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(value(&env, "A").as_deref(), Some("dumped"));
+        // The `.env` definition it replaces is named, as not loaded.
+        let note = env.winner_note("A", &files).unwrap();
+        assert!(note.contains("replaces the .env files"), "{note}");
         let env = load_symfony(
             dir.path(),
             &mut files,
