@@ -412,11 +412,14 @@ impl Resolver<'_> {
         let here = at.unwrap_or_else(|| Origin::new(0, 0..0));
         // `default:fallback_param:NAME` consumes two pieces.
         let mut fallback = None;
+        // Processors left of `default` wrap it; those right of it only apply to the variable.
+        let mut outer = pieces.len();
         if let Some(pos) = pieces.iter().position(|p| *p == "default")
             && pos + 1 < pieces.len()
         {
             fallback = Some(pieces[pos + 1].to_string());
             pieces.drain(pos..pos + 2);
+            outer = pos;
         }
         let var = self.env.get(&name);
         let value = var.and_then(|v| v.value.clone());
@@ -433,12 +436,24 @@ impl Resolver<'_> {
             None if fallback.is_some() || env_param.is_some() => EnvOutcome::Default,
             None => EnvOutcome::Unset,
         };
+        let uses_fallback = env_param.is_none()
+            && fallback.is_some()
+            && match (&value, var) {
+                (Some(v), Some(_)) => v.is_empty(),
+                (None, Some(_)) => false,
+                _ => true,
+            };
         let mut node = if let Some(param) = env_param {
             param
         } else {
             self.env_value(&value, var, &fallback, &here, depth)
         };
-        for processor in pieces.iter().rev() {
+        let processors = if uses_fallback {
+            &pieces[..outer]
+        } else {
+            &pieces[..]
+        };
+        for processor in processors.iter().rev() {
             node.val = match (*processor, &node.val) {
                 ("string", v) => v.clone(),
                 ("trim", Val::Str(s)) => {
@@ -699,6 +714,18 @@ mod tests {
 
     fn load_app(files: &[(&str, &str)]) -> App {
         crate::lint::testing::load(files)
+    }
+
+    #[test]
+    fn a_default_fallback_skips_the_processors_it_replaces() {
+        let yaml = "parameters:\n    fb: 'ses+smtp://AKIAIOSFODNN7EXAMPLE:a/b@default?region=eu-west-1'\nframework:\n    mailer:\n        dsn: '%env(default:fb:urlencode:UNSET_DSN)%'\n";
+        let app = load_app(&[("config/packages/mailer.yaml", yaml)]);
+        let t = &app.transports[0];
+        assert_eq!(
+            t.kind,
+            Kind::SesSmtp,
+            "urlencode would have broken the scheme"
+        );
     }
 
     #[test]
