@@ -718,7 +718,7 @@ mod tests {
 
     #[test]
     fn a_default_fallback_skips_the_processors_it_replaces() {
-        let yaml = "parameters:\n    fb: 'ses+smtp://AKIAIOSFODNN7EXAMPLE:a/b@default?region=eu-west-1'\nframework:\n    mailer:\n        dsn: '%env(default:fb:urlencode:UNSET_DSN)%'\n";
+        let yaml = "parameters:\n    fb: 'ses+smtp://AKIAIOSFODNN7EXAMPLE:pw@default?region=eu-west-1'\nframework:\n    mailer:\n        dsn: '%env(default:fb:urlencode:UNSET_DSN)%'\n";
         let app = load_app(&[("config/packages/mailer.yaml", yaml)]);
         let t = &app.transports[0];
         assert_eq!(
