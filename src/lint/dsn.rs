@@ -108,6 +108,20 @@ fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
+/// Whether this symfony/mailer decodes DSN credentials with `urldecode` (`+` becomes a
+/// space): every version before symfony/symfony#53320, released in 5.4.35, 6.3.12, 6.4.3 and
+/// 7.0.3 (6.0 to 6.2 never got it).
+pub fn mailer_decodes_plus_as_space(mailer: crate::lint::version::Version) -> bool {
+    match (mailer.major, mailer.minor) {
+        (..=4, _) => true,
+        (5, _) => !mailer.at_least(5, 4, 35),
+        (6, ..=3) => !mailer.at_least(6, 3, 12),
+        (6, 4) => !mailer.at_least(6, 4, 3),
+        (7, 0) => !mailer.at_least(7, 0, 3),
+        _ => false,
+    }
+}
+
 /// PHP `rawurldecode`: `%XX` sequences only; `+` stays `+`.
 pub fn rawurldecode(s: &str) -> String {
     decode(s, false)
@@ -412,6 +426,24 @@ mod tests {
     fn decoding() {
         assert_eq!(rawurldecode("a%2Fb+c%zz%"), "a/b+c%zz%");
         assert_eq!(urldecode("a%2Fb+c"), "a/b c");
+        let v = |t: &str| crate::lint::version::Version::parse(t).unwrap();
+        for (version, plus_is_space) in [
+            ("5.4.34", true),
+            ("5.4.35", false),
+            ("6.2.14", true),
+            ("6.3.12", false),
+            ("6.4.2", true),
+            ("6.4.3", false),
+            ("7.0.2", true),
+            ("7.0.3", false),
+            ("7.1.0", false),
+        ] {
+            assert_eq!(
+                mailer_decodes_plus_as_space(v(version)),
+                plus_is_space,
+                "{version}"
+            );
+        }
         assert!(has_percent_escape("ab%2Fc"));
         assert!(!has_percent_escape("ab%zz"));
         assert_eq!(rawurlencode("a/b+c"), "a%2Fb%2Bc");

@@ -569,9 +569,18 @@ fn transport(app: &App, name: &str, default: bool, member: &Node) -> Transport {
         return t;
     };
     let part = |r: &Range<usize>, val: Val| member.sub(r.clone(), val);
+    // Older symfony/mailer decodes with `urldecode`, which turns `+` into a space.
+    let plus_is_space = app
+        .mailer_version
+        .as_ref()
+        .is_some_and(|p| dsn::mailer_decodes_plus_as_space(p.version));
     let decoded = |r: &Range<usize>| {
         let raw = &text[r.clone()];
-        let decoded = dsn::rawurldecode(raw);
+        let decoded = if plus_is_space {
+            dsn::urldecode(raw)
+        } else {
+            dsn::rawurldecode(raw)
+        };
         let slice = traced.slice(r.clone());
         part(
             r,

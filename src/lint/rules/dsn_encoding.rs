@@ -23,8 +23,12 @@
 //! `/`. The result is `535 Authentication Credentials Invalid` with a password that looks
 //! right in the file.
 //!
-//! Deliberately not reported: `+`, `:` and `@` in the password. They need no encoding there:
-//! the decoding is `rawurldecode`, which keeps `+` (only `urldecode` turns it into a space);
+//! A `+` in Symfony DSN credentials: symfony/mailer before 5.4.35, 6.3.12, 6.4.3 and 7.0.3
+//! decodes them with `urldecode`, which turns it into a space (an error when composer.lock
+//! names such a version, a warning when no lock says which; later versions use
+//! `rawurldecode`, which keeps it, and Laravel's `MAIL_URL` always did).
+//!
+//! Deliberately not reported: `:` and `@` in the password. They need no encoding there:
 //! `parse_url` ends the user at the first `:`, so later `:` stay in the password; and the host
 //! starts after the last `@`, so earlier `@` stay in the credentials. Encoding them (`%2B`,
 //! `%3A`, `%40`) is fine too. A `:` in the user, or an `@` followed by something host-like in
@@ -180,6 +184,7 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
     };
     let symfony = ctx.app.framework == Framework::Symfony;
     let mut broken = false;
+    let mut plus_reported = false;
     for (offset, c) in userinfo.char_indices() {
         let in_password = has_password && offset > user_len;
         let part = if in_password { "password" } else { "user" };
@@ -203,6 +208,13 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
         }
         if c == '%' && !is_percent_escape(&userinfo[offset..]) {
             out.push(raw_percent(ctx, node, at, part));
+            continue;
+        }
+        if c == '+' && symfony && !plus_reported {
+            plus_reported = true;
+            if let Some(d) = raw_plus(ctx, node, at, part) {
+                out.push(d);
+            }
             continue;
         }
         if !breaks || broken {
@@ -271,6 +283,42 @@ fn raw_percent(ctx: &Ctx, node: &Node, at: usize, part: &str) -> Diagnostic {
     .with_help(format!(
         "URL-encode the {part}: `%` is `%25`, so the value survives any later change"
     ))
+}
+
+/// `+` in Symfony DSN credentials: a space to symfony/mailer before 5.4.35, 6.3.12, 6.4.3 and
+/// 7.0.3 (`urldecode`), a `+` since (`rawurldecode`). Known old: an error; unknown: a warning.
+fn raw_plus(ctx: &Ctx, node: &Node, at: usize, part: &str) -> Option<Diagnostic> {
+    let installed = ctx.app.mailer_version.as_ref();
+    let (severity, message) = match installed {
+        Some(p) if dsn::mailer_decodes_plus_as_space(p.version) => (
+            Severity::Error,
+            format!(
+                "unencoded `+` in the DSN {part}: symfony/mailer {} decodes it as a space, so \
+                 SES rejects the login (535 Authentication Credentials Invalid)",
+                p.raw
+            ),
+        ),
+        Some(_) => return None,
+        None => (
+            Severity::Warning,
+            format!(
+                "unencoded `+` in the DSN {part}: symfony/mailer before 5.4.35, 6.3.12, 6.4.3 \
+                 and 7.0.3 decodes it as a space (no composer.lock says which is installed)"
+            ),
+        ),
+    };
+    Some(
+        ctx.at(
+            NAME,
+            severity,
+            &node.sub(at..at + 1, node.val.clone()),
+            message,
+            "`+` must be written %2B",
+        )
+        .with_help(format!(
+            "URL-encode the {part}: `+` is `%2B`, which every version decodes to `+`"
+        )),
+    )
 }
 
 /// A defined variable expanded into the DSN credentials: used as written, not URL-encoded.
@@ -461,11 +509,38 @@ mod tests {
     }
 
     #[test]
-    fn plus_colon_and_at_in_the_password_are_not_reported() {
-        let found = symfony(&format!(
-            "MAILER_DSN=ses+smtp://{KEY}:BKVm+jj:MD@Fk@default?region=eu-west-1\n"
-        ));
-        assert!(found.is_empty(), "{found:?}");
+    fn colon_and_at_in_the_password_are_not_reported_and_plus_depends_on_the_mailer() {
+        let env = format!("MAILER_DSN=ses+smtp://{KEY}:BKVm+jj:MD@Fk@default?region=eu-west-1\n");
+        let with = |mailer: &[(&str, &str)]| -> Vec<(String, String)> {
+            run(super::check, &symfony_env(&env, mailer))
+                .into_iter()
+                .map(|d| (d.severity.as_str().to_string(), d.message))
+                .collect()
+        };
+        // rawurldecode keeps `+` since 5.4.35 / 6.3.12 / 6.4.3 / 7.0.3; `:` and `@` always work.
+        assert!(with(&[("symfony/mailer", "v7.2.3")]).is_empty());
+        let found = with(&[("symfony/mailer", "v6.4.2")]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "error");
+        assert!(
+            found[0]
+                .1
+                .contains("symfony/mailer v6.4.2 decodes it as a space"),
+            "{found:?}"
+        );
+        // Unknown version: a warning.
+        let found = with(&[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "warning");
+        // Encoded, fine everywhere.
+        let encoded = format!("MAILER_DSN=ses+smtp://{KEY}:BKVm%2Bjj@default?region=eu-west-1\n");
+        assert!(
+            run(
+                super::check,
+                &symfony_env(&encoded, &[("symfony/mailer", "v6.4.2")])
+            )
+            .is_empty()
+        );
     }
 
     #[test]
