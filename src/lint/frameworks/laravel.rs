@@ -11,7 +11,7 @@ use crate::lint::composer::{LARAVEL, PHPDOTENV, SYMFONY_MAILER};
 use crate::lint::dotenv::phpdotenv;
 use crate::lint::dsn;
 use crate::lint::env::{self, Env};
-use crate::lint::files::{Files, Origin};
+use crate::lint::files::{FileId, Files, Origin};
 use crate::lint::php;
 use crate::lint::traced::Traced;
 use crate::lint::value::{Node, Val};
@@ -193,17 +193,27 @@ fn framework_config(
     files: &mut Files,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
-    let vendor = root.join(format!("vendor/laravel/framework/config/{name}.php"));
-    let id = if vendor.is_file() {
-        read_file(&vendor, files, errors)?
-    } else {
-        let shown = format!("config/{name}.php (Laravel's built-in default)");
-        files.add(
-            &vendor,
-            crate::source::SourceFile::new(shown, builtin.to_string()),
-        )
-    };
+    let id = framework_config_file(root, name, builtin, files, errors)?;
     php::eval_config(files.text(id), id, env).ok()
+}
+
+/// The vendor copy of the framework's `config/NAME.php` when installed, else sesform's copy.
+fn framework_config_file(
+    root: &Path,
+    name: &str,
+    builtin: &str,
+    files: &mut Files,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<FileId> {
+    let vendor = root.join(format!("vendor/laravel/framework/config/{name}.php"));
+    if vendor.is_file() {
+        return read_file(&vendor, files, errors);
+    }
+    let shown = format!("config/{name}.php (Laravel's built-in default)");
+    Some(files.add(
+        &vendor,
+        crate::source::SourceFile::new(shown, builtin.to_string()),
+    ))
 }
 
 fn config_file(
@@ -219,16 +229,7 @@ fn config_file(
     let id = if path.exists() {
         read_file(&path, files, errors)?
     } else if version.is_none_or(|v| v.major >= 11) {
-        let vendor = root.join(format!("vendor/laravel/framework/config/{name}.php"));
-        if vendor.is_file() {
-            read_file(&vendor, files, errors)?
-        } else {
-            let shown = format!("config/{name}.php (Laravel's built-in default)");
-            files.add(
-                &vendor,
-                crate::source::SourceFile::new(shown, builtin.to_string()),
-            )
-        }
+        framework_config_file(root, name, builtin, files, errors)?
     } else {
         if name == "mail" {
             errors.push(
