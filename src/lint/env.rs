@@ -154,6 +154,22 @@ impl AppEnv {
         }
     }
 
+    /// For Laravel with nothing setting APP_ENV before boot: the APP_ENV the loaded `.env`
+    /// sets, as `app()->environment()` sees it (else `production`).
+    pub fn settle_from(&mut self, env: &Env, files: &Files) {
+        let AppEnvSource::DotenvOnly { set_in, .. } = &mut self.source else {
+            return;
+        };
+        if let Some(var) = env.get("APP_ENV")
+            && let VarSource::File { entry, .. } = &var.source
+            && let Some(value) = var.value.as_ref().map(|v| v.as_str().trim().to_string())
+            && !value.is_empty()
+        {
+            self.name = value;
+            *set_in = Some(files.place(entry));
+        }
+    }
+
     /// Whether the env was chosen before the env files were read, so `.env.$APP_ENV` applies.
     pub fn selects_file(&self) -> bool {
         !matches!(self.source, AppEnvSource::DotenvOnly { .. })
@@ -177,16 +193,9 @@ pub fn laravel_env_files(root: &Path) -> Vec<String> {
     names
 }
 
-/// Which dotenv dialect a file is read with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Phpdotenv,
-    Symfony,
-}
-
-/// The last `APP_ENV` an env file sets: its value and place (`app/.env.local:3`).
-/// `.env.local.php` is evaluated as PHP, the others in the framework's dialect.
-pub fn app_env_in(path: &Path, dialect: Dialect) -> Option<(String, String)> {
+/// The last `APP_ENV` a Symfony env file sets: its value and place (`app/.env.local:3`).
+/// `.env.local.php` is evaluated as PHP, the others with symfony/dotenv's dialect.
+pub fn app_env_in(path: &Path) -> Option<(String, String)> {
     if !path.is_file() {
         return None;
     }
@@ -201,10 +210,7 @@ pub fn app_env_in(path: &Path, dialect: Dialect) -> Option<(String, String)> {
             process: &empty,
             earlier: &earlier,
         };
-        match dialect {
-            Dialect::Symfony => dotenv::symfony::parse(files.text(id), id, &scope).ok()?,
-            Dialect::Phpdotenv => dotenv::phpdotenv::parse(files.text(id), id, &scope).ok()?,
-        }
+        dotenv::symfony::parse(files.text(id), id, &scope).ok()?
     };
     let entry = entries.iter().rev().find(|e| e.name == "APP_ENV")?;
     let value = entry.value.as_ref()?.as_str().trim().to_string();

@@ -242,25 +242,25 @@ fn app_env(
         (e.clone(), AppEnvSource::Process)
     } else {
         match framework {
-            Framework::Laravel => {
-                let set = env::app_env_in(&root.join(".env"), env::Dialect::Phpdotenv);
-                let name = set.as_ref().map_or("production", |(e, _)| e).to_string();
-                let source = AppEnvSource::DotenvOnly {
-                    set_in: set.map(|(_, place)| place),
+            // Laravel reads APP_ENV from the `.env` it loads: filled in then (see
+            // `AppEnv::settle_from`), `production` until.
+            Framework::Laravel => (
+                "production".to_string(),
+                AppEnvSource::DotenvOnly {
+                    set_in: None,
                     alternatives: env::laravel_env_files(root),
-                };
-                (name, source)
-            }
+                },
+            ),
             Framework::Symfony => {
                 if let Some((e, place)) = [".env.local.php", ".env.local"]
                     .iter()
-                    .find_map(|f| env::app_env_in(&root.join(f), env::Dialect::Symfony))
+                    .find_map(|f| env::app_env_in(&root.join(f)))
                 {
                     (e, AppEnvSource::DeployFile(place))
                 } else {
                     let ignored = [".env", ".env.dist"]
                         .iter()
-                        .find_map(|f| env::app_env_in(&root.join(f), env::Dialect::Symfony))
+                        .find_map(|f| env::app_env_in(&root.join(f)))
                         .filter(|(e, _)| e != "prod")
                         .map(|(e, place)| (place, e));
                     ("prod".to_string(), AppEnvSource::Default { ignored })
@@ -321,12 +321,6 @@ fn load_app(target: &Target, settings: &Settings) -> Loaded {
         });
     };
     let app_env = app_env(settings, target.client.as_ref(), framework, &target.root);
-    let checked = Checked {
-        app: files::display_path(&target.root),
-        framework: framework.name(),
-        app_env: app_env.name.clone(),
-        app_env_reason: app_env.reason(),
-    };
     let mut process = settings.process.clone();
     if app_env.selects_file() {
         // Chosen before boot, so the app sees it as a real environment variable.
@@ -338,7 +332,15 @@ fn load_app(target: &Target, settings: &Settings) -> Loaded {
         process: &process,
         client: target.client.clone(),
     };
-    Loaded::Ready(Box::new(frameworks::load(framework, &ctx)), checked)
+    let app = frameworks::load(framework, &ctx);
+    // After loading: Laravel without APP_ENV before boot takes it from the `.env` it loaded.
+    let checked = Checked {
+        app: files::display_path(&target.root),
+        framework: framework.name(),
+        app_env: app.app_env.name.clone(),
+        app_env_reason: app.app_env.reason(),
+    };
+    Loaded::Ready(Box::new(app), checked)
 }
 
 fn check_app(loaded: Loaded, settings: &Settings) -> AppResult {

@@ -42,6 +42,8 @@ pub fn load(ctx: &LoadContext) -> App {
         &mut env_errors,
     );
     errors.extend(env_load_errors(&files, env_errors));
+    let mut app_env = ctx.app_env.clone();
+    app_env.settle_from(&env, &files);
     let v = version.as_ref().map(|p| p.version);
     let mail = config(
         root,
@@ -68,7 +70,7 @@ pub fn load(ctx: &LoadContext) -> App {
         version,
         mailer_version: lock.get(SYMFONY_MAILER).cloned(),
         amazon_mailer_version: None,
-        app_env: ctx.app_env.clone(),
+        app_env,
         env,
         transports: Vec::new(),
         from: None,
