@@ -208,11 +208,7 @@ fn undefined_mailer_checks_failover_members_and_merges_laravel_11_mailers() {
     let dir = TestDir::new();
     let mail = "<?php\nreturn ['default' => env('MAIL_MAILER', 'smtp'), 'mailers' => [\n  'smtp' => ['transport' => 'smtp', 'host' => 'localhost'],\n  'failover' => ['transport' => 'failover', 'mailers' => ['smtp', 'sess']],\n]];\n";
     for (app, version) in [("l10", "v10.48.4"), ("l11", "v11.44.0")] {
-        dir.write(
-            &format!("{app}/composer.lock"),
-            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
-        );
-        dir.write(&format!("{app}/config/mail.php"), mail);
+        laravel_app(&dir, app, version, mail);
         dir.write(&format!("{app}/.env"), "MAIL_MAILER=failover\n");
     }
     let (run, found, _) = json_run(&dir, &["--select", "undefined-mailer", "l10"]);
@@ -645,17 +641,21 @@ fn an_invalid_spec_is_a_usage_error() {
 
 // ----- environments -----
 
+/// A Laravel app in the directory `app` at `version` (composer.lock), with `mail` as its
+/// config/mail.php.
+fn laravel_app(dir: &TestDir, app: &str, version: &str, mail: &str) {
+    dir.write(
+        &format!("{app}/composer.lock"),
+        format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
+    );
+    dir.write(&format!("{app}/config/mail.php"), mail);
+}
+
 /// A Laravel 10 app in `app/` sending through SMTP to MAIL_HOST:MAIL_PORT (default 587).
 fn laravel_10_smtp_app() -> TestDir {
     let dir = TestDir::new();
-    dir.write(
-        "app/composer.lock",
-        r#"{"packages": [{"name": "laravel/framework", "version": "v10.48.4"}]}"#,
-    );
-    dir.write(
-        "app/config/mail.php",
-        "<?php\nreturn ['default' => env('MAIL_MAILER', 'smtp'), 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => env('MAIL_HOST'), 'port' => env('MAIL_PORT', 587), 'ping_threshold' => 9]]];\n",
-    );
+    let mail = "<?php\nreturn ['default' => env('MAIL_MAILER', 'smtp'), 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => env('MAIL_HOST'), 'port' => env('MAIL_PORT', 587), 'ping_threshold' => 9]]];\n";
+    laravel_app(&dir, "app", "v10.48.4", mail);
     dir
 }
 
@@ -760,14 +760,8 @@ fn laravel_reads_env_dot_app_env_only_when_app_env_is_set_before_boot() {
 fn each_laravel_reads_env_files_with_its_own_phpdotenv() {
     let dir = TestDir::new();
     for (app, version) in [("l6", "v6.20.44"), ("l8", "v8.83.27")] {
-        dir.write(
-            &format!("{app}/composer.lock"),
-            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
-        );
-        dir.write(
-            &format!("{app}/config/mail.php"),
-            "<?php\nreturn ['driver' => 'smtp', 'password' => env('MAIL_PASSWORD')];\n",
-        );
+        let mail = "<?php\nreturn ['driver' => 'smtp', 'password' => env('MAIL_PASSWORD')];\n";
+        laravel_app(&dir, app, version, mail);
         // `\n` is an escape from phpdotenv v4 on; v3 (Laravel 6) refuses it.
         dir.write(
             &format!("{app}/.env"),
@@ -1031,11 +1025,7 @@ fn a_laravel_smtp_mailer_without_a_port_uses_465_with_tls_from_laravel_9() {
     let dir = TestDir::new();
     let mail = "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'ping_threshold' => 9]]];\n";
     for (app, version, clean) in [("l10", "v10.48.4", true), ("l8", "v8.83.27", false)] {
-        dir.write(
-            &format!("{app}/composer.lock"),
-            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
-        );
-        dir.write(&format!("{app}/config/mail.php"), mail);
+        laravel_app(&dir, app, version, mail);
         let (run, found, _) = json_run(&dir, &["--select", "smtp-endpoint", app]);
         // Swift Mailer (Laravel 8) connects to 25 in plain text instead.
         assert_eq!(found.is_empty(), clean, "{app}: {run:?}");
@@ -1082,11 +1072,7 @@ fn swift_mailer_stream_options_count_only_before_laravel_9() {
     let dir = TestDir::new();
     let mail = "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'encryption' => 'tls', 'ping_threshold' => 9, 'stream' => ['ssl' => ['verify_peer' => false]]]]];\n";
     for (app, version, reported) in [("l8", "v8.83.27", true), ("l9", "v9.52.16", false)] {
-        dir.write(
-            &format!("{app}/composer.lock"),
-            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
-        );
-        dir.write(&format!("{app}/config/mail.php"), mail);
+        laravel_app(&dir, app, version, mail);
         let (run, found, _) = json_run(&dir, &["--select", "smtp-endpoint", app]);
         let off = found
             .iter()
