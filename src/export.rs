@@ -29,10 +29,11 @@ pub struct Exported {
 pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exported> {
     let ses = &clients.ses;
     let mut skipped = Vec::new();
-    let foreign = |tags: &model::Tags| {
-        tags.get(model::STACK_TAG).is_some()
-            && !options.stack.as_deref().is_some_and(|s| owned_by(tags, s))
-    };
+    // A spec without `stack` is the `default` stack's, so without `--stack` its resources are
+    // the ones to export.
+    let stack = options.stack.as_deref().unwrap_or(model::DEFAULT_STACK);
+    let foreign =
+        |tags: &model::Tags| tags.get(model::STACK_TAG).is_some() && !owned_by(tags, stack);
     let mut spec = Spec {
         version: 1,
         region: options.region.clone(),
@@ -76,13 +77,21 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
         .buffered(options.parallelism)
         .try_collect()
         .await?;
-    for (identity, _) in identities.into_iter().flatten() {
+    for (mut identity, _) in identities.into_iter().flatten() {
         if foreign(&identity.tags) {
             skipped.push(format!(
                 "identity.{}: managed by another sesform stack",
                 identity.name
             ));
             continue;
+        }
+        if identity.identity_type == "EMAIL_ADDRESS"
+            && let Some(mail_from) = identity.mail_from.take()
+        {
+            skipped.push(format!(
+                "identity.{}.mail_from: a custom MAIL FROM domain (`{}`) on an email address; a spec sets MAIL FROM on the domain identity",
+                identity.name, mail_from.domain
+            ));
         }
         spec.identities
             .insert(identity.name.clone(), identity_spec(&identity));

@@ -1,6 +1,6 @@
 //! plan / apply / dns / destroy over real HTTP: the SESv2 emulator and moto_server.
 
-use sesform::emulator::{Fault, FaultKind};
+use sesform::emulator::{Fault, FaultKind, Shape};
 
 use crate::util::aws::{AwsEnv, block_on};
 use crate::util::{Run, TestDir};
@@ -46,8 +46,15 @@ impl Fixture {
     }
 
     fn run(&self, args: &[&str]) -> Run {
+        self.run_with(&[], args)
+    }
+
+    fn run_with(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
         let mut cmd = self.dir.sesform();
-        self.aws.configure(&mut cmd).args(args);
+        self.aws
+            .configure(&mut cmd)
+            .envs(env.iter().copied())
+            .args(args);
         Run::of(&mut cmd)
     }
 
@@ -1296,4 +1303,167 @@ fn another_stacks_resources_of_the_same_name_lend_no_children() {
             .contains("sns_subscription.events"),
         "{plan}"
     );
+}
+
+/// Email-address identities with no MAIL FROM, next to a domain without one: AWS reports
+/// "no custom MAIL FROM" on each of them in several shapes.
+const ADDRESSES_SPEC: &str = r#"version: 1
+region: eu-west-1
+stack: test
+identities:
+  example.org: {}
+  noreply@example.org: {}
+  alerts@example.net:
+    configuration_set: tx
+configuration_sets:
+  tx: {}
+"#;
+
+/// A real BYODKIM key for specs/full.yaml's `marketing.example.com`.
+const DKIM_PRIVATE_KEY: &str = include_str!("fixtures/dkim/private.pem");
+
+fn full_spec() -> String {
+    let examples = crate::util::repo_file("examples/laravel-11");
+    std::fs::read_to_string(crate::util::repo_file("specs/full.yaml"))
+        .expect("read specs/full.yaml")
+        .replace("../examples/laravel-11", examples.to_str().unwrap())
+}
+
+/// Applies `spec` on emulators answering in `shape`, then checks the converge contract: plan
+/// shows "No changes." and a second apply writes nothing to SESv2.
+fn converges_under(shape: Shape, spec: &str, env: &[(&str, &str)]) -> Fixture {
+    let f = Fixture::new(spec);
+    f.aws.control().set_shape(shape);
+    let run = f.run_with(env, &["apply", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{shape:?}: {run:?}");
+    let run = f.run_with(env, &["plan", "--detailed-exitcode"]);
+    assert_eq!(run.code, 0, "{shape:?}: expected no changes: {run:?}");
+    assert!(run.stdout.contains("No changes."), "{shape:?}: {run:?}");
+    f.aws.control().clear_calls();
+    let run = f.run_with(env, &["apply", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{shape:?}: {run:?}");
+    let writes: Vec<String> = f
+        .aws
+        .control()
+        .calls()
+        .into_iter()
+        .map(|call| call.operation)
+        .filter(|op| !op.starts_with("Get") && !op.starts_with("List"))
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "{shape:?}: a no-op apply wrote {writes:?}"
+    );
+    f
+}
+
+#[test]
+fn the_full_spec_converges_under_every_response_shape() {
+    let spec = full_spec();
+    for shape in [Shape::Sparse, Shape::Aws, Shape::Dense] {
+        converges_under(
+            shape,
+            &spec,
+            &[("MARKETING_DKIM_PRIVATE_KEY", DKIM_PRIVATE_KEY)],
+        );
+    }
+}
+
+#[test]
+fn addresses_without_mail_from_converge_and_export_under_every_response_shape() {
+    for shape in [Shape::Sparse, Shape::Aws, Shape::Dense] {
+        let f = converges_under(shape, ADDRESSES_SPEC, &[]);
+        // The export is a valid spec: no `mail_from` under an address, none where AWS said
+        // "no custom MAIL FROM" in any spelling, and planning it shows no changes.
+        let run = f.run(&[
+            "export",
+            "--region",
+            "eu-west-1",
+            "--stack",
+            "test",
+            "-o",
+            "exported.yaml",
+        ]);
+        assert_eq!(run.code, 0, "{shape:?}: {run:?}");
+        let exported = f.dir.read("exported.yaml");
+        assert!(!exported.contains("mail_from"), "{shape:?}: {exported}");
+        let run = f.run(&["validate", "exported.yaml"]);
+        assert_eq!(run.code, 0, "{shape:?}: {run:?}\n{exported}");
+        let run = f.run(&["plan", "--detailed-exitcode", "exported.yaml"]);
+        assert_eq!(run.code, 0, "{shape:?}: {run:?}\n{exported}");
+        // status and dns speak of no MAIL FROM where there is none.
+        let run = f.run(&["status", "--json"]);
+        assert_eq!(run.code, 0, "{shape:?}: {run:?}");
+        let status: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        for identity in status["identities"].as_array().unwrap() {
+            let mail_from = identity["status"].get("mail_from_status");
+            assert_eq!(
+                mail_from,
+                Some(&serde_json::Value::Null),
+                "{shape:?}: {identity}"
+            );
+        }
+        let run = f.run(&["dns", "--format", "json"]);
+        assert_eq!(run.code, 0, "{shape:?}: {run:?}");
+        assert!(!run.stdout.contains("feedback-smtp"), "{shape:?}: {run:?}");
+    }
+}
+
+#[test]
+fn govcloud_arns_carry_their_partition() {
+    // The emulator refuses ARNs of another partition, as AWS does: the tags of an identity
+    // and a set, and the SNS topic of an event destination, must be `arn:aws-us-gov:...`.
+    let spec = SPEC.replace("region: eu-west-1", "region: us-gov-west-1");
+    let f = converges_under(Shape::Aws, &spec, &[]);
+    f.spec(
+        &spec
+            .replace(
+                "    tls: REQUIRE\n",
+                "    tls: REQUIRE\n    tags: {team: mail}\n",
+            )
+            .replace(
+                "    configuration_set: tx\n  noreply",
+                "    configuration_set: tx\n    tags: {team: mail}\n  noreply",
+            ),
+    );
+    let run = f.run(&["apply", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    f.assert_converged();
+}
+
+#[test]
+fn export_without_stack_keeps_the_default_stacks_resources() {
+    let f = converges_under(
+        Shape::Aws,
+        &ADDRESSES_SPEC.replace("stack: test\n", ""),
+        &[],
+    );
+    // A custom MAIL FROM on an address (possible through the API) has no place in a spec.
+    block_on(
+        f.aws
+            .ses()
+            .put_email_identity_mail_from_attributes()
+            .email_identity("noreply@example.org")
+            .mail_from_domain("bounce.example.org")
+            .send(),
+    )
+    .unwrap();
+    let run = f.run(&["export", "--region", "eu-west-1", "-o", "exported.yaml"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let exported = f.dir.read("exported.yaml");
+    for name in [
+        "example.org:",
+        "noreply@example.org:",
+        "alerts@example.net:",
+        "tx:",
+    ] {
+        assert!(exported.contains(name), "{name}: {exported}");
+    }
+    assert!(!exported.contains("another sesform stack"), "{exported}");
+    assert!(
+        exported.contains("# Not exported: identity.noreply@example.org.mail_from"),
+        "{exported}"
+    );
+    let run = f.run(&["validate", "exported.yaml"]);
+    assert_eq!(run.code, 0, "{run:?}\n{exported}");
 }

@@ -27,8 +27,13 @@ pub struct AttachedPolicy {
     pub arn: String,
 }
 
-/// A policy document as IAM returns it (URL-encoded, RFC 3986), as canonical JSON.
+/// A policy document as IAM returns it, as canonical JSON. IAM documents the document as
+/// URL-encoded (RFC 3986), but some answers (and emulators) carry plain JSON, which decoding
+/// would corrupt where a value holds a `%`: plain JSON is taken as it is.
 fn policy_json(raw: &str, operation: &str, resource: &str) -> AwsResult<String> {
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(raw) {
+        return Ok(canonical_json(&value));
+    }
     let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
     let value: serde_json::Value = serde_json::from_str(&decoded).map_err(|e| AwsError {
         kind: ErrorKind::Other,

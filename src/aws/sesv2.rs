@@ -152,16 +152,26 @@ impl Ses {
                 private_key_from: None,
             }
         });
-        let mail_from = out.mail_from_attributes().map(|m| MailFromState {
+        // AWS answers "no custom MAIL FROM" as no structure, as only `BehaviorOnMxFailure`, or as
+        // all three members with an empty domain: all mean the same.
+        let custom_mail_from = out
+            .mail_from_attributes()
+            .filter(|m| !m.mail_from_domain().is_empty());
+        let mail_from = custom_mail_from.map(|m| MailFromState {
             domain: m.mail_from_domain().to_string(),
-            on_mx_failure: m.behavior_on_mx_failure().as_str().to_string(),
+            on_mx_failure: enum_value(m.behavior_on_mx_failure().as_str())
+                .unwrap_or("USE_DEFAULT_VALUE")
+                .to_string(),
         });
         let state = IdentityState {
             name: name.to_string(),
             identity_type: if is_domain { "DOMAIN" } else { "EMAIL_ADDRESS" }.into(),
             dkim,
             mail_from,
-            configuration_set: out.configuration_set_name().map(str::to_string),
+            configuration_set: out
+                .configuration_set_name()
+                .filter(|set| !set.is_empty())
+                .map(str::to_string),
             feedback_forwarding: out.feedback_forwarding_status(),
             tags: tags_of(out.tags()),
         };
@@ -183,9 +193,9 @@ impl Ses {
             signing_hosted_zone: dkim_attributes
                 .and_then(|a| a.signing_hosted_zone())
                 .map(str::to_string),
-            mail_from_status: out
-                .mail_from_attributes()
-                .map(|m| m.mail_from_domain_status().as_str().to_string()),
+            mail_from_status: custom_mail_from
+                .and_then(|m| enum_value(m.mail_from_domain_status().as_str()))
+                .map(str::to_string),
         };
         Ok(Some((state, status)))
     }
@@ -318,10 +328,11 @@ impl Ses {
                 })?;
         }
         if before.tags != after.tags {
-            let arn = format!(
-                "arn:aws:ses:{}:{}:identity/{name}",
-                self.region(),
-                account_id
+            let arn = arn(
+                "ses",
+                &self.region(),
+                account_id,
+                &format!("identity/{name}"),
             );
             self.retag(&arn, &before.tags, &after.tags).await?;
         }
@@ -403,7 +414,9 @@ impl Ses {
             tls: out
                 .delivery_options()
                 .and_then(|d| d.tls_policy())
-                .map_or("OPTIONAL".into(), |t| t.as_str().to_string()),
+                .and_then(|t| enum_value(t.as_str()))
+                .unwrap_or("OPTIONAL")
+                .to_string(),
             sending_enabled: out.sending_options().is_none_or(|s| s.sending_enabled()),
             reputation_metrics: out
                 .reputation_options()
@@ -414,12 +427,18 @@ impl Ses {
                     .map(|r| r.as_str().to_string())
                     .collect()
             }),
-            tracking: out.tracking_options().map(|t| TrackingState {
-                custom_redirect_domain: t.custom_redirect_domain().to_string(),
-                https_policy: t
-                    .https_policy()
-                    .map_or("OPTIONAL".into(), |p| p.as_str().to_string()),
-            }),
+            // No custom redirect domain is SES's own tracking domain, however it is spelled.
+            tracking: out
+                .tracking_options()
+                .filter(|t| !t.custom_redirect_domain().is_empty())
+                .map(|t| TrackingState {
+                    custom_redirect_domain: t.custom_redirect_domain().to_string(),
+                    https_policy: t
+                        .https_policy()
+                        .and_then(|p| enum_value(p.as_str()))
+                        .unwrap_or("OPTIONAL")
+                        .to_string(),
+                }),
             tags: tags_of(out.tags()),
         }))
     }
@@ -551,10 +570,11 @@ impl Ses {
             })?;
         }
         if before.tags != after.tags {
-            let arn = format!(
-                "arn:aws:ses:{}:{}:configuration-set/{name}",
-                self.region(),
-                account_id
+            let arn = arn(
+                "ses",
+                &self.region(),
+                account_id,
+                &format!("configuration-set/{name}"),
             );
             self.retag(&arn, &before.tags, &after.tags).await?;
         }
@@ -711,9 +731,9 @@ impl Ses {
             ));
         definition = match &state.target {
             Target::SnsTopic(name) => {
-                let arn = topic_arn.map(str::to_string).unwrap_or_else(|| {
-                    format!("arn:aws:sns:{}:{}:{name}", self.region(), account_id)
-                });
+                let arn = topic_arn
+                    .map(str::to_string)
+                    .unwrap_or_else(|| arn("sns", &self.region(), account_id, name));
                 definition.sns_destination(
                     SnsDestination::builder()
                         .topic_arn(arn)
@@ -737,9 +757,7 @@ impl Ses {
             }
             Target::EventBridge(bus) => {
                 let arn = match bus.strip_prefix("default@") {
-                    Some(region) => {
-                        format!("arn:aws:events:{region}:{}:event-bus/default", account_id)
-                    }
+                    Some(region) => arn("events", region, account_id, "event-bus/default"),
                     None => bus.clone(),
                 };
                 definition.event_bridge_destination(
@@ -922,6 +940,14 @@ impl Ses {
         }
         Ok(())
     }
+}
+
+/// An enum's wire value, or `None` where AWS sent none: the SDK fills a required member AWS
+/// left out with a placeholder, and AWS sometimes sends an empty string. Values outside the
+/// documented set are kept as they are (AWS adds values), so they show in a plan, never fail it.
+fn enum_value(value: &str) -> Option<&str> {
+    const SDK_PLACEHOLDER: &str = "no value was set";
+    (!value.is_empty() && value != SDK_PLACEHOLDER).then_some(value)
 }
 
 fn ignore_not_found(e: AwsError) -> AwsResult<()> {

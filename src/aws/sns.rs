@@ -136,7 +136,7 @@ impl Sns {
         Ok(out
             .attributes()
             .and_then(|a| a.get("RawMessageDelivery"))
-            .is_some_and(|v| v == "true"))
+            .is_some_and(|v| v.eq_ignore_ascii_case("true")))
     }
 
     /// Creates the topic (idempotent in SNS: an existing topic's ARN is returned).

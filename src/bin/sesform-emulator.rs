@@ -9,7 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
 use clap::Parser;
-use sesform::emulator::Emulator;
+use sesform::emulator::{Emulator, Shape};
 
 /// In-memory Amazon SESv2 emulator (restJson1 over HTTP; control API under /_emulator/).
 #[derive(Debug, Parser)]
@@ -27,6 +27,10 @@ struct Args {
     /// Loopback address to listen on (127.0.0.1, ::1 or localhost).
     #[arg(long, default_value = "127.0.0.1", value_parser = parse_host)]
     host: IpAddr,
+    /// Response shape: `sparse` (optional structures left out where AWS may), `aws` (what AWS
+    /// returns today) or `dense` (every member present, defaults filled). See docs/emulator.md.
+    #[arg(long, default_value = "aws", value_parser = parse_shape)]
+    shape: Shape,
 }
 
 /// The control API, for `--help`; docs/emulator.md has the details and more examples.
@@ -50,12 +54,23 @@ Control API (JSON; region from ?region=, default us-east-1; not logged, never fa
   DELETE /_emulator/faults                          drop pending faults
   GET    /_emulator/calls                           {\"calls\": [...], \"counts\": {...}}
   DELETE /_emulator/calls                           clear the call log
+  GET    /_emulator/shape                           {\"shape\": \"aws\"}
+  PUT    /_emulator/shape                           body {\"shape\": \"sparse\" | \"aws\" | \"dense\"}
 
 Examples:
   curl -X POST 'http://127.0.0.1:PORT/_emulator/identities/example.com/verify?region=eu-west-1'
   curl -X POST http://127.0.0.1:PORT/_emulator/faults -d '{\"kind\": \"throttle\", \"times\": 3}'
 
 More: docs/emulator.md";
+
+fn parse_shape(name: &str) -> Result<Shape, String> {
+    Shape::parse(name).ok_or_else(|| {
+        format!(
+            "{name:?} is not a response shape; use one of {}",
+            Shape::NAMES.join(", ")
+        )
+    })
+}
 
 fn parse_host(host: &str) -> Result<IpAddr, String> {
     let ip = if host.eq_ignore_ascii_case("localhost") {
@@ -84,6 +99,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    emulator.control().set_shape(args.shape);
     let mut stdout = std::io::stdout().lock();
     let announced = writeln!(
         stdout,

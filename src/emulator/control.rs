@@ -9,6 +9,7 @@ use super::faults::Fault;
 use super::model::{
     Account, EnforcementStatus, Identity, ReviewDetails, ReviewStatus, VerificationStatus,
 };
+use super::shape::Shape;
 use super::state::{CallRecord, SharedState, lock};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -242,6 +243,15 @@ impl Control {
 
     pub fn clear_calls(&self) {
         lock(&self.state).calls.clear();
+    }
+
+    /// How answers are shaped from now on (see [`Shape`]); kept across [`Control::reset`].
+    pub fn set_shape(&self, shape: Shape) {
+        lock(&self.state).shape = shape;
+    }
+
+    pub fn shape(&self) -> Shape {
+        lock(&self.state).shape
     }
 
     /// Back to a fresh emulator: no resources in any region, no faults, empty call log.

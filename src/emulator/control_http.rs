@@ -13,6 +13,7 @@
 //! | `POST /_emulator/account`                       | an `AccountPatch`; answers the new account     |
 //! | `GET/POST/DELETE /_emulator/faults`             | pending faults / queue a `Fault` / clear       |
 //! | `GET/DELETE /_emulator/calls`                   | `{"calls": [...], "counts": {...}}` / clear    |
+//! | `GET/PUT /_emulator/shape`                      | `{"shape": "sparse" \| "aws" \| "dense"}`       |
 
 use hyper::body::Incoming;
 use hyper::{Request, StatusCode};
@@ -25,6 +26,7 @@ use super::control::{AccountPatch, Control, ControlError};
 use super::faults::Fault;
 use super::model::VerificationStatus;
 use super::protocol::{self, HttpResponse};
+use super::shape::Shape;
 use super::state::{DEFAULT_REGION, SharedState};
 
 pub const PREFIX: &str = "/_emulator";
@@ -99,6 +101,17 @@ fn route(control: &Control, method: &str, path: &str, region: &str, body: &[u8])
         ("DELETE", ["faults"]) => {
             control.clear_faults();
             Ok(json!({}))
+        }
+        ("GET", ["shape"]) => Ok(json!({ "shape": control.shape() })),
+        ("PUT", ["shape"]) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct ShapeBody {
+                shape: Shape,
+            }
+            let ShapeBody { shape } = parse(body)?;
+            control.set_shape(shape);
+            Ok(json!({ "shape": shape }))
         }
         ("GET", ["calls"]) => Ok(json!({
             "calls": control.calls(),

@@ -27,6 +27,7 @@ mod pagination;
 mod protocol;
 mod routes;
 mod server;
+mod shape;
 mod state;
 mod validate;
 
@@ -45,6 +46,7 @@ pub use model::{
     ReviewStatus, SendQuota, SuppressionAttributes, SuppressionListReason, VerificationStatus,
 };
 pub use routes::Operation;
+pub use shape::Shape;
 pub use state::{ACCOUNT_ID, CallRecord, DEFAULT_REGION, configuration_set_arn, identity_arn};
 
 /// A running emulator on the current tokio runtime. Dropping it stops the server too.

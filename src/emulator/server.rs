@@ -22,6 +22,7 @@ use super::faults::FaultAction;
 use super::operations;
 use super::protocol::{self, ApiRequest, HttpResponse};
 use super::routes::{self, NoRoute};
+use super::shape;
 use super::state::{CallRecord, SharedState, lock};
 
 /// Serves until `shutdown` fires (or its sender is dropped), then aborts open connections.
@@ -133,7 +134,13 @@ async fn handle(
     };
     let result = {
         let mut state = lock(&state);
-        operations::dispatch(operation, &api_request, state.region(&api_request.region))
+        let shape = state.shape;
+        operations::dispatch(operation, &api_request, state.region(&api_request.region)).map(
+            |mut output| {
+                shape::reshape(shape, operation, &mut output);
+                output
+            },
+        )
     };
     Ok(finish(match result {
         Ok(output) => protocol::json_response(StatusCode::OK, &output),

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::faults::FaultPlan;
 use super::model::{Account, ConfigurationSet, Identity};
+use super::shape::Shape;
 
 /// The account id in every ARN the emulator hands out.
 pub const ACCOUNT_ID: &str = "123456789012";
@@ -43,6 +44,8 @@ pub struct CallRecord {
 #[derive(Debug, Default)]
 pub struct EmulatorState {
     regions: HashMap<String, RegionState>,
+    /// How answers are shaped (see `shape`); kept across `reset`, like the call sequence.
+    pub shape: Shape,
     pub faults: FaultPlan,
     pub calls: Vec<CallRecord>,
     last_seq: u64,
@@ -57,6 +60,7 @@ impl EmulatorState {
     pub fn reset(&mut self) {
         *self = Self {
             last_seq: self.last_seq,
+            shape: self.shape,
             ..Self::default()
         };
     }
@@ -96,12 +100,17 @@ pub fn lock(state: &SharedState) -> MutexGuard<'_, EmulatorState> {
 
 /// The ARN of an email identity, e.g. for `TagResource`.
 pub fn identity_arn(region: &str, identity: &str) -> String {
-    format!("arn:aws:ses:{region}:{ACCOUNT_ID}:identity/{identity}")
+    crate::model::arn("ses", region, ACCOUNT_ID, &format!("identity/{identity}"))
 }
 
 /// The ARN of a configuration set.
 pub fn configuration_set_arn(region: &str, name: &str) -> String {
-    format!("arn:aws:ses:{region}:{ACCOUNT_ID}:configuration-set/{name}")
+    crate::model::arn(
+        "ses",
+        region,
+        ACCOUNT_ID,
+        &format!("configuration-set/{name}"),
+    )
 }
 
 #[cfg(test)]

@@ -69,15 +69,22 @@ pub fn is_subdomain_of(name: &str, parent: &str) -> bool {
 }
 
 /// ARNs are not resolved (the emulator has no SNS or Firehose), only checked for shape.
-pub fn arn(field: &str, value: &str) -> Result<(), ApiError> {
+/// An ARN in the partition of `region` (`arn:aws-us-gov:...` in GovCloud): AWS rejects an
+/// ARN of another partition.
+pub fn arn(field: &str, value: &str, region: &str) -> Result<(), ApiError> {
     let parts: Vec<&str> = value.splitn(6, ':').collect();
-    if parts.len() == 6 && parts[0] == "arn" && !parts[1].is_empty() && !parts[2].is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::bad_request(format!(
+    if parts.len() != 6 || parts[0] != "arn" || parts[1].is_empty() || parts[2].is_empty() {
+        return Err(ApiError::bad_request(format!(
             "{field} must be an ARN, got <{value}>."
-        )))
+        )));
     }
+    let partition = crate::model::partition(region);
+    if parts[1] != partition {
+        return Err(ApiError::bad_request(format!(
+            "{field} <{value}> is not in partition {partition} of region {region}."
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -130,8 +137,20 @@ mod tests {
 
     #[test]
     fn arns() {
-        assert!(arn("TopicArn", "arn:aws:sns:us-east-1:123456789012:events").is_ok());
-        assert!(arn("TopicArn", "events").is_err());
-        assert!(arn("TopicArn", "arn:aws:sns").is_err());
+        let region = "us-east-1";
+        assert!(
+            arn(
+                "TopicArn",
+                "arn:aws:sns:us-east-1:123456789012:events",
+                region
+            )
+            .is_ok()
+        );
+        assert!(arn("TopicArn", "events", region).is_err());
+        assert!(arn("TopicArn", "arn:aws:sns", region).is_err());
+        let gov = "arn:aws-us-gov:sns:us-gov-west-1:123456789012:events";
+        assert!(arn("TopicArn", gov, "us-gov-west-1").is_ok());
+        let wrong = "arn:aws:sns:us-gov-west-1:123456789012:events";
+        assert!(arn("TopicArn", wrong, "us-gov-west-1").is_err());
     }
 }

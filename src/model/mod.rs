@@ -27,6 +27,31 @@ pub const SMTP_POLICY_NAME: &str = "sesform-ses-send";
 
 pub type Tags = BTreeMap<String, String>;
 
+/// The AWS partition a region belongs to: `aws-cn` for China, `aws-us-gov` for GovCloud, the
+/// isolated partitions by their prefixes, `aws` for everything else.
+pub fn partition(region: &str) -> &'static str {
+    const PARTITIONS: [(&str, &str); 6] = [
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-isof-", "aws-iso-f"),
+        ("us-iso-", "aws-iso"),
+        ("eu-isoe-", "aws-iso-e"),
+    ];
+    PARTITIONS
+        .iter()
+        .find(|(prefix, _)| region.starts_with(prefix))
+        .map_or("aws", |(_, partition)| partition)
+}
+
+/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, with the region's partition.
+pub fn arn(service: &str, region: &str, account_id: &str, resource: &str) -> String {
+    format!(
+        "arn:{}:{service}:{region}:{account_id}:{resource}",
+        partition(region)
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -380,4 +405,33 @@ pub fn ignored_in_diff(kind: Kind, field: &str) -> bool {
         (kind, field),
         (Kind::Identity, "dkim.private_key_from") | (Kind::SmtpUser, "credentials") | (_, "kind")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_carry_the_partition_of_their_region() {
+        assert_eq!(
+            arn("ses", "eu-west-1", "123456789012", "identity/example.com"),
+            "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+        );
+        assert_eq!(
+            arn("sns", "cn-north-1", "123456789012", "events"),
+            "arn:aws-cn:sns:cn-north-1:123456789012:events"
+        );
+        assert_eq!(
+            arn(
+                "events",
+                "us-gov-west-1",
+                "123456789012",
+                "event-bus/default"
+            ),
+            "arn:aws-us-gov:events:us-gov-west-1:123456789012:event-bus/default"
+        );
+        assert_eq!(partition("us-isob-east-1"), "aws-iso-b");
+        assert_eq!(partition("us-iso-east-1"), "aws-iso");
+        assert_eq!(partition("us-east-1"), "aws");
+    }
 }

@@ -71,7 +71,13 @@ async fn domain_identity_round_trips_every_attribute() {
     assert_eq!(got.tags(), [tag("env", "prod")]);
     assert_eq!(got.configuration_set_name(), Some("default-set"));
     assert!(got.policies().is_some_and(|p| p.is_empty()));
-    assert!(got.mail_from_attributes().is_none());
+    // No custom MAIL FROM, in the `aws` shape: an empty domain, as AWS answers.
+    let mail_from = got.mail_from_attributes().unwrap();
+    assert_eq!(mail_from.mail_from_domain(), "");
+    assert_eq!(
+        mail_from.behavior_on_mx_failure(),
+        &BehaviorOnMxFailure::UseDefaultValue
+    );
 
     ses.put_email_identity_dkim_attributes()
         .email_identity("example.com")
@@ -161,7 +167,8 @@ async fn domain_identity_round_trips_every_attribute() {
         .send()
         .await
         .unwrap();
-    assert!(got.mail_from_attributes().is_none());
+    // Custom MAIL FROM removed: back to the empty domain.
+    assert_eq!(got.mail_from_attributes().unwrap().mail_from_domain(), "");
     assert_eq!(got.configuration_set_name(), Some("default-set"));
 
     ses.delete_email_identity()

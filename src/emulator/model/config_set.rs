@@ -149,7 +149,7 @@ pub struct EventDestinationDefinition {
 
 impl EventDestinationDefinition {
     /// Exactly one target and at least one event type, as SES requires.
-    pub fn validate(&mut self) -> Result<(), ApiError> {
+    pub fn validate(&mut self, region: &str) -> Result<(), ApiError> {
         let targets = [
             self.kinesis_firehose_destination.is_some(),
             self.cloud_watch_destination.is_some(),
@@ -169,21 +169,21 @@ impl EventDestinationDefinition {
             ));
         }
         if let Some(sns) = &self.sns_destination {
-            validate::arn("TopicArn", &sns.topic_arn)?;
+            validate::arn("TopicArn", &sns.topic_arn, region)?;
         }
         if let Some(bus) = &self.event_bridge_destination {
-            validate::arn("EventBusArn", &bus.event_bus_arn)?;
+            validate::arn("EventBusArn", &bus.event_bus_arn, region)?;
         }
         if let Some(firehose) = &self.kinesis_firehose_destination {
-            validate::arn("IamRoleArn", &firehose.iam_role_arn)?;
-            validate::arn("DeliveryStreamArn", &firehose.delivery_stream_arn)?;
+            validate::arn("IamRoleArn", &firehose.iam_role_arn, region)?;
+            validate::arn("DeliveryStreamArn", &firehose.delivery_stream_arn, region)?;
         }
         if let Some(arn) = self
             .pinpoint_destination
             .as_ref()
             .and_then(|p| p.application_arn.as_deref())
         {
-            validate::arn("ApplicationArn", arn)?;
+            validate::arn("ApplicationArn", arn, region)?;
         }
         if let Some(cloud_watch) = &self.cloud_watch_destination {
             for dimension in &cloud_watch.dimension_configurations {
@@ -262,7 +262,7 @@ mod tests {
     fn definition(value: Value) -> Result<EventDestinationDefinition, ApiError> {
         let mut definition: EventDestinationDefinition =
             serde_json::from_value(value).map_err(|e| ApiError::bad_request(e.to_string()))?;
-        definition.validate()?;
+        definition.validate("us-east-1")?;
         Ok(definition)
     }
 

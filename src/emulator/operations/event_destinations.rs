@@ -36,7 +36,7 @@ pub fn create(request: &ApiRequest, region: &mut RegionState) -> Result<Value, A
             set.name
         )));
     }
-    input.event_destination.validate()?;
+    input.event_destination.validate(&request.region)?;
     set.event_destinations.insert(
         name.clone(),
         EventDestination {
@@ -73,7 +73,7 @@ pub fn update(request: &ApiRequest, region: &mut RegionState) -> Result<Value, A
         .event_destinations
         .get_mut(name)
         .ok_or_else(|| destination_not_found(&set_name, name))?;
-    input.event_destination.validate()?;
+    input.event_destination.validate(&request.region)?;
     destination.definition = input.event_destination;
     Ok(json!({}))
 }

@@ -44,7 +44,7 @@ fn required_arn(request: &ApiRequest) -> Result<&str, ApiError> {
         .ok_or_else(|| ApiError::bad_request("ResourceArn is required."))
 }
 
-/// Resolves `arn:aws:ses:REGION:ACCOUNT:(identity|configuration-set)/NAME` in the request's
+/// Resolves `arn:PARTITION:ses:REGION:ACCOUNT:(identity|configuration-set)/NAME` in the request's
 /// region; resources of another region or account, or of types the emulator lacks, are not
 /// found (SES resources are regional).
 fn tags_mut<'a>(
@@ -53,12 +53,12 @@ fn tags_mut<'a>(
     arn: &str,
 ) -> Result<&'a mut Tags, ApiError> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [prefix, _partition, service, arn_region, account, resource] = parts[..] else {
+    let [prefix, partition, service, arn_region, account, resource] = parts[..] else {
         return Err(ApiError::bad_request(format!(
             "Invalid ResourceArn <{arn}>."
         )));
     };
-    if prefix != "arn" || service != "ses" {
+    if prefix != "arn" || service != "ses" || partition != crate::model::partition(request_region) {
         return Err(ApiError::bad_request(format!(
             "Invalid ResourceArn <{arn}>."
         )));
