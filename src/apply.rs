@@ -500,21 +500,12 @@ fn load_private_key(ctx: &Context<'_>, identity: &IdentityState) -> AwsResult<Op
     else {
         return Ok(None);
     };
-    let error = |message: String| AwsError {
-        kind: ErrorKind::Config,
-        operation: "read BYODKIM key".into(),
-        resource: identity.name.clone(),
-        message,
-    };
-    if let Some(file) = source.strip_prefix("file:") {
-        let path = ctx.base_dir.join(file);
-        let file = crate::source::read_text(&path).map_err(|e| error(e.to_string()))?;
-        Ok(Some(file.text))
-    } else if let Some(var) = source.strip_prefix("env:") {
-        std::env::var(var)
-            .map(Some)
-            .map_err(|_| error(format!("environment variable {var} is not set")))
-    } else {
-        Err(error(format!("unknown key source `{source}`")))
-    }
+    crate::dkim::read_private_key(&ctx.base_dir, source)
+        .map(Some)
+        .map_err(|message| AwsError {
+            kind: ErrorKind::Config,
+            operation: "read BYODKIM key".into(),
+            resource: identity.name.clone(),
+            message,
+        })
 }

@@ -27,8 +27,15 @@ pub struct DnsRecord {
     pub required: bool,
 }
 
-/// Records for one domain identity; none for email addresses.
-pub fn records(identity: &IdentityState, status: &IdentityStatus, region: &str) -> Vec<DnsRecord> {
+/// Records for one domain identity; none for email addresses. `byodkim_public_key` is the
+/// `p=` value derived from a BYODKIM identity's private key; without it the selector's TXT
+/// record is left out (a placeholder would not be a valid record).
+pub fn records(
+    identity: &IdentityState,
+    status: &IdentityStatus,
+    region: &str,
+    byodkim_public_key: Option<&str>,
+) -> Vec<DnsRecord> {
     if identity.identity_type != "DOMAIN" {
         return Vec::new();
     }
@@ -68,12 +75,13 @@ pub fn records(identity: &IdentityState, status: &IdentityStatus, region: &str) 
         .as_ref()
         .filter(|d| d.origin == "EXTERNAL")
         .and_then(|d| d.selector.as_ref())
+        && let Some(public_key) = byodkim_public_key
     {
         out.push(record(
             "DKIM (BYODKIM)",
             format!("{selector}._domainkey.{domain}"),
             "TXT",
-            "\"v=DKIM1; k=rsa; p=<the public key of your BYODKIM private key>\"".into(),
+            crate::dkim::txt_value(&format!("v=DKIM1; k=rsa; p={public_key}")),
             status.dkim_status.clone(),
             true,
         ));
@@ -150,6 +158,7 @@ mod tests {
             &domain("AWS_SES", true),
             &status(Some("dkim.eu-west-3.example.aws")),
             "eu-west-3",
+            None,
         );
         let rows: Vec<(&str, &str, &str, &str, bool)> = out
             .iter()
@@ -219,16 +228,25 @@ mod tests {
 
     #[test]
     fn fallback_host_byodkim_and_addresses() {
-        let out = records(&domain("AWS_SES", false), &status(None), "eu-west-1");
+        let out = records(&domain("AWS_SES", false), &status(None), "eu-west-1", None);
         assert_eq!(out[0].value, format!("tok1.{DEFAULT_DKIM_HOST}"));
         assert!(out.iter().all(|r| !r.purpose.starts_with("MAIL FROM")));
 
         let mut byo = status(None);
         byo.dkim_tokens.clear();
-        let out = records(&domain("EXTERNAL", false), &byo, "eu-west-1");
+        let out = records(
+            &domain("EXTERNAL", false),
+            &byo,
+            "eu-west-1",
+            Some("MIIBIj"),
+        );
         assert_eq!(out[0].purpose, "DKIM (BYODKIM)");
         assert_eq!(out[0].name, "sel1._domainkey.example.com");
         assert_eq!(out[0].record_type, "TXT");
+        assert_eq!(out[0].value, "\"v=DKIM1; k=rsa; p=MIIBIj\"");
+        // Without the key there is no record to give, rather than a placeholder.
+        let out = records(&domain("EXTERNAL", false), &byo, "eu-west-1", None);
+        assert!(out.iter().all(|r| r.purpose != "DKIM (BYODKIM)"));
 
         let address = IdentityState {
             name: "a@example.com".into(),
@@ -236,6 +254,6 @@ mod tests {
             dkim: None,
             ..domain("AWS_SES", false)
         };
-        assert!(records(&address, &status(None), "eu-west-1").is_empty());
+        assert!(records(&address, &status(None), "eu-west-1", None).is_empty());
     }
 }

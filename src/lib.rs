@@ -9,6 +9,7 @@ pub mod aws;
 pub mod cli;
 pub mod credentials;
 pub mod diagnostic;
+pub mod dkim;
 pub mod dns;
 pub mod emulator;
 pub mod export;

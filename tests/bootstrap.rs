@@ -777,7 +777,7 @@ fn wait_verified_takes_its_timeout_only_after_an_equals_sign() {
         "--wait-verified=soon",
         "spec.yaml",
     ]);
-    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.code, 1, "a usage error: {run:?}");
 }
 
 #[test]

@@ -38,3 +38,31 @@ fn a_closed_pipe_is_not_a_crash() {
         assert_eq!(status.code(), Some(1), "closed {closed}: {status:?}");
     }
 }
+
+/// A usage error never looks like "changes present": the README's CI recipe
+/// `plan --detailed-exitcode || [ $? -eq 2 ]` must fail on a broken command line.
+#[test]
+fn usage_errors_exit_1_except_for_lint_and_smtp() {
+    let dir = TestDir::new();
+    let code = |args: &[&str]| crate::util::Run::of(dir.sesform().args(args)).code;
+    for args in [
+        &["plan", "--detailed-exitcode", "--parallelism=abc"][..],
+        &["plan", "--no-such-flag"],
+        &["apply", "--max-attempts", "many"],
+        &["destroy", "--bogus"],
+        &["dns", "--format", "xml"],
+        &["export"],
+        &["init", "--domain", "example.com"],
+        &["status", "--bogus"],
+        &["--region", "eu-west-1", "plan", "--parallelism", "-3"],
+        &["no-such-command"],
+    ] {
+        assert_eq!(code(args), 1, "{args:?}");
+    }
+    // ruff's convention for lint; `smtp` documents 2 for bad input.
+    assert_eq!(code(&["lint", "--format", "xml"]), 2);
+    assert_eq!(code(&["smtp", "password"]), 2);
+    for args in [&["--help"][..], &["plan", "--help"], &["--version"]] {
+        assert_eq!(code(args), 0, "{args:?}");
+    }
+}

@@ -145,6 +145,9 @@ fn profile_reads_credentials_region_and_service_endpoints_from_the_config_file()
     let run = sesform(&[]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("--profile"), "{run:?}");
+    // In words, never the SDK's Debug structs.
+    assert!(run.stderr.contains("no AWS credentials found"), "{run:?}");
+    assert!(!run.stderr.contains("CredentialsNotLoaded"), "{run:?}");
     let run = sesform(&["--profile", "nosuchprofile"]);
     assert_eq!(run.code, 1, "{run:?}");
 }
@@ -172,7 +175,7 @@ fn color_flag() {
         assert!(!run.stderr.contains(escape), "{color}: {run:?}");
     }
     let run = Run::of(dir.sesform().args(["--color", "sometimes", "validate"]));
-    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.code, 1, "a usage error: {run:?}");
     assert!(run.stderr.contains("possible values"), "{run:?}");
 }
 
@@ -207,4 +210,40 @@ fn bad_endpoint_urls_are_refused_up_front() {
         assert!(!run.stderr.contains("hunter2pass"), "{run:?}");
         assert!(!run.stderr.contains("DispatchFailure"), "{run:?}");
     }
+}
+
+/// `init` and `export` take the region from the profile (or AWS_REGION) when `--region` is
+/// not given, as the AWS CLI does.
+#[test]
+fn init_and_export_take_the_profiles_region() {
+    let aws = AwsEnv::start();
+    let dir = TestDir::new();
+    let config = dir.write(
+        "aws-config",
+        format!(
+            "[profile emulators]\nregion = eu-west-2\naws_access_key_id = AKIATESTTESTTESTTEST\naws_secret_access_key = test-secret\nendpoint_url = {}\nservices = local\n\n[services local]\nsesv2 =\n  endpoint_url = {}\n",
+            aws.moto.endpoint_url(),
+            aws.emulator.endpoint_url()
+        ),
+    );
+    let sesform = |args: &[&str]| {
+        let mut cmd = dir.sesform();
+        cmd.env("AWS_CONFIG_FILE", &config)
+            .env("SESFORM_API_RATE", "all=off")
+            .args(args);
+        Run::of(&mut cmd)
+    };
+    let run = sesform(&["--profile", "emulators", "init", "--domain", "example.com"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(dir.read("sesform.yaml").contains("region: eu-west-2"));
+    let run = sesform(&["--profile", "emulators", "export", "-o", "exported.yaml"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(dir.read("exported.yaml").contains("region: eu-west-2"));
+    // Without any region, the error names every way to give one.
+    let run = sesform(&["init", "--domain", "example.org", "-o", "other.yaml"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("--region"), "{run:?}");
+    let run = sesform(&["export"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("AWS_REGION"), "{run:?}");
 }

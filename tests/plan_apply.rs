@@ -951,9 +951,11 @@ fn destroy_removes_what_the_stack_owns() {
     .unwrap();
     let run = f.run(&["destroy"]);
     assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("so destroy cannot ask"), "{run:?}");
+    assert!(!run.stderr.contains("--plan"), "{run:?}");
     let run = f.run(&["destroy", "--auto-approve"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("Apply complete!"), "{run:?}");
+    assert!(run.stdout.contains("Destroy complete!"), "{run:?}");
     let identities = block_on(f.aws.ses().list_email_identities().send()).unwrap();
     let names: Vec<&str> = identities
         .email_identities()
@@ -1291,7 +1293,7 @@ fn another_stacks_resources_of_the_same_name_lend_no_children() {
     let errors = plan["errors"].to_string();
     for address in ["configuration_set.tx", "sns_topic.events"] {
         assert!(
-            errors.contains(address) && errors.contains("by the sesform stack `test`"),
+            errors.contains(address) && errors.contains("belongs to the sesform stack `test`"),
             "{address}: {plan}"
         );
     }
@@ -1367,6 +1369,44 @@ fn the_full_spec_converges_under_every_response_shape() {
             &[("MARKETING_DKIM_PRIVATE_KEY", DKIM_PRIVATE_KEY)],
         );
     }
+}
+
+#[test]
+fn dns_gives_the_byodkim_public_key_derived_from_the_private_key() {
+    let key = [("MARKETING_DKIM_PRIVATE_KEY", DKIM_PRIVATE_KEY)];
+    let f = converges_under(Shape::Aws, &full_spec(), &key);
+    let run = f.run_with(&key, &["dns", "--format", "bind"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let public: String = include_str!("fixtures/dkim/public.pem")
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    let line = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("sesform1._domainkey.marketing.example.com."))
+        .unwrap_or_else(|| panic!("no BYODKIM record: {run:?}"));
+    assert!(line.contains("TXT"), "{line}");
+    // The key, split into DNS character-strings of at most 255 characters.
+    let strings: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
+    assert!(strings.len() > 1, "{line}");
+    assert!(strings.iter().all(|s| s.len() <= 255), "{line}");
+    assert_eq!(strings.concat(), format!("v=DKIM1; k=rsa; p={public}"));
+    assert!(!run.stdout.contains('<'), "{run:?}");
+
+    // Without the key: no made-up record, and a warning that says why and what to do.
+    let run = f.run(&["dns", "--format", "bind"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stdout.contains("sesform1._domainkey"), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("identity.marketing.example.com: the BYODKIM TXT record is left out"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("MARKETING_DKIM_PRIVATE_KEY is not set"),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -1466,4 +1506,66 @@ fn export_without_stack_keeps_the_default_stacks_resources() {
     );
     let run = f.run(&["validate", "exported.yaml"]);
     assert_eq!(run.code, 0, "{run:?}\n{exported}");
+}
+
+#[test]
+fn destroy_blocked_by_prevent_destroy_says_how_to_unblock_it() {
+    let spec = SPEC.replace(
+        "    configuration_set: tx\n  noreply",
+        "    configuration_set: tx\n    prevent_destroy: true\n  noreply",
+    );
+    let f = Fixture::new(&spec);
+    f.apply();
+    let run = f.run(&["destroy", "--auto-approve"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "identity.example.com: destroy would delete it, but prevent_destroy is set; set `prevent_destroy: false` in the spec and apply"
+        ),
+        "{run:?}"
+    );
+    // It is still in the spec: no talk of --prune or of putting it back.
+    assert!(!run.stdout.contains("--prune"), "{run:?}");
+    assert!(!run.stdout.contains("put it back"), "{run:?}");
+}
+
+#[test]
+fn another_stacks_resource_is_not_offered_to_adopt() {
+    let f = Fixture::new(SPEC);
+    f.apply();
+    f.spec(&SPEC.replace("stack: test", "stack: other"));
+    let run = f.run(&["plan"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("identity.example.com: belongs to the sesform stack `test` (--adopt never takes another stack's resources)"),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains("run with --adopt"), "{run:?}");
+}
+
+#[test]
+fn quiet_apply_prints_neither_the_plan_nor_the_dns_table() {
+    let f = Fixture::new(SPEC);
+    let run = f.run(&["-q", "apply", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stdout.contains("will be created"), "{run:?}");
+    assert!(!run.stdout.contains("_domainkey"), "{run:?}");
+    assert!(
+        !run.stdout.contains("identity.example.com: created"),
+        "{run:?}"
+    );
+    f.assert_converged();
+}
+
+#[test]
+fn one_resource_is_counted_as_one() {
+    let f = Fixture::new("version: 1\nregion: eu-west-1\nidentities:\n  example.com: {}\n");
+    f.apply();
+    let run = f.run(&["plan"]);
+    assert!(
+        run.stdout
+            .contains("The account matches the spec (1 resource checked)."),
+        "{run:?}"
+    );
 }

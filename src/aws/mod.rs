@@ -199,6 +199,24 @@ impl Clients {
     }
 }
 
+/// The region the AWS CLI would use without `--region`: `AWS_REGION` (or
+/// `AWS_DEFAULT_REGION`), else the profile's `region` in the shared config file. Instance
+/// metadata is not asked: sesform never calls off-box for a default.
+pub async fn default_region(profile: Option<&str>) -> Option<String> {
+    use aws_config::meta::region::RegionProviderChain;
+    let mut from_profile = aws_config::profile::ProfileFileRegionProvider::builder();
+    if let Some(profile) = profile {
+        from_profile = from_profile.profile_name(profile);
+    }
+    RegionProviderChain::first_try(
+        aws_config::environment::EnvironmentVariableRegionProvider::new(),
+    )
+    .or_else(from_profile.build())
+    .region()
+    .await
+    .map(|region| region.to_string())
+}
+
 async fn check_credentials(config: &aws_config::SdkConfig) -> Result<(), AwsError> {
     use aws_credential_types::provider::ProvideCredentials;
     let Some(provider) = config.credentials_provider() else {
@@ -207,11 +225,33 @@ async fn check_credentials(config: &aws_config::SdkConfig) -> Result<(), AwsErro
         ));
     };
     provider.provide_credentials().await.map(|_| ()).map_err(|e| {
-        AwsError::config(format!(
-            "no AWS credentials: {}; set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-            aws_smithy_types::error::display::DisplayErrorContext(&e)
-        ))
+        use aws_credential_types::provider::error::CredentialsError;
+        let next_step = "set AWS_PROFILE (or --profile) to a profile with credentials, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+        AwsError::config(match &e {
+            CredentialsError::CredentialsNotLoaded(_) => {
+                format!("no AWS credentials found; {next_step}.\n{}", error_chain(&e))
+            }
+            _ => format!(
+                "the AWS credentials could not be loaded: {}\n({next_step})",
+                error_chain(&e)
+            ),
+        })
     })
+}
+
+/// An error and its sources in words (`Display` only: the SDK's `Debug` forms are not for
+/// people), each cause once.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
 }
 
 /// What went wrong, in categories callers act on.

@@ -63,15 +63,12 @@ async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
             (session, plan, false)
         }
     };
-    let code = execute(
-        global,
-        &session,
-        &plan,
-        args.auto_approve || saved,
-        args.show_secrets,
-        style,
-    )
-    .await?;
+    let run = Execution {
+        command: "apply",
+        approved: args.auto_approve || saved,
+        show_secrets: args.show_secrets,
+    };
+    let code = execute(global, &session, &plan, run, style).await?;
     if code == exit::SUCCESS
         && let Some(timeout) = args.wait_verified
     {
@@ -86,6 +83,7 @@ async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
     // With nothing desired, everything the stack owns is an orphan to prune.
     let options = PlanOptions {
         prune: true,
+        destroy: true,
         ..PlanOptions::default()
     };
     let (plan, _) = session.plan_for(&[], options).await?;
@@ -95,26 +93,46 @@ async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
             session.stack, plan.region
         ));
     }
-    execute(global, &session, &plan, args.auto_approve, false, style).await
+    let run = Execution {
+        command: "destroy",
+        approved: args.auto_approve,
+        show_secrets: false,
+    };
+    execute(global, &session, &plan, run, style).await
+}
+
+/// How `execute` runs a plan: for which command, and whether it may go without asking.
+struct Execution {
+    command: &'static str,
+    approved: bool,
+    show_secrets: bool,
 }
 
 async fn execute(
     global: &GlobalArgs,
     session: &Session,
     plan: &Plan,
-    approved: bool,
-    show_secrets: bool,
+    run: Execution,
     style: Style,
 ) -> CliResult<u8> {
-    print_stdout(&render::plan::human(plan, style));
+    // `-q` leaves out the plan, except where someone must read it to answer the prompt; its
+    // errors still go to standard error.
+    if !global.quiet || !run.approved {
+        print_stdout(&render::plan::human(plan, style));
+    } else if !plan.errors.is_empty() {
+        eprint!("{}", render::plan::human(plan, style));
+    }
     if !plan.errors.is_empty() {
         return Ok(exit::FAILURE);
     }
     if !plan.has_changes() {
         return Ok(exit::SUCCESS);
     }
-    if !approved && !confirm()? {
-        eprintln!("Apply cancelled; nothing was changed.");
+    if !run.approved && !confirm(run.command)? {
+        eprintln!(
+            "{} cancelled; nothing was changed.",
+            capitalized(run.command)
+        );
         return Ok(exit::FAILURE);
     }
     print_stdout("\n");
@@ -142,7 +160,7 @@ async fn execute(
         };
         print_stdout(&format!("{line}\n"));
     };
-    ctx.show_secrets = show_secrets;
+    ctx.show_secrets = run.show_secrets;
     let report = apply::apply(plan, &ctx, &progress).await;
     report_issued(&ctx.take_issued().await, session);
     let count = |action: Action| {
@@ -155,12 +173,12 @@ async fn execute(
     if report.succeeded() {
         print_stdout(&format!(
             "\n{} {} created, {} updated, {} deleted.\n",
-            style.green_bold("Apply complete!"),
+            style.green_bold(&format!("{} complete!", capitalized(run.command))),
             count(Action::Create),
             count(Action::Update),
             count(Action::Delete)
         ));
-        if !plan.changes.iter().all(|c| c.action == Action::Delete) {
+        if !global.quiet && !plan.changes.iter().all(|c| c.action == Action::Delete) {
             super::dns::print_after_apply(session, style).await;
         }
         Ok(exit::SUCCESS)
@@ -206,13 +224,25 @@ fn verb_ing(action: Action) -> &'static str {
     }
 }
 
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// Asks on the terminal; refuses to guess when there is none.
-fn confirm() -> CliResult<bool> {
+fn confirm(command: &str) -> CliResult<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(error(
-            "standard input is not a terminal, so apply cannot ask for confirmation; review the plan and pass --auto-approve (or apply a saved plan with --plan)",
-        ));
+        let saved_plan = if command == "apply" {
+            " (or apply a saved plan with --plan)"
+        } else {
+            ""
+        };
+        return Err(error(format!(
+            "standard input is not a terminal, so {command} cannot ask for confirmation; review the plan and pass --auto-approve{saved_plan}"
+        )));
     }
     print!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
     let _ = std::io::stdout().flush();

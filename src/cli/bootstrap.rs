@@ -1,5 +1,6 @@
 //! `sesform init`, `sesform status`, `sesform export`, and `apply --wait-verified`.
 
+use crate::render::count;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -17,9 +18,18 @@ use crate::model::{Kind, SandboxStatus, State};
 use crate::plan::Action;
 use crate::render::style::Style;
 
+/// `--region`, else the region AWS_REGION or the profile names.
+fn region_of(global: &GlobalArgs) -> Option<String> {
+    global.region.clone().or_else(|| {
+        session::runtime().block_on(crate::aws::default_region(global.profile.as_deref()))
+    })
+}
+
 pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
-    let Some(region) = global.region.clone() else {
-        eprintln!("error: init needs --region (the AWS region to send from, e.g. eu-west-1)");
+    let Some(region) = region_of(global) else {
+        eprintln!(
+            "error: init needs a region (the AWS region to send from): pass --region, e.g. --region eu-west-1, or set AWS_REGION or a profile's region"
+        );
         return exit::FAILURE;
     };
     let options = InitOptions {
@@ -61,14 +71,14 @@ pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
 }
 
 pub fn run_export(global: &GlobalArgs, args: &ExportArgs) -> u8 {
+    let region = region_of(global);
     session::runtime().block_on(async {
         let result: CliResult<u8> = async {
-            let region = global
-                .region
-                .clone()
-                .or_else(|| std::env::var("AWS_REGION").ok())
-                .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
-                .ok_or_else(|| error("export needs --region (or AWS_REGION)"))?;
+            let region = region.ok_or_else(|| {
+                error(
+                    "export needs a region: pass --region, or set AWS_REGION or a profile's region",
+                )
+            })?;
             // Checked before any AWS call, so a bad flag costs nothing.
             if let Some(stack) = &args.stack
                 && let Err(why) = crate::spec::names::check_ses_name(stack)
@@ -101,12 +111,16 @@ pub fn run_export(global: &GlobalArgs, args: &ExportArgs) -> u8 {
                     if !global.quiet {
                         let s = &exported.spec;
                         print_stdout(&format!(
-                            "Wrote {}: {} identities, {} configuration sets, {} SNS topics, {} SMTP users.\n",
+                            "Wrote {}: {}, {}, {}, {}.\n",
                             path.display(),
-                            s.identities.len(),
-                            s.configuration_sets.len(),
-                            s.sns_topics.len(),
-                            s.smtp_users.len()
+                            count(s.identities.len(), "identity", "identities"),
+                            count(
+                                s.configuration_sets.len(),
+                                "configuration set",
+                                "configuration sets"
+                            ),
+                            count(s.sns_topics.len(), "SNS topic", "SNS topics"),
+                            count(s.smtp_users.len(), "SMTP user", "SMTP users"),
                         ));
                     }
                 }
@@ -377,11 +391,11 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
             if terminal {
                 eprint!("\r\x1b[2K");
             }
-            eprintln!(
-                "All {} identities verified after {}s.",
-                names.len(),
-                elapsed.as_secs()
-            );
+            let all = match names.len() {
+                1 => "The identity".to_string(),
+                n => format!("All {n} identities"),
+            };
+            eprintln!("{all} verified after {}s.", elapsed.as_secs());
             return Ok(());
         }
         if elapsed >= timeout {
@@ -395,9 +409,9 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
             )));
         }
         let line = format!(
-            "waiting for {} of {} identities to verify ({}s of {}s): {}",
+            "waiting for {} of {} to verify ({}s of {}s): {}",
             waiting.len(),
-            names.len(),
+            count(names.len(), "identity", "identities"),
             elapsed.as_secs(),
             timeout.as_secs(),
             waiting.join(", ")

@@ -59,11 +59,43 @@ pub async fn records(session: &Session) -> CliResult<(Vec<DnsRecord>, Vec<String
     let mut not_created = Vec::new();
     for (name, found) in found {
         match found {
-            Some((state, status)) => records.extend(dns::records(&state, &status, &spec.region)),
+            Some((state, status)) => {
+                let public_key = byodkim_public_key(session, name);
+                records.extend(dns::records(
+                    &state,
+                    &status,
+                    &spec.region,
+                    public_key.as_deref(),
+                ))
+            }
             None => not_created.push(name.clone()),
         }
     }
     Ok((records, not_created))
+}
+
+/// The `p=` value for a BYODKIM identity of the spec, from its private key; `None` (with a
+/// warning saying why) when the key cannot be read, and for other identities.
+fn byodkim_public_key(session: &Session, name: &str) -> Option<String> {
+    let source = crate::model::desired::resources(&session.loaded.spec)
+        .into_iter()
+        .find_map(|state| match state {
+            crate::model::State::Identity(identity) if identity.name == name => {
+                identity.dkim.and_then(|d| d.private_key_from)
+            }
+            _ => None,
+        })?;
+    let derived = crate::dkim::read_private_key(&session.loaded.base_dir, &source)
+        .and_then(|pem| crate::dkim::public_key(&pem));
+    match derived {
+        Ok(key) => Some(key),
+        Err(why) => {
+            eprintln!(
+                "warning: identity.{name}: the BYODKIM TXT record is left out, since its public key cannot be derived from the private key ({source}): {why}; make the key readable and run `sesform dns` again"
+            );
+            None
+        }
+    }
 }
 
 pub async fn print_after_apply(session: &Session, style: Style) {

@@ -1,5 +1,6 @@
 //! `sesform lint` and `sesform rule`.
 
+use crate::render::count;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -212,7 +213,7 @@ fn env_lines(checked: &[lint::Checked]) -> String {
 }
 
 fn summary_line(s: &Summary, broken: usize) -> String {
-    let apps = plural(s.apps, "app", "apps");
+    let apps = count(s.apps, "app", "apps");
     let broken = match broken {
         0 => String::new(),
         1 => " 1 app could not be checked.".to_string(),
@@ -221,7 +222,7 @@ fn summary_line(s: &Summary, broken: usize) -> String {
     if s.total() == 0 {
         return format!(
             "All checks passed ({apps}, {}).\n",
-            plural(s.files, "file", "files")
+            count(s.files, "file", "files")
         );
     }
     let mut parts = Vec::new();
@@ -231,18 +232,14 @@ fn summary_line(s: &Summary, broken: usize) -> String {
         (s.infos, "info", "infos"),
     ] {
         if n > 0 {
-            parts.push(plural(n, one, many));
+            parts.push(count(n, one, many));
         }
     }
     format!(
         "Found {} ({}) in {apps}.{broken}\n",
-        plural(s.total(), "problem", "problems"),
+        count(s.total(), "problem", "problems"),
         parts.join(", ")
     )
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Worker threads: SESFORM_THREADS, else the available cores.

@@ -44,7 +44,13 @@ pub mod exit {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(usage_exit_code(&error, std::env::args_os()));
+        }
+    };
     let code = match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Plan(args) => plan::run(&cli.global, args),
@@ -65,6 +71,28 @@ pub fn main() -> ExitCode {
         )),
     };
     ExitCode::from(code)
+}
+
+/// The exit code of a command line clap refused. `--help` and `--version` succeed. A usage
+/// error must never look like "changes present" (`plan --detailed-exitcode` exits 2 for that),
+/// so it exits 1, except where 2 is the documented code for bad input: `lint` (as ruff) and
+/// `smtp`.
+fn usage_exit_code(error: &clap::Error, args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
+    if error.exit_code() == 0 {
+        return exit::SUCCESS;
+    }
+    let command = <Cli as clap::CommandFactory>::command();
+    let subcommand = args.into_iter().skip(1).find_map(|arg| {
+        let arg = arg.to_str()?;
+        command
+            .get_subcommands()
+            .find(|sub| sub.get_name() == arg || sub.get_all_aliases().any(|a| a == arg))
+            .map(|sub| sub.get_name().to_string())
+    });
+    match subcommand.as_deref() {
+        Some("lint" | "smtp") => exit::ERROR_OR_CHANGES,
+        _ => exit::FAILURE,
+    }
 }
 
 /// Whether to color output on a stream, from `--color` and the NO_COLOR convention.

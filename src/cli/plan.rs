@@ -12,6 +12,7 @@ pub fn options(change: &super::args::ChangeArgs) -> PlanOptions {
         prune: change.prune,
         adopt: change.adopt,
         resubmit: change.resubmit,
+        destroy: false,
     }
 }
 

@@ -4,6 +4,7 @@ use super::args::{DiagnosticFormat, ValidateArgs};
 use super::{GlobalArgs, exit, print_stdout, stderr_color};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::render;
+use crate::render::count;
 use crate::spec::{self, SpecError};
 
 pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
@@ -91,8 +92,4 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
             exit::FAILURE
         }
     }
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

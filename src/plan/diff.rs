@@ -19,6 +19,10 @@ pub struct PlanOptions {
     pub adopt: bool,
     /// Submit the production access request again after a denial.
     pub resubmit: bool,
+    /// Planning `destroy`: every resource of the stack goes, in the spec or not. Never in a
+    /// saved plan (destroy saves none), so left out of the JSON when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub destroy: bool,
 }
 
 pub struct DiffInput<'a> {
@@ -84,12 +88,18 @@ pub fn diff(input: &DiffInput) -> Diff {
                 Some(other) => format!("by the sesform stack `{other}`"),
                 None => "outside sesform".to_string(),
             };
-            if let Some(other) = other_stack.filter(|_| input.options.adopt) {
-                // Adopting is for what was made outside sesform, never another stack's.
+            if let Some(other) = other_stack {
+                // Adopting is for what was made outside sesform, never another stack's, so
+                // `--adopt` is no way out here.
+                let adopt_note = if input.options.adopt {
+                    ", so it is not adopted"
+                } else {
+                    " (--adopt never takes another stack's resources)"
+                };
                 out.errors.push(Message {
                     address: address.clone(),
                     message: format!(
-                        "belongs to the sesform stack `{other}`, so it is not adopted; remove it from this spec, or, to move it here, remove it from stack `{other}`'s spec and set its `sesform:stack` tag to `{}`",
+                        "belongs to the sesform stack `{other}`{adopt_note}; remove it from this spec, or, to move it here, remove it from stack `{other}`'s spec and set its `sesform:stack` tag to `{}`",
                         input.stack
                     ),
                 });
@@ -194,9 +204,14 @@ pub fn diff(input: &DiffInput) -> Diff {
             continue;
         }
         if state.prevent_destroy() {
+            let message = if input.options.destroy {
+                "destroy would delete it, but prevent_destroy is set; set `prevent_destroy: false` in the spec and apply (or remove its `sesform:prevent-destroy` tag), then destroy again"
+            } else {
+                "would be deleted by --prune, but prevent_destroy is set; put it back in the spec, or remove the `sesform:prevent-destroy` tag to allow deletion"
+            };
             out.errors.push(Message {
                 address: address.clone(),
-                message: "would be deleted by --prune, but prevent_destroy is set; put it back in the spec, or remove the `sesform:prevent-destroy` tag to allow deletion".into(),
+                message: message.into(),
             });
             continue;
         }

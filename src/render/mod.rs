@@ -8,3 +8,8 @@ pub mod github;
 pub mod plan;
 pub mod sarif;
 pub mod style;
+
+/// `1 identity`, `3 identities`: a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

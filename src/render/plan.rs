@@ -118,9 +118,9 @@ pub fn human(plan: &Plan, style: Style) -> String {
     } else if pending.is_empty() {
         let _ = writeln!(
             out,
-            "{} The account matches the spec ({} resources checked).",
+            "{} The account matches the spec ({} checked).",
             style.green_bold("No changes."),
-            plan.changes.len()
+            super::count(plan.changes.len(), "resource", "resources")
         );
     } else {
         let s = plan.summary;
@@ -456,7 +456,7 @@ mod tests {
         noop.action = Action::NoOp;
         let text = human(&plan(vec![noop]), Style::new(false));
         assert!(
-            text.contains("No changes. The account matches the spec (1 resources checked)."),
+            text.contains("No changes. The account matches the spec (1 resource checked)."),
             "{text}"
         );
         assert!(!text.contains("will perform"), "{text}");

@@ -40,7 +40,7 @@ impl SpecError {
     pub fn read_help(error: &SourceError) -> Option<String> {
         match error {
             SourceError::NotFound(_) => Some(
-                "pass the spec's path as the argument, or write a starter spec with `sesform init --domain <your-domain>`"
+                "pass the spec's path as the argument, or write a starter spec with `sesform init --domain <your-domain> --region <region>`"
                     .into(),
             ),
             SourceError::IsDirectory(dir) => Some(format!(
