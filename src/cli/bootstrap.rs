@@ -109,18 +109,10 @@ pub fn run_export(global: &GlobalArgs, args: &ExportArgs) -> u8 {
                     std::fs::write(path, yaml)
                         .map_err(|e| error(format!("writing {}: {e}", path.display())))?;
                     if !global.quiet {
-                        let s = &exported.spec;
                         print_stdout(&format!(
-                            "Wrote {}: {}, {}, {}, {}.\n",
+                            "Wrote {}: {}.\n",
                             path.display(),
-                            count(s.identities.len(), "identity", "identities"),
-                            count(
-                                s.configuration_sets.len(),
-                                "configuration set",
-                                "configuration sets"
-                            ),
-                            count(s.sns_topics.len(), "SNS topic", "SNS topics"),
-                            count(s.smtp_users.len(), "SMTP user", "SMTP users"),
+                            crate::render::spec_counts(&exported.spec)
                         ));
                     }
                 }

@@ -34,21 +34,14 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
         Ok(loaded) => {
             let s = &loaded.spec;
             let summary = format!(
-                "{}: valid spec for {}{}: {}, {}, {}, {}, {}\n",
+                "{}: valid spec for {}{}: {}, {}\n",
                 loaded.source.name,
                 s.region,
                 s.stack
                     .as_ref()
                     .map(|st| format!(" (stack {st})"))
                     .unwrap_or_default(),
-                count(s.identities.len(), "identity", "identities"),
-                count(
-                    s.configuration_sets.len(),
-                    "configuration set",
-                    "configuration sets"
-                ),
-                count(s.sns_topics.len(), "SNS topic", "SNS topics"),
-                count(s.smtp_users.len(), "SMTP user", "SMTP users"),
+                crate::render::spec_counts(s),
                 count(s.clients.len(), "client", "clients"),
             );
             match args.format {

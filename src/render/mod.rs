@@ -9,6 +9,21 @@ pub mod plan;
 pub mod sarif;
 pub mod style;
 
+/// What a spec declares, counted: `1 identity, 2 configuration sets, 1 SNS topic, 0 SMTP users`.
+pub fn spec_counts(spec: &crate::spec::Spec) -> String {
+    [
+        count(spec.identities.len(), "identity", "identities"),
+        count(
+            spec.configuration_sets.len(),
+            "configuration set",
+            "configuration sets",
+        ),
+        count(spec.sns_topics.len(), "SNS topic", "SNS topics"),
+        count(spec.smtp_users.len(), "SMTP user", "SMTP users"),
+    ]
+    .join(", ")
+}
+
 /// `1 identity`, `3 identities`: a count with its noun in the right number.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
