@@ -529,3 +529,21 @@ fn sdk_tags(tags: &Tags) -> Vec<Tag> {
         .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_documents_are_read_url_encoded_or_plain() {
+        let plain = r#"{"Statement":[{"Resource":"arn:aws:ses:eu-west-1:1:identity/100%25.example"}],"Version":"2012-10-17"}"#;
+        // Plain JSON is taken as it is: decoding would turn `%25` into `%`.
+        assert_eq!(policy_json(plain, "GetUserPolicy", "u").unwrap(), plain);
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
+        assert_eq!(
+            policy_json(encoded, "GetUserPolicy", "u").unwrap(),
+            r#"{"Statement":[],"Version":"2012-10-17"}"#
+        );
+        assert!(policy_json("not json", "GetUserPolicy", "u").is_err());
+    }
+}
