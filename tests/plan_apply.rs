@@ -1,5 +1,6 @@
 //! plan / apply / dns / destroy over real HTTP: the SESv2 emulator and moto_server.
 
+use aws_sdk_sesv2::types::Tag;
 use sesform::emulator::{Fault, FaultKind, Shape};
 
 use crate::util::aws::{AwsEnv, block_on};
@@ -590,10 +591,7 @@ fn saved_plans_are_refused_when_stale_or_the_spec_changed() {
     f.spec(&SPEC.replace("tls: REQUIRE", "tls: OPTIONAL"));
     let run = f.run(&["apply", "--plan", "plan.json"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stderr.contains("changed since this plan was made"),
-        "{run:?}"
-    );
+    assert!(run.stderr.contains("or it changed since"), "{run:?}");
 
     // A spec named next to --plan must be the one the plan was made from.
     f.spec(SPEC);
@@ -601,8 +599,10 @@ fn saved_plans_are_refused_when_stale_or_the_spec_changed() {
         .write("other.yaml", SPEC.replace("tls: REQUIRE", "tls: OPTIONAL"));
     let run = f.run(&["apply", "--plan", "plan.json", "other.yaml"]);
     assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("changed since"), "{run:?}");
+    // The message names the spec that was given, not only the plan's.
     assert!(
-        run.stderr.contains("changed since this plan was made"),
+        run.stderr.contains("other.yaml is not the one"),
         "{run:?}"
     );
 
@@ -1568,4 +1568,86 @@ fn one_resource_is_counted_as_one() {
             .contains("The account matches the spec (1 resource checked)."),
         "{run:?}"
     );
+}
+
+/// A saved plan edited by hand, digests kept, is checked against a fresh plan of the same
+/// spec and live state: it can delete nothing the spec and the stack do not own.
+#[test]
+fn an_edited_saved_plan_cannot_touch_what_the_stack_does_not_own() {
+    let f = Fixture::new(SPEC);
+    f.apply();
+    // One identity made outside sesform, one of another stack.
+    let ses = f.aws.ses();
+    block_on(
+        ses.create_email_identity()
+            .email_identity("untagged.example.net")
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        ses.create_email_identity()
+            .email_identity("theirs.example.net")
+            .tags(
+                Tag::builder()
+                    .key("managed-by")
+                    .value("sesform")
+                    .build()
+                    .unwrap(),
+            )
+            .tags(
+                Tag::builder()
+                    .key("sesform:stack")
+                    .value("other")
+                    .build()
+                    .unwrap(),
+            )
+            .send(),
+    )
+    .unwrap();
+    assert_eq!(f.run(&["plan", "--out", "plan.json"]).code, 0);
+    let mut saved: serde_json::Value = serde_json::from_str(&f.dir.read("plan.json")).unwrap();
+    let template = saved["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "identity.noreply@example.com")
+        .unwrap()
+        .clone();
+    for name in ["untagged.example.net", "theirs.example.net"] {
+        let mut delete = template.clone();
+        delete["address"] = format!("identity.{name}").into();
+        delete["action"] = "delete".into();
+        delete["before"]["name"] = name.into();
+        delete["before"]["identity_type"] = "DOMAIN".into();
+        delete.as_object_mut().unwrap().remove("after");
+        saved["changes"].as_array_mut().unwrap().push(delete);
+    }
+    saved["summary"]["delete"] = 2.into();
+    f.dir.write("plan.json", saved.to_string());
+
+    let run = f.run(&["apply", "--plan", "plan.json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    for name in ["untagged.example.net", "theirs.example.net"] {
+        assert!(
+            run.stderr.contains(&format!(
+                "identity.{name}: the saved plan would delete it, but it is neither in the spec nor owned by stack `test`"
+            )),
+            "{name}: {run:?}"
+        );
+        assert!(
+            f.aws.identity(name).identity_type().is_some(),
+            "{name} was deleted"
+        );
+    }
+    // An edited change to a resource the stack does own is refused too.
+    assert_eq!(f.run(&["plan", "--out", "plan.json"]).code, 0);
+    let edited = f
+        .dir
+        .read("plan.json")
+        .replace("\"REQUIRE\"", "\"OPTIONAL\"");
+    f.dir.write("plan.json", edited);
+    let run = f.run(&["apply", "--plan", "plan.json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("configuration_set.tx"), "{run:?}");
+    f.assert_converged();
 }

@@ -277,17 +277,28 @@ fn read_saved_plan(path: &std::path::Path) -> CliResult<Plan> {
 
 /// A saved plan is applied only against the spec and live state it was made from.
 async fn check_saved_plan(session: &Session, plan: &Plan) -> CliResult<()> {
-    if session.spec_ref().sha256 != plan.spec.sha256 {
+    let given = session.spec_ref();
+    if given.sha256 != plan.spec.sha256 {
         return Err(error(format!(
-            "the spec {} changed since this plan was made; run `sesform plan --out` again",
-            plan.spec.path
+            "the spec {} is not the one this plan was made from ({}), or it changed since; run `sesform plan --out` again",
+            given.path, plan.spec.path
         )));
     }
-    let live = session.read_live(&session.desired()).await?;
+    let desired = session.desired();
+    let live = session.read_live(&desired).await?;
     if live.fingerprint() != plan.live_fingerprint {
         return Err(error(
             "stale plan: live AWS state changed since this plan was made, so it may no longer do what it says; run `sesform plan --out` again",
         ));
+    }
+    // The file is not trusted for what it may touch: plan again and require the same changes.
+    let fresh = session.plan_from(&desired, &live, plan.options);
+    let problems = crate::plan::recheck::differences(plan, &fresh, &live);
+    if !problems.is_empty() {
+        return Err(error(format!(
+            "the saved plan does not match what sesform plans now from the same spec and live state, so it was edited or made by another version; nothing was changed:\n  {}\nRun `sesform plan --out` again",
+            problems.join("\n  ")
+        )));
     }
     Ok(())
 }

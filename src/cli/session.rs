@@ -279,15 +279,21 @@ impl Session {
         options: PlanOptions,
     ) -> CliResult<(Plan, Live)> {
         let live = self.read_live(desired).await?;
+        let plan = self.plan_from(desired, &live, options);
+        Ok((plan, live))
+    }
+
+    /// The plan from a live state already read.
+    pub fn plan_from(&self, desired: &[State], live: &Live, options: PlanOptions) -> Plan {
         let input = DiffInput {
             desired,
-            live: &live,
+            live,
             stack: &self.stack,
             options,
         };
         let mut plan = plan::build(&input, &self.loaded.spec.region, self.spec_ref());
-        plan.warnings.extend(self.lost_credentials(desired, &live));
-        plan.warnings.extend(self.extra_keys(desired, &live));
-        Ok((plan, live))
+        plan.warnings.extend(self.lost_credentials(desired, live));
+        plan.warnings.extend(self.extra_keys(desired, live));
+        plan
     }
 }

@@ -7,6 +7,7 @@ use crate::model::{Address, Kind, State};
 
 mod diff;
 pub mod order;
+pub mod recheck;
 
 pub use diff::{DiffInput, PlanOptions, build, changed_fields};
 
