@@ -601,10 +601,7 @@ fn saved_plans_are_refused_when_stale_or_the_spec_changed() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("changed since"), "{run:?}");
     // The message names the spec that was given, not only the plan's.
-    assert!(
-        run.stderr.contains("other.yaml is not the one"),
-        "{run:?}"
-    );
+    assert!(run.stderr.contains("other.yaml is not the one"), "{run:?}");
 
     // From another working directory, the saved plan still finds its spec.
     f.dir.write("ci/.keep", "");

@@ -9,6 +9,7 @@ mod emulator_sesv2;
 mod global_flags;
 mod lint;
 mod lint_online;
+mod permissions;
 mod plan_apply;
 mod smtp;
 mod validate;

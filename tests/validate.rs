@@ -369,6 +369,14 @@ fn schema_is_valid_json_schema_and_matches_the_committed_copy() {
     assert_eq!(schema["additionalProperties"], false);
     assert!(schema["properties"]["configuration_sets"].is_object());
     assert!(jsonschema::meta::is_valid(&schema));
+    // The documented default IAM path of SMTP users is the one sesform uses.
+    let path = schema["$defs"]["SmtpUser"]["properties"]["path"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        path.contains(&format!("Default: `{}`", sesform::live::SMTP_USER_PATH)),
+        "{path}"
+    );
     // Editors read the committed copy through the `$schema` line of the example specs.
     let committed = std::fs::read_to_string(repo_file("specs/sesform.schema.json")).unwrap();
     assert_eq!(

@@ -18,6 +18,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 pub mod iam;
+pub mod permissions;
 pub mod sesv2;
 pub mod sns;
 pub mod sts;

@@ -54,6 +54,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the JSON Schema of the spec, for editor completion and checks.
     Schema,
+    /// Print the least-privilege IAM policy sesform needs: `read-only` for plan, status, dns,
+    /// export and lint --online; `apply` for apply, destroy, adopt and smtp rotate.
+    IamPolicy(IamPolicyArgs),
     /// Compare the spec with live SES, SNS and IAM and show what apply would change.
     /// Exits 0 (or, with --detailed-exitcode, 0 = no changes, 2 = changes), 1 on error.
     Plan(PlanArgs),
@@ -268,4 +271,17 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         _ => return Err(format!("`{text}`: use s, m or h")),
     };
     Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IamPolicyArgs {
+    /// Which policy: `read-only` (plan, status, dns, export, lint --online) or `apply`.
+    #[arg(value_enum, default_value = "read-only")]
+    pub policy: IamPolicyKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IamPolicyKind {
+    ReadOnly,
+    Apply,
 }

@@ -64,6 +64,17 @@ pub fn main() -> ExitCode {
         Command::Smtp(args) => smtp::run(&cli.global, args),
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Rule(args) => lint::rule(args),
+        Command::IamPolicy(args) => {
+            use crate::aws::permissions;
+            let policy = match args.policy {
+                args::IamPolicyKind::ReadOnly => permissions::read_only_policy(),
+                args::IamPolicyKind::Apply => permissions::apply_policy(),
+            };
+            print_stdout(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&policy).expect("policy serializes")
+            ))
+        }
         Command::Schema => print_stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(crate::spec::schema::json_schema())

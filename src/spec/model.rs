@@ -526,7 +526,8 @@ impl SubscriptionProtocol {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpUser {
-    /// IAM path of the user. Default: `/`.
+    /// IAM path of the user. Default: `/sesform/` (so a policy can be scoped to
+    /// `user/sesform/*`; see docs/iam.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// From addresses the user may send as: addresses, `*@example.com`, or `*` for any.

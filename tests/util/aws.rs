@@ -27,6 +27,16 @@ impl AwsEnv {
         )]))
     }
 
+    /// Like `start`, with moto recording every request it gets into `recording` (one JSON
+    /// object per line: method, url, headers, body), as its recorder does.
+    pub fn start_recording(recording: &std::path::Path) -> AwsEnv {
+        let path = recording.to_str().expect("a UTF-8 path");
+        AwsEnv::with_moto(Moto::start_with(&[
+            ("MOTO_ENABLE_RECORDING", "true"),
+            ("MOTO_RECORDER_FILEPATH", path),
+        ]))
+    }
+
     fn with_moto(moto: Moto) -> AwsEnv {
         AwsEnv {
             emulator: Emulator::start_background().expect("start the SESv2 emulator"),
