@@ -234,6 +234,52 @@ fn undefined_mailer_checks_failover_members_and_merges_laravel_11_mailers() {
 }
 
 #[test]
+fn undefined_mailer_knows_the_framework_mailers_of_the_installed_version() {
+    // Laravel 11's own config/mail.php defines `failover`, `smtp` and `sendmail`: an app
+    // without config/mail.php, or one whose failover lists `sendmail`, sends.
+    for fixture in [
+        "undefined-mailer/near-miss-framework-mailers",
+        "undefined-mailer/near-miss-failover-sendmail",
+    ] {
+        let (code, found) = findings("undefined-mailer", fixture);
+        assert!(found.is_empty(), "{fixture}: {found:?}");
+        assert_eq!(code, 0, "{fixture}");
+    }
+    // 11.7's has no `roundrobin` yet; the finding is at the .env line that selects it.
+    let (_, found) = findings(
+        "undefined-mailer",
+        "undefined-mailer/trigger-framework-version",
+    );
+    let expected = (
+        "undefined-mailer/trigger-framework-version/.env".to_string(),
+        2,
+    );
+    let places: Vec<(String, u64)> = found.into_iter().map(|(_, f, l)| (f, l)).collect();
+    assert_eq!(places, vec![expected]);
+    // Each version's copy: the first release whose file has the mailer, and the one before.
+    let dir = TestDir::new();
+    let cases = [
+        ("v11.7.9", "roundrobin", false),
+        ("v11.8.0", "roundrobin", true),
+        ("v11.16.1", "resend", false),
+        ("v11.17.0", "resend", true),
+        ("v12.64.0", "lettermint", false),
+        ("v12.65.0", "lettermint", true),
+    ];
+    for (version, mailer, defined) in cases {
+        let app = format!("{mailer}-{version}");
+        dir.write(&format!("{app}/artisan"), "");
+        dir.write(
+            &format!("{app}/composer.lock"),
+            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
+        );
+        dir.write(&format!("{app}/.env"), format!("MAIL_MAILER={mailer}\n"));
+        let (run, found, _) = json_run(&dir, &["--select", "undefined-mailer", &app]);
+        assert_eq!(found.is_empty(), defined, "{app}: {run:?}");
+    }
+}
+
+#[test]
 fn every_clean_and_near_miss_fixture_is_clean_for_every_rule() {
     for entry in std::fs::read_dir(fixtures()).unwrap() {
         let rule = entry.unwrap().file_name().to_string_lossy().to_string();

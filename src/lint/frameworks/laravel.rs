@@ -11,16 +11,63 @@ use crate::lint::composer::{LARAVEL, PHPDOTENV, SYMFONY_MAILER};
 use crate::lint::dotenv::phpdotenv;
 use crate::lint::dsn;
 use crate::lint::env::{self, Env};
-use crate::lint::files::{FileId, Files, Origin};
+use crate::lint::files::{FileId, Files, Origin, display_path};
 use crate::lint::php;
 use crate::lint::traced::Traced;
 use crate::lint::value::{Node, Val};
 use crate::lint::version::Version;
 
-/// `config/mail.php` of Laravel 11+, which an app may leave out (the framework ships it).
-const DEFAULT_MAIL_CONFIG: &str = include_str!("laravel_default_mail.php");
-/// `config/services.php` of Laravel 11+.
-const DEFAULT_SERVICES_CONFIG: &str = include_str!("laravel_default_services.php");
+/// laravel/framework's own `config/mail.php`, which Laravel 11+ merges an app's file over (or
+/// uses alone), one copy per release that changed its mailers or the keys lint reads; the
+/// newest copy at or below the installed version is the one that runs. From each release's
+/// file and the framework's CHANGELOG: `roundrobin` added in 11.8.0 (laravel/framework#51400),
+/// `resend` with the config sync of 11.17.0 (#52150), `scheme` instead of `encryption` in
+/// 11.36.0 (#53874), `lettermint` in the 12.x file after 12.64.0 (the CHANGELOG up to 12.64.0
+/// names no such change).
+const MAIL_COPIES: &[(Version, &str)] = &[
+    (
+        Version::new(11, 0, 0),
+        include_str!("laravel/mail-11.0.php"),
+    ),
+    (
+        Version::new(11, 8, 0),
+        include_str!("laravel/mail-11.8.php"),
+    ),
+    (
+        Version::new(11, 17, 0),
+        include_str!("laravel/mail-11.17.php"),
+    ),
+    (
+        Version::new(11, 36, 0),
+        include_str!("laravel/mail-11.36.php"),
+    ),
+    (
+        Version::new(12, 65, 0),
+        include_str!("laravel/mail-12.65.php"),
+    ),
+];
+
+/// laravel/framework's own `config/services.php` (its `ses` entry is the same in 11 and 12).
+const SERVICES_COPIES: &[(Version, &str)] =
+    &[(Version::new(11, 0, 0), include_str!("laravel/services.php"))];
+
+/// The copy of the framework's `config/NAME.php` for this version (the newest when unknown).
+fn framework_copy(name: &str, version: Option<Version>) -> (Version, &'static str) {
+    let copies = if name == "mail" {
+        MAIL_COPIES
+    } else {
+        SERVICES_COPIES
+    };
+    let newest = copies[copies.len() - 1];
+    version.map_or(newest, |v| {
+        copies
+            .iter()
+            .rev()
+            .find(|(since, _)| *since <= v)
+            .copied()
+            .unwrap_or(copies[0])
+    })
+}
 
 pub fn load(ctx: &LoadContext) -> App {
     let root = ctx.root;
@@ -45,27 +92,11 @@ pub fn load(ctx: &LoadContext) -> App {
     let mut app_env = ctx.app_env.clone();
     app_env.settle_from(&env, &files);
     let v = version.as_ref().map(|p| p.version);
-    let mail = config(
-        root,
-        "mail",
-        DEFAULT_MAIL_CONFIG,
-        v,
-        &env,
-        &mut files,
-        &mut errors,
-    );
-    let services = config(
-        root,
-        "services",
-        DEFAULT_SERVICES_CONFIG,
-        v,
-        &env,
-        &mut files,
-        &mut errors,
-    );
+    let mail = config(root, "mail", v, &env, &mut files, &mut errors);
+    let services = config(root, "services", v, &env, &mut files, &mut errors);
     let mut app = App {
         root: root.to_path_buf(),
-        name: crate::lint::files::display_path(root),
+        name: display_path(root),
         framework: Framework::Laravel,
         version,
         mailer_version: lock.get(SYMFONY_MAILER).cloned(),
@@ -135,18 +166,17 @@ pub const NOT_EVALUATED: &str = "not-evaluated";
 fn config(
     root: &Path,
     name: &str,
-    builtin: &str,
     version: Option<Version>,
     env: &Env,
     files: &mut Files,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
     let own = root.join(format!("config/{name}.php")).exists();
-    let node = config_file(root, name, builtin, version, env, files, errors)?;
+    let node = config_file(root, name, version, env, files, errors)?;
     if !own || version.is_some_and(|v| v.major < 11) {
         return Some(node);
     }
-    let base = framework_config(root, name, builtin, env, files, errors)?;
+    let base = framework_config(root, name, version, env, files, errors)?;
     Some(merge_over_base(node, &base, mergeable(name)))
 }
 
@@ -190,20 +220,21 @@ fn merge_over_base(own: Node, base: &Node, nested: &[&str]) -> Node {
 fn framework_config(
     root: &Path,
     name: &str,
-    builtin: &str,
+    version: Option<Version>,
     env: &Env,
     files: &mut Files,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
-    let id = framework_config_file(root, name, builtin, files, errors)?;
+    let id = framework_config_file(root, name, version, files, errors)?;
     php::eval_config(files.text(id), id, env).ok()
 }
 
-/// The vendor copy of the framework's `config/NAME.php` when installed, else sesform's copy.
+/// The vendor copy of the framework's `config/NAME.php` when installed, else sesform's copy
+/// for the installed version.
 fn framework_config_file(
     root: &Path,
     name: &str,
-    builtin: &str,
+    version: Option<Version>,
     files: &mut Files,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<FileId> {
@@ -211,17 +242,20 @@ fn framework_config_file(
     if vendor.is_file() {
         return read_file(&vendor, files, errors);
     }
-    let shown = format!("config/{name}.php (Laravel's built-in default)");
-    Some(files.add(
+    let (since, text) = framework_copy(name, version);
+    let shown = format!(
+        "{} (sesform's copy of laravel/framework {since})",
+        display_path(&vendor)
+    );
+    Some(files.add_builtin(
         &vendor,
-        crate::source::SourceFile::new(shown, builtin.to_string()),
+        crate::source::SourceFile::new(shown, text.to_string()),
     ))
 }
 
 fn config_file(
     root: &Path,
     name: &str,
-    builtin: &str,
     version: Option<Version>,
     env: &Env,
     files: &mut Files,
@@ -231,7 +265,7 @@ fn config_file(
     let id = if path.exists() {
         read_file(&path, files, errors)?
     } else if version.is_none_or(|v| v.major >= 11) {
-        framework_config_file(root, name, builtin, files, errors)?
+        framework_config_file(root, name, version, files, errors)?
     } else {
         if name == "mail" {
             errors.push(
@@ -751,5 +785,43 @@ mod tests {
         assert_eq!(tls("v9.0.2"), Tls::Implicit);
         assert_eq!(tls("v9.1.0"), Tls::StartTls);
         assert_eq!(tls("v11.40.0"), Tls::StartTls);
+    }
+
+    /// The mailers of the framework's own config/mail.php each version merges in.
+    fn framework_mailers(version: &str) -> Vec<String> {
+        let app = load_app(version, &[("artisan", "")]);
+        let mail = app.mail_config.expect("the framework's mail config");
+        let mailers = mail.get("mailers").expect("mailers");
+        mailers.entries().iter().map(|(k, _)| k.clone()).collect()
+    }
+
+    #[test]
+    fn the_framework_config_is_the_installed_versions() {
+        let base = [
+            "smtp", "ses", "postmark", "sendmail", "log", "array", "failover",
+        ];
+        assert_eq!(framework_mailers("v11.0.0"), base);
+        assert_eq!(framework_mailers("v11.7.9"), base);
+        let with_roundrobin = [&base[..], &["roundrobin"]].concat();
+        assert_eq!(framework_mailers("v11.8.0"), with_roundrobin);
+        let mut with_resend = with_roundrobin.clone();
+        with_resend.insert(3, "resend");
+        assert_eq!(framework_mailers("v11.17.0"), with_resend);
+        assert_eq!(framework_mailers("v12.64.0"), with_resend);
+        let mut with_lettermint = with_resend.clone();
+        with_lettermint.insert(4, "lettermint");
+        assert_eq!(framework_mailers("v12.65.0"), with_lettermint);
+        // `scheme` replaced `encryption` in 11.36.0.
+        let smtp = |v: &str| {
+            let app = load_app(v, &[("artisan", "")]);
+            let mail = app.mail_config.unwrap();
+            let smtp = mail.path("mailers.smtp").unwrap();
+            (
+                smtp.get("encryption").is_some(),
+                smtp.get("scheme").is_some(),
+            )
+        };
+        assert_eq!(smtp("v11.35.1"), (true, false));
+        assert_eq!(smtp("v11.36.0"), (false, true));
     }
 }
