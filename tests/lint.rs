@@ -279,6 +279,88 @@ fn undefined_mailer_knows_the_framework_mailers_of_the_installed_version() {
     }
 }
 
+/// Every `file` of a JSON run's findings and related places, relative to `root`.
+fn finding_files(json: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in json["findings"].as_array().expect("findings") {
+        out.push(f["file"].as_str().unwrap_or("(none)").to_string());
+        for r in f["related"].as_array().into_iter().flatten() {
+            out.push(r["file"].as_str().unwrap_or("(none)").to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn findings_about_the_framework_config_point_at_files_of_the_app() {
+    // No config/mail.php: the `smtp` mailer is Laravel's own, selected by MAIL_MAILER.
+    let fixture = "ping-threshold/trigger-framework-config";
+    let (code, found) = findings_at("ping-threshold", fixture);
+    assert_eq!(code, 1);
+    let places: Vec<(String, u64, u64)> = found.into_iter().map(|(_, f, l, c)| (f, l, c)).collect();
+    assert_eq!(places, vec![(format!("{fixture}/.env"), 1, 13)]);
+    let run = Run::of(sesform_in(&fixtures()).args(["lint", "--format", "json", fixture]));
+    let (_, json) = parse_json(&run);
+    let notes = json["findings"][0]["notes"].to_string();
+    assert!(
+        notes.contains("Laravel's own config/mail.php (laravel/framework 11.44.0"),
+        "{run:?}"
+    );
+    // Every file a finding names exists, in JSON, SARIF and GitHub output, with the app's
+    // directory in front like the others; with a config/mail.php whose `mailers` the
+    // framework's complete, and with the framework's default mailer too.
+    let dir = TestDir::new();
+    laravel_app(
+        &dir,
+        "own",
+        "v11.44.0",
+        "<?php\nreturn ['mailers' => ['failover' => ['transport' => 'failover', 'mailers' => ['smtp', 'ses']]]];\n",
+    );
+    dir.write(
+        "own/.env",
+        "MAIL_MAILER=failover\nMAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=25\nAWS_DEFAULT_REGION=mars-1\n",
+    );
+    dir.write("bare/artisan", "");
+    dir.write(
+        "bare/.env",
+        "MAIL_MAILER=smtp\nMAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_SCHEME=smtps\nMAIL_PORT=587\n",
+    );
+    let (run, found, json) = json_run(&dir, &["own", "bare"]);
+    assert!(found.len() >= 3, "{run:?}");
+    for file in finding_files(&json) {
+        assert!(dir.join(&file).is_file(), "{file} does not exist: {run:?}");
+        assert!(
+            file.starts_with("own/") || file.starts_with("bare/"),
+            "{file}"
+        );
+    }
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--format", "sarif", "own", "bare"]),
+    );
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        for location in result["locations"].as_array().unwrap() {
+            let uri = location["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(dir.join(uri).is_file(), "{uri}: {result}");
+        }
+    }
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--format", "github", "own", "bare"]),
+    );
+    for line in run.stdout.lines() {
+        let file = line
+            .split("file=")
+            .nth(1)
+            .and_then(|rest| rest.split(',').next())
+            .expect("a file");
+        assert!(dir.join(file).is_file(), "{line}");
+    }
+}
+
 #[test]
 fn every_clean_and_near_miss_fixture_is_clean_for_every_rule() {
     for entry in std::fs::read_dir(fixtures()).unwrap() {

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{LoadContext, env_load_errors, find_in_code, read_file, read_lock, syntax_error};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Label};
 use crate::lint::app::{App, Endpoint, Engine, Framework, Kind, Tls, Transport};
 use crate::lint::composer::{LARAVEL, PHPDOTENV, SYMFONY_MAILER};
 use crate::lint::dotenv::phpdotenv;
@@ -230,7 +230,8 @@ fn framework_config(
 }
 
 /// The vendor copy of the framework's `config/NAME.php` when installed, else sesform's copy
-/// for the installed version.
+/// for the installed version (a built-in file findings never point into: see
+/// [`relocate_builtin`]).
 fn framework_config_file(
     root: &Path,
     name: &str,
@@ -295,6 +296,131 @@ fn config_file(
             None
         }
     }
+}
+
+/// Findings must point at the app's own files, never into sesform's copy of the framework's
+/// config, which is no file of the app. A finding about a setting that comes from that copy
+/// moves to what makes the app use it: the `.env` line (or config line) that selects the mailer,
+/// else the framework version in composer.lock; the framework's line is quoted in a note.
+/// Secondary labels into the copy (the line that reads a variable) become notes.
+pub fn relocate_builtin(app: &App, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let files = &app.files;
+    let builtin = |label: &Label| {
+        files
+            .by_name(&label.file)
+            .filter(|id| files.is_builtin(*id))
+    };
+    let touches = |d: &Diagnostic| {
+        d.location
+            .iter()
+            .chain(&d.related)
+            .any(|l| builtin(l).is_some())
+    };
+    if !diagnostics.iter().any(touches) {
+        return diagnostics;
+    }
+    let anchor = builtin_anchor(app);
+    diagnostics
+        .into_iter()
+        .map(|mut d| {
+            let mut notes = Vec::new();
+            if let Some(location) = d.location.take() {
+                d.location = match (builtin(&location), &anchor) {
+                    (Some(id), Some((anchor, shown))) => {
+                        notes.push(format!(
+                            "{} (what this finding is about); shown is {shown}",
+                            quote_builtin(app, id, &location)
+                        ));
+                        Some(Label {
+                            message: location.message,
+                            ..anchor.clone()
+                        })
+                    }
+                    _ => Some(location),
+                };
+            }
+            d.related.retain(|l| match builtin(l) {
+                Some(id) => {
+                    let what = if l.message.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", l.message)
+                    };
+                    notes.push(format!("{}{what}", quote_builtin(app, id, l)));
+                    false
+                }
+                None => true,
+            });
+            d.notes.splice(0..0, notes);
+            d
+        })
+        .collect()
+}
+
+/// "Laravel's own config/mail.php (laravel/framework 11.44.0, not overridden by the app's
+/// config) has `'host' => env('MAIL_HOST', '127.0.0.1'),`".
+fn quote_builtin(app: &App, id: FileId, label: &Label) -> String {
+    let name = app
+        .files
+        .path(id)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let line = app
+        .files
+        .text(id)
+        .lines()
+        .nth(label.line.saturating_sub(1))
+        .unwrap_or_default()
+        .trim();
+    let version = match &app.version {
+        Some(p) => format!("laravel/framework {}", p.version),
+        None => "the newest laravel/framework, as composer.lock names none".into(),
+    };
+    format!(
+        "Laravel's own config/{name} ({version}, not overridden by the app's config) has \
+         `{line}`"
+    )
+}
+
+/// The place in the app's own files that makes it use the framework's config, and what it
+/// is: the setting that selects the default mailer (a `.env` line, or the app's config), else
+/// the framework version in composer.lock, else the app's mail config, env file or `artisan`.
+fn builtin_anchor(app: &App) -> Option<(Label, &'static str)> {
+    let files = &app.files;
+    let real = |o: &Origin| !files.is_builtin(o.file);
+    let selector = app
+        .mail_config
+        .as_ref()
+        .and_then(|m| m.get("default"))
+        .map(|n| n.at.clone())
+        .filter(real);
+    let found = selector
+        .map(|o| (o, "the setting that selects the mailer"))
+        .or_else(|| {
+            let version = app.version.as_ref()?;
+            Some((version.at.clone(), "the installed laravel/framework"))
+        })
+        .or_else(|| Some((app.config.clone().filter(real)?, "the app's mail config")))
+        .or_else(|| {
+            let env = app.env.loaded.first()?;
+            Some((Origin::new(*env, 0..0), "the env file Laravel loads"))
+        });
+    if let Some((origin, shown)) = found {
+        return Some((files.label(&origin, ""), shown));
+    }
+    let artisan = app.root.join("artisan");
+    artisan.is_file().then(|| {
+        let label = Label {
+            file: display_path(&artisan),
+            line: 1,
+            column: 1,
+            span: 0..0,
+            message: String::new(),
+            lost: false,
+        };
+        (label, "the app's artisan")
+    })
 }
 
 /// The transports of the mailers in use (the default and its failover chain), plus any other
