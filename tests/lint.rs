@@ -158,6 +158,11 @@ fn smtp_endpoint() {
         "smtp-endpoint/trigger",
         &[("smtp-endpoint/trigger/.env.prod.local", 1, 12)],
     );
+    // Laravel 11.35.0 alone made MAIL_ENCRYPTION=tls smtps on port 587 (11.35.1 reverted it).
+    let fixture = "smtp-endpoint/trigger-laravel-11.35.0";
+    let (_, found) = findings_at("smtp-endpoint", fixture);
+    let places: Vec<(String, u64, u64)> = found.into_iter().map(|(_, f, l, c)| (f, l, c)).collect();
+    assert_eq!(places, vec![(format!("{fixture}/.env"), 5, 17)]);
 }
 
 #[test]
@@ -192,6 +197,18 @@ fn framework_version() {
         "framework-version/trigger",
         &[("framework-version/trigger/.env", 5, 17)],
     );
+    // Laravel 11.34.2 with symfony/mailer 7.2.0: the empty scheme MAIL_ENCRYPTION=null gives.
+    let (_, found) = findings_at(
+        "framework-version",
+        "framework-version/trigger-empty-scheme",
+    );
+    let places: Vec<(String, u64, u64)> = found.into_iter().map(|(_, f, l, c)| (f, l, c)).collect();
+    let expected = (
+        "framework-version/trigger-empty-scheme/.env".to_string(),
+        5,
+        17,
+    );
+    assert_eq!(places, vec![expected]);
 }
 
 #[test]

@@ -731,7 +731,17 @@ fn endpoint(app: &App, entries: &[(String, Node)]) -> Option<Endpoint> {
             } else {
                 None
             };
-            explicit.or_else(|| {
+            // 11.35.0 alone (laravel/framework#53749, reverted in 11.35.1 by #53863):
+            // encryption `tls` means smtps on every port.
+            let tls_is_smtps = app.at_least(11, 35, 0) && !app.at_least(11, 35, 1);
+            let smtps_for_tls = (tls_is_smtps && enc.as_deref() == Some("tls")).then(|| {
+                (
+                    "smtps".to_string(),
+                    encryption.clone(),
+                    "Laravel 11.35.0 turns encryption `tls` into smtps on every port".to_string(),
+                )
+            });
+            explicit.or(smtps_for_tls).or_else(|| {
                 let implied = app.at_least(11, 35, 0) || enc.as_deref() == Some("tls");
                 (implied && port == 465).then(|| {
                     (
@@ -910,6 +920,10 @@ mod tests {
         // Laravel 9.0 turned encryption `tls` into smtps on every port.
         assert_eq!(tls("v9.0.2"), Tls::Implicit);
         assert_eq!(tls("v9.1.0"), Tls::StartTls);
+        assert_eq!(tls("v11.34.2"), Tls::StartTls);
+        // 11.35.0 alone turned `tls` into smtps on every port; 11.35.1 reverted it.
+        assert_eq!(tls("v11.35.0"), Tls::Implicit);
+        assert_eq!(tls("v11.35.1"), Tls::StartTls);
         assert_eq!(tls("v11.40.0"), Tls::StartTls);
     }
 
