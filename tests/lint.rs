@@ -378,6 +378,74 @@ fn findings_about_the_framework_config_point_at_files_of_the_app() {
     }
 }
 
+/// A Laravel 10 app in `app/`: SMTP to MAIL_HOST:MAIL_PORT, its config cache `cache` (the
+/// `mail` array of `php artisan config:cache`).
+fn cached_laravel_app(dir: &TestDir, env: &str, port: &str) {
+    let mail = "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => env('MAIL_HOST'), 'port' => env('MAIL_PORT', 587), 'ping_threshold' => 9]]];\n";
+    laravel_app(dir, "app", "v10.48.4", mail);
+    dir.write("app/.env", env);
+    dir.write(
+        "app/bootstrap/cache/config.php",
+        format!(
+            "<?php return array (\n  'app' => \n  array (\n    'env' => 'production',\n  ),\n  'mail' => \n  array (\n    'default' => 'smtp',\n    'mailers' => \n    array (\n      'smtp' => \n      array (\n        'transport' => 'smtp',\n        'host' => 'email-smtp.eu-west-1.amazonaws.com',\n        'port' => {port},\n        'ping_threshold' => 9,\n      ),\n    ),\n  ),\n);\n"
+        ),
+    );
+}
+
+#[test]
+fn a_laravel_config_cache_is_what_runs_and_is_compared_with_the_files() {
+    rule_case(
+        "stale-config-cache",
+        "stale-config-cache/trigger",
+        &[(
+            "stale-config-cache/trigger/bootstrap/cache/config.php",
+            17,
+            19,
+        )],
+    );
+    // The files were fixed (587), the cache still says 25: the rules check the cache, and the
+    // summary says it was read.
+    let dir = TestDir::new();
+    cached_laravel_app(
+        &dir,
+        "APP_ENV=local\nMAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=587\n",
+        "25",
+    );
+    let (run, found, json) = json_run(&dir, &["app"]);
+    let rules: Vec<(&str, &str, u64)> = found
+        .iter()
+        .map(|(r, f, l, _)| (r.as_str(), f.as_str(), *l))
+        .collect();
+    let cache = "app/bootstrap/cache/config.php";
+    assert_eq!(
+        rules,
+        vec![
+            ("smtp-endpoint", cache, 15),
+            ("stale-config-cache", cache, 15)
+        ],
+        "{run:?}"
+    );
+    assert_eq!(json["apps"][0]["app_env"], "production");
+    let reason = json["apps"][0]["app_env_reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("the config cache sets app.env at app/bootstrap/cache/config.php:4"),
+        "{reason}"
+    );
+    let run = Run::of(dir.sesform().args(["lint", "app"]));
+    assert!(
+        run.stdout.contains("Laravel boots from the cache and reads neither .env nor config/*.php, so the cache was checked"),
+        "{run:?}"
+    );
+    // A cache that says what the files say: nothing to report.
+    cached_laravel_app(
+        &dir,
+        "MAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=587\n",
+        "'587'",
+    );
+    let (run, found, _) = json_run(&dir, &["app"]);
+    assert!(found.is_empty(), "{run:?}");
+}
+
 #[test]
 fn every_clean_and_near_miss_fixture_is_clean_for_every_rule() {
     for entry in std::fs::read_dir(fixtures()).unwrap() {

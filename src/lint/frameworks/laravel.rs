@@ -1,16 +1,17 @@
 //! Laravel 6 to 12: `config/mail.php` (the 6.x flat `driver` shape and the 7+ `mailers`
 //! shape), `config/services.php` for the SES mailers, `MAIL_URL`, and the env file, resolved
-//! as `Illuminate\Mail\MailManager` (or 6.x's `TransportManager`) would.
+//! as `Illuminate\Mail\MailManager` (or 6.x's `TransportManager`) would; or the config cache
+//! (`bootstrap/cache/config.php`), which replaces all of them when it exists.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{LoadContext, env_load_errors, find_in_code, read_file, read_lock, syntax_error};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::lint::app::{App, Endpoint, Engine, Framework, Kind, Tls, Transport};
+use crate::lint::app::{App, ConfigCache, Endpoint, Engine, Framework, Kind, Tls, Transport};
 use crate::lint::composer::{LARAVEL, PHPDOTENV, SYMFONY_MAILER};
 use crate::lint::dotenv::phpdotenv;
 use crate::lint::dsn;
-use crate::lint::env::{self, Env};
+use crate::lint::env::{self, AppEnv, AppEnvSource, Env};
 use crate::lint::files::{FileId, Files, Origin, display_path};
 use crate::lint::php;
 use crate::lint::traced::Traced;
@@ -92,8 +93,22 @@ pub fn load(ctx: &LoadContext) -> App {
     let mut app_env = ctx.app_env.clone();
     app_env.settle_from(&env, &files);
     let v = version.as_ref().map(|p| p.version);
-    let mail = config(root, "mail", v, &env, &mut files, &mut errors);
-    let services = config(root, "services", v, &env, &mut files, &mut errors);
+    let mut mail = config(root, "mail", v, &env, &mut files, &mut errors);
+    let mut services = config(root, "services", v, &env, &mut files, &mut errors);
+    // With a config cache, Laravel reads neither .env nor config/*.php: the cache runs, and
+    // what the files say is only compared with it.
+    let mut config_cache = None;
+    if let Some((file, cached)) = read_config_cache(root, ctx.process, &mut files, &mut errors) {
+        app_env = cached_app_env(&cached, app_env, file, &files);
+        let mail_files = std::mem::replace(&mut mail, cached.get("mail").cloned());
+        let services_files = std::mem::replace(&mut services, cached.get("services").cloned());
+        config_cache = Some(ConfigCache {
+            file,
+            mail_files,
+            services_files,
+            services: services.clone(),
+        });
+    }
     let mut app = App {
         root: root.to_path_buf(),
         name: display_path(root),
@@ -113,6 +128,7 @@ pub fn load(ctx: &LoadContext) -> App {
         errors,
         unevaluated: Vec::new(),
         client: ctx.client.clone(),
+        config_cache,
     };
     if let Some(mail) = &mail {
         let (transports, from) = transports(&app, mail, services.as_ref());
@@ -134,6 +150,77 @@ pub fn load(ctx: &LoadContext) -> App {
         ));
     }
     app
+}
+
+/// Where Laravel looks for its config cache (`Application::getCachedConfigPath`):
+/// `APP_CONFIG_CACHE` from the real environment (relative to the app), else
+/// `bootstrap/cache/config.php`.
+fn config_cache_path(root: &Path, process: &std::collections::HashMap<String, String>) -> PathBuf {
+    match process.get("APP_CONFIG_CACHE").filter(|p| !p.is_empty()) {
+        Some(p) if Path::new(p).is_absolute() => PathBuf::from(p),
+        Some(p) => root.join(p),
+        None => root.join("bootstrap/cache/config.php"),
+    }
+}
+
+/// The config cache, when there is one: `php artisan config:cache` writes every config file
+/// as one `return array (...)` (`var_export`), which `LoadConfiguration` loads instead of
+/// `config/*.php`, and `LoadEnvironmentVariables` then skips the env files.
+fn read_config_cache(
+    root: &Path,
+    process: &std::collections::HashMap<String, String>,
+    files: &mut Files,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(FileId, Node)> {
+    let path = config_cache_path(root, process);
+    if !path.is_file() {
+        return None;
+    }
+    let id = read_file(&path, files, errors)?;
+    let help = "Laravel loads this file at every boot and fails the same way; run `php artisan \
+                config:cache` to rebuild it (or `php artisan config:clear` to remove it)";
+    match php::eval_config(files.text(id), id, &Env::default()) {
+        Ok(node) if matches!(node.val, Val::Map(_)) => Some((id, node)),
+        Ok(node) => {
+            let message = "the config cache does not return an array, which Laravel needs to boot";
+            errors.push(syntax_error(files, id, node.expr.span.start, message).with_help(help));
+            None
+        }
+        Err(e) => {
+            errors.push(syntax_error(files, id, e.offset, e.message).with_help(help));
+            None
+        }
+    }
+}
+
+/// With a config cache, the env is the cache's `app.env` (`LoadConfiguration` detects it from
+/// the config), whatever sets APP_ENV.
+fn cached_app_env(cached: &Node, before: AppEnv, file: FileId, files: &Files) -> AppEnv {
+    let set = cached.path("app.env");
+    let name = set
+        .and_then(Node::text)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "production".to_string());
+    let place = match set {
+        Some(node) => files.place(&node.at),
+        None => files.name(file).to_string(),
+    };
+    let requested = match before.source {
+        AppEnvSource::Flag | AppEnvSource::Client | AppEnvSource::Process
+            if before.name != name =>
+        {
+            Some(before.name)
+        }
+        _ => None,
+    };
+    AppEnv {
+        name,
+        source: AppEnvSource::ConfigCache {
+            place,
+            found: set.is_some(),
+            requested,
+        },
+    }
 }
 
 /// A note when the mail config, or its `mailers`, is not an array sesform could evaluate.
@@ -963,5 +1050,80 @@ mod tests {
         };
         assert_eq!(smtp("v11.35.1"), (true, false));
         assert_eq!(smtp("v11.36.0"), (false, true));
+    }
+
+    const CACHE: &str = "<?php return array (\n  'app' => \n  array (\n    'env' => 'staging',\n  ),\n  'mail' => \n  array (\n    'default' => 'smtp',\n    'mailers' => \n    array (\n      'smtp' => \n      array (\n        'transport' => 'smtp',\n        'host' => 'email-smtp.eu-west-1.amazonaws.com',\n        'port' => 465,\n        'encryption' => NULL,\n        'verify_peer' => false,\n      ),\n    ),\n  ),\n);\n";
+
+    #[test]
+    fn a_config_cache_replaces_the_env_files_and_config() {
+        let app = load_app(
+            "v10.48.4",
+            &[
+                ("config/mail.php", MAIL),
+                (".env", "APP_ENV=local\nMAIL_URL=smtp://u:p@h:587\n"),
+                ("bootstrap/cache/config.php", CACHE),
+            ],
+        );
+        let cache = app.config_cache.as_ref().expect("the cache was read");
+        assert!(
+            app.files
+                .name(cache.file)
+                .ends_with("bootstrap/cache/config.php")
+        );
+        // What runs is the cache: its host, port and types (`NULL`, `false`, 465).
+        let t = &app.transports[0];
+        let e = t.endpoint.as_ref().unwrap();
+        assert_eq!(
+            (e.host.as_str(), e.port),
+            ("email-smtp.eu-west-1.amazonaws.com", 465)
+        );
+        assert_eq!(t.option("verify_peer").unwrap().val, Val::Bool(false));
+        assert!(t.option("encryption").unwrap().is_null());
+        assert_eq!(
+            app.files.name(e.host_node.as_ref().unwrap().at.file),
+            app.files.name(cache.file)
+        );
+        // Its app.env is the env, whatever .env says.
+        assert_eq!(app.app_env.name, "staging");
+        assert!(
+            app.app_env
+                .reason()
+                .contains("config cache sets app.env at"),
+            "{}",
+            app.app_env.reason()
+        );
+        // What the files say is kept for the comparison.
+        let files = cache.mail_files.as_ref().unwrap();
+        assert_eq!(
+            files.path("mailers.smtp.url").and_then(Node::str),
+            Some("smtp://u:p@h:587")
+        );
+    }
+
+    #[test]
+    fn a_broken_config_cache_is_an_error_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("bootstrap/cache")).unwrap();
+        std::fs::write(dir.path().join("artisan"), "").unwrap();
+        std::fs::write(
+            dir.path().join("bootstrap/cache/config.php"),
+            "<?php return array (\n  'mail' => array (\n    'default' => 'smtp'\n    'x' => 1,\n  ),\n);\n",
+        )
+        .unwrap();
+        let process = std::collections::HashMap::new();
+        let ctx = LoadContext {
+            root: dir.path(),
+            app_env: AppEnv {
+                name: "production".into(),
+                source: AppEnvSource::Default { ignored: None },
+            },
+            process: &process,
+            client: None,
+        };
+        let app = load(&ctx);
+        assert_eq!(app.errors.len(), 1, "{:?}", app.errors);
+        let location = app.errors[0].location.as_ref().unwrap();
+        assert!(location.file.ends_with("bootstrap/cache/config.php"));
+        assert_eq!(location.line, 4);
     }
 }

@@ -207,6 +207,15 @@ fn help(ctx: &Ctx, node: &Node, env_var: &str) -> String {
 
 /// Whether the file holding the value is committed; the description of it when it is.
 fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Vec<String>>) -> Option<String> {
+    // Laravel's config cache is generated on the server (bootstrap/cache/ is git-ignored).
+    if ctx
+        .app
+        .config_cache
+        .as_ref()
+        .is_some_and(|c| c.file == node.at.file)
+    {
+        return None;
+    }
     let name = path.file_name()?.to_string_lossy().to_string();
     let relative = path
         .strip_prefix(&ctx.app.root)
