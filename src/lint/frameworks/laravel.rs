@@ -225,8 +225,13 @@ fn cached_app_env(cached: &Node, before: AppEnv, file: FileId, files: &Files) ->
 
 /// A note when the mail config, or its `mailers`, is not an array sesform could evaluate.
 fn unevaluated(app: &App, mail: &Node) -> Vec<Diagnostic> {
+    let source = if app.config_cache.is_some() {
+        "the config cache's `mail` is not an array"
+    } else {
+        "config/mail.php does not return an array"
+    };
     let (node, what) = match mail.get("mailers") {
-        _ if !matches!(mail.val, Val::Map(_)) => (mail, "config/mail.php does not return an array"),
+        _ if !matches!(mail.val, Val::Map(_)) => (mail, source),
         Some(m) if !matches!(m.val, Val::Map(_)) && mail.get("driver").is_none() => {
             (m, "`mailers` is not an array")
         }
@@ -1052,6 +1057,67 @@ mod tests {
         assert_eq!(smtp("v11.36.0"), (false, true));
     }
 
+    #[test]
+    fn findings_in_the_framework_copy_move_to_the_apps_files() {
+        let finding = |app: &App, line: usize| {
+            let id = app
+                .files
+                .ids()
+                .find(|id| app.files.is_builtin(*id))
+                .unwrap();
+            let file = app.files.get(id);
+            let at = file
+                .text
+                .lines()
+                .take(line - 1)
+                .map(|l| l.len() + 1)
+                .sum::<usize>();
+            Diagnostic::warning("x", "m").at(Label::new(file, at..at + 1, "here"))
+        };
+        // Nothing but artisan: no .env, no composer.lock, the default mailer is the framework's.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("artisan"), "").unwrap();
+        let app = load_dir(dir.path());
+        let moved = relocate_builtin(&app, vec![finding(&app, 16)]);
+        let location = moved[0].location.as_ref().unwrap();
+        assert!(location.file.ends_with("artisan"), "{moved:?}");
+        assert!(
+            moved[0].notes[0].contains("shown is the app's artisan"),
+            "{moved:?}"
+        );
+        // MAIL_MAILER in .env selects the mailer: the finding goes to its value.
+        let app = load_app(
+            "v11.44.0",
+            &[("artisan", ""), (".env", "MAIL_MAILER=smtp\n")],
+        );
+        let moved = relocate_builtin(&app, vec![finding(&app, 16)]);
+        let location = moved[0].location.as_ref().unwrap();
+        assert!(location.file.ends_with(".env"));
+        assert_eq!(
+            (location.line, location.column, location.message.as_str()),
+            (1, 13, "here")
+        );
+        assert!(
+            moved[0].notes[0].contains("laravel/framework 11.44.0"),
+            "{moved:?}"
+        );
+    }
+
+    /// The app in `root`, which outlives it (`testing::load` removes its directory).
+    fn load_dir(root: &Path) -> App {
+        let process = std::collections::HashMap::new();
+        let ctx = LoadContext {
+            root,
+            app_env: AppEnv {
+                name: "production".into(),
+                source: AppEnvSource::Default { ignored: None },
+            },
+            process: &process,
+            client: None,
+        };
+        load(&ctx)
+    }
+
     const CACHE: &str = "<?php return array (\n  'app' => \n  array (\n    'env' => 'staging',\n  ),\n  'mail' => \n  array (\n    'default' => 'smtp',\n    'mailers' => \n    array (\n      'smtp' => \n      array (\n        'transport' => 'smtp',\n        'host' => 'email-smtp.eu-west-1.amazonaws.com',\n        'port' => 465,\n        'encryption' => NULL,\n        'verify_peer' => false,\n      ),\n    ),\n  ),\n);\n";
 
     #[test]
@@ -1110,17 +1176,7 @@ mod tests {
             "<?php return array (\n  'mail' => array (\n    'default' => 'smtp'\n    'x' => 1,\n  ),\n);\n",
         )
         .unwrap();
-        let process = std::collections::HashMap::new();
-        let ctx = LoadContext {
-            root: dir.path(),
-            app_env: AppEnv {
-                name: "production".into(),
-                source: AppEnvSource::Default { ignored: None },
-            },
-            process: &process,
-            client: None,
-        };
-        let app = load(&ctx);
+        let app = load_dir(dir.path());
         assert_eq!(app.errors.len(), 1, "{:?}", app.errors);
         let location = app.errors[0].location.as_ref().unwrap();
         assert!(location.file.ends_with("bootstrap/cache/config.php"));
