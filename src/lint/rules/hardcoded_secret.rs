@@ -4,7 +4,9 @@
 //! `env()` call, and Symfony's committed env files (`.env`, `.env.dist`, `.env.$APP_ENV`),
 //! unless the app's `.gitignore` excludes them. Every committed definition counts, also one
 //! that a private `.env.local` or the real environment overrides at run time: the committed
-//! secret is in the repository all the same.
+//! secret is in the repository all the same. Laravel's config cache
+//! (`bootstrap/cache/config.php`) is generated on the server and not counted; the files it
+//! was built from still are.
 //!
 //! ## Why is this bad?
 //! Anyone with read access to the repository, its forks, CI logs or backups can send mail as
