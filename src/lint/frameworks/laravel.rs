@@ -23,8 +23,8 @@ use crate::lint::version::Version;
 /// newest copy at or below the installed version is the one that runs. From each release's
 /// file and the framework's CHANGELOG: `roundrobin` added in 11.8.0 (laravel/framework#51400),
 /// `resend` with the config sync of 11.17.0 (#52150), `scheme` instead of `encryption` in
-/// 11.36.0 (#53874), `lettermint` in the 12.x file after 12.64.0 (the CHANGELOG up to 12.64.0
-/// names no such change).
+/// 11.36.0 (#53874), `retry_after` for failover and roundrobin in 12.5.0 (#55222), `lettermint`
+/// in the 12.x file after 12.64.0 (the CHANGELOG up to 12.64.0 names no such change).
 const MAIL_COPIES: &[(Version, &str)] = &[
     (
         Version::new(11, 0, 0),
@@ -41,6 +41,10 @@ const MAIL_COPIES: &[(Version, &str)] = &[
     (
         Version::new(11, 36, 0),
         include_str!("laravel/mail-11.36.php"),
+    ),
+    (
+        Version::new(12, 5, 0),
+        include_str!("laravel/mail-12.5.php"),
     ),
     (
         Version::new(12, 65, 0),
@@ -1055,6 +1059,14 @@ mod tests {
         };
         assert_eq!(smtp("v11.35.1"), (true, false));
         assert_eq!(smtp("v11.36.0"), (false, true));
+        // `retry_after` for failover and roundrobin from 12.5.0.
+        let retry_after = |v: &str| {
+            let app = load_app(v, &[("artisan", "")]);
+            let mail = app.mail_config.unwrap();
+            mail.path("mailers.failover.retry_after").is_some()
+        };
+        assert!(!retry_after("v12.4.1"));
+        assert!(retry_after("v12.5.0"));
     }
 
     #[test]

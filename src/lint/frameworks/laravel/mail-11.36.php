@@ -1,6 +1,6 @@
 <?php
 
-// laravel/framework config/mail.php of 11.36.0 to 12.64.x, its settings without its comments:
+// laravel/framework config/mail.php of 11.36.0 to 12.4.x, its settings without its comments:
 // what a Laravel 11+ app without config/mail.php uses, and what its own file is merged over.
 
 return [
