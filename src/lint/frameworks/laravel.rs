@@ -79,6 +79,7 @@ pub fn load(ctx: &LoadContext) -> App {
     let mut files = Files::default();
     let mut errors = Vec::new();
     let lock = read_lock(root, &mut files, &mut errors);
+    let lock_errors = errors.len();
     let version = lock.get(LARAVEL).cloned();
     let mut env_errors = Vec::new();
     let dialect = phpdotenv::Version::for_app(
@@ -102,7 +103,24 @@ pub fn load(ctx: &LoadContext) -> App {
     // With a config cache, Laravel reads neither .env nor config/*.php: the cache runs, and
     // what the files say is only compared with it.
     let mut config_cache = None;
+    let mut not_read = Vec::new();
     if let Some((file, cached)) = read_config_cache(root, ctx.process, &mut files, &mut errors) {
+        // A broken env file or config/*.php does not stop an app that boots from its cache,
+        // only the next `config:cache`: reported, but the cache is still checked.
+        not_read = errors
+            .split_off(lock_errors)
+            .into_iter()
+            .map(|d| {
+                d.with_help(
+                    "fix it before the next `php artisan config:cache`, which reads it (so does a \
+                     boot without the cache)",
+                )
+                .with_note(
+                    "Laravel boots from the config cache and does not read this file now; the \
+                     next `php artisan config:cache` (or a boot without the cache) fails on it",
+                )
+            })
+            .collect();
         app_env = cached_app_env(&cached, app_env, file, &files);
         let mail_files = std::mem::replace(&mut mail, cached.get("mail").cloned());
         let services_files = std::mem::replace(&mut services, cached.get("services").cloned());
@@ -140,6 +158,7 @@ pub fn load(ctx: &LoadContext) -> App {
         app.from = from;
         app.unevaluated = unevaluated(&app, mail);
     }
+    app.unevaluated.extend(not_read);
     // SMTP mailers cannot name a configuration set in config; code adds the header.
     let wants_set = app
         .client
@@ -1176,6 +1195,44 @@ mod tests {
             files.path("mailers.smtp.url").and_then(Node::str),
             Some("smtp://u:p@h:587")
         );
+    }
+
+    #[test]
+    fn a_broken_env_file_does_not_stop_an_app_that_boots_from_its_cache() {
+        let app = load_app_unchecked(
+            "v10.48.4",
+            &[
+                ("config/mail.php", MAIL),
+                (".env", "MAIL_HOST=has space\n"),
+                ("bootstrap/cache/config.php", CACHE),
+            ],
+        );
+        assert!(app.errors.is_empty(), "{:?}", app.errors);
+        assert_eq!(app.unevaluated.len(), 1, "{:?}", app.unevaluated);
+        let d = &app.unevaluated[0];
+        assert_eq!(d.code, "syntax-error");
+        assert!(d.location.as_ref().unwrap().file.ends_with(".env"));
+        assert!(d.notes[0].starts_with("Laravel boots from the config cache"));
+        // Without the cache the same .env stops the app.
+        let app = load_app_unchecked(
+            "v10.48.4",
+            &[("config/mail.php", MAIL), (".env", "MAIL_HOST=has space\n")],
+        );
+        assert_eq!(app.errors.len(), 1, "{:?}", app.errors);
+    }
+
+    /// [`load_app`] that lets the app have errors.
+    fn load_app_unchecked(version: &str, files: &[(&str, &str)]) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = testing::lock(&[("laravel/framework", version)]);
+        let mut files = files.to_vec();
+        files.push(("composer.lock", &lock));
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        load_dir(dir.path())
     }
 
     #[test]
