@@ -158,6 +158,11 @@ fn smtp_endpoint() {
         "smtp-endpoint/trigger",
         &[("smtp-endpoint/trigger/.env.prod.local", 1, 12)],
     );
+    // Laravel 11.35.0 alone made MAIL_ENCRYPTION=tls smtps on port 587 (11.35.1 reverted it).
+    let fixture = "smtp-endpoint/trigger-laravel-11.35.0";
+    let (_, found) = findings_at("smtp-endpoint", fixture);
+    let places: Vec<(String, u64, u64)> = found.into_iter().map(|(_, f, l, c)| (f, l, c)).collect();
+    assert_eq!(places, vec![(format!("{fixture}/.env"), 5, 17)]);
 }
 
 #[test]
@@ -192,6 +197,18 @@ fn framework_version() {
         "framework-version/trigger",
         &[("framework-version/trigger/.env", 5, 17)],
     );
+    // Laravel 11.34.2 with symfony/mailer 7.2.0: the empty scheme MAIL_ENCRYPTION=null gives.
+    let (_, found) = findings_at(
+        "framework-version",
+        "framework-version/trigger-empty-scheme",
+    );
+    let places: Vec<(String, u64, u64)> = found.into_iter().map(|(_, f, l, c)| (f, l, c)).collect();
+    let expected = (
+        "framework-version/trigger-empty-scheme/.env".to_string(),
+        5,
+        17,
+    );
+    assert_eq!(places, vec![expected]);
 }
 
 #[test]
@@ -230,6 +247,202 @@ fn undefined_mailer_checks_failover_members_and_merges_laravel_11_mailers() {
     let (run, found, _) = json_run(&dir, &["--select", "undefined-mailer", "l10"]);
     assert_eq!(found.len(), 1, "{run:?}");
     let (run, found, _) = json_run(&dir, &["--select", "undefined-mailer", "l11"]);
+    assert!(found.is_empty(), "{run:?}");
+}
+
+#[test]
+fn undefined_mailer_knows_the_framework_mailers_of_the_installed_version() {
+    // Laravel 11's own config/mail.php defines `failover`, `smtp` and `sendmail`: an app
+    // without config/mail.php, or one whose failover lists `sendmail`, sends.
+    for fixture in [
+        "undefined-mailer/near-miss-framework-mailers",
+        "undefined-mailer/near-miss-failover-sendmail",
+    ] {
+        let (code, found) = findings("undefined-mailer", fixture);
+        assert!(found.is_empty(), "{fixture}: {found:?}");
+        assert_eq!(code, 0, "{fixture}");
+    }
+    // 11.7's has no `roundrobin` yet; the finding is at the .env line that selects it.
+    let (_, found) = findings(
+        "undefined-mailer",
+        "undefined-mailer/trigger-framework-version",
+    );
+    let expected = (
+        "undefined-mailer/trigger-framework-version/.env".to_string(),
+        2,
+    );
+    let places: Vec<(String, u64)> = found.into_iter().map(|(_, f, l)| (f, l)).collect();
+    assert_eq!(places, vec![expected]);
+    // Each version's copy: the first release whose file has the mailer, and the one before.
+    let dir = TestDir::new();
+    let cases = [
+        ("v11.7.9", "roundrobin", false),
+        ("v11.8.0", "roundrobin", true),
+        ("v11.16.1", "resend", false),
+        ("v11.17.0", "resend", true),
+        ("v12.64.0", "lettermint", false),
+        ("v12.65.0", "lettermint", true),
+    ];
+    for (version, mailer, defined) in cases {
+        let app = format!("{mailer}-{version}");
+        dir.write(&format!("{app}/artisan"), "");
+        dir.write(
+            &format!("{app}/composer.lock"),
+            format!(r#"{{"packages": [{{"name": "laravel/framework", "version": "{version}"}}]}}"#),
+        );
+        dir.write(&format!("{app}/.env"), format!("MAIL_MAILER={mailer}\n"));
+        let (run, found, _) = json_run(&dir, &["--select", "undefined-mailer", &app]);
+        assert_eq!(found.is_empty(), defined, "{app}: {run:?}");
+    }
+}
+
+/// Every `file` of a JSON run's findings and related places, relative to `root`.
+fn finding_files(json: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in json["findings"].as_array().expect("findings") {
+        out.push(f["file"].as_str().unwrap_or("(none)").to_string());
+        for r in f["related"].as_array().into_iter().flatten() {
+            out.push(r["file"].as_str().unwrap_or("(none)").to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn findings_about_the_framework_config_point_at_files_of_the_app() {
+    // No config/mail.php: the `smtp` mailer is Laravel's own, selected by MAIL_MAILER.
+    let fixture = "ping-threshold/trigger-framework-config";
+    let (code, found) = findings_at("ping-threshold", fixture);
+    assert_eq!(code, 1);
+    let places: Vec<(String, u64, u64)> = found.into_iter().map(|(_, f, l, c)| (f, l, c)).collect();
+    assert_eq!(places, vec![(format!("{fixture}/.env"), 1, 13)]);
+    let run = Run::of(sesform_in(&fixtures()).args(["lint", "--format", "json", fixture]));
+    let (_, json) = parse_json(&run);
+    let notes = json["findings"][0]["notes"].to_string();
+    assert!(
+        notes.contains("Laravel's own config/mail.php (laravel/framework 11.44.0"),
+        "{run:?}"
+    );
+    // Every file a finding names exists, in JSON, SARIF and GitHub output, with the app's
+    // directory in front like the others; with a config/mail.php whose `mailers` the
+    // framework's complete, and with the framework's default mailer too.
+    let dir = TestDir::new();
+    laravel_app(
+        &dir,
+        "own",
+        "v11.44.0",
+        "<?php\nreturn ['mailers' => ['failover' => ['transport' => 'failover', 'mailers' => ['smtp', 'ses']]]];\n",
+    );
+    dir.write(
+        "own/.env",
+        "MAIL_MAILER=failover\nMAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=25\nAWS_DEFAULT_REGION=mars-1\n",
+    );
+    dir.write("bare/artisan", "");
+    dir.write(
+        "bare/.env",
+        "MAIL_MAILER=smtp\nMAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_SCHEME=smtps\nMAIL_PORT=587\n",
+    );
+    let (run, found, json) = json_run(&dir, &["own", "bare"]);
+    assert!(found.len() >= 3, "{run:?}");
+    for file in finding_files(&json) {
+        assert!(dir.join(&file).is_file(), "{file} does not exist: {run:?}");
+        assert!(
+            file.starts_with("own/") || file.starts_with("bare/"),
+            "{file}"
+        );
+    }
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--format", "sarif", "own", "bare"]),
+    );
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        for location in result["locations"].as_array().unwrap() {
+            let uri = location["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(dir.join(uri).is_file(), "{uri}: {result}");
+        }
+    }
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--format", "github", "own", "bare"]),
+    );
+    for line in run.stdout.lines() {
+        let file = line
+            .split("file=")
+            .nth(1)
+            .and_then(|rest| rest.split(',').next())
+            .expect("a file");
+        assert!(dir.join(file).is_file(), "{line}");
+    }
+}
+
+/// A Laravel 10 app in `app/`: SMTP to MAIL_HOST:MAIL_PORT, its config cache `cache` (the
+/// `mail` array of `php artisan config:cache`).
+fn cached_laravel_app(dir: &TestDir, env: &str, port: &str) {
+    let mail = "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => env('MAIL_HOST'), 'port' => env('MAIL_PORT', 587), 'ping_threshold' => 9]]];\n";
+    laravel_app(dir, "app", "v10.48.4", mail);
+    dir.write("app/.env", env);
+    dir.write(
+        "app/bootstrap/cache/config.php",
+        format!(
+            "<?php return array (\n  'app' => \n  array (\n    'env' => 'production',\n  ),\n  'mail' => \n  array (\n    'default' => 'smtp',\n    'mailers' => \n    array (\n      'smtp' => \n      array (\n        'transport' => 'smtp',\n        'host' => 'email-smtp.eu-west-1.amazonaws.com',\n        'port' => {port},\n        'ping_threshold' => 9,\n      ),\n    ),\n  ),\n);\n"
+        ),
+    );
+}
+
+#[test]
+fn a_laravel_config_cache_is_what_runs_and_is_compared_with_the_files() {
+    rule_case(
+        "stale-config-cache",
+        "stale-config-cache/trigger",
+        &[(
+            "stale-config-cache/trigger/bootstrap/cache/config.php",
+            17,
+            19,
+        )],
+    );
+    // The files were fixed (587), the cache still says 25: the rules check the cache, and the
+    // summary says it was read.
+    let dir = TestDir::new();
+    cached_laravel_app(
+        &dir,
+        "APP_ENV=local\nMAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=587\n",
+        "25",
+    );
+    let (run, found, json) = json_run(&dir, &["app"]);
+    let rules: Vec<(&str, &str, u64)> = found
+        .iter()
+        .map(|(r, f, l, _)| (r.as_str(), f.as_str(), *l))
+        .collect();
+    let cache = "app/bootstrap/cache/config.php";
+    assert_eq!(
+        rules,
+        vec![
+            ("smtp-endpoint", cache, 15),
+            ("stale-config-cache", cache, 15)
+        ],
+        "{run:?}"
+    );
+    assert_eq!(json["apps"][0]["app_env"], "production");
+    let reason = json["apps"][0]["app_env_reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("the config cache sets app.env at app/bootstrap/cache/config.php:4"),
+        "{reason}"
+    );
+    let run = Run::of(dir.sesform().args(["lint", "app"]));
+    assert!(
+        run.stdout.contains("Laravel boots from the cache and reads neither .env nor config/*.php, so the cache was checked"),
+        "{run:?}"
+    );
+    // A cache that says what the files say: nothing to report.
+    cached_laravel_app(
+        &dir,
+        "MAIL_HOST=email-smtp.eu-west-1.amazonaws.com\nMAIL_PORT=587\n",
+        "'587'",
+    );
+    let (run, found, _) = json_run(&dir, &["app"]);
     assert!(found.is_empty(), "{run:?}");
 }
 

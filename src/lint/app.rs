@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::composer::Package;
 use super::env::{AppEnv, Env};
-use super::files::{Files, Origin};
+use super::files::{FileId, Files, Origin};
 use super::value::Node;
 use super::version::Version;
 use crate::diagnostic::Diagnostic;
@@ -191,6 +191,20 @@ pub struct ClientRef {
     pub client: crate::spec::Client,
 }
 
+/// Laravel's config cache (`bootstrap/cache/config.php`, from `php artisan config:cache`):
+/// when it exists, Laravel boots from it and reads neither `.env` nor `config/*.php`.
+#[derive(Debug)]
+pub struct ConfigCache {
+    pub file: FileId,
+    /// `mail` as `config/mail.php` and the env files give it now: what a rebuilt cache would
+    /// hold (the app's `mail_config` is the cache's).
+    pub mail_files: Option<Node>,
+    /// `services` as `config/services.php` and the env files give it now.
+    pub services_files: Option<Node>,
+    /// `services` in the cache.
+    pub services: Option<Node>,
+}
+
 /// One app, resolved.
 #[derive(Debug)]
 pub struct App {
@@ -225,6 +239,8 @@ pub struct App {
     /// is not an array): reported with the findings, since nothing in it was checked.
     pub unevaluated: Vec<Diagnostic>,
     pub client: Option<ClientRef>,
+    /// Laravel's config cache, when the app has one (its values are then the app's config).
+    pub config_cache: Option<ConfigCache>,
 }
 
 impl App {

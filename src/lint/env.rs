@@ -107,6 +107,14 @@ pub enum AppEnvSource {
         set_in: Option<String>,
         alternatives: Vec<String>,
     },
+    /// Laravel with a config cache: its `app.env` decides (`place`: where the cache sets it,
+    /// or the cache file when it does not, `found`), as no env file is read. `requested` is the
+    /// APP_ENV lint was asked for (flag, client, environment) when it differs.
+    ConfigCache {
+        place: String,
+        found: bool,
+        requested: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -148,6 +156,27 @@ impl AppEnv {
                 if let Some(first) = alternatives.first() {
                     let name = first.strip_prefix(".env.").unwrap_or(first);
                     reason.push_str(&format!(" (--env {name} loads {first} instead)"));
+                }
+                reason
+            }
+            AppEnvSource::ConfigCache {
+                place,
+                found,
+                requested,
+            } => {
+                let mut reason = if *found {
+                    format!("the config cache sets app.env at {place}")
+                } else {
+                    format!("the config cache {place} sets no app.env, so production")
+                };
+                reason.push_str(
+                    "; Laravel boots from the cache and reads neither .env nor config/*.php, so \
+                     the cache was checked",
+                );
+                if let Some(requested) = requested {
+                    reason.push_str(&format!(
+                        " (APP_ENV={requested} does not change a cached config)"
+                    ));
                 }
                 reason
             }

@@ -39,6 +39,8 @@ pub struct Files {
     files: Vec<SourceFile>,
     paths: Vec<PathBuf>,
     by_path: HashMap<PathBuf, FileId>,
+    /// Files that are not on disk: sesform's copies of a framework's own config.
+    builtin: Vec<FileId>,
 }
 
 impl Files {
@@ -59,6 +61,23 @@ impl Files {
         self.paths.push(path.to_path_buf());
         self.by_path.insert(path.to_path_buf(), id);
         id
+    }
+
+    /// Adds sesform's copy of a file the framework ships (`path` is where the installed copy
+    /// would be): findings must not point into it, as it is not a file of the app.
+    pub fn add_builtin(&mut self, path: &Path, file: SourceFile) -> FileId {
+        let id = self.add(path, file);
+        self.builtin.push(id);
+        id
+    }
+
+    pub fn is_builtin(&self, id: FileId) -> bool {
+        self.builtin.contains(&id)
+    }
+
+    /// The id of the file shown as `name`.
+    pub fn by_name(&self, name: &str) -> Option<FileId> {
+        self.files.iter().position(|f| f.name == name)
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

@@ -392,6 +392,8 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
             Check::Driver => {}
         }
     }
+    // Before suppressions, which can only be written in the app's own files.
+    let found = frameworks::laravel::relocate_builtin(app, found);
     let enabled = |name: &str| settings.rules.iter().any(|r| r.name == name);
     let suppressions = suppress::scan(&app.files);
     let mut diagnostics = suppress::apply(

@@ -121,6 +121,12 @@ pub static RULES: &[Rule] = &[
         "(Laravel) a default or failover mailer that `mailers` does not define"
     ),
     rule!(
+        stale_config_cache,
+        Warning,
+        Check::Offline(rules::stale_config_cache::check),
+        "(Laravel) a config cache whose mail settings differ from config/*.php and .env"
+    ),
+    rule!(
         sandbox,
         Warning,
         Check::Online(rules::sandbox::check),

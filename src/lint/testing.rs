@@ -73,6 +73,7 @@ pub fn app_with_smtp(host: &str, username: &str) -> App {
         errors: Vec::new(),
         unevaluated: Vec::new(),
         client: None,
+        config_cache: None,
     }
 }
 

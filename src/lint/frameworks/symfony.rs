@@ -112,6 +112,7 @@ pub fn load(ctx: &LoadContext) -> App {
         errors,
         unevaluated: Vec::new(),
         client: ctx.client.clone(),
+        config_cache: None,
     };
     let resolver = Resolver {
         env: &app.env,

@@ -1,6 +1,8 @@
 //! ## What it does
 //! Reports mail settings that the installed framework version (from `composer.lock`)
-//! ignores or refuses: `encryption` on Laravel 11.35+, `scheme` before Laravel 10, Symfony
+//! ignores or refuses: `encryption` on Laravel 11.35+ (but `tls` on 11.35.0, which made it
+//! smtps), the empty scheme Laravel 11.0 to 11.34 give symfony/mailer 7.2+ when neither
+//! `scheme` nor `encryption => 'tls'` is set, `scheme` before Laravel 10, Symfony
 //! Mailer options (`ping_threshold`, `restart_threshold`, `verify_peer`, ...) on Laravel 6 to
 //! 8, `stream` on Laravel 9+, `Tags`/`EmailTags` given to the wrong SES mailer, `ses-v2` before
 //! Laravel 9.52, `MAIL_URL` before Laravel 10.10 (ignored), empty, or `smtps://`, DSN options
@@ -31,7 +33,9 @@
 //!
 //! ## References
 //! - laravel/framework `MailManager::createSmtpTransport` (9.x to 12.x), `getConfig` (MAIL_URL,
-//!   laravel/framework#46964), Laravel 11.35 release notes (`scheme`)
+//!   laravel/framework#46964), Laravel 11.35 release notes (`scheme`); laravel/framework#53704
+//!   (symfony/mailer 7.2 refuses the empty scheme of 11.34), #53585 (11.35.0), #53749 and its
+//!   revert #53863 (11.35.1)
 //! - symfony/mailer `EsmtpTransportFactory` options by version (ping_threshold 5.2,
 //!   max_per_second 6.2, peer_fingerprint 6.4, auto_tls 7.1, require_tls and source_ip 7.3)
 //! - symfony/amazon-mailer: custom `ses+smtp` host (6.1), port (8.1)
@@ -116,8 +120,14 @@ fn laravel(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             ));
         }
         if t.kind == Kind::Smtp {
+            empty_scheme(ctx, t, version, out);
+            // 11.35.0 alone turned `tls` into smtps (see smtp-endpoint); 11.35.1 reverted it.
+            let only_11_35_0 = version == Some(Version::new(11, 35, 0));
             if known(version, Version::new(11, 35, 0)) == Some(true)
-                && let Some(node) = t.option("encryption").filter(|n| set_on_purpose(n))
+                && let Some(node) = t
+                    .option("encryption")
+                    .filter(|n| set_on_purpose(n))
+                    .filter(|n| !(only_11_35_0 && n.str() == Some("tls")))
             {
                 out.push(ignored(
                     ctx,
@@ -350,6 +360,48 @@ fn symfony(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Laravel 11.0 to 11.34 give Symfony Mailer an empty scheme unless `scheme` is set or
+/// `encryption` is exactly `tls` (`MailManager::createSmtpTransport`), and symfony/mailer 7.2
+/// refuses it (`EsmtpTransportFactory` checks the scheme since 7.2.0): every send fails.
+/// Laravel 11.35 derives the scheme from the port (laravel/framework#53585).
+fn empty_scheme(ctx: &Ctx, t: &Transport, version: Option<Version>, out: &mut Vec<Diagnostic>) {
+    let Some(laravel) = version.filter(|v| v.major == 11 && *v < Version::new(11, 35, 0)) else {
+        return;
+    };
+    let Some(mailer) = ctx
+        .app
+        .mailer_version
+        .as_ref()
+        .map(|p| p.version)
+        .filter(|v| *v >= Version::new(7, 2, 0))
+    else {
+        return;
+    };
+    let scheme_set = t
+        .option("scheme")
+        .and_then(Node::text)
+        .is_some_and(|s| !s.is_empty());
+    let encryption = t.option("encryption");
+    if scheme_set || encryption.and_then(Node::str) == Some("tls") {
+        return;
+    }
+    let message = format!(
+        "Laravel {laravel} gives this SMTP mailer an empty scheme (no `scheme`, and `encryption` \
+         is not `tls`), which symfony/mailer {mailer} refuses: \"The \"\" scheme is not \
+         supported\", and no mail is sent"
+    );
+    let label = "empty scheme";
+    let d = match encryption.filter(|n| !n.is_unknown()) {
+        Some(node) => ctx.at(NAME, Severity::Warning, node, message, label),
+        None => ctx.at_transport(NAME, Severity::Warning, t, message, label),
+    };
+    out.push(d.with_help(
+        "upgrade laravel/framework to 11.35.1 or later (it derives the scheme from the port), or \
+         set the mailer's `scheme` (`smtp`, or `smtps` for port 465), or keep symfony/mailer \
+         below 7.2",
+    ));
+}
+
 fn ignored(ctx: &Ctx, node: &Node, message: String, help: &str) -> Diagnostic {
     ctx.at(NAME, Severity::Warning, node, message, "ignored")
         .with_help(help.to_string())
@@ -431,7 +483,11 @@ mod tests {
 
     /// The findings on a Laravel app with this config/mail.php and .env.
     fn laravel(version: &str, mail: &str, env: &str) -> Vec<String> {
-        let lock = lock(&[("laravel/framework", version)]);
+        laravel_with(&[("laravel/framework", version)], mail, env)
+    }
+
+    fn laravel_with(packages: &[(&str, &str)], mail: &str, env: &str) -> Vec<String> {
+        let lock = lock(packages);
         let services = "<?php return ['ses' => ['key' => env('AWS_ACCESS_KEY_ID'), 'secret' => env('AWS_SECRET_ACCESS_KEY'), 'region' => 'eu-west-1']];";
         let app = load(&[
             ("config/mail.php", mail),
@@ -499,11 +555,46 @@ mod tests {
     #[test]
     fn encryption_on_11_35_and_symfony_options_on_swift_mailer() {
         let mail = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'encryption' => env('MAIL_ENCRYPTION'), 'ping_threshold' => 9]]];";
-        let found = laravel("v11.35.0", mail, "MAIL_ENCRYPTION=tls\n");
+        let found = laravel("v11.35.1", mail, "MAIL_ENCRYPTION=tls\n");
         assert!(found[0].contains("`encryption` is ignored since Laravel 11.35"));
+        let found = laravel("v11.35.0", mail, "MAIL_ENCRYPTION=ssl\n");
+        assert!(found[0].contains("`encryption` is ignored since Laravel 11.35"));
+        // 11.35.0 alone made `tls` smtps: not ignored there.
+        assert!(laravel("v11.35.0", mail, "MAIL_ENCRYPTION=tls\n").is_empty());
         assert!(laravel("v11.34.0", mail, "MAIL_ENCRYPTION=tls\n").is_empty());
         let found = laravel("v8.83.27", mail, "MAIL_ENCRYPTION=tls\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("`ping_threshold` is ignored by Swift Mailer"));
+    }
+
+    #[test]
+    fn laravel_11_34_gives_symfony_mailer_7_2_an_empty_scheme() {
+        let mail = "<?php return ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'scheme' => env('MAIL_SCHEME'), 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'encryption' => env('MAIL_ENCRYPTION', 'tls'), 'ping_threshold' => 9]]];";
+        let run = |laravel: &str, mailer: &str, env: &str| {
+            laravel_with(
+                &[("laravel/framework", laravel), ("symfony/mailer", mailer)],
+                mail,
+                env,
+            )
+        };
+        let found = run("v11.34.2", "v7.2.0", "MAIL_ENCRYPTION=null\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("symfony/mailer 7.2.0 refuses"),
+            "{found:?}"
+        );
+        // `tls` (the config's default) or a scheme give a scheme; 7.1 accepts the empty one;
+        // 11.35 derives it from the port.
+        assert!(run("v11.34.2", "v7.2.0", "").is_empty());
+        assert!(
+            run(
+                "v11.34.2",
+                "v7.2.0",
+                "MAIL_ENCRYPTION=null\nMAIL_SCHEME=smtp\n"
+            )
+            .is_empty()
+        );
+        assert!(run("v11.34.2", "v7.1.6", "MAIL_ENCRYPTION=null\n").is_empty());
+        assert!(run("v11.35.1", "v7.2.0", "MAIL_ENCRYPTION=null\n").is_empty());
     }
 }

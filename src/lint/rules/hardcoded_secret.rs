@@ -4,7 +4,9 @@
 //! `env()` call, and Symfony's committed env files (`.env`, `.env.dist`, `.env.$APP_ENV`),
 //! unless the app's `.gitignore` excludes them. Every committed definition counts, also one
 //! that a private `.env.local` or the real environment overrides at run time: the committed
-//! secret is in the repository all the same.
+//! secret is in the repository all the same. Laravel's config cache
+//! (`bootstrap/cache/config.php`) is generated on the server and not counted; the files it
+//! was built from still are.
 //!
 //! ## Why is this bad?
 //! Anyone with read access to the repository, its forks, CI logs or backups can send mail as
@@ -52,9 +54,12 @@ pub const NAME: &str = "hardcoded-secret";
 pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let ignored = gitignore(&ctx.app.root);
     let mut seen = Vec::new();
-    for t in &ctx.app.transports {
-        let var = env_var_for(t);
-        let Some(node) = &t.password else { continue };
+    let running = ctx
+        .app
+        .transports
+        .iter()
+        .filter_map(|t| Some((t.password.as_ref()?, env_var_for(t))));
+    for (node, var) in running.chain(cached_away(ctx)) {
         let Some(secret) = node.str() else { continue };
         if secret.is_empty() || is_placeholder(secret) || seen.contains(&node.at) {
             continue;
@@ -117,6 +122,30 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// With a Laravel config cache, the transports hold the cache's values, but the files the
+/// cache was built from are still committed: their mail passwords and SES secret.
+fn cached_away<'a>(ctx: &Ctx<'a>) -> Vec<(&'a Node, &'static str)> {
+    let Some(cache) = &ctx.app.config_cache else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(mail) = &cache.mail_files {
+        // The 6.x flat shape, then each mailer.
+        let mailers = mail.get("mailers").map(Node::entries).unwrap_or_default();
+        let configs = std::iter::once(mail).chain(mailers.iter().map(|(_, m)| m));
+        for config in configs {
+            out.extend(config.get("password").map(|n| (n, "MAIL_PASSWORD")));
+            out.extend(config.get("secret").map(|n| (n, "AWS_SECRET_ACCESS_KEY")));
+        }
+    }
+    let ses = cache
+        .services_files
+        .as_ref()
+        .and_then(|s| s.path("ses.secret"));
+    out.extend(ses.map(|n| (n, "AWS_SECRET_ACCESS_KEY")));
+    out
 }
 
 /// The passwords in a definition that lost: the value itself, or each DSN's password.
@@ -207,6 +236,15 @@ fn help(ctx: &Ctx, node: &Node, env_var: &str) -> String {
 
 /// Whether the file holding the value is committed; the description of it when it is.
 fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Vec<String>>) -> Option<String> {
+    // Laravel's config cache is generated on the server (bootstrap/cache/ is git-ignored).
+    if ctx
+        .app
+        .config_cache
+        .as_ref()
+        .is_some_and(|c| c.file == node.at.file)
+    {
+        return None;
+    }
     let name = path.file_name()?.to_string_lossy().to_string();
     let relative = path
         .strip_prefix(&ctx.app.root)
@@ -276,6 +314,25 @@ fn glob(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::glob;
+    use crate::lint::testing;
+
+    #[test]
+    fn a_config_cache_does_not_hide_a_secret_in_committed_config() {
+        let lock = testing::lock(&[("laravel/framework", "v10.48.4")]);
+        let mail = "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587,\n 'password' => env('MAIL_PASSWORD', 'BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2')]]];\n";
+        let cache = "<?php return array (\n  'mail' => \n  array (\n    'default' => 'smtp',\n    'mailers' => \n    array (\n      'smtp' => \n      array (\n        'transport' => 'smtp',\n        'password' => 'BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2',\n      ),\n    ),\n  ),\n);\n";
+        let app = testing::load(&[
+            ("composer.lock", &lock),
+            ("config/mail.php", mail),
+            ("bootstrap/cache/config.php", cache),
+        ]);
+        let found = testing::run(super::check, &app);
+        // Reported once, in the committed config, not in the generated cache.
+        assert_eq!(found.len(), 1, "{found:?}");
+        let location = found[0].location.as_ref().unwrap();
+        assert!(location.file.ends_with("config/mail.php"), "{location:?}");
+        assert_eq!(location.line, 3);
+    }
 
     #[test]
     fn gitignore_globs() {

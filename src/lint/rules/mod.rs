@@ -15,6 +15,7 @@ pub mod sender_identity;
 pub mod smtp_endpoint;
 pub mod smtp_password_format;
 pub mod smtp_user;
+pub mod stale_config_cache;
 pub mod undefined_mailer;
 pub mod unused_suppression;
 

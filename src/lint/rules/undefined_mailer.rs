@@ -1,8 +1,10 @@
 //! ## What it does
 //! (Laravel 7+.) Checks that the default mailer (`mail.default`, usually `MAIL_MAILER`) and
 //! every mailer a `failover` or `roundrobin` default lists are defined in `mailers`. On
-//! Laravel 11+ the framework's own mailers (`smtp`, `ses`, `log`, ...) count, since Laravel
-//! merges them into the app's `mailers`.
+//! Laravel 11+ the mailers of the framework's own `config/mail.php` count, since Laravel
+//! merges them into the app's `mailers`: those of the installed version (`smtp`, `ses`,
+//! `postmark`, `sendmail`, `log`, `array`, `failover`; `roundrobin` from 11.8, `resend` from
+//! 11.17). An app without `config/mail.php` uses that file alone.
 //!
 //! ## Why is this bad?
 //! Laravel builds the mailer when the first message is sent and throws

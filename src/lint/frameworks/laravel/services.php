@@ -1,7 +1,7 @@
 <?php
 
-// The services config Laravel 11+ uses when the app has no config/services.php of its own
-// (vendor/laravel/framework/config/services.php, reduced to what sesform reads).
+// laravel/framework config/services.php of 11.0.0 and later, its SES settings without its
+// comments: what a Laravel 11+ app without config/services.php uses for the `ses` mailers.
 
 return [
 
