@@ -191,7 +191,8 @@ impl Clients {
         Ok(Clients {
             ses: sesv2::Ses::new(&config, Pacer::new(options.rates.sesv2), counter.clone()),
             sns: sns::Sns::new(&config, Pacer::new(options.rates.sns), counter.clone()),
-            iam: iam::Iam::new(&config, Pacer::new(options.rates.iam), counter.clone()),
+            iam: iam::Iam::new(&config, Pacer::new(options.rates.iam), counter.clone())
+                .with_create_attempts(options.max_attempts.max(1)),
             sts: sts::Sts::new(&config, counter.clone()),
             counter,
             region: options.region.clone(),

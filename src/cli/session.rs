@@ -175,6 +175,19 @@ impl Session {
                 .values()
                 .filter_map(|u| u.path.clone())
                 .collect(),
+            credential_files: desired
+                .iter()
+                .filter_map(|state| match state {
+                    State::SmtpUser(user) => Some((
+                        user.name.clone(),
+                        crate::credentials::target_file(
+                            user.credentials.as_ref()?,
+                            &self.loaded.base_dir,
+                        )?,
+                    )),
+                    _ => None,
+                })
+                .collect(),
         };
         live::read(&self.clients, desired, &options)
             .await
@@ -192,12 +205,13 @@ impl Session {
             .filter_map(|user| {
                 let file = user.credentials.as_ref()?.dotenv.as_ref()?;
                 let tags = &live.users.get(&user.name)?.tags;
+                let path = self.loaded.base_dir.join(file);
                 // A half-finished run is reported by `extra_keys`, with its own next step.
-                if tags.contains_key(crate::model::ACCESS_KEY_PENDING_TAG) {
+                let keys = live.access_keys.get(&user.name)?;
+                if crate::credentials::unfinished(tags, keys, Some(&path)) {
                     return None;
                 }
                 let key = tags.get(ACCESS_KEY_TAG)?;
-                let path = self.loaded.base_dir.join(file);
                 (!crate::credentials::file_mentions_key(&path, key)).then(|| plan::Message {
                     address: Address::smtp_user(&user.name),
                     message: format!(
