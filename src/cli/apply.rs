@@ -1,9 +1,9 @@
 //! `sesform apply` and `sesform destroy`
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::args::{ApplyArgs, DestroyArgs};
+use super::args::{ApplyArgs, DestroyArgs, ForceUnlockArgs};
 use super::session::{self, CliResult, Reported, Session, error};
 use super::{GlobalArgs, exit, print_stdout, stdout_color};
 use crate::apply::{self, Outcome, Progress};
@@ -36,42 +36,33 @@ pub fn run_destroy(global: &GlobalArgs, args: &DestroyArgs) -> u8 {
 
 async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
     let style = Style::new(stdout_color(global));
-    let (session, plan, saved) = match &args.plan {
-        Some(path) => {
-            let plan = read_saved_plan(path)?;
-            // A spec named on the command line wins (a CI job may check out elsewhere); its
-            // digest must still match the plan's.
-            let spec = args
-                .spec
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(&plan.spec.path));
-            if args.spec.is_none() && !spec.exists() {
+    let saved = match &args.plan {
+        Some(path) => Some(read_saved_plan(path)?),
+        None => None,
+    };
+    let spec = match (&saved, &args.spec) {
+        // A spec named on the command line wins (a CI job may check out elsewhere); its
+        // digest must still match the plan's.
+        (_, Some(spec)) => spec.clone(),
+        (Some(plan), None) => {
+            let spec = PathBuf::from(&plan.spec.path);
+            if !spec.exists() {
                 return Err(error(format!(
                     "the spec this plan was made from, {}, is not there; name it: sesform apply --plan {} SPEC",
                     spec.display(),
-                    path.display()
+                    args.plan.as_deref().unwrap_or(Path::new("PLAN")).display()
                 )));
             }
-            let session = session::open(global, &spec, &args.aws).await?;
-            check_saved_plan(&session, &plan).await?;
-            (session, plan, true)
+            spec
         }
-        None => {
-            let spec = args.spec.clone().unwrap_or_else(|| "sesform.yaml".into());
-            let session = session::open(global, &spec, &args.aws).await?;
-            let (plan, _) = session.plan(super::plan::options(&args.change)).await?;
-            (session, plan, false)
-        }
+        (None, None) => "sesform.yaml".into(),
     };
-    let code = execute(
-        global,
-        &session,
-        &plan,
-        args.auto_approve || saved,
-        args.show_secrets,
-        style,
-    )
-    .await?;
+    let session = session::open(global, &spec, &args.aws).await?;
+    // Planned under the lock, so a run that waited for another plans from what that one did.
+    let lock = session.lock("apply", &args.lock).await?;
+    let result = apply_locked(global, args, &session, saved, style).await;
+    session.unlock(lock).await;
+    let code = result?;
     if code == exit::SUCCESS
         && let Some(timeout) = args.wait_verified
     {
@@ -80,9 +71,49 @@ async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
     Ok(code)
 }
 
+async fn apply_locked(
+    global: &GlobalArgs,
+    args: &ApplyArgs,
+    session: &Session,
+    saved: Option<Plan>,
+    style: Style,
+) -> CliResult<u8> {
+    let (plan, saved) = match saved {
+        Some(plan) => {
+            check_saved_plan(session, &plan).await?;
+            (plan, true)
+        }
+        None => {
+            let (plan, _) = session.plan(super::plan::options(&args.change)).await?;
+            (plan, false)
+        }
+    };
+    execute(
+        global,
+        session,
+        &plan,
+        args.auto_approve || saved,
+        args.show_secrets,
+        style,
+    )
+    .await
+}
+
 async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
     let style = Style::new(stdout_color(global));
     let session = session::open(global, &args.spec, &args.aws).await?;
+    let lock = session.lock("destroy", &args.lock).await?;
+    let result = destroy_locked(global, args, &session, style).await;
+    session.unlock(lock).await;
+    result
+}
+
+async fn destroy_locked(
+    global: &GlobalArgs,
+    args: &DestroyArgs,
+    session: &Session,
+    style: Style,
+) -> CliResult<u8> {
     // With nothing desired, everything the stack owns is an orphan to prune.
     let options = PlanOptions {
         prune: true,
@@ -95,7 +126,61 @@ async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
             session.stack, plan.region
         ));
     }
-    execute(global, &session, &plan, args.auto_approve, false, style).await
+    execute(global, session, &plan, args.auto_approve, false, style).await
+}
+
+/// `sesform force-unlock ID`
+pub fn run_force_unlock(global: &GlobalArgs, args: &ForceUnlockArgs) -> u8 {
+    session::runtime().block_on(async {
+        match force_unlock(global, args).await {
+            Ok(code) | Err(Reported(code)) => code,
+        }
+    })
+}
+
+async fn force_unlock(global: &GlobalArgs, args: &ForceUnlockArgs) -> CliResult<u8> {
+    use crate::lock::{self, UnlockError};
+    let session = session::open(global, &args.spec, &args.aws).await?;
+    let (ssm, stack, region) = (
+        &session.clients.ssm,
+        &session.stack,
+        &session.loaded.spec.region,
+    );
+    let explain = |e: UnlockError| match e {
+        UnlockError::NotLocked => error(format!(
+            "stack {stack} in {region} is not locked; nothing to do"
+        )),
+        UnlockError::OtherId(info) => error(format!(
+            "the lock of stack {stack} in {region} is {}, not {}; nothing removed",
+            info.describe(),
+            args.id
+        )),
+        UnlockError::Aws(e) => error(e),
+    };
+    let info = lock::find(ssm, stack, region, &args.id)
+        .await
+        .map_err(explain)?;
+    if !args.force {
+        let question = format!(
+            "Lock {}.\nRemoving it while that run is still going lets another run change the stack at the same time.\nRemove it? Only 'yes' will be accepted: ",
+            info.describe()
+        );
+        if !ask(
+            &question,
+            "force-unlock cannot ask for confirmation; pass --force",
+        )? {
+            eprintln!("Not removed.");
+            return Ok(exit::FAILURE);
+        }
+    }
+    let info = lock::force_unlock(ssm, stack, region, &args.id)
+        .await
+        .map_err(explain)?;
+    print_stdout(&format!(
+        "Removed the lock {} of stack {stack} in {region}.\n",
+        info.id
+    ));
+    Ok(exit::SUCCESS)
 }
 
 async fn execute(
@@ -208,13 +293,19 @@ fn verb_ing(action: Action) -> &'static str {
 
 /// Asks on the terminal; refuses to guess when there is none.
 fn confirm() -> CliResult<bool> {
+    ask(
+        "\nDo you want to perform these actions? Only 'yes' will be accepted: ",
+        "standard input is not a terminal, so apply cannot ask for confirmation; review the plan and pass --auto-approve (or apply a saved plan with --plan)",
+    )
+}
+
+/// Asks `question` on the terminal: true for `yes`; `no_terminal` is the error without one.
+fn ask(question: &str, no_terminal: &str) -> CliResult<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(error(
-            "standard input is not a terminal, so apply cannot ask for confirmation; review the plan and pass --auto-approve (or apply a saved plan with --plan)",
-        ));
+        return Err(error(no_terminal));
     }
-    print!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+    print!("{question}");
     let _ = std::io::stdout().flush();
     let mut answer = String::new();
     stdin

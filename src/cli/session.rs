@@ -5,10 +5,11 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::args::AwsArgs;
+use super::args::{AwsArgs, LockArgs};
 use super::{GlobalArgs, exit, stderr_color};
 use crate::aws::{AwsOptions, Clients, Rates};
 use crate::live::{self, Live, ReadOptions};
+use crate::lock;
 use crate::model::{ACCESS_KEY_TAG, Address, DEFAULT_STACK, State, desired};
 use crate::plan::{self, DiffInput, Plan, PlanOptions, SpecRef};
 use crate::render;
@@ -136,6 +137,66 @@ pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliRe
 }
 
 impl Session {
+    /// Takes the stack's lock (see [`crate::lock`]), waiting as `--lock-timeout` says.
+    pub async fn lock(&self, operation: &str, args: &LockArgs) -> CliResult<lock::Held> {
+        let quiet = self.quiet;
+        let timeout = args.lock_timeout;
+        let on_event = move |event: lock::Event| match event {
+            lock::Event::Waiting(holder) if !quiet => eprintln!(
+                "Waiting for the lock {} (up to {}s)...",
+                holder.describe(),
+                timeout.as_secs()
+            ),
+            lock::Event::Waiting(_) => {}
+            lock::Event::TookOver(holder) => eprintln!(
+                "warning: taking over the lock {}: its lease ran out, so the run that held it is gone",
+                holder.describe()
+            ),
+        };
+        let region = &self.loaded.spec.region;
+        let name = lock::parameter_name(&self.stack, region);
+        match lock::acquire(
+            &self.clients.ssm,
+            &self.stack,
+            region,
+            operation,
+            timeout,
+            &on_event,
+        )
+        .await
+        {
+            Ok(held) => Ok(held),
+            Err(lock::LockError::Held(holder)) => Err(error(format!(
+                "stack {} in {region} is locked by another sesform run: {}{}. The lock goes when that run ends; if no run is going on (it was killed), remove the lock with:\n  sesform force-unlock {}",
+                self.stack,
+                holder.describe(),
+                if timeout.is_zero() {
+                    String::new()
+                } else {
+                    format!(
+                        "; gave up after waiting {}s (--lock-timeout)",
+                        timeout.as_secs()
+                    )
+                },
+                holder.id
+            ))),
+            Err(lock::LockError::Aws(e)) => Err(error(format!(
+                "taking the lock {name}: {e} (sesform needs ssm:PutParameter, ssm:GetParameter and ssm:DeleteParameter on it; see the README)"
+            ))),
+        }
+    }
+
+    /// Releases the lock; a failure is reported, not fatal (the lease runs out).
+    pub async fn unlock(&self, held: lock::Held) {
+        let id = held.info.id.clone();
+        if let Err(e) = held.release().await {
+            eprintln!(
+                "warning: releasing the lock {id}: {e}; its lease runs out within {} minutes, or run `sesform force-unlock {id}`",
+                (lock::LEASE_SECS + lock::SKEW_SECS) / 60
+            );
+        }
+    }
+
     /// AWS calls made so far, per service and operation (`-v`).
     pub fn call_report(&self, elapsed: std::time::Duration) -> String {
         let counter = &self.clients.counter;
