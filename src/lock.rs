@@ -163,18 +163,16 @@ pub async fn acquire(
             expires: created + LEASE_SECS,
         };
         if ssm.create(&name, &value(&info), DESCRIPTION).await? {
-            let renewal = tokio::spawn(renew(ssm.clone(), name.clone(), info.clone()));
-            return Ok(Held {
-                ssm: ssm.clone(),
-                name,
-                info,
-                renewal,
-            });
+            return Ok(Held::start(ssm, name, info));
         }
         let Some(holder) = read(ssm, &name).await? else {
             // Released in between: try again at once.
             continue;
         };
+        if holder.id == id {
+            // This run's own lock: the SDK retried a PutParameter whose answer was lost.
+            return Ok(Held::start(ssm, name, holder));
+        }
         if holder.stale(now()) {
             // Its holder died without releasing it. Remove it only if it is still that lock;
             // two runs taking over at once are sorted out by the create above.
@@ -211,6 +209,17 @@ async fn renew(ssm: Ssm, name: String, mut info: LockInfo) {
 }
 
 impl Held {
+    /// A lock just taken, with its renewal running.
+    fn start(ssm: &Ssm, name: String, info: LockInfo) -> Held {
+        let renewal = tokio::spawn(renew(ssm.clone(), name.clone(), info.clone()));
+        Held {
+            ssm: ssm.clone(),
+            name,
+            info,
+            renewal,
+        }
+    }
+
     /// Releases the lock: deletes the parameter if it is still this run's.
     pub async fn release(self) -> AwsResult<()> {
         self.renewal.abort();

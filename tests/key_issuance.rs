@@ -225,6 +225,36 @@ fn a_stale_lock_is_taken_over_and_said_so() {
     assert_eq!(f.lock_value(), None);
 }
 
+#[test]
+fn a_lost_lock_answer_is_not_mistaken_for_another_run() {
+    let f = Fixture::new(LARAVEL);
+    let mut lost = false;
+    let forwarder = Forwarder::start(&f.aws.moto.endpoint_url(), move |call| {
+        if call.action == "PutParameter" && !lost {
+            lost = true;
+            Verdict::AnswerLost
+        } else {
+            Verdict::Forward
+        }
+    });
+    let mut cmd = f.dir.sesform();
+    f.aws
+        .configure(&mut cmd)
+        .env("AWS_ENDPOINT_URL_SSM", forwarder.endpoint_url())
+        .args(["apply", "--auto-approve", "--lock-timeout", "0"]);
+    let run = Run::of(&mut cmd);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        forwarder
+            .calls()
+            .starts_with(&["PutParameter".into(), "PutParameter".into()]),
+        "the SDK retried the lost PutParameter: {:?}",
+        forwarder.calls()
+    );
+    assert_eq!(f.keys("mailer").len(), 1);
+    assert_eq!(f.lock_value(), None, "released");
+}
+
 /// Holds the call after the first of the two final bookkeeping calls of an issue (recording the
 /// key, and removing the pending marker), whichever comes first.
 fn second_bookkeeping_call() -> impl FnMut(&Call) -> Verdict + Send + 'static {

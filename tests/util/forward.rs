@@ -1,5 +1,5 @@
 //! A fault-injecting HTTP forwarder between sesform and moto, on a loopback port: each request
-//! (an AWS query-protocol call: IAM, SNS) is shown to a rule, which lets it through, lets it
+//! (an AWS call: IAM and SNS query protocol, SSM JSON) is shown to a rule, which lets it through, lets it
 //! through but answers 500 as if the answer were lost, or holds it unanswered forever (so a
 //! test can kill sesform at that exact call).
 
@@ -154,11 +154,19 @@ async fn handle(
         .map_err(std::io::Error::other)?
         .to_bytes();
     let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    // Query protocol (IAM, SNS): the Action parameter; JSON protocol (SSM): X-Amz-Target.
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.rsplit('.').next())
+        .map(str::to_string);
     let call = Call {
         action: params
             .iter()
             .find(|(n, _)| n == "Action")
             .map(|(_, v)| v.clone())
+            .or(target)
             .unwrap_or_default(),
         params,
     };
