@@ -79,18 +79,26 @@ impl Fixture {
     }
 }
 
-#[test]
-fn a_lost_create_access_key_answer_leaves_exactly_one_key() {
-    let f = Fixture::new(LARAVEL);
+/// Loses the answer of the first `action` call (the upstream acts on it).
+fn lose_first_answer(action: &'static str) -> impl FnMut(&Call) -> Verdict + Send + 'static {
     let mut lost = false;
-    let forwarder = Forwarder::start(&f.aws.moto.endpoint_url(), move |call| {
-        if call.action == "CreateAccessKey" && !lost {
+    move |call| {
+        if call.action == action && !lost {
             lost = true;
             Verdict::AnswerLost
         } else {
             Verdict::Forward
         }
-    });
+    }
+}
+
+#[test]
+fn a_lost_create_access_key_answer_leaves_exactly_one_key() {
+    let f = Fixture::new(LARAVEL);
+    let forwarder = Forwarder::start(
+        &f.aws.moto.endpoint_url(),
+        lose_first_answer("CreateAccessKey"),
+    );
     let run = Run::of(&mut f.command_via(&forwarder, &["apply", "--auto-approve"]));
     assert_eq!(run.code, 0, "{run:?}");
     let creates = forwarder
@@ -228,15 +236,10 @@ fn a_stale_lock_is_taken_over_and_said_so() {
 #[test]
 fn a_lost_lock_answer_is_not_mistaken_for_another_run() {
     let f = Fixture::new(LARAVEL);
-    let mut lost = false;
-    let forwarder = Forwarder::start(&f.aws.moto.endpoint_url(), move |call| {
-        if call.action == "PutParameter" && !lost {
-            lost = true;
-            Verdict::AnswerLost
-        } else {
-            Verdict::Forward
-        }
-    });
+    let forwarder = Forwarder::start(
+        &f.aws.moto.endpoint_url(),
+        lose_first_answer("PutParameter"),
+    );
     let mut cmd = f.dir.sesform();
     f.aws
         .configure(&mut cmd)
