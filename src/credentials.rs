@@ -573,16 +573,19 @@ pub async fn recover(
         return Ok(None);
     }
     let mut recovery = Recovery::default();
-    for (key, origin) in classify_keys(tags, keys, file) {
-        match origin {
-            Origin::Interrupted { in_file: true } if recovery.adopted.is_none() => {
-                recovery.adopted = Some(key.id)
-            }
-            Origin::Interrupted { .. } => {
-                iam.delete_access_key(user, &key.id).await?;
-                recovery.deleted.push(key.id);
-            }
-            _ => {}
+    let origins = classify_keys(tags, keys, file);
+    // The key the file holds is recorded: the one the marker names, else the newest. A key the
+    // file mentions is never deleted.
+    let named = pending_value.and_then(|v| Pending::parse(v).key);
+    recovery.adopted = origins
+        .iter()
+        .filter(|(_, o)| *o == Origin::Interrupted { in_file: true })
+        .max_by_key(|(k, _)| (Some(&k.id) == named.as_ref(), k.created))
+        .map(|(k, _)| k.id.clone());
+    for (key, origin) in origins {
+        if origin == (Origin::Interrupted { in_file: false }) {
+            iam.delete_access_key(user, &key.id).await?;
+            recovery.deleted.push(key.id);
         }
     }
     if let Some(id) = &recovery.adopted {
