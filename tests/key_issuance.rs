@@ -123,6 +123,32 @@ fn a_lost_create_access_key_answer_leaves_exactly_one_key() {
     assert!(!plan.stdout.contains("Warnings"), "{plan:?}");
 }
 
+#[test]
+fn a_lost_attempts_key_seen_late_by_iam_is_deleted_too() {
+    // IAM is eventually consistent: the listing right after the lost answer misses the key.
+    let f = Fixture::new(LARAVEL);
+    let mut lose = lose_first_answer("CreateAccessKey");
+    let mut lost = false;
+    let mut stale_listed = false;
+    let forwarder = Forwarder::start(&f.aws.moto.endpoint_url(), move |call| {
+        if lost && !stale_listed && call.action == "ListAccessKeys" {
+            stale_listed = true;
+            return Verdict::Answer(
+                r#"<ListAccessKeysResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListAccessKeysResult><UserName>mailer</UserName><AccessKeyMetadata/><IsTruncated>false</IsTruncated></ListAccessKeysResult><ResponseMetadata><RequestId>stale</RequestId></ResponseMetadata></ListAccessKeysResponse>"#,
+            );
+        }
+        let verdict = lose(call);
+        lost |= matches!(verdict, Verdict::AnswerLost);
+        verdict
+    });
+    let run = Run::of(&mut f.command_via(&forwarder, &["apply", "--auto-approve"]));
+    assert_eq!(run.code, 0, "{run:?}");
+    let keys = f.keys("mailer");
+    assert_eq!(keys.len(), 1, "{:?}", forwarder.calls());
+    f.assert_credentials_of(&keys[0]);
+    assert_eq!(f.run(&["plan", "--detailed-exitcode"]).code, 0);
+}
+
 /// LARAVEL with a second SMTP user.
 fn two_users() -> String {
     format!(

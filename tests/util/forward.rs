@@ -1,7 +1,7 @@
 //! A fault-injecting HTTP forwarder between sesform and moto, on a loopback port: each request
 //! (an AWS call: IAM and SNS query protocol, SSM JSON) is shown to a rule, which lets it through, lets it
-//! through but answers 500 as if the answer were lost, or holds it unanswered forever (so a
-//! test can kill sesform at that exact call).
+//! through but answers 500 as if the answer were lost, answers it itself (a stale read), or holds
+//! it unanswered forever (so a test can kill sesform at that exact call).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,6 +45,8 @@ pub enum Verdict {
     AnswerLost,
     /// Never answer.
     Hold,
+    /// Answer 200 with this XML body, without forwarding (a stale read, say).
+    Answer(&'static str),
 }
 
 type Rule = Box<dyn FnMut(&Call) -> Verdict + Send>;
@@ -175,6 +177,13 @@ async fn handle(
     if let Verdict::Hold = verdict {
         held.fetch_add(1, Ordering::SeqCst);
         std::future::pending::<()>().await;
+    }
+    if let Verdict::Answer(xml) = verdict {
+        return Ok(hyper::Response::builder()
+            .status(200)
+            .header("content-type", "text/xml")
+            .body(Full::new(Bytes::from_static(xml.as_bytes())))
+            .unwrap());
     }
     let answer = forward(&parts, &body, upstream).await?;
     if let Verdict::AnswerLost = verdict {
