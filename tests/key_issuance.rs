@@ -233,6 +233,37 @@ fn a_held_lock_is_refused_with_its_owner_and_removed_by_force_unlock() {
 }
 
 #[test]
+fn an_interrupted_apply_releases_its_lock() {
+    let f = Fixture::new(LARAVEL);
+    let forwarder = Forwarder::start(&f.aws.moto.endpoint_url(), |call| {
+        match call.action.as_str() {
+            "CreateAccessKey" => Verdict::Hold,
+            _ => Verdict::Forward,
+        }
+    });
+    let child = Fixture::spawn(f.command_via(&forwarder, &["apply", "--auto-approve"]));
+    forwarder.wait_held(Duration::from_secs(60));
+    assert!(f.lock_value().is_some(), "held while applying");
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: apply stopped where it was"),
+        "{stderr}"
+    );
+    assert_eq!(f.lock_value(), None, "released on the way out");
+    // And the next run finishes the job.
+    let apply = f.run(&["apply", "--auto-approve", "--lock-timeout", "0"]);
+    assert_eq!(apply.code, 0, "{apply:?}");
+    assert_eq!(f.keys("mailer").len(), 1);
+}
+
+#[test]
 fn a_stale_lock_is_taken_over_and_said_so() {
     let f = Fixture::new(LARAVEL);
     let stale = serde_json::json!({

@@ -59,14 +59,23 @@ async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
     };
     let session = session::open(global, &spec, &args.aws).await?;
     // Planned under the lock, so a run that waited for another plans from what that one did.
-    let lock = session.lock("apply", &args.lock).await?;
-    let result = apply_locked(global, args, &session, saved, style).await;
-    session.unlock(lock).await;
-    let code = result?;
+    let code = session
+        .with_lock(
+            "apply",
+            &args.lock,
+            apply_locked(global, args, &session, saved, style),
+        )
+        .await?;
     if code == exit::SUCCESS
         && let Some(timeout) = args.wait_verified
     {
-        super::bootstrap::wait_verified(&session, timeout).await?;
+        // The lock watched for Ctrl-C, so from now on this must.
+        tokio::select! {
+            waited = super::bootstrap::wait_verified(&session, timeout) => waited?,
+            signal = session::interrupted() => {
+                return Err(error(format!("{signal} while waiting for verification")));
+            }
+        }
     }
     Ok(code)
 }
@@ -102,10 +111,13 @@ async fn apply_locked(
 async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
     let style = Style::new(stdout_color(global));
     let session = session::open(global, &args.spec, &args.aws).await?;
-    let lock = session.lock("destroy", &args.lock).await?;
-    let result = destroy_locked(global, args, &session, style).await;
-    session.unlock(lock).await;
-    result
+    session
+        .with_lock(
+            "destroy",
+            &args.lock,
+            destroy_locked(global, args, &session, style),
+        )
+        .await
 }
 
 async fn destroy_locked(

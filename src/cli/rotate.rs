@@ -42,10 +42,9 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> u8 {
 
 async fn rotate(global: &GlobalArgs, args: &RotateArgs) -> CliResult<u8> {
     let session = session::open(global, &args.spec, &args.aws).await?;
-    let lock = session.lock("smtp rotate", &args.lock).await?;
-    let result = rotate_locked(args, &session).await;
-    session.unlock(lock).await;
-    result
+    session
+        .with_lock("smtp rotate", &args.lock, rotate_locked(args, &session))
+        .await
 }
 
 async fn rotate_locked(args: &RotateArgs, session: &session::Session) -> CliResult<u8> {

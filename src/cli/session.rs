@@ -106,6 +106,32 @@ pub fn aws_options(global: &GlobalArgs, aws: &AwsArgs, region: &str) -> CliResul
     })
 }
 
+/// Resolves on Ctrl-C or SIGTERM, naming it. Once awaited, those signals no longer end the
+/// process by themselves: whatever runs after must watch for them too.
+pub async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = int.recv() => "interrupted",
+            _ = term.recv() => "terminated",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        "interrupted"
+    }
+}
+
 pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliResult<Session> {
     let loaded = load_spec(global, spec_path)?;
     let region = loaded.spec.region.clone();
@@ -137,8 +163,27 @@ pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliRe
 }
 
 impl Session {
+    /// Runs `work` holding the stack's lock, and releases it after, also when interrupted
+    /// (Ctrl-C, SIGTERM): the work then stops where it was, which a new run finishes.
+    pub async fn with_lock<T>(
+        &self,
+        operation: &str,
+        args: &LockArgs,
+        work: impl std::future::Future<Output = CliResult<T>>,
+    ) -> CliResult<T> {
+        let held = self.lock(operation, args).await?;
+        let result = tokio::select! {
+            result = work => result,
+            signal = interrupted() => Err(error(format!(
+                "{signal}: {operation} stopped where it was; run it again to finish (every step converges)"
+            ))),
+        };
+        self.unlock(held).await;
+        result
+    }
+
     /// Takes the stack's lock (see [`crate::lock`]), waiting as `--lock-timeout` says.
-    pub async fn lock(&self, operation: &str, args: &LockArgs) -> CliResult<lock::Held> {
+    async fn lock(&self, operation: &str, args: &LockArgs) -> CliResult<lock::Held> {
         let quiet = self.quiet;
         let timeout = args.lock_timeout;
         let on_event = move |event: lock::Event| match event {
@@ -187,7 +232,7 @@ impl Session {
     }
 
     /// Releases the lock; a failure is reported, not fatal (the lease runs out).
-    pub async fn unlock(&self, held: lock::Held) {
+    async fn unlock(&self, held: lock::Held) {
         let id = held.info.id.clone();
         if let Err(e) = held.release().await {
             eprintln!(
