@@ -1,23 +1,33 @@
 //! SMTP credentials: create an access key, derive the SMTP password, and write both where the
-//! spec says, in an order that never loses track of a key.
+//! spec says, in an order that never loses track of a key (docs/smtp.md, "Key issuance").
 //!
-//! 1. tag the user `sesform:access-key-pending=<unix time>` (so an interruption is recognisable),
-//! 2. CreateAccessKey, then add the new key's id to the pending tag (`<unix time> <key id>`),
-//! 3. write the credentials (dotenv, mode 0600, atomically) or hand them to the caller,
-//! 4. tag the user `sesform:access-key=<id>` and drop the pending tag.
+//! 1. list the user's keys, and tag the user `sesform:access-key-pending` with a marker for this
+//!    attempt: the start time, a nonce, and the keys the user already had;
+//! 2. CreateAccessKey, with the SDK's automatic retry off. When the answer is lost (timeout,
+//!    5xx), list the keys again: one the user did not have before is this attempt's, and its
+//!    secret is gone, so it is deleted before trying again;
+//! 3. add the new key's id to the marker;
+//! 4. write the credentials (dotenv, mode 0600, atomically) or hand them to the caller;
+//! 5. tag the user `sesform:access-key=<id>`, and only then remove the marker.
 //!
-//! If step 3 fails the new key is deleted again. If the process dies between 2 and 4, the next
-//! run knows the key that run created (by the id in the pending tag, or else because IAM's
-//! CreateDate is not older than the tag's time): it keeps it when the credentials file holds it
-//! and deletes it when its secret was never written. Other keys are never deleted for being
-//! unrecorded: an app may use them.
+//! If step 4 fails the new key is deleted again. If the process dies on the way, the next run
+//! knows the key that run created: the id in the marker or, when it stopped before recording
+//! one, the key not among those the marker lists (time only bounds how late that key may have
+//! been made). It keeps that key when the credentials file holds it and deletes it when its
+//! secret was never written. A marker left next to a record of the same key (a stop between
+//! the two calls of step 5) is finished bookkeeping; and a key the credentials file holds but
+//! nothing records (a stop after an older sesform removed the marker first) is recorded. Other
+//! keys are never deleted for being unrecorded: an app may use them.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::aws::iam::{AccessKey, Iam};
+use crate::aws::iam::{AccessKey, CreateKeyError, Iam};
 use crate::aws::{AwsError, AwsResult, ErrorKind};
-use crate::model::{ACCESS_KEY_PENDING_TAG, ACCESS_KEY_TAG, CredentialsTarget, Tags};
+use crate::model::{
+    ACCESS_KEY_PENDING_TAG, ACCESS_KEY_TAG, CredentialsTarget, KEY_ACTIVE, KEY_INTERRUPTED,
+    KEY_UNRECORDED, Tags,
+};
 use crate::secret::Secret;
 use crate::smtp::password::smtp_password;
 
@@ -96,19 +106,25 @@ pub async fn issue(iam: &Iam, request: &IssueRequest<'_>) -> AwsResult<Issued> {
         resource: request.user.into(),
         message,
     };
+    let user = request.user;
     let path = check_destination(request).map_err(config_error)?;
     let no_tags = Tags::new();
-    let since = unix_now().to_string();
-    let started = Tags::from([(ACCESS_KEY_PENDING_TAG.to_string(), since.clone())]);
-    iam.retag(request.user, &no_tags, &started).await?;
-    let (key_id, secret) = iam.create_access_key(request.user).await?;
+    let before: Vec<String> = iam
+        .list_access_keys(user)
+        .await?
+        .into_iter()
+        .map(|k| k.id)
+        .collect();
+    let mut marker = Pending::start(unix_now() as i64, before);
+    let started = marker.tags();
+    // TagUser replaces whatever marker an earlier run left.
+    iam.retag(user, &no_tags, &started).await?;
+    let (key_id, secret) = create_key(iam, user, &marker, &started).await?;
     let password = Secret::new(smtp_password(secret.expose(), request.region));
     drop(secret);
-    let pending = Tags::from([(
-        ACCESS_KEY_PENDING_TAG.to_string(),
-        format!("{since} {key_id}"),
-    )]);
-    let delivered = match iam.retag(request.user, &started, &pending).await {
+    marker.key = Some(key_id.clone());
+    let pending = marker.tags();
+    let delivered = match iam.retag(user, &started, &pending).await {
         Err(e) => Err(e),
         Ok(()) => match &path {
             Some(path) => {
@@ -121,19 +137,83 @@ pub async fn issue(iam: &Iam, request: &IssueRequest<'_>) -> AwsResult<Issued> {
     };
     if let Err(e) = delivered {
         // Undo: a key whose secret is nowhere must not stay behind.
-        let _ = iam.delete_access_key(request.user, &key_id).await;
-        let _ = iam.retag(request.user, &pending, &no_tags).await;
+        let _ = iam.delete_access_key(user, &key_id).await;
+        let _ = iam.retag(user, &pending, &no_tags).await;
         return Err(e);
     }
     let issued = Issued {
-        user: request.user.into(),
+        user: user.into(),
         key_id: key_id.clone(),
         written_to: path.clone(),
         password: path.is_none().then_some(password),
     };
+    // The record first, then the marker goes: stopped in between, both name the same key,
+    // which every later run reads as finished.
     let recorded = Tags::from([(ACCESS_KEY_TAG.to_string(), key_id)]);
-    iam.retag(request.user, &pending, &recorded).await?;
+    iam.retag(user, &no_tags, &recorded).await?;
+    // The key is recorded and delivered; a marker that stays behind names it and is harmless
+    // (the next issue replaces it), so a failure here does not fail the issue.
+    let _ = iam.retag(user, &pending, &no_tags).await;
     Ok(issued)
+}
+
+/// CreateAccessKey, tried up to `iam.create_attempts` times. Before each retry the user's keys
+/// are listed: one not among those the marker lists was made by a lost attempt, and nobody has
+/// its secret, so it is deleted. When giving up with nothing of this run's left, the marker
+/// goes too; when the keys cannot be listed it stays, for the next run to finish.
+async fn create_key(
+    iam: &Iam,
+    user: &str,
+    marker: &Pending,
+    started: &Tags,
+) -> AwsResult<(String, Secret)> {
+    let mut attempt = 1;
+    loop {
+        let CreateKeyError { error, answer_lost } = match iam.create_access_key(user).await {
+            Ok((id, secret)) => {
+                if attempt > 1 {
+                    // IAM is eventually consistent: a lost attempt's key may have shown up in
+                    // ListAccessKeys only now. Best effort; plan reports one left behind.
+                    let _ = delete_lost_keys(iam, user, marker, Some(&id)).await;
+                }
+                return Ok((id, secret));
+            }
+            Err(e) => e,
+        };
+        if answer_lost {
+            delete_lost_keys(iam, user, marker, None)
+                .await
+                .map_err(|_| error.clone())?;
+        }
+        if !answer_lost || attempt >= iam.create_attempts {
+            let _ = iam.retag(user, started, &Tags::new()).await;
+            return Err(error);
+        }
+        // Exponential backoff with jitter, as the SDK's own retries.
+        let ceiling = 200u64 << attempt.min(5);
+        tokio::time::sleep(std::time::Duration::from_millis(fastrand::u64(
+            ceiling / 2..=ceiling,
+        )))
+        .await;
+        attempt += 1;
+    }
+}
+
+/// Deletes the keys lost attempts made: those the marker does not list, but `made`.
+async fn delete_lost_keys(
+    iam: &Iam,
+    user: &str,
+    marker: &Pending,
+    made: Option<&str>,
+) -> AwsResult<()> {
+    let keys = iam.list_access_keys(user).await?;
+    for key in keys
+        .iter()
+        .filter(|k| marker.created(k) && Some(k.id.as_str()) != made)
+    {
+        iam.delete_access_key(user, &key.id).await?;
+    }
+    Ok(())
 }
 
 /// `(name, value)` pairs for a target's preset and overrides.
@@ -305,28 +385,100 @@ mod tests {
     }
 }
 
-/// The pending tag as [`issue`] writes it: when the key creation started and, once created,
-/// the new key's id.
+/// How much later than its marker's start time, by IAM's clock, an interrupted attempt's key
+/// may have been made: a few seconds of latency plus clock skew between this machine and IAM.
+/// A key made later than this is someone else's, so it is kept and reported, never deleted.
+pub const LATE_TOLERANCE_SECS: i64 = 600;
+
+/// The marker [`issue`] keeps in the pending tag while it issues a key:
+/// `<start time> nonce=<nonce> before=<id>/<id> [key=<id>]`. Markers of older sesform versions
+/// (`<start time> [<key id>]`) are read too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
+    /// When the attempt started, by the local clock.
     pub since: Option<i64>,
+    /// Tells one attempt from another.
+    pub nonce: Option<String>,
+    /// The keys the user had when the attempt started; `None` in an older marker.
+    pub before: Option<Vec<String>>,
+    /// The key the attempt created, once it knows.
     pub key: Option<String>,
 }
 
 impl Pending {
-    pub fn parse(value: &str) -> Pending {
-        let mut parts = value.split_whitespace();
+    fn start(since: i64, before: Vec<String>) -> Pending {
         Pending {
-            since: parts.next().and_then(|t| t.parse().ok()),
-            key: parts.next().map(str::to_string),
+            since: Some(since),
+            nonce: Some(format!("{:016x}", fastrand::u64(..))),
+            before: Some(before),
+            key: None,
         }
     }
 
-    /// Whether `key` is the one the interrupted run created: the id it recorded or, when it
-    /// stopped before recording one, a key created no earlier than the run started.
+    /// The tag value.
+    pub fn value(&self) -> String {
+        let mut value = self.since.unwrap_or_default().to_string();
+        if let Some(nonce) = &self.nonce {
+            value.push_str(&format!(" nonce={nonce}"));
+        }
+        if let Some(before) = &self.before {
+            value.push_str(&format!(" before={}", before.join("/")));
+        }
+        if let Some(key) = &self.key {
+            value.push_str(&format!(" key={key}"));
+        }
+        value
+    }
+
+    fn tags(&self) -> Tags {
+        Tags::from([(ACCESS_KEY_PENDING_TAG.to_string(), self.value())])
+    }
+
+    pub fn parse(value: &str) -> Pending {
+        let mut pending = Pending {
+            since: None,
+            nonce: None,
+            before: None,
+            key: None,
+        };
+        for (i, token) in value.split_whitespace().enumerate() {
+            if let Some(nonce) = token.strip_prefix("nonce=") {
+                pending.nonce = Some(nonce.into());
+            } else if let Some(before) = token.strip_prefix("before=") {
+                pending.before = Some(
+                    before
+                        .split('/')
+                        .filter(|id| !id.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                );
+            } else if let Some(key) = token.strip_prefix("key=") {
+                pending.key = Some(key.into());
+            } else if i == 0 {
+                pending.since = token.parse().ok();
+            } else if i == 1 && !token.contains('=') {
+                pending.key = Some(token.into());
+            }
+        }
+        pending
+    }
+
+    /// Whether `key` is the one the attempt created: the id it recorded or, when it stopped
+    /// before recording one, a key the user did not have when it started (made no later than
+    /// [`LATE_TOLERANCE_SECS`] after). An older marker without the list of keys falls back to
+    /// comparing IAM's CreateDate with the start time, with no tolerance: a doubtful key is
+    /// kept, never deleted.
     pub fn created(&self, key: &AccessKey) -> bool {
-        match (&self.key, self.since, key.created) {
-            (Some(id), _, _) => *id == key.id,
+        if let Some(id) = &self.key {
+            return *id == key.id;
+        }
+        match (&self.before, self.since, key.created) {
+            (Some(before), since, created) => {
+                !before.contains(&key.id)
+                    && since
+                        .zip(created)
+                        .is_none_or(|(since, created)| created <= since + LATE_TOLERANCE_SECS)
+            }
             (None, Some(since), Some(created)) => created >= since,
             _ => false,
         }
@@ -352,21 +504,61 @@ pub fn classify_keys(
     file: Option<&Path>,
 ) -> Vec<(AccessKey, Origin)> {
     let recorded = tags.get(ACCESS_KEY_TAG);
+    let recorded_created = keys
+        .iter()
+        .find(|k| Some(&k.id) == recorded)
+        .map(|k| k.created);
     let pending = tags.get(ACCESS_KEY_PENDING_TAG).map(|v| Pending::parse(v));
+    let in_file = |key: &AccessKey| file.is_some_and(|f| file_mentions_key(f, &key.id));
     keys.iter()
         .map(|key| {
             let origin = if recorded == Some(&key.id) {
                 Origin::Recorded
             } else if pending.as_ref().is_some_and(|p| p.created(key)) {
                 Origin::Interrupted {
-                    in_file: file.is_some_and(|f| file_mentions_key(f, &key.id)),
+                    in_file: in_file(key),
                 }
+            } else if in_file(key)
+                && recorded_created.is_none_or(|r| r.zip(key.created).is_some_and(|(r, c)| c >= r))
+            {
+                // Written out but not recorded, and newer than any recorded key: a run stopped
+                // between removing the marker and recording the key (older sesform did those
+                // in that order).
+                Origin::Interrupted { in_file: true }
             } else {
                 Origin::Other
             };
             (key.clone(), origin)
         })
         .collect()
+}
+
+/// The `access_key` of a user's live state: `active` when the recorded key is active,
+/// `interrupted` when a run left a key or a marker to finish, `unrecorded` for keys whose
+/// secret sesform never saw; `None` without active keys.
+pub fn key_state(tags: &Tags, keys: &[AccessKey], file: Option<&Path>) -> Option<&'static str> {
+    if !keys.iter().any(|k| k.active) {
+        return None;
+    }
+    let origins = classify_keys(tags, keys, file);
+    let active =
+        |wanted: &dyn Fn(&Origin) -> bool| origins.iter().any(|(k, o)| k.active && wanted(o));
+    Some(if active(&|o| *o == Origin::Recorded) {
+        KEY_ACTIVE
+    } else if active(&|o| matches!(o, Origin::Interrupted { .. }))
+        || tags.contains_key(ACCESS_KEY_PENDING_TAG)
+    {
+        KEY_INTERRUPTED
+    } else {
+        KEY_UNRECORDED
+    })
+}
+
+/// Whether a run left a key to finish with (see [`recover`]).
+pub fn unfinished(tags: &Tags, keys: &[AccessKey], file: Option<&Path>) -> bool {
+    classify_keys(tags, keys, file)
+        .iter()
+        .any(|(_, o)| matches!(o, Origin::Interrupted { .. }))
 }
 
 /// The credentials file of a target, if it has one.
@@ -385,8 +577,8 @@ pub struct Recovery {
 
 /// Finishes what a run that stopped while issuing a key left: the key it created is recorded
 /// when the credentials file holds it, deleted when its secret was never written, and the
-/// pending tag is cleared. Keys created elsewhere are left alone. Returns `None` if nothing was
-/// pending.
+/// pending marker is cleared (after the record is written). Keys created elsewhere are left
+/// alone. Returns `None` if nothing was left.
 pub async fn recover(
     iam: &Iam,
     user: &str,
@@ -394,28 +586,34 @@ pub async fn recover(
     keys: &[AccessKey],
     file: Option<&Path>,
 ) -> AwsResult<Option<Recovery>> {
-    let Some(pending_value) = tags.get(ACCESS_KEY_PENDING_TAG) else {
+    let pending_value = tags.get(ACCESS_KEY_PENDING_TAG);
+    if pending_value.is_none() && !unfinished(tags, keys, file) {
         return Ok(None);
-    };
+    }
     let mut recovery = Recovery::default();
-    for (key, origin) in classify_keys(tags, keys, file) {
-        match origin {
-            Origin::Interrupted { in_file: true } if recovery.adopted.is_none() => {
-                recovery.adopted = Some(key.id)
-            }
-            Origin::Interrupted { .. } => {
-                iam.delete_access_key(user, &key.id).await?;
-                recovery.deleted.push(key.id);
-            }
-            _ => {}
+    let origins = classify_keys(tags, keys, file);
+    // The key the file holds is recorded: the one the marker names, else the newest. A key the
+    // file mentions is never deleted.
+    let named = pending_value.and_then(|v| Pending::parse(v).key);
+    recovery.adopted = origins
+        .iter()
+        .filter(|(_, o)| *o == Origin::Interrupted { in_file: true })
+        .max_by_key(|(k, _)| (Some(&k.id) == named.as_ref(), k.created))
+        .map(|(k, _)| k.id.clone());
+    for (key, origin) in origins {
+        if origin == (Origin::Interrupted { in_file: false }) {
+            iam.delete_access_key(user, &key.id).await?;
+            recovery.deleted.push(key.id);
         }
     }
-    let before = Tags::from([(ACCESS_KEY_PENDING_TAG.to_string(), pending_value.clone())]);
-    let after = match &recovery.adopted {
-        Some(id) => Tags::from([(ACCESS_KEY_TAG.to_string(), id.clone())]),
-        None => Tags::new(),
-    };
-    iam.retag(user, &before, &after).await?;
+    if let Some(id) = &recovery.adopted {
+        let recorded = Tags::from([(ACCESS_KEY_TAG.to_string(), id.clone())]);
+        iam.retag(user, &Tags::new(), &recorded).await?;
+    }
+    if let Some(value) = pending_value {
+        let marker = Tags::from([(ACCESS_KEY_PENDING_TAG.to_string(), value.clone())]);
+        iam.retag(user, &marker, &Tags::new()).await?;
+    }
     Ok(Some(recovery))
 }
 
@@ -662,12 +860,21 @@ mod key_tests {
                 Origin::Other
             ]
         );
-        // No pending tag: nothing is the interrupted run's.
+        // No pending tag: only a key the credentials file holds, newer than the recorded
+        // one, is a run's (one that stopped between dropping the marker and recording it).
         tags.remove(ACCESS_KEY_PENDING_TAG);
+        assert_eq!(
+            origins(&tags, &keys, Some(&file)),
+            [
+                Origin::Recorded,
+                Origin::Interrupted { in_file: true },
+                Origin::Other
+            ]
+        );
         assert!(
-            origins(&tags, &keys, Some(&file))
+            origins(&tags, &keys, None)
                 .iter()
-                .all(|o| *o != Origin::Interrupted { in_file: true })
+                .all(|o| !matches!(o, Origin::Interrupted { .. }))
         );
     }
 
@@ -680,19 +887,96 @@ mod key_tests {
         assert!(!idle(Some(Activity::Used(now - 6 * day)), 7, now));
         assert!(idle(Some(Activity::Used(now - 8 * day)), 7, now));
         assert!(!idle(None, 7, now), "no dates: never idle");
+    }
+
+    #[test]
+    fn markers_old_and_new_are_read() {
+        let legacy = Pending::parse("12 AKIA1");
         assert_eq!(
-            Pending::parse("12 AKIA1"),
-            Pending {
-                since: Some(12),
-                key: Some("AKIA1".into())
-            }
+            (legacy.since, legacy.key.as_deref()),
+            (Some(12), Some("AKIA1"))
+        );
+        assert_eq!(legacy.before, None);
+        let junk = Pending::parse("junk");
+        assert_eq!((junk.since, junk.key, junk.before), (None, None, None));
+        let mut marker = Pending::start(100, vec!["AKIAOLD1".into(), "AKIAOLD2".into()]);
+        assert_eq!(Pending::parse(&marker.value()), marker);
+        marker.key = Some("AKIANEW".into());
+        assert_eq!(Pending::parse(&marker.value()), marker);
+        assert!(
+            marker.value().starts_with("100 nonce="),
+            "{}",
+            marker.value()
+        );
+        assert!(
+            marker
+                .value()
+                .ends_with(" before=AKIAOLD1/AKIAOLD2 key=AKIANEW"),
+            "{}",
+            marker.value()
+        );
+        let none_before = Pending::start(100, Vec::new());
+        assert_eq!(
+            Pending::parse(&none_before.value()).before,
+            Some(Vec::new())
+        );
+    }
+
+    #[test]
+    fn the_attempts_key_is_told_by_the_marker_not_the_clock() {
+        let marker = Pending::start(1_000, vec!["AKIAOLD".into()]);
+        // The local clock ahead of IAM's: the key's CreateDate is before the start time.
+        assert!(marker.created(&key("AKIANEW", 990)));
+        assert!(marker.created(&key("AKIANEW", 1_000 + LATE_TOLERANCE_SECS)));
+        // A key the user already had, however recent, is not the attempt's.
+        assert!(!marker.created(&key("AKIAOLD", 1_000)));
+        // A key made long after the attempt is someone else's.
+        assert!(!marker.created(&key("AKIALATER", 1_001 + LATE_TOLERANCE_SECS)));
+        // Older markers compare times, without tolerance: doubtful keys are kept.
+        let legacy = Pending::parse("1000");
+        assert!(legacy.created(&key("AKIANEW", 1_000)));
+        assert!(!legacy.created(&key("AKIANEW", 999)));
+    }
+
+    #[test]
+    fn a_written_but_unrecorded_key_is_an_interrupted_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(".env");
+        std::fs::write(&file, "MAIL_USERNAME=\"AKIANEW\"\n").unwrap();
+        let keys = [key("AKIAOLD", 100), key("AKIANEW", 200)];
+        // Neither recorded nor marked (a stop between removing the marker and recording).
+        let tags = Tags::new();
+        assert_eq!(
+            origins(&tags, &keys[1..], Some(&file)),
+            [Origin::Interrupted { in_file: true }]
         );
         assert_eq!(
-            Pending::parse("junk"),
-            Pending {
-                since: None,
-                key: None
-            }
+            key_state(&tags, &keys[1..], Some(&file)),
+            Some(KEY_INTERRUPTED)
         );
+        assert_eq!(key_state(&tags, &keys[1..], None), Some(KEY_UNRECORDED));
+        // The older key recorded (a rotation stopped there): the newer one in the file is it.
+        let tags = Tags::from([(ACCESS_KEY_TAG.to_string(), "AKIAOLD".to_string())]);
+        assert_eq!(
+            origins(&tags, &keys, Some(&file)),
+            [Origin::Recorded, Origin::Interrupted { in_file: true }]
+        );
+        // The newer key recorded and an older one in the file (restored from a backup): no.
+        std::fs::write(&file, "MAIL_USERNAME=\"AKIAOLD\"\n").unwrap();
+        let tags = Tags::from([(ACCESS_KEY_TAG.to_string(), "AKIANEW".to_string())]);
+        assert_eq!(
+            origins(&tags, &keys, Some(&file)),
+            [Origin::Other, Origin::Recorded]
+        );
+        // Record and marker naming the same key (a stop before removing the marker): done.
+        let tags = Tags::from([
+            (ACCESS_KEY_TAG.to_string(), "AKIANEW".to_string()),
+            (
+                ACCESS_KEY_PENDING_TAG.to_string(),
+                "150 nonce=1 before=AKIAOLD key=AKIANEW".to_string(),
+            ),
+        ]);
+        assert_eq!(key_state(&tags, &keys, Some(&file)), Some(KEY_ACTIVE));
+        assert!(!unfinished(&tags, &keys, Some(&file)));
     }
 }

@@ -53,6 +53,8 @@ pub struct ReadOptions<'a> {
     pub account: bool,
     /// Extra IAM paths to look for SMTP users under.
     pub user_paths: BTreeSet<String>,
+    /// Credentials files by SMTP user, to recognise the key a run wrote out.
+    pub credential_files: BTreeMap<String, std::path::PathBuf>,
 }
 
 /// Reads live state for the desired resources, with bounded concurrency per service and the
@@ -330,20 +332,9 @@ async fn read_iam(
             // One after the other: the task holds one of the `parallelism` permits.
             let policy = iam.get_user_policy(&name, SMTP_POLICY_NAME).await?;
             let keys = iam.list_access_keys(&name).await?;
-            let active: Vec<&String> = keys.iter().filter(|k| k.active).map(|k| &k.id).collect();
-            let access_key = if active.is_empty() {
-                None
-            } else if user
-                .tags
-                .get(ACCESS_KEY_TAG)
-                .is_some_and(|id| active.contains(&id))
-            {
-                Some(KEY_ACTIVE.to_string())
-            } else if user.tags.contains_key(ACCESS_KEY_PENDING_TAG) {
-                Some(KEY_INTERRUPTED.to_string())
-            } else {
-                Some(KEY_UNRECORDED.to_string())
-            };
+            let file = options.credential_files.get(&name).map(|f| f.as_path());
+            let access_key =
+                crate::credentials::key_state(&user.tags, &keys, file).map(str::to_string);
             AwsResult::Ok(Some((user, policy, access_key, keys)))
         })
         .await?;

@@ -6,7 +6,7 @@ use sesform::smtp::password::smtp_password;
 use crate::util::aws::{AwsEnv, block_on};
 use crate::util::{Run, TestDir};
 
-const LARAVEL: &str = r#"version: 1
+pub(crate) const LARAVEL: &str = r#"version: 1
 region: eu-west-1
 stack: test
 smtp_users:
@@ -16,13 +16,13 @@ smtp_users:
     credentials: {dotenv: secrets/.env.ses, preset: laravel}
 "#;
 
-struct Fixture {
-    aws: AwsEnv,
-    dir: TestDir,
+pub(crate) struct Fixture {
+    pub aws: AwsEnv,
+    pub dir: TestDir,
 }
 
 impl Fixture {
-    fn new(spec: &str) -> Fixture {
+    pub(crate) fn new(spec: &str) -> Fixture {
         let dir = TestDir::new();
         dir.write("sesform.yaml", spec);
         std::fs::create_dir_all(dir.join("secrets")).unwrap();
@@ -32,13 +32,13 @@ impl Fixture {
         }
     }
 
-    fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let mut cmd = self.dir.sesform();
         self.aws.configure(&mut cmd).args(args);
         Run::of(&mut cmd)
     }
 
-    fn keys(&self, user: &str) -> Vec<String> {
+    pub(crate) fn keys(&self, user: &str) -> Vec<String> {
         let out = block_on(self.aws.iam().list_access_keys().user_name(user).send()).unwrap();
         out.access_key_metadata()
             .iter()
@@ -46,7 +46,7 @@ impl Fixture {
             .collect()
     }
 
-    fn tags(&self, user: &str) -> std::collections::BTreeMap<String, String> {
+    pub(crate) fn tags(&self, user: &str) -> std::collections::BTreeMap<String, String> {
         let out = block_on(self.aws.iam().list_user_tags().user_name(user).send()).unwrap();
         out.tags()
             .iter()
@@ -54,7 +54,7 @@ impl Fixture {
             .collect()
     }
 
-    fn tag(&self, user: &str, key: &str, value: &str) {
+    pub(crate) fn tag(&self, user: &str, key: &str, value: &str) {
         let tag = aws_sdk_iam::types::Tag::builder()
             .key(key)
             .value(value)
@@ -64,7 +64,7 @@ impl Fixture {
     }
 
     /// Creates a key behind sesform's back; returns its id and secret.
-    fn create_key(&self, user: &str) -> (String, String) {
+    pub(crate) fn create_key(&self, user: &str) -> (String, String) {
         let out = block_on(self.aws.iam().create_access_key().user_name(user).send()).unwrap();
         let key = out.access_key().unwrap();
         (
@@ -73,7 +73,7 @@ impl Fixture {
         )
     }
 
-    fn delete_keys(&self, user: &str) {
+    pub(crate) fn delete_keys(&self, user: &str) {
         for key in self.keys(user) {
             block_on(
                 self.aws
@@ -88,7 +88,7 @@ impl Fixture {
     }
 
     /// `smtp rotate`, checked to leak neither the secret nor the SMTP password it wrote.
-    fn rotate(&self, args: &[&str]) -> Run {
+    pub(crate) fn rotate(&self, args: &[&str]) -> Run {
         let mut all = vec!["smtp", "rotate", "mailer"];
         all.extend_from_slice(args);
         let run = self.run(&all);
@@ -103,7 +103,7 @@ impl Fixture {
         run
     }
 
-    fn dotenv(&self, path: &str) -> std::collections::BTreeMap<String, String> {
+    pub(crate) fn dotenv(&self, path: &str) -> std::collections::BTreeMap<String, String> {
         self.dir
             .read(path)
             .lines()
@@ -220,7 +220,7 @@ fn symfony_preset_writes_an_encoded_dsn() {
     );
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -482,13 +482,7 @@ fn rotate_with_zero_one_and_two_existing_keys() {
     assert!(run.stderr.contains("--confirm-old-key-unused"), "{run:?}");
     assert_eq!(f.keys("mailer").len(), 2);
     assert_eq!(f.dir.read("secrets/.env.ses"), before_refusal);
-    let named = run
-        .stderr
-        .split("to delete ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no key named: {run:?}"))
-        .to_string();
+    let named = run.stderr_word_after("to delete ");
     let other = if named == a { b.clone() } else { a.clone() };
     assert!([&a, &b].contains(&&named), "{run:?}");
     // The confirmation covers the key it named; the other one is still in use, so it stays.

@@ -107,11 +107,18 @@ fn moto_action(line: &str) -> Option<String> {
     } else {
         body.as_bytes().to_vec()
     };
-    let action = form_urlencoded::parse(&body)
-        .find(|(key, _)| key == "Action")
-        .map(|(_, value)| value.into_owned())
-        .unwrap_or_else(|| panic!("a moto request without an Action: {line}"));
     let headers = &entry["headers"];
+    // Query protocol (IAM, SNS): `Action=` in the form body; JSON protocol (SSM): the target.
+    let target = headers["X-Amz-Target"]
+        .as_str()
+        .or(headers["x-amz-target"].as_str());
+    let action = match target {
+        Some(target) => target.rsplit('.').next().unwrap().to_string(),
+        None => form_urlencoded::parse(&body)
+            .find(|(key, _)| key == "Action")
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_else(|| panic!("a moto request without an Action: {line}")),
+    };
     let authorization = headers["Authorization"]
         .as_str()
         .or(headers["authorization"].as_str())
@@ -141,6 +148,7 @@ fn every_call_of_each_command_is_in_its_documented_policy() {
         "ses:CreateEmailIdentity",
         "sns:CreateTopic",
         "iam:CreateAccessKey",
+        "ssm:PutParameter",
     ] {
         assert!(
             applied.contains(expected),

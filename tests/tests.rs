@@ -7,6 +7,7 @@ mod cli;
 mod credentials;
 mod emulator_sesv2;
 mod global_flags;
+mod key_issuance;
 mod lint;
 mod lint_online;
 mod permissions;

@@ -18,6 +18,8 @@ pub struct Iam {
     client: iam::Client,
     pacer: Arc<Pacer>,
     counter: Arc<CallCounter>,
+    /// Attempts [`crate::credentials::issue`] makes at CreateAccessKey (`--max-attempts`).
+    pub create_attempts: u32,
 }
 
 /// A managed policy attached to a user or group.
@@ -62,6 +64,15 @@ pub struct AccessKey {
     pub created: Option<i64>,
 }
 
+/// A failed CreateAccessKey.
+#[derive(Debug, Clone)]
+pub struct CreateKeyError {
+    pub error: AwsError,
+    /// No answer, or a server error or throttling: IAM may have made a key, and another
+    /// attempt may succeed. False when IAM refused the request.
+    pub answer_lost: bool,
+}
+
 /// A user as GetUser reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveUser {
@@ -77,6 +88,14 @@ impl Iam {
             client: iam::Client::new(config),
             pacer: Arc::new(pacer),
             counter,
+            create_attempts: 3,
+        }
+    }
+
+    pub fn with_create_attempts(self, attempts: u32) -> Iam {
+        Iam {
+            create_attempts: attempts,
+            ..self
         }
     }
 
@@ -398,21 +417,47 @@ impl Iam {
             .collect())
     }
 
-    /// Creates an access key; the secret exists only in the returned value.
-    pub async fn create_access_key(&self, user: &str) -> AwsResult<(String, Secret)> {
+    /// Creates an access key; the secret exists only in the returned value. One attempt, with
+    /// the SDK's automatic retry off: a retry after a lost answer would make a second key whose
+    /// secret nobody has. The caller retries, after looking at the user's keys.
+    pub async fn create_access_key(&self, user: &str) -> Result<(String, Secret), CreateKeyError> {
         self.call("CreateAccessKey").await;
-        let out = self
+        let once = iam::config::Builder::default()
+            .retry_config(aws_config::retry::RetryConfig::disabled());
+        let out = match self
             .client
             .create_access_key()
             .user_name(user)
+            .customize()
+            .config_override(once)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("CreateAccessKey", user, &e.into_service_error()))?;
-        let key = out.access_key().ok_or_else(|| AwsError {
-            kind: ErrorKind::Other,
-            operation: "CreateAccessKey".into(),
-            resource: user.into(),
-            message: "IAM returned no access key".into(),
+        {
+            Ok(out) => out,
+            Err(e) => {
+                // Refused by IAM (4xx but throttling): no key was made, and trying again is
+                // pointless. Anything else may have made a key.
+                let answer_lost = match &e {
+                    iam::error::SdkError::ConstructionFailure(_) => false,
+                    iam::error::SdkError::ServiceError(service) => {
+                        let status = service.raw().status().as_u16();
+                        status >= 500 || status == 429
+                    }
+                    _ => true,
+                };
+                let error = AwsError::from_sdk("CreateAccessKey", user, &e.into_service_error());
+                let answer_lost = answer_lost || error.kind == ErrorKind::Throttled;
+                return Err(CreateKeyError { error, answer_lost });
+            }
+        };
+        let key = out.access_key().ok_or_else(|| CreateKeyError {
+            error: AwsError {
+                kind: ErrorKind::Other,
+                operation: "CreateAccessKey".into(),
+                resource: user.into(),
+                message: "IAM returned no access key".into(),
+            },
+            answer_lost: true,
         })?;
         Ok((
             key.access_key_id().to_string(),

@@ -21,6 +21,7 @@ pub mod iam;
 pub mod permissions;
 pub mod sesv2;
 pub mod sns;
+pub mod ssm;
 pub mod sts;
 
 /// How sesform talks to AWS.
@@ -160,6 +161,7 @@ pub struct Clients {
     pub sns: sns::Sns,
     pub iam: iam::Iam,
     pub sts: sts::Sts,
+    pub ssm: ssm::Ssm,
     pub counter: Arc<CallCounter>,
     pub region: String,
 }
@@ -192,8 +194,10 @@ impl Clients {
         Ok(Clients {
             ses: sesv2::Ses::new(&config, Pacer::new(options.rates.sesv2), counter.clone()),
             sns: sns::Sns::new(&config, Pacer::new(options.rates.sns), counter.clone()),
-            iam: iam::Iam::new(&config, Pacer::new(options.rates.iam), counter.clone()),
+            iam: iam::Iam::new(&config, Pacer::new(options.rates.iam), counter.clone())
+                .with_create_attempts(options.max_attempts.max(1)),
             sts: sts::Sts::new(&config, counter.clone()),
+            ssm: ssm::Ssm::new(&config, counter.clone()),
             counter,
             region: options.region.clone(),
         })
@@ -294,10 +298,14 @@ impl AwsError {
     {
         let code = error.code().unwrap_or_default();
         let kind = match code {
-            "NotFoundException" | "NoSuchEntity" | "NotFound" | "ResourceNotFoundException" => {
-                ErrorKind::NotFound
+            "NotFoundException"
+            | "NoSuchEntity"
+            | "NotFound"
+            | "ResourceNotFoundException"
+            | "ParameterNotFound" => ErrorKind::NotFound,
+            "AlreadyExistsException" | "EntityAlreadyExists" | "ParameterAlreadyExists" => {
+                ErrorKind::AlreadyExists
             }
-            "AlreadyExistsException" | "EntityAlreadyExists" => ErrorKind::AlreadyExists,
             "ConflictException" | "ConcurrentModificationException" => ErrorKind::Conflict,
             "TooManyRequestsException" | "Throttling" | "ThrottlingException" | "Throttled" => {
                 ErrorKind::Throttled
@@ -381,6 +389,13 @@ pub(crate) fn tag_changes(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     (removed, changed)
+}
+
+/// A time (seconds since the epoch) as RFC 3339 UTC, e.g. `2026-12-05T07:30:00Z`.
+pub fn rfc3339(epoch_seconds: i64) -> String {
+    aws_smithy_types::DateTime::from_secs(epoch_seconds)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_else(|_| epoch_seconds.to_string())
 }
 
 /// Why `url` cannot be an AWS endpoint, if it cannot: an endpoint is an `http://` or

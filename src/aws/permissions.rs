@@ -5,7 +5,8 @@
 
 use serde_json::{Value, json};
 
-/// Whether a call only reads or also changes something.
+/// Which policy a call belongs to: `Read` calls are what the read-only commands need; `Write`
+/// calls (changes, and the lock that guards them) only apply-like commands make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
@@ -110,6 +111,10 @@ pub const CALLS: &[Call] = &[
     write("iam", "DeleteAccessKey"),
     write("iam", "TagUser"),
     write("iam", "UntagUser"),
+    // SSM: the stack lock of apply, destroy and smtp rotate (`/sesform/lock/*`).
+    write("ssm", "PutParameter"),
+    write("ssm", "GetParameter"),
+    write("ssm", "DeleteParameter"),
 ];
 
 /// The calls of one access level, or all of them.
@@ -169,12 +174,15 @@ mod tests {
             ("ses", include_str!("sesv2.rs")),
             ("sns", include_str!("sns.rs")),
             ("iam", include_str!("iam.rs")),
+            ("ssm", include_str!("ssm.rs")),
         ];
         let mut in_code = Vec::new();
         for (service, source) in sources {
-            for piece in source.split("call(\"").skip(1) {
-                let operation = piece.split('"').next().unwrap();
-                in_code.push(format!("{service}:{operation}"));
+            for marker in ["call(\"", "record(SERVICE, \""] {
+                for piece in source.split(marker).skip(1) {
+                    let operation = piece.split('"').next().unwrap();
+                    in_code.push(format!("{service}:{operation}"));
+                }
             }
         }
         in_code.sort();

@@ -1,9 +1,9 @@
 //! `sesform apply` and `sesform destroy`
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::args::{ApplyArgs, DestroyArgs};
+use super::args::{ApplyArgs, DestroyArgs, ForceUnlockArgs};
 use super::session::{self, CliResult, Reported, Session, error};
 use super::{GlobalArgs, exit, print_stdout, stdout_color};
 use crate::apply::{self, Outcome, Progress};
@@ -36,31 +36,65 @@ pub fn run_destroy(global: &GlobalArgs, args: &DestroyArgs) -> u8 {
 
 async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
     let style = Style::new(stdout_color(global));
-    let (session, plan, saved) = match &args.plan {
-        Some(path) => {
-            let plan = read_saved_plan(path)?;
-            // A spec named on the command line wins (a CI job may check out elsewhere); its
-            // digest must still match the plan's.
-            let spec = args
-                .spec
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(&plan.spec.path));
-            if args.spec.is_none() && !spec.exists() {
+    let saved = match &args.plan {
+        Some(path) => Some(read_saved_plan(path)?),
+        None => None,
+    };
+    let spec = match (&saved, &args.spec) {
+        // A spec named on the command line wins (a CI job may check out elsewhere); its
+        // digest must still match the plan's.
+        (_, Some(spec)) => spec.clone(),
+        (Some(plan), None) => {
+            let spec = PathBuf::from(&plan.spec.path);
+            if !spec.exists() {
                 return Err(error(format!(
                     "the spec this plan was made from, {}, is not there; name it: sesform apply --plan {} SPEC",
                     spec.display(),
-                    path.display()
+                    args.plan.as_deref().unwrap_or(Path::new("PLAN")).display()
                 )));
             }
-            let session = session::open(global, &spec, &args.aws).await?;
-            check_saved_plan(&session, &plan).await?;
-            (session, plan, true)
+            spec
+        }
+        (None, None) => "sesform.yaml".into(),
+    };
+    let session = session::open(global, &spec, &args.aws).await?;
+    // Planned under the lock, so a run that waited for another plans from what that one did.
+    let code = session
+        .with_lock(
+            "apply",
+            &args.lock,
+            apply_locked(global, args, &session, saved, style),
+        )
+        .await?;
+    if code == exit::SUCCESS
+        && let Some(timeout) = args.wait_verified
+    {
+        // The lock watched for Ctrl-C, so from now on this must.
+        tokio::select! {
+            waited = super::bootstrap::wait_verified(&session, timeout) => waited?,
+            signal = session::interrupted() => {
+                return Err(error(format!("{signal} while waiting for verification")));
+            }
+        }
+    }
+    Ok(code)
+}
+
+async fn apply_locked(
+    global: &GlobalArgs,
+    args: &ApplyArgs,
+    session: &Session,
+    saved: Option<Plan>,
+    style: Style,
+) -> CliResult<u8> {
+    let (plan, saved) = match saved {
+        Some(plan) => {
+            check_saved_plan(session, &plan).await?;
+            (plan, true)
         }
         None => {
-            let spec = args.spec.clone().unwrap_or_else(|| "sesform.yaml".into());
-            let session = session::open(global, &spec, &args.aws).await?;
             let (plan, _) = session.plan(super::plan::options(&args.change)).await?;
-            (session, plan, false)
+            (plan, false)
         }
     };
     let run = Execution {
@@ -68,18 +102,27 @@ async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
         approved: args.auto_approve || saved,
         show_secrets: args.show_secrets,
     };
-    let code = execute(global, &session, &plan, run, style).await?;
-    if code == exit::SUCCESS
-        && let Some(timeout) = args.wait_verified
-    {
-        super::bootstrap::wait_verified(&session, timeout).await?;
-    }
-    Ok(code)
+    execute(global, session, &plan, run, style).await
 }
 
 async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
     let style = Style::new(stdout_color(global));
     let session = session::open(global, &args.spec, &args.aws).await?;
+    session
+        .with_lock(
+            "destroy",
+            &args.lock,
+            destroy_locked(global, args, &session, style),
+        )
+        .await
+}
+
+async fn destroy_locked(
+    global: &GlobalArgs,
+    args: &DestroyArgs,
+    session: &Session,
+    style: Style,
+) -> CliResult<u8> {
     // With nothing desired, everything the stack owns is an orphan to prune.
     let options = PlanOptions {
         prune: true,
@@ -98,7 +141,7 @@ async fn destroy(global: &GlobalArgs, args: &DestroyArgs) -> CliResult<u8> {
         approved: args.auto_approve,
         show_secrets: false,
     };
-    execute(global, &session, &plan, run, style).await
+    execute(global, session, &plan, run, style).await
 }
 
 /// How `execute` runs a plan: for which command, and whether it may go without asking.
@@ -106,6 +149,60 @@ struct Execution {
     command: &'static str,
     approved: bool,
     show_secrets: bool,
+}
+
+/// `sesform force-unlock ID`
+pub fn run_force_unlock(global: &GlobalArgs, args: &ForceUnlockArgs) -> u8 {
+    session::runtime().block_on(async {
+        match force_unlock(global, args).await {
+            Ok(code) | Err(Reported(code)) => code,
+        }
+    })
+}
+
+async fn force_unlock(global: &GlobalArgs, args: &ForceUnlockArgs) -> CliResult<u8> {
+    use crate::lock::{self, UnlockError};
+    let session = session::open(global, &args.spec, &args.aws).await?;
+    let (ssm, stack, region) = (
+        &session.clients.ssm,
+        &session.stack,
+        &session.loaded.spec.region,
+    );
+    let explain = |e: UnlockError| match e {
+        UnlockError::NotLocked => error(format!(
+            "stack {stack} in {region} is not locked; nothing to do"
+        )),
+        UnlockError::OtherId(info) => error(format!(
+            "the lock of stack {stack} in {region} is {}, not {}; nothing removed",
+            info.describe(),
+            args.id
+        )),
+        UnlockError::Aws(e) => error(e),
+    };
+    let info = lock::find(ssm, stack, region, &args.id)
+        .await
+        .map_err(explain)?;
+    if !args.force {
+        let question = format!(
+            "Lock {}.\nRemoving it while that run is still going lets another run change the stack at the same time.\nRemove it? Only 'yes' will be accepted: ",
+            info.describe()
+        );
+        if !ask(
+            &question,
+            "force-unlock cannot ask for confirmation; pass --force",
+        )? {
+            eprintln!("Not removed.");
+            return Ok(exit::FAILURE);
+        }
+    }
+    let info = lock::force_unlock(ssm, stack, region, &args.id)
+        .await
+        .map_err(explain)?;
+    print_stdout(&format!(
+        "Removed the lock {} of stack {stack} in {region}.\n",
+        info.id
+    ));
+    Ok(exit::SUCCESS)
 }
 
 async fn execute(
@@ -233,18 +330,26 @@ fn capitalized(word: &str) -> String {
 
 /// Asks on the terminal; refuses to guess when there is none.
 fn confirm(command: &str) -> CliResult<bool> {
+    let saved_plan = if command == "apply" {
+        " (or apply a saved plan with --plan)"
+    } else {
+        ""
+    };
+    ask(
+        "\nDo you want to perform these actions? Only 'yes' will be accepted: ",
+        &format!(
+            "standard input is not a terminal, so {command} cannot ask for confirmation; review the plan and pass --auto-approve{saved_plan}"
+        ),
+    )
+}
+
+/// Asks `question` on the terminal: true for `yes`; `no_terminal` is the error without one.
+fn ask(question: &str, no_terminal: &str) -> CliResult<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        let saved_plan = if command == "apply" {
-            " (or apply a saved plan with --plan)"
-        } else {
-            ""
-        };
-        return Err(error(format!(
-            "standard input is not a terminal, so {command} cannot ask for confirmation; review the plan and pass --auto-approve{saved_plan}"
-        )));
+        return Err(error(no_terminal));
     }
-    print!("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+    print!("{question}");
     let _ = std::io::stdout().flush();
     let mut answer = String::new();
     stdin

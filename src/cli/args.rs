@@ -26,7 +26,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub profile: Option<String>,
     /// Send every AWS call to this endpoint (an emulator, say). AWS_ENDPOINT_URL and the
-    /// per-service AWS_ENDPOINT_URL_SESV2 / _SNS / _IAM variables are honoured too.
+    /// per-service AWS_ENDPOINT_URL_SESV2 / _SNS / _IAM / _SSM variables are honoured too.
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// When to color output.
@@ -66,6 +66,9 @@ pub enum Command {
     Dns(DnsArgs),
     /// Delete every resource tagged with the spec's stack, after confirmation.
     Destroy(DestroyArgs),
+    /// Remove the lock of the spec's stack left by a run that was killed (the lock's ID is in
+    /// the message of the run that waited for it). Asks first; --force when not on a terminal.
+    ForceUnlock(ForceUnlockArgs),
     /// Write a commented starter spec for a new account (domain, DKIM, MAIL FROM, events,
     /// SMTP user, sandbox exit request, client settings).
     Init(InitArgs),
@@ -158,6 +161,29 @@ pub struct AwsArgs {
     pub max_attempts: u32,
 }
 
+/// The lock apply, destroy and `smtp rotate` hold (one run per stack, account and region).
+#[derive(Debug, Clone, Args)]
+pub struct LockArgs {
+    /// How long to wait while another run holds the stack's lock, then fail naming the holder
+    /// (`0` = fail at once; 30s, 5m, 1h).
+    #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct ForceUnlockArgs {
+    /// The lock's ID, as the run that found it held printed it.
+    pub id: String,
+    /// The spec file (names the stack and region).
+    #[arg(long, default_value = "sesform.yaml")]
+    pub spec: PathBuf,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ChangeArgs {
     /// Delete managed resources that are no longer in the spec.
@@ -209,6 +235,8 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "30m", value_parser = parse_duration)]
     pub wait_verified: Option<std::time::Duration>,
     #[command(flatten)]
+    pub lock: LockArgs,
+    #[command(flatten)]
     pub change: ChangeArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -234,6 +262,8 @@ pub struct DestroyArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
+    #[command(flatten)]
+    pub lock: LockArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
 }

@@ -56,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(&cli.global, args),
         Command::Apply(args) => apply::run(&cli.global, args),
         Command::Destroy(args) => apply::run_destroy(&cli.global, args),
+        Command::ForceUnlock(args) => apply::run_force_unlock(&cli.global, args),
         Command::Dns(args) => dns::run(&cli.global, args),
         Command::Init(args) => bootstrap::run_init(&cli.global, args),
         Command::Status(args) => bootstrap::run_status(&cli.global, args),

@@ -27,6 +27,8 @@ pub struct RotateArgs {
     #[arg(long)]
     pub show_secrets: bool,
     #[command(flatten)]
+    pub lock: super::args::LockArgs,
+    #[command(flatten)]
     pub aws: AwsArgs,
 }
 
@@ -40,6 +42,12 @@ pub fn run(global: &GlobalArgs, args: &RotateArgs) -> u8 {
 
 async fn rotate(global: &GlobalArgs, args: &RotateArgs) -> CliResult<u8> {
     let session = session::open(global, &args.spec, &args.aws).await?;
+    session
+        .with_lock("smtp rotate", &args.lock, rotate_locked(args, &session))
+        .await
+}
+
+async fn rotate_locked(args: &RotateArgs, session: &session::Session) -> CliResult<u8> {
     let desired = session.desired();
     let user = desired
         .iter()
@@ -106,7 +114,7 @@ async fn rotate(global: &GlobalArgs, args: &RotateArgs) -> CliResult<u8> {
     }
     print_stdout(&text);
     if let Some(issued) = &rotation.issued {
-        super::apply::report_issued(std::slice::from_ref(issued), &session);
+        super::apply::report_issued(std::slice::from_ref(issued), session);
     } else if let Some(key) = &rotation.in_place {
         print_stdout(&format!(
             "smtp_user.{}: access key {key} from an earlier rotation is recorded and its credentials are in place; no new key issued\n",

@@ -5,10 +5,11 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::args::AwsArgs;
+use super::args::{AwsArgs, LockArgs};
 use super::{GlobalArgs, exit, stderr_color};
 use crate::aws::{AwsOptions, Clients, Rates};
 use crate::live::{self, Live, ReadOptions};
+use crate::lock;
 use crate::model::{ACCESS_KEY_TAG, Address, DEFAULT_STACK, State, desired};
 use crate::plan::{self, DiffInput, Plan, PlanOptions, SpecRef};
 use crate::render;
@@ -105,6 +106,32 @@ pub fn aws_options(global: &GlobalArgs, aws: &AwsArgs, region: &str) -> CliResul
     })
 }
 
+/// Resolves on Ctrl-C or SIGTERM, naming it. Once awaited, those signals no longer end the
+/// process by themselves: whatever runs after must watch for them too.
+pub async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = int.recv() => "interrupted",
+            _ = term.recv() => "terminated",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        "interrupted"
+    }
+}
+
 pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliResult<Session> {
     let loaded = load_spec(global, spec_path)?;
     let region = loaded.spec.region.clone();
@@ -136,6 +163,85 @@ pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliRe
 }
 
 impl Session {
+    /// Runs `work` holding the stack's lock, and releases it after, also when interrupted
+    /// (Ctrl-C, SIGTERM): the work then stops where it was, which a new run finishes.
+    pub async fn with_lock<T>(
+        &self,
+        operation: &str,
+        args: &LockArgs,
+        work: impl std::future::Future<Output = CliResult<T>>,
+    ) -> CliResult<T> {
+        let held = self.lock(operation, args).await?;
+        let result = tokio::select! {
+            result = work => result,
+            signal = interrupted() => Err(error(format!(
+                "{signal}: {operation} stopped where it was; run it again to finish (every step converges)"
+            ))),
+        };
+        self.unlock(held).await;
+        result
+    }
+
+    /// Takes the stack's lock (see [`crate::lock`]), waiting as `--lock-timeout` says.
+    async fn lock(&self, operation: &str, args: &LockArgs) -> CliResult<lock::Held> {
+        let quiet = self.quiet;
+        let timeout = args.lock_timeout;
+        let on_event = move |event: lock::Event| match event {
+            lock::Event::Waiting(holder) if !quiet => eprintln!(
+                "Waiting for the lock {} (up to {}s)...",
+                holder.describe(),
+                timeout.as_secs()
+            ),
+            lock::Event::Waiting(_) => {}
+            lock::Event::TookOver(holder) => eprintln!(
+                "warning: taking over the lock {}: its lease ran out, so the run that held it is gone",
+                holder.describe()
+            ),
+        };
+        let region = &self.loaded.spec.region;
+        let name = lock::parameter_name(&self.stack, region);
+        match lock::acquire(
+            &self.clients.ssm,
+            &self.stack,
+            region,
+            operation,
+            timeout,
+            &on_event,
+        )
+        .await
+        {
+            Ok(held) => Ok(held),
+            Err(lock::LockError::Held(holder)) => Err(error(format!(
+                "stack {} in {region} is locked by another sesform run: {}{}. The lock goes when that run ends; if no run is going on (it was killed), remove the lock with:\n  sesform force-unlock {}",
+                self.stack,
+                holder.describe(),
+                if timeout.is_zero() {
+                    String::new()
+                } else {
+                    format!(
+                        "; gave up after waiting {}s (--lock-timeout)",
+                        timeout.as_secs()
+                    )
+                },
+                holder.id
+            ))),
+            Err(lock::LockError::Aws(e)) => Err(error(format!(
+                "taking the lock {name}: {e} (sesform needs ssm:PutParameter, ssm:GetParameter and ssm:DeleteParameter on it; see the README)"
+            ))),
+        }
+    }
+
+    /// Releases the lock; a failure is reported, not fatal (the lease runs out).
+    async fn unlock(&self, held: lock::Held) {
+        let id = held.info.id.clone();
+        if let Err(e) = held.release().await {
+            eprintln!(
+                "warning: releasing the lock {id}: {e}; its lease runs out within {} minutes, or run `sesform force-unlock {id}`",
+                (lock::LEASE_SECS + lock::SKEW_SECS) / 60
+            );
+        }
+    }
+
     /// AWS calls made so far, per service and operation (`-v`).
     pub fn call_report(&self, elapsed: std::time::Duration) -> String {
         let counter = &self.clients.counter;
@@ -175,6 +281,19 @@ impl Session {
                 .values()
                 .filter_map(|u| u.path.clone())
                 .collect(),
+            credential_files: desired
+                .iter()
+                .filter_map(|state| match state {
+                    State::SmtpUser(user) => Some((
+                        user.name.clone(),
+                        crate::credentials::target_file(
+                            user.credentials.as_ref()?,
+                            &self.loaded.base_dir,
+                        )?,
+                    )),
+                    _ => None,
+                })
+                .collect(),
         };
         live::read(&self.clients, desired, &options)
             .await
@@ -192,12 +311,13 @@ impl Session {
             .filter_map(|user| {
                 let file = user.credentials.as_ref()?.dotenv.as_ref()?;
                 let tags = &live.users.get(&user.name)?.tags;
+                let path = self.loaded.base_dir.join(file);
                 // A half-finished run is reported by `extra_keys`, with its own next step.
-                if tags.contains_key(crate::model::ACCESS_KEY_PENDING_TAG) {
+                let keys = live.access_keys.get(&user.name)?;
+                if crate::credentials::unfinished(tags, keys, Some(&path)) {
                     return None;
                 }
                 let key = tags.get(ACCESS_KEY_TAG)?;
-                let path = self.loaded.base_dir.join(file);
                 (!crate::credentials::file_mentions_key(&path, key)).then(|| plan::Message {
                     address: Address::smtp_user(&user.name),
                     message: format!(

@@ -97,6 +97,10 @@ impl AwsEnv {
         aws_sdk_iam::Client::new(&self.config(self.moto.endpoint_url()))
     }
 
+    pub fn ssm(&self) -> aws_sdk_ssm::Client {
+        aws_sdk_ssm::Client::new(&self.config(self.moto.endpoint_url()))
+    }
+
     /// GetEmailIdentity, for tests that check what sesform left behind.
     pub fn identity(
         &self,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod aws;
+pub mod forward;
 pub mod moto;
 
 /// A temp dir with helpers to write files and run `sesform` inside it.
@@ -87,6 +88,16 @@ impl Run {
 
     pub fn all(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
+    }
+
+    /// The word that follows `marker` on standard error (a key or lock id in a message).
+    pub fn stderr_word_after(&self, marker: &str) -> String {
+        self.stderr
+            .split(marker)
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("nothing after `{marker}`: {self:?}"))
+            .to_string()
     }
 }
 
