@@ -614,7 +614,7 @@ mod tests {
     }
 
     #[test]
-    fn a_resource_of_another_stack_is_an_error_until_adopted() {
+    fn a_resource_of_another_stack_is_an_error_that_adopt_does_not_lift() {
         let State::ConfigurationSet(mut theirs) = set(None) else {
             unreachable!()
         };
@@ -623,9 +623,18 @@ mod tests {
         let d = run(&[set(None)], &l, PlanOptions::default());
         assert!(d.changes.is_empty());
         assert!(
-            d.errors[0].message.contains("by the sesform stack `other`"),
+            d.errors[0]
+                .message
+                .contains("belongs to the sesform stack `other` (--adopt never takes"),
             "{:?}",
             d.errors
         );
+        let adopt = PlanOptions {
+            adopt: true,
+            ..PlanOptions::default()
+        };
+        let d = run(&[set(None)], &l, adopt);
+        assert!(d.changes.is_empty());
+        assert!(d.errors[0].message.contains("so it is not adopted"));
     }
 }
