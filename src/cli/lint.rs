@@ -85,6 +85,11 @@ const PROBLEMS: &[(&str, &str)] = &[
         crate::lint::frameworks::laravel::NOT_EVALUATED,
         "a mail config sesform could not evaluate, so nothing in it was checked",
     ),
+    (
+        crate::lint::EXPANSION_LIMIT,
+        "an env value that grows past 64 KiB (or the app's env files past 1 MiB) after \
+         $NAME / ${NAME} expansion, so nothing that reads it was checked",
+    ),
 ];
 
 fn usage(message: impl std::fmt::Display) -> u8 {

@@ -5,6 +5,8 @@
 //! rules (env file cascade, config shapes, DSN parsing), runs the enabled rules over it,
 //! applies inline suppressions and returns diagnostics. Nothing here prints.
 
+#[doc(hidden)]
+pub mod adversarial;
 pub mod app;
 pub mod composer;
 pub mod dotenv;
@@ -381,6 +383,7 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
         spec: settings.spec,
     };
     let mut found = app.unevaluated.clone();
+    found.extend(too_large(app));
     for rule in &settings.rules {
         match rule.check {
             Check::Offline(check) => check(&ctx, &mut found),
@@ -411,6 +414,31 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
     });
     diagnostics.dedup();
     diagnostics
+}
+
+/// The code of findings about env values too large to expand: see [`too_large`].
+pub const EXPANSION_LIMIT: &str = "expansion-limit";
+
+/// A warning for each env value that `${NAME}` expansion made too large for sesform to read
+/// ([`dotenv::MAX_EXPANDED_VALUE`], [`dotenv::MAX_EXPANSION`]): it is unknown, so nothing
+/// that reads it was checked.
+fn too_large(app: &app::App) -> Vec<Diagnostic> {
+    app.env
+        .too_large
+        .iter()
+        .map(|(at, message)| {
+            Diagnostic::new(
+                EXPANSION_LIMIT,
+                crate::diagnostic::Severity::Warning,
+                message.clone(),
+            )
+            .at(app.files.label(at, "expanded here"))
+            .with_help(
+                "no mail setting is this long: check the `$NAME` / `${NAME}` references, each \
+                 copies the whole value it names",
+            )
+        })
+        .collect()
 }
 
 /// Stack size of the worker threads of [`par_map`].
@@ -585,6 +613,7 @@ mod robustness {
         let scope = Scope {
             process: &process,
             earlier: &earlier,
+            budget: &Default::default(),
         };
         for _ in 0..3000 {
             let text = random_text(&mut rng);
