@@ -25,6 +25,8 @@ pub mod version;
 pub mod yaml;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod testing;
 
 use std::collections::HashMap;
