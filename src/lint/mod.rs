@@ -14,6 +14,7 @@ pub mod dsn;
 pub mod env;
 pub mod files;
 pub mod frameworks;
+mod mask;
 pub mod online;
 pub mod php;
 pub mod registry;
@@ -358,6 +359,8 @@ fn check_app(loaded: Loaded, settings: &Settings) -> AppResult {
     } else {
         (app.errors.clone(), true)
     };
+    let mut app = app;
+    mask::mask_secrets(&mut app, &diagnostics);
     let mut sources: Vec<SourceFile> = Vec::new();
     for source in app.files.into_sources() {
         let used = diagnostics.iter().any(|d| {
