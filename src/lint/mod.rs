@@ -439,8 +439,8 @@ fn too_large(app: &app::App) -> Vec<Diagnostic> {
             )
             .at(app.files.label(at, "expanded here"))
             .with_help(
-                "no mail setting is this long: check the `$NAME` / `${NAME}` references, each \
-                 copies the whole value it names",
+                "no mail setting is this long: check the references in it (`${NAME}`, `$NAME`, \
+                 `%name%`), each copies the whole value it names",
             )
         })
         .collect()

@@ -116,10 +116,13 @@ impl Budget {
 pub(crate) fn too_large(at: Origin, name: &str, why: String) -> Quirk {
     Quirk::TooLarge {
         at,
-        message: format!(
-            "{name}: {why}; sesform stops expanding it and checks nothing that reads it"
-        ),
+        message: too_large_message(name, &why),
     }
+}
+
+/// What an `expansion-limit` finding says about `name`'s value.
+pub(crate) fn too_large_message(name: &str, why: &str) -> String {
+    format!("{name}: {why}; sesform stops expanding it and checks nothing that reads it")
 }
 
 /// Text with `\r\n` and `\r` turned into `\n` (both libraries do this first), and a map back
