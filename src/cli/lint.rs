@@ -87,8 +87,8 @@ const PROBLEMS: &[(&str, &str)] = &[
     ),
     (
         crate::lint::EXPANSION_LIMIT,
-        "an env value that grows past 64 KiB (or the app's env files past 1 MiB) after \
-         $NAME / ${NAME} expansion, so nothing that reads it was checked",
+        "an env or %parameter% value that grows past 64 KiB (or an app's expansion past its \
+         budget) after $NAME / ${NAME} / %name% expansion, so nothing that reads it was checked",
     ),
 ];
 
