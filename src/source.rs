@@ -190,6 +190,23 @@ impl Shown {
         start..self.offset(span.end, true).max(start)
     }
 
+    /// Where an offset of the shown text is in the real text: an offset inside what replaced
+    /// a hidden span is the start of that span.
+    pub fn real_offset(&self, shown_offset: usize) -> usize {
+        let mut shift: isize = 0;
+        for (real, shown) in &self.map {
+            if shown_offset < shown.start {
+                break;
+            }
+            if shown_offset >= shown.end {
+                shift = real.end as isize - shown.end as isize;
+                continue;
+            }
+            return real.start;
+        }
+        shown_offset.saturating_add_signed(shift)
+    }
+
     fn offset(&self, offset: usize, is_end: bool) -> usize {
         let mut shift: isize = 0;
         for (real, shown) in &self.map {

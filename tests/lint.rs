@@ -1527,3 +1527,84 @@ fn a_symfony_dsn_cut_at_space_hash_or_rejected_is_reported() {
         );
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+// ----- untrusted input: bounded expansion, masked secrets -----
+
+/// `A0` and 24 lines each doubling the one before (`A1="${A0}${A0}"`): 457 bytes that would
+/// expand to gigabytes.
+fn doubling_env() -> String {
+    let mut text = String::from("A0=abcdefghijklmnop\n");
+    for i in 1..=24 {
+        text.push_str(&format!("A{i}=\"${{A{p}}}${{A{p}}}\"\n", p = i - 1));
+    }
+    text
+}
+
+#[test]
+fn exponential_expansion_is_a_located_finding_not_an_abort() {
+    let dir = TestDir::new();
+    // Symfony: the DSN reads the last, largest value.
+    symfony_app(&dir, "${A24}");
+    dir.write("app/.env", format!("APP_ENV=dev\n{}", doubling_env()));
+    // Laravel 6 (phpdotenv v3) and 10 (v5): MAIL_HOST reads it.
+    let mail = "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => env('A24'), 'port' => 587]]];\n";
+    laravel_app(&dir, "laravel-6", "v6.20.44", mail);
+    laravel_app(&dir, "laravel-10", "v10.48.4", mail);
+    dir.write("laravel-6/.env", doubling_env());
+    dir.write("laravel-10/.env", doubling_env());
+    for (app, line) in [("app", 15), ("laravel-6", 14), ("laravel-10", 14)] {
+        let run = Run::of(dir.sesform().args(["lint", "--format", "json", app]));
+        // A finding (exit 1), never a signal (Run::of gives -1 for one) or a broken app (2).
+        assert_eq!(run.code, 1, "{app}: {run:?}");
+        let (found, _) = parse_json(&run);
+        let limit: Vec<&Finding> = found.iter().filter(|f| f.0 == "expansion-limit").collect();
+        assert_eq!(limit.len(), 1, "{app}: {found:?}");
+        let file = if app == "app" {
+            "app/.env"
+        } else {
+            &format!("{app}/.env")
+        };
+        assert_eq!((limit[0].1.as_str(), limit[0].2), (file, line), "{app}");
+        assert!(
+            limit[0].3.contains("grows past 64 KiB after expansion"),
+            "{found:?}"
+        );
+    }
+}
+
+#[test]
+fn human_output_masks_secrets_in_code_frames() {
+    let dir = TestDir::new();
+    let iam_secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let smtp_password = "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2";
+    let mail = "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 587, 'username' => env('MAIL_USERNAME'), 'password' => env('MAIL_PASSWORD')]]];\n";
+    laravel_app(&dir, "laravel", "v8.83.27", mail);
+    dir.write(
+        "laravel/.env",
+        format!("MAIL_USERNAME=AKIAIOSFODNN7EXAMPLE\nMAIL_PASSWORD={iam_secret}\n"),
+    );
+    symfony_app(&dir, SES_DSN);
+    dir.write("app/.env", format!("APP_ENV=dev\nMAILER_DSN={SES_DSN}\n"));
+    for format in ["human", "json", "sarif", "github"] {
+        let run = Run::of(dir.sesform().args([
+            "--color", "never", "lint", "--format", format, "laravel", "app",
+        ]));
+        assert_eq!(run.code, 1, "{run:?}");
+        // SARIF carries the rules' documentation, whose examples are AWS's sample keys.
+        let output = if format == "sarif" {
+            let json: Value = serde_json::from_str(&run.stdout).unwrap();
+            json["runs"][0]["results"].to_string()
+        } else {
+            run.all()
+        };
+        for secret in [iam_secret, smtp_password] {
+            // Not whole, and not the part after the 4 characters kept.
+            assert!(!output.contains(&secret[4..12]), "{format}: {output}");
+        }
+        if format == "human" {
+            assert!(run.stdout.contains("wJal…(redacted)"), "{run:?}");
+            assert!(run.stdout.contains("BMXh…(redacted)"), "{run:?}");
+            assert!(run.stdout.contains("smtp-password-format"), "{run:?}");
+        }
+    }
+}

@@ -86,6 +86,11 @@ const PROBLEMS: &[(&str, &str)] = &[
         crate::lint::frameworks::laravel::NOT_EVALUATED,
         "a mail config sesform could not evaluate, so nothing in it was checked",
     ),
+    (
+        crate::lint::EXPANSION_LIMIT,
+        "an env or %parameter% value that grows past 64 KiB (or an app's expansion past its \
+         budget) after $NAME / ${NAME} / %name% expansion, so nothing that reads it was checked",
+    ),
 ];
 
 fn usage(message: impl std::fmt::Display) -> u8 {

@@ -290,20 +290,27 @@ pub fn split_composite(s: &str) -> Composite {
         dsns: Vec::new(),
         garbage: None,
     };
-    let end = split_at(s, 0, &mut out);
+    let end = split_at(s, 0, 0, &mut out);
     if end < s.len() {
         out.garbage = Some(end..s.len());
     }
     out
 }
 
-fn split_at(s: &str, mut offset: usize, out: &mut Composite) -> usize {
+/// Wrappers nested deeper than this are not unwrapped (the rest reads as one DSN): each
+/// level recurses and scans the text after it, and no mailer nests more than a few.
+const MAX_WRAPPERS: usize = 32;
+
+fn split_at(s: &str, mut offset: usize, depth: usize, out: &mut Composite) -> usize {
     for keyword in ["failover(", "roundrobin("] {
-        if s[offset..].starts_with(keyword) && balanced(&s[offset + keyword.len() - 1..]) {
+        if depth < MAX_WRAPPERS
+            && s[offset..].starts_with(keyword)
+            && balanced(&s[offset + keyword.len() - 1..])
+        {
             out.wrappers.push(keyword.trim_end_matches('(').to_string());
             offset += keyword.len();
             loop {
-                offset = split_at(s, offset, out);
+                offset = split_at(s, offset, depth + 1, out);
                 if offset >= s.len() {
                     return s.len();
                 }

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::dotenv::{self, DotenvError, Entry, Quirk, Scope};
+use super::dotenv::{self, Budget, DotenvError, Entry, Quirk, Scope};
 use super::files::{FileId, Files, Origin};
 use super::traced::Traced;
 use crate::source::SourceError;
@@ -235,9 +235,11 @@ pub fn app_env_in(path: &Path) -> Option<(String, String)> {
     } else {
         let empty = HashMap::new();
         let earlier = HashMap::new();
+        let budget = Budget::default();
         let scope = Scope {
             process: &empty,
             earlier: &earlier,
+            budget: &budget,
         };
         dotenv::symfony::parse(files.text(id), id, &scope).ok()?
     };
@@ -264,11 +266,20 @@ pub struct Env {
     pub loaded: Vec<FileId>,
     /// Why some env files were not loaded, for notes.
     pub skipped: Vec<String>,
+    /// Values expansion made too large to read (see [`Budget`]): where, and why.
+    pub too_large: Vec<(Origin, String)>,
+    /// The expansion budget all of the app's env files share.
+    budget: Budget,
 }
 
 impl Env {
     pub fn get(&self, name: &str) -> Option<&EnvVar> {
         self.vars.get(name)
+    }
+
+    /// Every variable, in no particular order.
+    pub fn vars(&self) -> impl Iterator<Item = &EnvVar> {
+        self.vars.values()
     }
 
     /// A short account of which files define `name` and which one wins, when several do.
@@ -359,6 +370,15 @@ impl Env {
         }
     }
 
+    /// Remembers the values of `entries` that expansion made too large.
+    fn note_too_large(&mut self, entries: &[Entry]) {
+        for quirk in entries.iter().flat_map(|e| &e.quirks) {
+            if let Quirk::TooLarge { at, message } = quirk {
+                self.too_large.push((at.clone(), message.clone()));
+            }
+        }
+    }
+
     fn add_process(&mut self, process: &HashMap<String, String>) {
         for (name, value) in process {
             self.vars.entry(name.clone()).or_insert_with(|| EnvVar {
@@ -412,9 +432,11 @@ pub fn load_laravel(
         (base, None)
     };
     let empty = HashMap::new();
+    let budget = std::mem::take(&mut env.budget);
     let scope = Scope {
         process,
         earlier: &empty,
+        budget: &budget,
     };
     if let Some(id) = read_if_exists(files, &chosen, errors) {
         match dotenv::phpdotenv::parse_as(dialect, files.text(id), id, &scope) {
@@ -422,6 +444,7 @@ pub fn load_laravel(
                 for entry in &entries {
                     env.define(id, entry, process);
                 }
+                env.note_too_large(&entries);
                 env.loaded.push(id);
             }
             Err(error) => errors.push(LoadError::Syntax {
@@ -443,9 +466,11 @@ pub fn load_laravel(
         // A broken file that is not loaded does not matter; its definitions are only context.
         if let Ok(entries) = dotenv::phpdotenv::parse_as(dialect, files.text(id), id, &scope) {
             env.shadow(&entries, &why);
+            env.note_too_large(&entries);
         }
     }
     env.add_process(process);
+    env.budget = budget;
     env
 }
 
@@ -471,14 +496,18 @@ fn shadow_replaced_files(
         }
         let Ok(id) = files.read(&path) else { continue };
         let (process, earlier) = (HashMap::new(), HashMap::new());
+        let budget = std::mem::take(&mut env.budget);
         let scope = Scope {
             process: &process,
             earlier: &earlier,
+            budget: &budget,
         };
         // A broken file that is not loaded does not matter; its definitions are only context.
         if let Ok(entries) = dotenv::symfony::parse(files.text(id), id, &scope) {
             env.shadow(&entries, &why);
+            env.note_too_large(&entries);
         }
+        env.budget = budget;
     }
 }
 
@@ -546,15 +575,20 @@ pub fn load_symfony(
             continue;
         };
         let earlier = env.values();
+        let budget = std::mem::take(&mut env.budget);
         let scope = Scope {
             process,
             earlier: &earlier,
+            budget: &budget,
         };
-        match dotenv::symfony::parse(files.text(id), id, &scope) {
+        let parsed = dotenv::symfony::parse(files.text(id), id, &scope);
+        env.budget = budget;
+        match parsed {
             Ok(entries) => {
                 for entry in &entries {
                     env.define(id, entry, process);
                 }
+                env.note_too_large(&entries);
                 env.loaded.push(id);
             }
             Err(error) => {

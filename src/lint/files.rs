@@ -84,6 +84,14 @@ impl Files {
         &self.files[id]
     }
 
+    /// Hides the text at `origin` wherever the file is shown, but its first `keep`
+    /// characters (see [`SourceFile::redact`]).
+    pub fn redact(&mut self, origin: &Origin, keep: usize) {
+        if let Some(file) = self.files.get_mut(origin.file) {
+            file.redact(origin.span.clone(), keep);
+        }
+    }
+
     pub fn path(&self, id: FileId) -> &Path {
         &self.paths[id]
     }

@@ -5,6 +5,8 @@
 //! rules (env file cascade, config shapes, DSN parsing), runs the enabled rules over it,
 //! applies inline suppressions and returns diagnostics. Nothing here prints.
 
+#[doc(hidden)]
+pub mod adversarial;
 pub mod app;
 pub mod composer;
 pub mod dotenv;
@@ -12,6 +14,7 @@ pub mod dsn;
 pub mod env;
 pub mod files;
 pub mod frameworks;
+mod mask;
 pub mod online;
 pub mod php;
 pub mod registry;
@@ -22,6 +25,8 @@ pub mod value;
 pub mod version;
 pub mod yaml;
 
+#[cfg(test)]
+mod fuzz;
 #[cfg(test)]
 mod testing;
 
@@ -354,6 +359,8 @@ fn check_app(loaded: Loaded, settings: &Settings) -> AppResult {
     } else {
         (app.errors.clone(), true)
     };
+    let mut app = app;
+    mask::mask_secrets(&mut app, &diagnostics);
     let mut sources: Vec<SourceFile> = Vec::new();
     for source in app.files.into_sources() {
         let used = diagnostics.iter().any(|d| {
@@ -381,6 +388,7 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
         spec: settings.spec,
     };
     let mut found = app.unevaluated.clone();
+    found.extend(too_large(app));
     for rule in &settings.rules {
         match rule.check {
             Check::Offline(check) => check(&ctx, &mut found),
@@ -413,6 +421,31 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
     });
     diagnostics.dedup();
     diagnostics
+}
+
+/// The code of findings about env values too large to expand: see [`too_large`].
+pub const EXPANSION_LIMIT: &str = "expansion-limit";
+
+/// A warning for each env value that `${NAME}` expansion made too large for sesform to read
+/// ([`dotenv::MAX_EXPANDED_VALUE`], [`dotenv::MAX_EXPANSION`]): it is unknown, so nothing
+/// that reads it was checked.
+fn too_large(app: &app::App) -> Vec<Diagnostic> {
+    app.env
+        .too_large
+        .iter()
+        .map(|(at, message)| {
+            Diagnostic::new(
+                EXPANSION_LIMIT,
+                crate::diagnostic::Severity::Warning,
+                message.clone(),
+            )
+            .at(app.files.label(at, "expanded here"))
+            .with_help(
+                "no mail setting is this long: check the references in it (`${NAME}`, `$NAME`, \
+                 `%name%`), each copies the whole value it names",
+            )
+        })
+        .collect()
 }
 
 /// Stack size of the worker threads of [`par_map`].
@@ -587,6 +620,7 @@ mod robustness {
         let scope = Scope {
             process: &process,
             earlier: &earlier,
+            budget: &Default::default(),
         };
         for _ in 0..3000 {
             let text = random_text(&mut rng);

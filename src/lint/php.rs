@@ -33,23 +33,90 @@ pub struct PhpError {
     pub message: String,
 }
 
+/// The time tree-sitter may spend on a file: [`PARSE_SECONDS`], and [`PARSE_SECONDS_PER_MIB`]
+/// more per MiB. Its error recovery grows faster than the input on junk (about 2.6 s for
+/// 64 KiB of `)]}` and 19 s for 256 KiB in a debug build); a config file takes a few
+/// milliseconds per 100 KiB in a release build.
+const PARSE_SECONDS: u64 = 10;
+const PARSE_SECONDS_PER_MIB: u64 = 10;
+
+/// Parses PHP, giving up after the time [`PARSE_SECONDS`] allows.
+fn parse_tree(text: &str) -> Option<Tree> {
+    let mib = (text.len() as u64).div_ceil(1024 * 1024);
+    let limit = std::time::Duration::from_secs(PARSE_SECONDS + PARSE_SECONDS_PER_MIB * mib);
+    let start = std::time::Instant::now();
+    let mut progress = |_: &tree_sitter::ParseState| {
+        if start.elapsed() > limit {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    let bytes = text.as_bytes();
+    PARSER.with(|p| {
+        p.borrow_mut().parse_with_options(
+            &mut |at: usize, _| bytes.get(at..).unwrap_or_default(),
+            None,
+            Some(options),
+        )
+    })
+}
+
 pub fn parse(text: &str) -> Result<Tree, PhpError> {
-    let tree = PARSER
-        .with(|p| p.borrow_mut().parse(text, None))
-        .ok_or_else(|| PhpError {
-            offset: 0,
-            message: "the PHP parser gave up on this file".into(),
-        })?;
+    let tree = parse_tree(text).ok_or_else(|| PhpError {
+        offset: 0,
+        message: "the PHP parser gave up on this file: recovering from its syntax errors \
+                  takes too long (is it PHP?)"
+            .into(),
+    })?;
     let root = tree.root_node();
     if root.has_error() {
+        if let Some(deep) = too_deep(root) {
+            return Err(PhpError {
+                offset: deep.start_byte(),
+                message: format!(
+                    "syntax error in code nested more than {MAX_ERROR_DEPTH} levels deep \
+                     (sesform stops looking for the exact place here)"
+                ),
+            });
+        }
         return Err(first_error(root, text));
     }
     Ok(tree)
 }
 
+/// Nesting beyond which a syntax error is reported where the nesting gets too deep: finding
+/// PHP's exact place walks up the tree from nodes, which costs the depth each step.
+pub const MAX_ERROR_DEPTH: usize = 256;
+
+/// The first node nested deeper than [`MAX_ERROR_DEPTH`], if any (iteratively).
+fn too_deep(root: TsNode) -> Option<TsNode> {
+    let mut cursor = root.walk();
+    let mut depth = 0;
+    loop {
+        if depth > MAX_ERROR_DEPTH {
+            return Some(cursor.node());
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return None;
+            }
+            depth -= 1;
+        }
+    }
+}
+
 /// The byte ranges of the `comment` nodes, also in a file with syntax errors.
 pub fn comments(text: &str) -> Vec<Range<usize>> {
-    let Some(tree) = PARSER.with(|p| p.borrow_mut().parse(text, None)) else {
+    let Some(tree) = parse_tree(text) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -266,8 +333,12 @@ fn innermost_error(root: TsNode) -> Option<TsNode> {
     }
 }
 
+/// The children of `node`, with a cursor: `child(i)` walks from the first child, so taking
+/// each by index would be quadratic in a node with many children (an ERROR wrapping a file).
 fn children(node: TsNode<'_>) -> impl Iterator<Item = TsNode<'_>> {
-    (0..node.child_count()).filter_map(move |i| node.child(i))
+    let mut cursor = node.walk();
+    let kids: Vec<TsNode> = node.children(&mut cursor).collect();
+    kids.into_iter()
 }
 
 /// Whether the parser reads `node` as one token: a leaf, or a string with its quotes.
@@ -603,7 +674,9 @@ impl Eval<'_> {
     }
 
     fn array(&mut self, node: TsNode) -> Node {
-        let mut entries: Vec<(String, Node)> = Vec::new();
+        // Replaced entries are `None` until the end (removing each one would be quadratic).
+        let mut entries: Vec<Option<(String, Node)>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         let mut next_index: i64 = 0;
         let mut cursor = node.walk();
         let elements: Vec<TsNode> = node.named_children(&mut cursor).collect();
@@ -649,9 +722,12 @@ impl Eval<'_> {
             let mut value = self.expr(value);
             value.key = key.map(|k| self.origin(k.byte_range()));
             // A later duplicate key replaces the earlier one, as in PHP.
-            entries.retain(|(k, _)| *k != name);
-            entries.push((name, value));
+            if let Some(earlier) = index.insert(name.clone(), entries.len()) {
+                entries[earlier] = None;
+            }
+            entries.push(Some((name, value)));
         }
+        let entries = entries.into_iter().flatten().collect();
         Node::new(Val::Map(entries), self.origin(node.byte_range()))
     }
 

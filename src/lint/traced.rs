@@ -107,9 +107,24 @@ impl Traced {
     pub fn append(&mut self, other: &Traced) {
         let offset = self.text.len();
         self.text.push_str(&other.text);
-        for piece in &other.pieces {
+        self.pieces.reserve(other.pieces.len());
+        for (i, piece) in other.pieces.iter().enumerate() {
+            let range = piece.range.start + offset..piece.range.end + offset;
+            // Text appended a character at a time stays one piece (slicing is then cheap).
+            if i == 0
+                && piece.exact
+                && let Some(last) = self.pieces.last_mut()
+                && last.exact
+                && last.range.end == range.start
+                && last.origin.file == piece.origin.file
+                && last.origin.span.end == piece.origin.span.start
+            {
+                last.range.end = range.end;
+                last.origin.span.end = piece.origin.span.end;
+                continue;
+            }
             self.pieces.push(Piece {
-                range: piece.range.start + offset..piece.range.end + offset,
+                range,
                 origin: piece.origin.clone(),
                 exact: piece.exact,
             });
@@ -122,7 +137,12 @@ impl Traced {
             text: self.text[range.clone()].to_string(),
             pieces: Vec::new(),
         };
-        for piece in &self.pieces {
+        // Pieces are in text order: skip to the first that ends after the start.
+        let first = self.pieces.partition_point(|p| p.range.end <= range.start);
+        for piece in &self.pieces[first..] {
+            if piece.range.start >= range.end {
+                break;
+            }
             let start = piece.range.start.max(range.start);
             let end = piece.range.end.min(range.end);
             if start >= end {

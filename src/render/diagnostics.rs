@@ -1,17 +1,55 @@
 //! Human (code frames) and JSON views of [`Diagnostic`]s.
 
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Error, Files, SimpleFiles};
 use codespan_reporting::term::{self, termcolor::Buffer};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{Shown, SourceFile};
 
+/// The files as shown, with the columns of the real files: a masked secret or a cut line
+/// moves what follows it in the frame, but `file:line:column` names a place in the file.
+struct ShownFiles<'s> {
+    shown: SimpleFiles<String, String>,
+    /// By file id: the real file, and how it is shown.
+    real: Vec<(&'s SourceFile, Shown)>,
+}
+
+impl<'a> Files<'a> for ShownFiles<'_> {
+    type FileId = usize;
+    type Name = String;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<String, Error> {
+        self.shown.name(id)
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'a str, Error> {
+        self.shown.source(id)
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, Error> {
+        self.shown.line_index(id, byte_index)
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<std::ops::Range<usize>, Error> {
+        self.shown.line_range(id, line_index)
+    }
+
+    fn column_number(&'a self, id: usize, _line: usize, byte_index: usize) -> Result<usize, Error> {
+        let (file, shown) = self.real.get(id).ok_or(Error::FileMissing)?;
+        Ok(file.line_col(shown.real_offset(byte_index)).1)
+    }
+}
+
 /// Renders diagnostics as rustc-style code frames. `sources` holds every file the diagnostics
 /// point into; a diagnostic whose file is missing is rendered without a frame. Frames show
 /// the files with their redacted spans (inline secrets) masked.
 pub fn human(diagnostics: &[Diagnostic], sources: &[&SourceFile], color: bool) -> String {
-    let mut files = SimpleFiles::new();
+    let mut files = ShownFiles {
+        shown: SimpleFiles::new(),
+        real: Vec::new(),
+    };
     let ids: Vec<(String, usize, Shown)> = sources
         .iter()
         .map(|s| {
@@ -22,7 +60,8 @@ pub fn human(diagnostics: &[Diagnostic], sources: &[&SourceFile], color: bool) -
                 .map(|l| l.span.clone())
                 .collect();
             let shown = s.shown(&labels);
-            let id = files.add(s.name.clone(), shown.text.clone());
+            let id = files.shown.add(s.name.clone(), shown.text.clone());
+            files.real.push((*s, shown.clone()));
             (s.name.clone(), id, shown)
         })
         .collect();

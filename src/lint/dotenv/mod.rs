@@ -38,6 +38,10 @@ pub enum Quirk {
     Expanded { at: Origin, name: String },
     /// `$(command)` runs a shell command when the file is loaded.
     Command { at: Origin },
+    /// Expanding `$NAME` / `${NAME}` (at `at`) would grow the value past
+    /// [`MAX_EXPANDED_VALUE`], or the app's env files past [`MAX_EXPANSION`] in total:
+    /// sesform stops, and the value is unknown (`None`), as for a command.
+    TooLarge { at: Origin, message: String },
 }
 
 /// A syntax error, as the library reports it, with the byte offset it stopped at.
@@ -48,10 +52,77 @@ pub struct DotenvError {
 }
 
 /// Values visible to interpolation besides the file's own: the process environment and the
-/// variables loaded from earlier files.
+/// variables loaded from earlier files, and the expansion budget of the app.
 pub struct Scope<'a> {
     pub process: &'a HashMap<String, String>,
     pub earlier: &'a HashMap<String, Traced>,
+    pub budget: &'a Budget,
+}
+
+/// The most bytes one value may hold after `${NAME}` expansion. `A1="${A0}${A0}"`,
+/// `A2="${A1}${A1}"`, ... doubles a value per line: 24 such lines of a 457-byte file would
+/// take gigabytes. No mail setting comes close.
+pub const MAX_EXPANDED_VALUE: usize = 64 * 1024;
+
+/// The most bytes expansion may copy in all the env files of one app together (a file of
+/// many lines each expanding a large value stays bounded too).
+pub const MAX_EXPANSION: usize = 1024 * 1024;
+
+/// What expansion has copied so far in one app's env files, and the names whose values were
+/// too large to expand (referring to one makes a value unknown too, without a new finding).
+#[derive(Debug, Default)]
+pub struct Budget {
+    copied: std::cell::Cell<usize>,
+    oversized: std::cell::RefCell<std::collections::HashSet<String>>,
+}
+
+impl Budget {
+    /// Accounts for expanding a reference into `bytes` bytes of a value that would then be
+    /// `value_len` bytes long; the reason when that is over a limit.
+    pub fn spend(&self, bytes: usize, value_len: usize) -> Result<(), String> {
+        if value_len > MAX_EXPANDED_VALUE {
+            return Err(format!(
+                "the value grows past {} KiB after expansion",
+                MAX_EXPANDED_VALUE / 1024
+            ));
+        }
+        let copied = self.copied.get().saturating_add(bytes);
+        if copied > MAX_EXPANSION {
+            return Err(format!(
+                "expansion in this app's env files copies more than {} KiB in total",
+                MAX_EXPANSION / 1024
+            ));
+        }
+        self.copied.set(copied);
+        Ok(())
+    }
+
+    /// Records whether the latest definition of `name` was too large to expand.
+    pub fn set_oversized(&self, name: &str, oversized: bool) {
+        let mut names = self.oversized.borrow_mut();
+        if oversized {
+            names.insert(name.to_string());
+        } else {
+            names.remove(name);
+        }
+    }
+
+    pub fn is_oversized(&self, name: &str) -> bool {
+        self.oversized.borrow().contains(name)
+    }
+}
+
+/// The [`Quirk::TooLarge`] of a value that expansion made too large.
+pub(crate) fn too_large(at: Origin, name: &str, why: String) -> Quirk {
+    Quirk::TooLarge {
+        at,
+        message: too_large_message(name, &why),
+    }
+}
+
+/// What an `expansion-limit` finding says about `name`'s value.
+pub(crate) fn too_large_message(name: &str, why: &str) -> String {
+    format!("{name}: {why}; sesform stops expanding it and checks nothing that reads it")
 }
 
 /// Text with `\r\n` and `\r` turned into `\n` (both libraries do this first), and a map back
@@ -160,6 +231,22 @@ pub(crate) fn replace_all(traced: &Traced, from: &str, to: &str) -> Traced {
     }
     out.append(&traced.slice(last..text.len()));
     out
+}
+
+/// The one [`Quirk::TooLarge`] of `entries` (where, and the message); panics unless there is
+/// exactly one.
+#[cfg(test)]
+pub(crate) fn the_too_large_quirk(entries: &[Entry]) -> (&Origin, &str) {
+    let found: Vec<(&Origin, &str)> = entries
+        .iter()
+        .flat_map(|e| &e.quirks)
+        .filter_map(|q| match q {
+            Quirk::TooLarge { at, message } => Some((at, message.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0]
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{DotenvError, Entry, Normalized, Quirk, Scope, TraceBuilder};
+use super::{DotenvError, Entry, Normalized, Quirk, Scope, TraceBuilder, too_large};
 use crate::lint::files::FileId;
 use crate::lint::traced::Traced;
 
@@ -104,9 +104,10 @@ pub fn parse_as(
                 offset: norm.offset(f.at),
             })?;
         if let Some(entry) = entry {
-            if let Some(value) = &entry.value {
-                values.insert(entry.name.clone(), value.clone());
-            }
+            match &entry.value {
+                Some(value) => values.insert(entry.name.clone(), value.clone()),
+                None => values.remove(&entry.name),
+            };
             entries.push(entry);
         }
     }
@@ -209,14 +210,23 @@ fn parse_entry(
         // `NAME` alone: phpdotenv defines the name with no value; Laravel's env() sees null.
         return Ok(None);
     };
-    let (value, quirks) = parse_value(version, b, value_range.clone(), range.start, scope, values)?;
+    let (value, quirks) = parse_value(
+        version,
+        b,
+        value_range.clone(),
+        range.start,
+        scope,
+        values,
+        name,
+    )?;
+    scope.budget.set_oversized(name, value.is_none());
     let end = value_range.end.max(name_range.end);
     Ok(Some(Entry {
         name: name.to_string(),
         span: b.origin(entry_start..end),
         name_span: b.origin(name_range),
         raw_value: b.origin(value_range),
-        value: Some(value),
+        value,
         quirks,
     }))
 }
@@ -302,7 +312,8 @@ fn lex(text: &str, range: Range<usize>) -> Vec<(Token, Range<usize>)> {
     tokens
 }
 
-/// `EntryParser::parseValue` and `Resolver::resolve` (and their v3 and v4 forerunners).
+/// `EntryParser::parseValue` and `Resolver::resolve` (and their v3 and v4 forerunners). The
+/// value is `None` when expansion made it too large (see [`super::MAX_EXPANDED_VALUE`]).
 fn parse_value(
     version: Version,
     b: &TraceBuilder,
@@ -310,7 +321,8 @@ fn parse_value(
     line_start: usize,
     scope: &Scope,
     values: &HashMap<String, Traced>,
-) -> ParseResult<(Traced, Vec<Quirk>)> {
+    name: &str,
+) -> ParseResult<(Option<Traced>, Vec<Quirk>)> {
     let text = &b.norm.text;
     let subject = text[line_start..range.end]
         .lines()
@@ -318,7 +330,7 @@ fn parse_value(
         .unwrap_or_default();
     let mut quirks = Vec::new();
     if range.is_empty() {
-        return Ok((Traced::new(), quirks));
+        return Ok((Some(Traced::new()), quirks));
     }
     let mut out = Traced::new();
     let mut vars = Vec::new();
@@ -434,7 +446,7 @@ fn parse_value(
         // whole value, quoted or not.
         vars = braced_references(out.as_str());
     }
-    let resolved = resolve(out, &vars, scope, values, &mut quirks);
+    let resolved = resolve(out, &vars, scope, values, name, &mut quirks);
     Ok((resolved, quirks))
 }
 
@@ -459,57 +471,116 @@ fn braced_references(value: &str) -> Vec<usize> {
 }
 
 /// Replaces `${NAME}` at each recorded `$`, from the last to the first, like
-/// `Resolver::resolve`. Undefined names stay as written.
+/// `Resolver::resolve`. Undefined names stay as written. A reference is matched against the
+/// text after it as already resolved (a replacement may close a `${` before it, as in PHP),
+/// which is kept as pieces in reverse order so no step copies the whole value: linear time.
+/// `None` when the value grows too large (a [`Quirk::TooLarge`] says where).
 fn resolve(
-    mut value: Traced,
+    value: Traced,
     vars: &[usize],
     scope: &Scope,
     values: &HashMap<String, Traced>,
+    name: &str,
     quirks: &mut Vec<Quirk>,
-) -> Traced {
+) -> Option<Traced> {
+    let text = value.as_str();
+    // `value[..end]` is unchanged; `tail` (last piece first) is what follows, resolved.
+    let mut end = text.len();
+    let mut tail: Vec<Traced> = Vec::new();
+    let mut tail_len = 0;
     for &at in vars.iter().rev() {
-        let rest = &value.as_str()[at..];
-        let Some(inner) = rest.strip_prefix("${") else {
-            continue;
-        };
-        let len = inner
-            .bytes()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.')
-            .count();
-        if len == 0 || inner.as_bytes().get(len) != Some(&b'}') {
+        if at >= end {
             continue;
         }
-        let name = inner[..len].to_string();
-        let end = at + 2 + len + 1;
-        let reference = value.slice(at..end);
-        let replacement = match scope.process.get(&name) {
+        // The text from `at` on: the unchanged part, then the resolved tail.
+        let mut ahead = text.as_bytes()[at..end]
+            .iter()
+            .chain(tail.iter().rev().flat_map(|t| t.as_str().as_bytes()));
+        if ahead.next() != Some(&b'$') || ahead.next() != Some(&b'{') {
+            continue;
+        }
+        let mut var = String::new();
+        let closed = loop {
+            match ahead.next() {
+                Some(&c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' => {
+                    var.push(c as char)
+                }
+                Some(b'}') => break true,
+                _ => break false,
+            }
+        };
+        if var.is_empty() || !closed {
+            continue;
+        }
+        // The reference, and how much of it is in the tail.
+        let ref_len = var.len() + 3;
+        let own = (end - at).min(ref_len);
+        let mut reference = value.slice(at..at + own);
+        let mut from_tail = ref_len - own;
+        while from_tail > 0 {
+            let Some(first) = tail.pop() else { break };
+            let take = from_tail.min(first.len());
+            reference.append(&first.slice(0..take));
+            if take < first.len() {
+                tail.push(first.slice(take..first.len()));
+            }
+            tail_len -= take;
+            from_tail -= take;
+        }
+        let suffix = value.slice(at + own..end);
+        let replacement = match scope.process.get(&var) {
             Some(v) => match reference.origin() {
                 Some(origin) => Some(Traced::derived(v.clone(), origin)),
                 None => Some(Traced::detached(v.clone())),
             },
             None => values
-                .get(&name)
-                .or_else(|| scope.earlier.get(&name))
+                .get(&var)
+                .or_else(|| scope.earlier.get(&var))
                 .cloned(),
         };
-        match replacement {
-            Some(replacement) => {
-                if let Some(origin) = reference.origin() {
-                    quirks.push(Quirk::Expanded { at: origin, name });
-                }
-                let mut next = value.slice(0..at);
-                next.append(&replacement);
-                next.append(&value.slice(end..value.len()));
-                value = next;
+        let Some(replacement) = replacement else {
+            if scope.budget.is_oversized(&var) {
+                // Too large to expand itself: this value is unknown too (no new finding).
+                return None;
             }
-            None => {
-                if let Some(origin) = reference.origin() {
-                    quirks.push(Quirk::UndefinedVariable { at: origin, name });
-                }
+            if let Some(origin) = reference.origin() {
+                quirks.push(Quirk::UndefinedVariable {
+                    at: origin,
+                    name: var,
+                });
             }
+            // Left as written: back into the tail, in one piece with what follows it.
+            let mut kept = reference;
+            kept.append(&suffix);
+            tail_len += kept.len();
+            tail.push(kept);
+            end = at;
+            continue;
+        };
+        let grown = at + replacement.len() + suffix.len() + tail_len;
+        if let Err(why) = scope.budget.spend(replacement.len(), grown) {
+            let origin = reference.origin().or_else(|| value.origin());
+            if let Some(origin) = origin {
+                quirks.push(too_large(origin, name, why));
+            }
+            return None;
         }
+        if let Some(origin) = reference.origin() {
+            quirks.push(Quirk::Expanded {
+                at: origin,
+                name: var,
+            });
+        }
+        tail_len += suffix.len() + replacement.len();
+        tail.push(suffix);
+        tail.push(replacement);
+        end = at;
     }
-    value
+    let mut out = value.slice(0..end);
+    for piece in tail.iter().rev() {
+        out.append(piece);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -528,6 +599,7 @@ mod tests {
             &Scope {
                 process: &process,
                 earlier: &earlier,
+                budget: &Default::default(),
             },
         )
     }
@@ -542,6 +614,43 @@ mod tests {
 
     fn value(text: &str) -> String {
         values(text).pop().unwrap().1
+    }
+
+    #[test]
+    fn expansion_stops_at_the_value_cap_with_a_located_quirk() {
+        let mut text = crate::lint::adversarial::doubling_lines(22);
+        text.push_str("B=\"${A22}-ok\"\nC=small\n");
+        for version in [Version::V3, Version::V4, Version::V5] {
+            let entries = parse_as(
+                version,
+                &text,
+                0,
+                &Scope {
+                    process: &HashMap::new(),
+                    earlier: &HashMap::new(),
+                    budget: &Default::default(),
+                },
+            )
+            .unwrap();
+            assert_eq!(entries[12].value.as_ref().unwrap().len(), 64 * 1024);
+            assert!(entries[13..=23].iter().all(|e| e.value.is_none()));
+            let (at, message) = super::super::the_too_large_quirk(&entries);
+            assert!(
+                message.starts_with("A13: the value grows past 64 KiB"),
+                "{message}"
+            );
+            // The first reference replaced (from the end, as phpdotenv does) is the second.
+            assert_eq!(&text[at.span.clone()], "${A12}");
+            assert_eq!(entries[24].value.as_ref().unwrap().as_str(), "small");
+        }
+    }
+
+    #[test]
+    fn a_replacement_can_close_an_earlier_reference_as_in_php() {
+        // Replaced from the last to the first: `${B}` becomes `}`, which closes `${A`.
+        assert_eq!(value("A=x\nB=}\nC=\"${A${B}\""), "x");
+        assert_eq!(value("A=x\nC=\"${A}${A}-${A}\""), "xx-x");
+        assert_eq!(value("C=\"${NOPE}-${NOPE\""), "${NOPE}-${NOPE");
     }
 
     #[test]
@@ -626,6 +735,7 @@ mod tests {
         let scope = Scope {
             process: &process,
             earlier: &earlier,
+            budget: &Default::default(),
         };
         parse_as(version, text, 0, &scope)
             .map(|e| {

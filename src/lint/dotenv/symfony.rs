@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{DotenvError, Entry, Normalized, Quirk, Scope, TraceBuilder, replace_all};
+use super::{DotenvError, Entry, Normalized, Quirk, Scope, TraceBuilder, replace_all, too_large};
 use crate::lint::files::{FileId, Origin};
 use crate::lint::traced::Traced;
 
@@ -20,6 +20,7 @@ pub fn parse(text: &str, file: FileId, scope: &Scope) -> Result<Vec<Entry>, Dote
         cursor: 0,
         scope,
         values: HashMap::new(),
+        oversized: false,
     };
     let mut entries = Vec::new();
     lexer.skip_empty_lines();
@@ -33,6 +34,7 @@ pub fn parse(text: &str, file: FileId, scope: &Scope) -> Result<Vec<Entry>, Dote
         } else {
             lexer.values.remove(&name);
         }
+        scope.budget.set_oversized(&name, lexer.oversized);
         entries.push(Entry {
             name,
             span: lexer.b.origin(start..value_end),
@@ -66,6 +68,8 @@ struct Lexer<'a> {
     scope: &'a Scope<'a>,
     /// Values set so far in this file.
     values: HashMap<String, Traced>,
+    /// Whether the value being read grew too large to expand (it is then unknown).
+    oversized: bool,
 }
 
 fn is_name_start(c: u8) -> bool {
@@ -172,6 +176,7 @@ impl Lexer<'_> {
     /// Returns the value (`None` when it runs a command), its quirks and where it ends.
     fn lex_value(&mut self, name: &str) -> Result<(Option<Traced>, Vec<Quirk>, usize), LexError> {
         let mut quirks = Vec::new();
+        self.oversized = false;
         // `[ \t]*+(?:#.*)?$`: nothing but an optional comment.
         let line_end = self.data[self.cursor..]
             .iter()
@@ -222,7 +227,8 @@ impl Lexer<'_> {
                     let raw = replace_all(&raw, "\\\"", "\"");
                     let raw = replace_all(&raw, "\\r", "\r");
                     let raw = replace_all(&raw, "\\n", "\n");
-                    let (resolved, runs_command) = self.resolve(&raw, name, &mut quirks)?;
+                    let (resolved, runs_command) =
+                        self.resolve(&raw, name, value.len(), &mut quirks)?;
                     opaque |= runs_command;
                     value.append(&replace_all(&resolved, "\\\\", "\\"));
                 }
@@ -261,7 +267,8 @@ impl Lexer<'_> {
                         .trim_end_matches([' ', '\t', '\n', '\r', '\0', '\x0B'])
                         .len();
                     let raw = raw.slice(0..trimmed);
-                    let (resolved, runs_command) = self.resolve(&raw, name, &mut quirks)?;
+                    let (resolved, runs_command) =
+                        self.resolve(&raw, name, value.len(), &mut quirks)?;
                     opaque |= runs_command;
                     let resolved = replace_all(&resolved, "\\\\", "\\");
                     if !runs_command
@@ -304,7 +311,7 @@ impl Lexer<'_> {
         }
         let end = self.value_end();
         self.skip_empty_lines();
-        Ok(((!opaque).then_some(value), quirks, end))
+        Ok(((!opaque && !self.oversized).then_some(value), quirks, end))
     }
 
     /// The end of the value just read, without a trailing comment or spaces.
@@ -318,18 +325,20 @@ impl Lexer<'_> {
         before.trim_end_matches([' ', '\t']).len()
     }
 
+    /// Moves to the `)` that closes the `(` at the cursor (`lexNestedExpression`, which
+    /// recurses; counted here, so deep nesting cannot overflow the stack).
     fn lex_nested_expression(&mut self) -> Result<(), LexError> {
         self.cursor += 1;
+        let mut depth = 0usize;
         loop {
             match self.peek(self.cursor) {
                 None | Some(b'\n') => return Err(LexError::new("Missing closing parenthesis.")),
-                Some(b')') => return Ok(()),
-                Some(b'(') => {
-                    self.lex_nested_expression()?;
-                    self.cursor += 1;
-                }
-                Some(_) => self.cursor += 1,
+                Some(b')') if depth == 0 => return Ok(()),
+                Some(b')') => depth -= 1,
+                Some(b'(') => depth += 1,
+                Some(_) => {}
             }
+            self.cursor += 1;
         }
     }
 
@@ -338,6 +347,7 @@ impl Lexer<'_> {
         &mut self,
         raw: &Traced,
         name: &str,
+        before: usize,
         quirks: &mut Vec<Quirk>,
     ) -> Result<(Traced, bool), LexError> {
         let mut runs_command = false;
@@ -379,16 +389,21 @@ impl Lexer<'_> {
             i = end;
         }
         out.append(&raw.slice(last..raw.len()));
-        let resolved = self.resolve_variables(&out, name, quirks)?;
+        let resolved = self.resolve_variables(&out, name, before, quirks)?;
         Ok((resolved, runs_command))
     }
 
+    /// `before`: the length of the value read so far (earlier quoted or unquoted parts).
     fn resolve_variables(
         &mut self,
         value: &Traced,
-        _name: &str,
+        name: &str,
+        before: usize,
         quirks: &mut Vec<Quirk>,
     ) -> Result<Traced, LexError> {
+        if self.oversized {
+            return Ok(value.clone());
+        }
         let text = value.as_str().to_string();
         let bytes = text.as_bytes();
         let mut out = Traced::new();
@@ -459,6 +474,20 @@ impl Lexer<'_> {
                 let reference = value.slice(dollar..end);
                 let origin = reference.origin();
                 let mut resolved = self.lookup(&var, origin.as_ref());
+                if resolved.is_none() && self.scope.budget.is_oversized(&var) {
+                    // Too large to expand itself: this value is unknown too (no new finding).
+                    self.oversized = true;
+                    return Ok(out);
+                }
+                if let Some(r) = &resolved {
+                    let grown = before + out.len() + r.len() + (value.len() - end);
+                    if let Err(why) = self.scope.budget.spend(r.len(), grown) {
+                        self.oversized = true;
+                        let at = origin.clone().unwrap_or_else(|| self.b.origin(0..0));
+                        quirks.push(too_large(at, name, why));
+                        return Ok(out);
+                    }
+                }
                 let is_empty = resolved.as_ref().is_none_or(Traced::is_empty);
                 if !is_empty && let Some(origin) = &origin {
                     quirks.push(Quirk::Expanded {
@@ -547,6 +576,7 @@ mod tests {
             &Scope {
                 process: &process,
                 earlier: &earlier,
+                budget: &Default::default(),
             },
         )
     }
@@ -625,6 +655,7 @@ mod tests {
             &Scope {
                 process: &process,
                 earlier: &earlier,
+                budget: &Default::default(),
             },
         )
         .unwrap();
@@ -663,6 +694,53 @@ mod tests {
         assert_eq!(err("A=${B"), "Unclosed braces on variable expansion");
         let e = parse_in("A=1\nB=x y\n", &[]).unwrap_err();
         assert_eq!(e.offset, 6);
+    }
+
+    #[test]
+    fn expansion_stops_at_the_value_cap_with_a_located_quirk() {
+        let mut text = crate::lint::adversarial::doubling_lines(24);
+        text.push_str("B=$A24-ok\nC=small\n");
+        let entries = parse_in(&text, &[]).unwrap();
+        // 16 bytes doubled 12 times is 64 KiB: A12 is the last value that fits.
+        assert_eq!(entries[12].value.as_ref().unwrap().len(), 64 * 1024);
+        assert!(entries[13].value.is_none());
+        // One finding, where it grew too large; the values built on it are unknown too.
+        let (at, message) = super::super::the_too_large_quirk(&entries);
+        assert!(
+            message.starts_with("A13: the value grows past 64 KiB"),
+            "{message}"
+        );
+        assert_eq!(&text[at.span.clone()], "${A12}");
+        assert!(entries[24].value.is_none() && entries[25].value.is_none());
+        assert_eq!(entries[26].value.as_ref().unwrap().as_str(), "small");
+    }
+
+    #[test]
+    fn expansion_stops_at_the_total_budget() {
+        // Each line copies 60 KiB: under the value cap, over the total after 17 lines.
+        let mut text = format!("A={}\n", "x".repeat(60 * 1024));
+        for i in 0..40 {
+            text.push_str(&format!("B{i}=$A\n"));
+        }
+        let entries = parse_in(&text, &[]).unwrap();
+        let known = entries.iter().filter(|e| e.value.is_some()).count();
+        assert_eq!(known, 1 + 17);
+        let message = entries
+            .iter()
+            .flat_map(|e| &e.quirks)
+            .find_map(|q| match q {
+                Quirk::TooLarge { message, .. } => Some(message.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert!(message.contains("more than 1024 KiB in total"), "{message}");
+    }
+
+    #[test]
+    fn deeply_nested_commands_do_not_overflow_the_stack() {
+        let text = format!("A={}{}\n", "$(".repeat(200_000), ")".repeat(200_000));
+        let entries = parse_in(&text, &[]).unwrap();
+        assert!(entries[0].value.is_none());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use super::{LoadContext, env_load_errors, read_file, read_lock, syntax_error};
 use crate::lint::app::{App, Endpoint, Engine, Framework, Kind, Tls, Transport};
 use crate::lint::composer::{SYMFONY_AMAZON_MAILER, SYMFONY_FRAMEWORK, SYMFONY_MAILER};
+use crate::lint::dotenv::{MAX_EXPANDED_VALUE, too_large_message};
 use crate::lint::dsn::{self, Dsn};
 use crate::lint::env::{self, Env, VarSource};
 use crate::lint::files::{FileId, Files, Origin, display_path};
@@ -118,6 +119,8 @@ pub fn load(ctx: &LoadContext) -> App {
         env: &app.env,
         files: &app.files,
         params: &params,
+        steps: Default::default(),
+        too_large: Default::default(),
     };
     if config
         .enabled
@@ -185,6 +188,8 @@ pub fn load(ctx: &LoadContext) -> App {
                 .find(|(n, _)| n.eq_ignore_ascii_case("from"))
                 .map(|(_, v)| v.clone())
         });
+    let too_large = resolver.too_large.into_inner();
+    app.env.too_large.extend(too_large);
     app.transports = transports;
     app.headers = headers;
     app.from = from;
@@ -255,7 +260,16 @@ struct Resolver<'a> {
     env: &'a Env,
     files: &'a Files,
     params: &'a HashMap<String, At>,
+    /// `%parameter%` references resolved so far (see [`MAX_PARAMETER_STEPS`]).
+    steps: std::cell::Cell<usize>,
+    /// Values that grew too large to resolve, for `expansion-limit` findings.
+    too_large: std::cell::RefCell<Vec<(Origin, String)>>,
 }
+
+/// At most this many `%parameter%` references are resolved per app: parameters that each
+/// name another several times (`b: '%a%%a%%a%'`, `c: '%b%%b%%b%'`, ...) take exponential time
+/// otherwise, even when their values stay small. Past it, a value is unknown.
+const MAX_PARAMETER_STEPS: usize = 10_000;
 
 /// The text of a YAML scalar with its provenance.
 fn scalar_traced(files: &Files, at: &At, value: &str) -> Traced {
@@ -379,6 +393,25 @@ impl Resolver<'_> {
             }
             last = close + 1;
             i = close + 1;
+            if out.len() > MAX_EXPANDED_VALUE {
+                let at = raw.origin_of(at..close + 1).unwrap_or_else(|| expr.clone());
+                let why = format!(
+                    "the value grows past {} KiB after expansion",
+                    MAX_EXPANDED_VALUE / 1024
+                );
+                let name = key
+                    .as_ref()
+                    .and_then(|k| self.files.text(k.file).get(k.span.clone()))
+                    .unwrap_or("the value");
+                self.too_large
+                    .borrow_mut()
+                    .push((at, too_large_message(name, &why)));
+                unknown = true;
+            }
+            if unknown {
+                // Unknown whatever follows: resolving the rest is only work.
+                break;
+            }
         }
         out.append(&raw.slice(last..raw.len()));
         // `'%env(X)%'` alone: the value is where X is set.
@@ -403,6 +436,20 @@ impl Resolver<'_> {
             return None;
         }
         let at = self.params.get(name)?;
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        if steps > MAX_PARAMETER_STEPS {
+            if steps == MAX_PARAMETER_STEPS + 1 {
+                let why = format!(
+                    "resolving %parameters% takes more than {MAX_PARAMETER_STEPS} steps in this app"
+                );
+                let origin = Origin::new(at.file, at.node.span.clone());
+                self.too_large
+                    .borrow_mut()
+                    .push((origin, too_large_message(&format!("`%{name}%`"), &why)));
+            }
+            return None;
+        }
         Some(self.resolve_depth(at, depth + 1))
     }
 
@@ -724,6 +771,44 @@ mod tests {
 
     fn load_app(files: &[(&str, &str)]) -> App {
         crate::lint::testing::load(files)
+    }
+
+    /// Parameters `a1` to `a{levels}`, each naming the one before `width` times.
+    fn fanning_parameters(first: &str, levels: usize, width: usize) -> String {
+        let mut yaml = format!("parameters:\n    a0: '{first}'\n");
+        for i in 1..=levels {
+            let refs = format!("%a{}%", i - 1).repeat(width);
+            yaml.push_str(&format!("    a{i}: '{refs}'\n"));
+        }
+        yaml.push_str(&format!(
+            "framework:\n    mailer:\n        dsn: 'smtp://u:p@h?x=%a{levels}%'\n"
+        ));
+        yaml
+    }
+
+    #[test]
+    fn parameter_expansion_is_bounded_in_size_and_work() {
+        // 16 bytes, times 40 per level: a3 passes 64 KiB (1.1 KB of YAML, gigabytes expanded).
+        let app = load_app(&[(
+            "config/packages/mailer.yaml",
+            &fanning_parameters("abcdefghijklmnop", 6, 40),
+        )]);
+        assert_eq!(app.env.too_large.len(), 1, "{:?}", app.env.too_large);
+        let (at, message) = &app.env.too_large[0];
+        assert!(
+            message.starts_with("a3: the value grows past 64 KiB"),
+            "{message}"
+        );
+        assert_eq!(app.files.line_of(at), 5);
+        // The DSN is unknown, so no transport is checked on a guess.
+        assert!(app.transports.is_empty());
+        // Empty values never grow, but 40^8 references would never finish.
+        let app = load_app(&[(
+            "config/packages/mailer.yaml",
+            &fanning_parameters("", 8, 40),
+        )]);
+        assert_eq!(app.env.too_large.len(), 1, "{:?}", app.env.too_large);
+        assert!(app.env.too_large[0].1.contains("more than 10000 steps"));
     }
 
     #[test]

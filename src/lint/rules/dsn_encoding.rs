@@ -457,7 +457,7 @@ fn quirks(ctx: &Ctx, name: &str, node: &Node, out: &mut Vec<Diagnostic>) {
                     Framework::Laravel => format!("define {var_name}, or single-quote the value"),
                 })
             }
-            Quirk::Command { .. } | Quirk::Expanded { .. } => continue,
+            Quirk::Command { .. } | Quirk::Expanded { .. } | Quirk::TooLarge { .. } => continue,
         };
         out.push(d);
     }
