@@ -1040,13 +1040,20 @@ fn url_password(s: &str) -> Option<std::ops::Range<usize>> {
         let authority_end = s[authority_start..]
             .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
             .map_or(s.len(), |j| authority_start + j);
-        let authority = &s[authority_start..authority_end];
-        if scheme_ok
-            && let Some(at) = authority.rfind('@')
-            && let Some(colon) = authority[..at].find(':')
-            && colon + 1 < at
-        {
-            return Some(authority_start + colon + 1..authority_start + at);
+        // A password with an unencoded `/` (a broken DSN, exactly what lint reports) ends the
+        // authority early; its `@` still comes before any query, fragment or space.
+        let loose_end = s[authority_start..]
+            .find(|c: char| matches!(c, '?' | '#') || c.is_whitespace())
+            .map_or(s.len(), |j| authority_start + j);
+        for end in [authority_end, loose_end] {
+            let authority = &s[authority_start..end];
+            if scheme_ok
+                && let Some(at) = authority.rfind('@')
+                && let Some(colon) = authority[..at].find(':')
+                && colon + 1 < at
+            {
+                return Some(authority_start + colon + 1..authority_start + at);
+            }
         }
         from = authority_start;
     }
@@ -1108,6 +1115,16 @@ mod tests {
             None
         );
         assert_eq!(secret_kind("transactional"), None);
+    }
+
+    #[test]
+    fn a_url_password_with_an_unencoded_slash_is_found_whole() {
+        let dsn = "smtp://AKIAIOSFODNN7EXAMPLE:BKVmjjMDFk/qqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF@email-smtp.eu-west-1.amazonaws.com:587?ping_threshold=9";
+        let range = url_password(dsn).unwrap();
+        assert_eq!(&dsn[range], "BKVmjjMDFk/qqw8EROW99bjCS65PF8WKvK5bSr4Y6EqF");
+        let encoded = "smtp://user:p%2Fss@host:587";
+        assert_eq!(&encoded[url_password(encoded).unwrap()], "p%2Fss");
+        assert_eq!(url_password("https://hooks.example.com/ses?x=a:b@c"), None);
     }
 
     #[test]
