@@ -2,7 +2,7 @@
 
 use sesform::emulator::{AccountPatch, ReviewStatus};
 
-use crate::util::aws::{AwsEnv, REGION, block_on};
+use crate::util::aws::{AwsEnv, REGION, block_on, stack_tags};
 use crate::util::{Run, TestDir};
 
 struct Fixture {
@@ -352,20 +352,7 @@ fn export_round_trips_and_adopt_takes_over() {
         user_with_policy(&iam, "ses-smtp-user.2026", "/", "AmazonSesSendingAccess", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ses:SendRawEmail","Resource":"*"}]}"#).await;
         ses.create_email_identity()
             .email_identity("theirs.example.net")
-            .tags(
-                Tag::builder()
-                    .key("managed-by")
-                    .value("sesform")
-                    .build()
-                    .unwrap(),
-            )
-            .tags(
-                Tag::builder()
-                    .key("sesform:stack")
-                    .value("other")
-                    .build()
-                    .unwrap(),
-            )
+            .set_tags(Some(stack_tags("other")))
             .send()
             .await
             .unwrap();

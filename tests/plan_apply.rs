@@ -1,9 +1,8 @@
 //! plan / apply / dns / destroy over real HTTP: the SESv2 emulator and moto_server.
 
-use aws_sdk_sesv2::types::Tag;
 use sesform::emulator::{Fault, FaultKind, Shape};
 
-use crate::util::aws::{AwsEnv, block_on};
+use crate::util::aws::{AwsEnv, block_on, stack_tags};
 use crate::util::{Run, TestDir};
 
 const SPEC: &str = r#"version: 1
@@ -1584,20 +1583,7 @@ fn an_edited_saved_plan_cannot_touch_what_the_stack_does_not_own() {
     block_on(
         ses.create_email_identity()
             .email_identity("theirs.example.net")
-            .tags(
-                Tag::builder()
-                    .key("managed-by")
-                    .value("sesform")
-                    .build()
-                    .unwrap(),
-            )
-            .tags(
-                Tag::builder()
-                    .key("sesform:stack")
-                    .value("other")
-                    .build()
-                    .unwrap(),
-            )
+            .set_tags(Some(stack_tags("other")))
             .send(),
     )
     .unwrap();

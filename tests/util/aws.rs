@@ -132,3 +132,17 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .expect("runtime")
         .block_on(future)
 }
+
+/// The tags sesform puts on what a stack owns: `managed-by=sesform`, `sesform:stack=STACK`.
+pub fn stack_tags(stack: &str) -> Vec<aws_sdk_sesv2::types::Tag> {
+    [("managed-by", "sesform"), ("sesform:stack", stack)]
+        .into_iter()
+        .map(|(key, value)| {
+            aws_sdk_sesv2::types::Tag::builder()
+                .key(key)
+                .value(value)
+                .build()
+                .expect("a tag")
+        })
+        .collect()
+}
