@@ -36,6 +36,21 @@ use tokio_rustls::rustls::{self, ServerConfig as RustlsServerConfig};
 
 pub use cert::SERVER_NAMES;
 
+/// A CA and the server certificate it signed, to share between servers.
+#[derive(Clone)]
+pub struct Pki(cert::TestPki);
+
+impl Pki {
+    pub fn generate() -> io::Result<Pki> {
+        cert::generate().map(Pki).map_err(io::Error::other)
+    }
+
+    /// The CA certificate, PEM: what clients trust.
+    pub fn ca_pem(&self) -> &str {
+        &self.0.ca_pem
+    }
+}
+
 /// How clients get to TLS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServerTls {
@@ -163,8 +178,28 @@ pub struct ReceivedMessage {
     pub data: Vec<u8>,
 }
 
+/// A message at the end of `DATA`, for a [`MailSink`] to accept or refuse.
+#[derive(Debug, Clone, Copy)]
+pub struct Submission<'a> {
+    pub username: &'a str,
+    pub mail_from: &'a str,
+    pub rcpt_to: &'a [String],
+    pub data: &'a [u8],
+    /// The session's commands and reply codes so far (`EHLO 250`, `AUTH 235`, ...), never an
+    /// argument: no credentials.
+    pub transcript: &'a [String],
+}
+
+/// Decides what happens to accepted mail: `Ok(message id)` answers `250 Ok <id>`,
+/// `Err((code, text))` is the reply instead (e.g. SES's `554 Message rejected: ...`). Without a
+/// sink, the server keeps messages in [`SesSmtpServer::messages`] and accepts them all.
+pub trait MailSink: Send + Sync {
+    fn submit(&self, submission: Submission<'_>) -> Result<String, (u16, String)>;
+}
+
 /// What sessions share.
 struct Shared {
+    sink: Option<Arc<dyn MailSink>>,
     config: ServerConfig,
     acceptor: Option<TlsAcceptor>,
     counters: Counters,
@@ -184,7 +219,21 @@ impl SesSmtpServer {
     /// Generates the certificate, binds 127.0.0.1 and starts accepting, on the current Tokio
     /// runtime.
     pub async fn start(config: ServerConfig) -> io::Result<SesSmtpServer> {
-        let pki = cert::generate().map_err(io::Error::other)?;
+        Self::start_with(config, None, None).await
+    }
+
+    /// Like [`SesSmtpServer::start`], handing messages to `sink` and serving the certificate
+    /// signed by `pki` (so several servers share one CA). `pki: None` makes a new CA.
+    pub async fn start_with(
+        config: ServerConfig,
+        sink: Option<Arc<dyn MailSink>>,
+        pki: Option<&Pki>,
+    ) -> io::Result<SesSmtpServer> {
+        let pki = match pki {
+            Some(pki) => pki.clone(),
+            None => Pki::generate()?,
+        };
+        let pki = pki.0;
         let acceptor = match config.tls {
             ServerTls::None => None,
             ServerTls::StartTls | ServerTls::Implicit => {
@@ -201,6 +250,7 @@ impl SesSmtpServer {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
+            sink,
             config,
             acceptor,
             counters: Counters::default(),

@@ -1,0 +1,212 @@
+use super::*;
+use crate::emulator::model::{
+    ConfigurationSet, DkimAttributes, EventDestination, EventDestinationDefinition, Identity,
+    IdentityType, SnsDestination, VerificationStatus,
+};
+
+fn region() -> RegionState {
+    let mut region = RegionState::default();
+    let mut identity = Identity::new(
+        "example.com".into(),
+        IdentityType::Domain,
+        DkimAttributes::not_started(),
+        Default::default(),
+    );
+    identity.set_verification(VerificationStatus::Success);
+    identity.configuration_set_name = Some("main".into());
+    region.identities.insert("example.com".into(), identity);
+    let mut set = ConfigurationSet {
+        name: "main".into(),
+        delivery: Default::default(),
+        reputation: Default::default(),
+        sending: Default::default(),
+        suppression: None,
+        tracking: None,
+        passthrough: Default::default(),
+        tags: Default::default(),
+        event_destinations: Default::default(),
+    };
+    set.event_destinations.insert(
+        "sns".into(),
+        EventDestination {
+            name: "sns".into(),
+            definition: EventDestinationDefinition {
+                enabled: true,
+                matching_event_types: vec![EventType::Bounce, EventType::Delivery],
+                kinesis_firehose_destination: None,
+                cloud_watch_destination: None,
+                sns_destination: Some(SnsDestination {
+                    topic_arn: "arn:aws:sns:eu-west-1:123456789012:t".into(),
+                }),
+                event_bridge_destination: None,
+                pinpoint_destination: None,
+            },
+        },
+    );
+    region.configuration_sets.insert("main".into(), set);
+    region.account.production_access_enabled = true;
+    region.account.send_quota.max_send_rate = 100.0;
+    region.account.send_quota.max24_hour_send = 1000.0;
+    region
+}
+
+fn request(from: &str, to: &[&str], extra: &str) -> SendRequest {
+    SendRequest {
+        channel: Channel::Smtp,
+        user: Some("AKIAEXAMPLE".into()),
+        source: from.into(),
+        destinations: to.iter().map(|s| s.to_string()).collect(),
+        data: format!("From: {from}\r\nSubject: t\r\n{extra}\r\nbody\r\n").into_bytes(),
+        configuration_set: None,
+        transcript: vec![],
+    }
+}
+
+#[test]
+fn simulator_bounce_publishes_to_the_default_set() {
+    let mut region = region();
+    let accepted = send(
+        "eu-west-1",
+        &mut region,
+        request("app@example.com", &["bounce@simulator.amazonses.com"], ""),
+    )
+    .unwrap();
+    let kinds: Vec<_> = accepted
+        .publications
+        .iter()
+        .map(|p| p.detail_type)
+        .collect();
+    assert_eq!(kinds, vec!["Email Bounced"], "Send is not selected");
+    let record = &region.outbox.records[0];
+    assert_eq!(types_of(&record.events), vec!["Send", "Bounce"]);
+    assert_eq!(record.configuration_set.as_deref(), Some("main"));
+    assert_eq!(
+        region.account.send_quota.sent_last24_hours, 0.0,
+        "simulator is free"
+    );
+}
+
+#[test]
+fn unverified_sender_and_sandbox_recipient_are_rejected() {
+    let mut region = region();
+    let rejection = send(
+        "eu-west-1",
+        &mut region,
+        request("a@other.org", &["x@y.z"], ""),
+    )
+    .unwrap_err();
+    assert_eq!(
+        rejection.smtp().1,
+        "Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: a@other.org"
+    );
+    region.account.production_access_enabled = false;
+    let rejection = send(
+        "eu-west-1",
+        &mut region,
+        request(
+            "a@example.com",
+            &["x@y.z", "success@simulator.amazonses.com"],
+            "",
+        ),
+    )
+    .unwrap_err();
+    assert!(rejection.smtp().1.ends_with(": x@y.z"), "{rejection:?}");
+    assert_eq!(region.outbox.records.len(), 2);
+    assert_eq!(region.outbox.records[1].status, "rejected");
+}
+
+#[test]
+fn unknown_header_set_quota_and_rate() {
+    let mut region = region();
+    let rejection = send(
+        "eu-west-1",
+        &mut region,
+        request(
+            "a@example.com",
+            &["x@y.z"],
+            "X-SES-CONFIGURATION-SET: nope\r\n",
+        ),
+    )
+    .unwrap_err();
+    assert_eq!(
+        rejection,
+        Rejection::ConfigurationSetDoesNotExist("nope".into())
+    );
+    region.account.send_quota.max_send_rate = 2.0;
+    assert!(
+        send(
+            "eu-west-1",
+            &mut region,
+            request("a@example.com", &["x@y.z"], "")
+        )
+        .is_ok()
+    );
+    assert!(
+        send(
+            "eu-west-1",
+            &mut region,
+            request("a@example.com", &["x@y.z"], "")
+        )
+        .is_ok()
+    );
+    let rejection = send(
+        "eu-west-1",
+        &mut region,
+        request("a@example.com", &["x@y.z"], ""),
+    )
+    .unwrap_err();
+    assert_eq!(
+        rejection.smtp(),
+        (
+            454,
+            "Throttling failure: Maximum sending rate exceeded.".into()
+        )
+    );
+    region.account.send_quota.max_send_rate = 100.0;
+    region.account.send_quota.sent_last24_hours = 1000.0;
+    let rejection = send(
+        "eu-west-1",
+        &mut region,
+        request("a@example.com", &["x@y.z"], ""),
+    )
+    .unwrap_err();
+    assert_eq!(
+        rejection.smtp(),
+        (
+            454,
+            "Throttling failure: Daily message quota exceeded.".into()
+        )
+    );
+}
+
+#[test]
+fn account_suppression_list_bounces() {
+    let mut region = region();
+    region.account.suppression_attributes.suppressed_reasons = vec![SuppressionListReason::Bounce];
+    region.outbox.suppressed.insert(
+        "gone@y.z".into(),
+        SuppressedDestination {
+            email_address: "gone@y.z".into(),
+            reason: SuppressionListReason::Bounce,
+            last_update_time: 0.0,
+        },
+    );
+    send(
+        "eu-west-1",
+        &mut region,
+        request("a@example.com", &["gone@y.z"], ""),
+    )
+    .unwrap();
+    let event = &region.outbox.records[0].events[1].event;
+    assert_eq!(event["bounce"]["bounceSubType"], "OnAccountSuppressionList");
+    assert_eq!(
+        region.account.send_quota.sent_last24_hours, 1.0,
+        "counts as a send"
+    );
+}
+
+#[test]
+fn times_are_rfc3339_with_millis() {
+    let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_796_461_200_123);
+    assert_eq!(rfc3339_millis(t), "2026-12-05T09:00:00.123Z");
+}
