@@ -275,6 +275,11 @@ impl Control {
             .map_err(|e| format!("{}: {}", e.error_type, e.message))
     }
 
+    /// With `open`, every sender and recipient in `region` counts as verified.
+    pub fn set_open_sending(&self, region: &str, open: bool) {
+        lock(&self.state).region(region).outbox.open = open;
+    }
+
     /// Where configuration sets publish events to SNS and EventBridge (`None`: the local
     /// record only).
     pub fn set_event_endpoints(&self, sns: Option<String>, events: Option<String>) {

@@ -200,6 +200,8 @@ pub trait MailSink: Send + Sync {
 /// What sessions share.
 struct Shared {
     sink: Option<Arc<dyn MailSink>>,
+    /// Accepted user name -> password; starts as `config.credentials`.
+    credentials: Mutex<BTreeMap<String, String>>,
     config: ServerConfig,
     acceptor: Option<TlsAcceptor>,
     counters: Counters,
@@ -251,6 +253,7 @@ impl SesSmtpServer {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             sink,
+            credentials: Mutex::new(config.credentials.clone()),
             config,
             acceptor,
             counters: Counters::default(),
@@ -279,6 +282,11 @@ impl SesSmtpServer {
     /// (`smtp check --ca-file`, PHP `cafile`, ...). Present even with [`ServerTls::None`].
     pub fn ca_pem(&self) -> &str {
         &self.ca_pem
+    }
+
+    /// Replaces the accepted credentials (user name -> password), for new logins.
+    pub fn set_credentials(&self, credentials: BTreeMap<String, String>) {
+        *self.shared.credentials.lock().expect("credentials lock") = credentials;
     }
 
     pub fn stats(&self) -> Stats {

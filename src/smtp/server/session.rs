@@ -313,8 +313,9 @@ impl Session {
         let user = String::from_utf8_lossy(&user).into_owned();
         let accepted = self
             .shared
-            .config
             .credentials
+            .lock()
+            .expect("credentials lock")
             .get(&user)
             .is_some_and(|expected| expected.as_bytes() == pass.as_slice());
         if accepted {
