@@ -10,6 +10,7 @@ mod global_flags;
 mod key_issuance;
 mod lint;
 mod lint_online;
+mod local;
 mod permissions;
 mod plan_apply;
 mod smtp;

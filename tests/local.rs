@@ -1,0 +1,455 @@
+//! `sesform local`: started from a spec as CI would run it, answering SMTP as SES does, with
+//! the same send path and events as the SESv2 API. Real PHP and Python clients are in
+//! `local_clients`.
+
+use std::time::Duration;
+
+use sesform::smtp::Secret;
+use sesform::smtp::client::{self, AuthMechanism, Connection};
+use sesform::smtp::password::smtp_password;
+
+use crate::util::TestDir;
+use crate::util::local::{LocalSes, http};
+
+pub const SPEC: &str = r#"version: 1
+region: eu-west-1
+identities:
+  example.com:
+    configuration_set: transactional
+configuration_sets:
+  transactional:
+    event_destinations:
+      to-sns:
+        events: [SEND, DELIVERY, BOUNCE, COMPLAINT]
+        sns_topic: ses-events
+      to-bus:
+        events: [BOUNCE]
+        eventbridge: {}
+sns_topics:
+  ses-events: {}
+smtp_users:
+  app:
+    allow_from: ["*@example.com"]
+    credentials:
+      dotenv: app.env
+      preset: laravel
+"#;
+
+/// Access key and secret the tests log in with (SESFORM_LOCAL_IAM_KEYS).
+pub const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+pub fn iam_env() -> String {
+    format!("{KEY_ID}:{SECRET}")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Connected, STARTTLS done, EHLO'd; not logged in.
+async fn tls_session(local: &LocalSes) -> Connection {
+    let pem = std::fs::read(&local.ca).expect("CA written");
+    let roots = client::pem_certificates(&pem).expect("ca");
+    let config = client::tls_config(&roots, false).expect("tls config");
+    let mut conn = Connection::connect("127.0.0.1", local.smtp_port, Duration::from_secs(5))
+        .await
+        .expect("connect");
+    assert_eq!(conn.read_reply().await.expect("greeting").code, 220);
+    assert_eq!(conn.command("EHLO test").await.expect("ehlo").code, 250);
+    assert_eq!(conn.command("STARTTLS").await.expect("starttls").code, 220);
+    let mut conn = conn.start_tls(config, "localhost").await.expect("tls");
+    assert_eq!(conn.command("EHLO test").await.expect("ehlo").code, 250);
+    conn
+}
+
+async fn logged_in(local: &LocalSes) -> Connection {
+    let mut conn = tls_session(local).await;
+    let password = Secret::new(smtp_password(SECRET, "eu-west-1"));
+    let reply = conn
+        .auth(AuthMechanism::Plain, KEY_ID, &password)
+        .await
+        .expect("auth");
+    assert_eq!(reply.code, 235, "{reply:?}");
+    conn
+}
+
+fn mail(from: &str, to: &str, extra: &str) -> String {
+    format!("From: {from}\r\nTo: {to}\r\nSubject: test {to}\r\n{extra}\r\nHello.\r\n")
+}
+
+fn text(reply: &sesform::smtp::reply::Reply) -> String {
+    format!("{} {}", reply.code, reply.lines.join(" "))
+}
+
+#[test]
+fn starts_from_a_spec_writes_credentials_and_stops_on_sigterm() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", SPEC);
+    let local = LocalSes::start(&dir, &["--spec", "sesform.yaml"]);
+    let env = dir.read("app.env");
+    assert!(env.contains("MAIL_HOST=\"127.0.0.1\""), "{env}");
+    assert!(
+        env.contains(&format!("MAIL_PORT=\"{}\"", local.smtp_port)),
+        "{env}"
+    );
+    assert!(env.contains("MAIL_USERNAME=\"AKIA"), "{env}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("app.env"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(
+        std::fs::read_to_string(&local.ca)
+            .unwrap()
+            .contains("BEGIN CERTIFICATE")
+    );
+    // The SESv2 side holds the spec: the identity, verified, with its default set.
+    let (status, body) = http(&local.api, "GET", "/v2/email/identities/example.com", "");
+    assert_eq!(status, 200, "{body}");
+    let identity: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(identity["VerificationStatus"], "SUCCESS");
+    assert_eq!(identity["ConfigurationSetName"], "transactional");
+    let (status, body) = http(
+        &local.api,
+        "GET",
+        "/v2/email/configuration-sets/transactional/event-destinations",
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("arn:aws:sns:eu-west-1:123456789012:ses-events"),
+        "{body}"
+    );
+
+    // The written credentials work over SMTP; the password never shows on standard error.
+    let password = env
+        .lines()
+        .find_map(|l| l.strip_prefix("MAIL_PASSWORD=\""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap()
+        .to_string();
+    let user = env
+        .lines()
+        .find_map(|l| l.strip_prefix("MAIL_USERNAME=\""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap()
+        .to_string();
+    runtime().block_on(async {
+        let mut conn = tls_session(&local).await;
+        let reply = conn
+            .auth(AuthMechanism::Login, &user, &Secret::new(password.clone()))
+            .await
+            .unwrap();
+        assert_eq!(reply.code, 235, "{reply:?}");
+    });
+    let (code, stderr) = local.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("stopped:"), "{stderr}");
+    assert!(!stderr.contains(&password), "{stderr}");
+}
+
+#[test]
+fn smtp_answers_as_ses() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", SPEC);
+    let iam = iam_env();
+    let local = LocalSes::start_env(
+        &dir,
+        &[
+            "--spec",
+            "sesform.yaml",
+            "--max-messages",
+            "3",
+            "--idle-timeout",
+            "1",
+            "--max-message-bytes",
+            "4096",
+        ],
+        &[("SESFORM_LOCAL_IAM_KEYS", &iam)],
+    );
+    runtime().block_on(async {
+        // No AUTH or MAIL before TLS.
+        let mut plain = Connection::connect("127.0.0.1", local.smtp_port, Duration::from_secs(5))
+            .await
+            .unwrap();
+        plain.read_reply().await.unwrap();
+        plain.command("EHLO test").await.unwrap();
+        let reply = plain.command("AUTH LOGIN").await.unwrap();
+        assert_eq!(text(&reply), "530 Must issue a STARTTLS command first");
+        let reply = plain.command("MAIL FROM:<app@example.com>").await.unwrap();
+        assert_eq!(reply.code, 530);
+
+        // The raw IAM secret is not the SMTP password.
+        let mut conn = tls_session(&local).await;
+        let reply = conn
+            .auth(AuthMechanism::Plain, KEY_ID, &Secret::new(SECRET))
+            .await
+            .unwrap();
+        assert_eq!(text(&reply), "535 Authentication Credentials Invalid");
+
+        let mut conn = logged_in(&local).await;
+        let to = "success@simulator.amazonses.com";
+        let reply = conn
+            .send_message("nobody@other.org", &[to], &mail("nobody@other.org", to, ""))
+            .await
+            .unwrap();
+        assert_eq!(
+            text(&reply),
+            "554 Message rejected: Email address is not verified. The following identities \
+             failed the check in region EU-WEST-1: nobody@other.org"
+        );
+        let reply = conn
+            .send_message(
+                "app@example.com",
+                &[to],
+                &mail("app@example.com", to, "X-SES-CONFIGURATION-SET: nope\r\n"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            text(&reply),
+            "554 Configuration Set does not exist: Configuration set <nope> does not exist."
+        );
+        let big = "x".repeat(5000);
+        let reply = conn
+            .send_message(
+                "app@example.com",
+                &[to],
+                &mail("app@example.com", to, &format!("X-Big: {big}\r\n")),
+            )
+            .await
+            .unwrap();
+        assert_eq!(reply.code, 552, "{reply:?}");
+        // Three accepted messages, then the session cap.
+        for simulator in ["success", "bounce", "complaint"] {
+            let to = format!("{simulator}@simulator.amazonses.com");
+            let reply = conn
+                .send_message("app@example.com", &[&to], &mail("app@example.com", &to, ""))
+                .await
+                .unwrap();
+            assert_eq!(reply.code, 250, "{reply:?}");
+        }
+        let reply = conn.command("MAIL FROM:<app@example.com>").await.unwrap();
+        assert_eq!(
+            text(&reply),
+            "421 Connection closed by server. Maximum message count per session reached."
+        );
+        assert!(conn.read_reply().await.is_err(), "closed after 421");
+
+        // Idle past the timeout: 451 and a close.
+        let mut idle = logged_in(&local).await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let reply = idle.read_reply().await.unwrap();
+        assert_eq!(
+            text(&reply),
+            "451 4.4.2 Timeout waiting for data from client."
+        );
+    });
+
+    // What happened, as recorded: events per the simulator and the set's destinations.
+    let messages = local.messages();
+    let accepted: Vec<_> = messages
+        .iter()
+        .filter(|m| m["status"] == "accepted")
+        .collect();
+    assert_eq!(accepted.len(), 3, "{messages:#?}");
+    let types = |m: &serde_json::Value| -> Vec<String> {
+        m["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(types(accepted[0]), ["Send", "Delivery"]);
+    assert_eq!(types(accepted[1]), ["Send", "Bounce"]);
+    assert_eq!(types(accepted[2]), ["Send", "Delivery", "Complaint"]);
+    let bounce = &accepted[1]["events"][1];
+    assert_eq!(bounce["event"]["bounce"]["bounceType"], "Permanent");
+    assert_eq!(
+        bounce["destinations"],
+        serde_json::json!(["transactional/to-bus", "transactional/to-sns"])
+    );
+    assert_eq!(accepted[1]["configuration_set"], "transactional");
+    assert_eq!(accepted[1]["user"], KEY_ID);
+    assert!(
+        accepted[1]["transcript"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "AUTH 235"),
+        "{:?}",
+        accepted[1]["transcript"]
+    );
+    let rejected: Vec<_> = messages
+        .iter()
+        .filter(|m| m["status"] == "rejected")
+        .collect();
+    assert_eq!(rejected.len(), 2, "{messages:#?}");
+    // DELETE clears the record.
+    let (status, _) = http(&local.api, "DELETE", "/_local/messages", "");
+    assert_eq!(status, 200);
+    assert!(local.messages().is_empty());
+}
+
+#[test]
+fn sandbox_recipients_quota_and_suppression() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", SPEC);
+    let iam = iam_env();
+    let local = LocalSes::start_env(
+        &dir,
+        &[
+            "--spec",
+            "sesform.yaml",
+            "--sandbox",
+            "on",
+            "--max-24-hour-send",
+            "2",
+        ],
+        &[("SESFORM_LOCAL_IAM_KEYS", &iam)],
+    );
+    runtime().block_on(async {
+        let mut conn = logged_in(&local).await;
+        let reply = conn
+            .send_message(
+                "app@example.com",
+                &["someone@gmail.com"],
+                &mail("app@example.com", "someone@gmail.com", ""),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            text(&reply),
+            "554 Message rejected: Email address is not verified. The following identities \
+             failed the check in region EU-WEST-1: someone@gmail.com"
+        );
+        // Verified recipients are fine in the sandbox, at 1 a second.
+        let reply = conn
+            .send_message(
+                "app@example.com",
+                &["ops@example.com"],
+                &mail("app@example.com", "ops@example.com", ""),
+            )
+            .await
+            .unwrap();
+        assert_eq!(reply.code, 250, "{reply:?}");
+        let reply = conn
+            .send_message(
+                "app@example.com",
+                &["ops@example.com"],
+                &mail("app@example.com", "ops@example.com", ""),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            text(&reply),
+            "454 Throttling failure: Maximum sending rate exceeded."
+        );
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let reply = conn
+            .send_message(
+                "app@example.com",
+                &["ops@example.com"],
+                &mail("app@example.com", "ops@example.com", ""),
+            )
+            .await
+            .unwrap();
+        assert_eq!(reply.code, 250, "{reply:?}");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let reply = conn
+            .send_message(
+                "app@example.com",
+                &["ops@example.com"],
+                &mail("app@example.com", "ops@example.com", ""),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            text(&reply),
+            "454 Throttling failure: Daily message quota exceeded."
+        );
+        // The simulator works in the sandbox and does not count against the quota.
+        let reply = conn
+            .send_message(
+                "app@example.com",
+                &["suppressionlist@simulator.amazonses.com"],
+                &mail(
+                    "app@example.com",
+                    "suppressionlist@simulator.amazonses.com",
+                    "",
+                ),
+            )
+            .await
+            .unwrap();
+        assert_eq!(reply.code, 250, "{reply:?}");
+    });
+    let messages = local.messages();
+    let last = messages.last().unwrap();
+    assert_eq!(
+        last["events"][1]["event"]["bounce"]["bounceSubType"],
+        "Suppressed"
+    );
+}
+
+#[test]
+fn send_email_over_the_api_takes_the_same_path() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", SPEC);
+    let local = LocalSes::start(&dir, &["--spec", "sesform.yaml"]);
+    // The account-level suppression list: a listed address bounces, OnAccountSuppressionList.
+    let put = |path: &str, body: &str| {
+        let (status, answer) = http(&local.api, "PUT", path, body);
+        assert_eq!(status, 200, "{answer}");
+    };
+    put(
+        "/v2/email/account/suppression",
+        r#"{"SuppressedReasons": ["BOUNCE"]}"#,
+    );
+    put(
+        "/v2/email/suppression/addresses",
+        r#"{"EmailAddress": "gone@example.org", "Reason": "BOUNCE"}"#,
+    );
+    let (status, body) = http(
+        &local.api,
+        "POST",
+        "/v2/email/outbound-emails",
+        r#"{"FromEmailAddress": "app@example.com",
+            "Destination": {"ToAddresses": ["gone@example.org"]},
+            "Content": {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let message_id = answer["MessageId"].as_str().unwrap();
+    let (status, body) = http(
+        &local.api,
+        "POST",
+        "/v2/email/outbound-emails",
+        r#"{"FromEmailAddress": "app@other.org",
+            "Destination": {"ToAddresses": ["a@example.org"]},
+            "Content": {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}}"#,
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("MessageRejected"), "{body}");
+    let messages = local.messages();
+    assert_eq!(messages[0]["channel"], "api");
+    assert_eq!(messages[0]["message_id"], message_id);
+    let bounce = &messages[0]["events"][1]["event"];
+    assert_eq!(
+        bounce["bounce"]["bounceSubType"],
+        "OnAccountSuppressionList"
+    );
+    assert_eq!(bounce["mail"]["commonHeaders"]["subject"], "Hi");
+    assert_eq!(
+        bounce["mail"]["tags"]["ses:configuration-set"],
+        serde_json::json!(["transactional"])
+    );
+}
