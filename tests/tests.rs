@@ -11,6 +11,7 @@ mod key_issuance;
 mod lint;
 mod lint_online;
 mod local;
+mod local_clients;
 mod permissions;
 mod plan_apply;
 mod smtp;
