@@ -453,3 +453,145 @@ fn send_email_over_the_api_takes_the_same_path() {
         serde_json::json!(["transactional"])
     );
 }
+
+/// With `--sns-endpoint` and `--events-endpoint` (moto_server here), the configuration set's
+/// destinations get the events: SNS `Publish` of the event JSON to the topic, EventBridge
+/// `PutEvents` with `source: aws.ses` on the default bus.
+#[test]
+fn events_are_published_to_sns_and_eventbridge() {
+    let dir = TestDir::new();
+    let recording = dir.join("moto-recording.jsonl");
+    let moto = crate::util::moto::Moto::start_with(&[
+        ("MOTO_ENABLE_RECORDING", "true"),
+        ("MOTO_RECORDER_FILEPATH", recording.to_str().unwrap()),
+    ]);
+    let scope = |service: &str| {
+        format!(
+            "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n"
+        )
+    };
+    // The topic the spec's destination names, in moto.
+    let create = "Action=CreateTopic&Version=2010-03-31&Name=ses-events";
+    let answer = raw_post(
+        &moto.endpoint_url(),
+        &scope("sns"),
+        "application/x-www-form-urlencoded",
+        create,
+    );
+    assert!(answer.contains("ses-events"), "{answer}");
+
+    dir.write("sesform.yaml", SPEC);
+    let iam = iam_env();
+    let url = moto.endpoint_url();
+    let local = LocalSes::start_env(
+        &dir,
+        &[
+            "--spec",
+            "sesform.yaml",
+            "--sns-endpoint",
+            &url,
+            "--events-endpoint",
+            &url,
+        ],
+        &[("SESFORM_LOCAL_IAM_KEYS", &iam)],
+    );
+    let to = "bounce@simulator.amazonses.com";
+    runtime().block_on(async {
+        let mut conn = logged_in(&local).await;
+        let reply = conn
+            .send_message("app@example.com", &[to], &mail("app@example.com", to, ""))
+            .await
+            .unwrap();
+        assert_eq!(reply.code, 250, "{reply:?}");
+    });
+    let message_id = local.messages()[0]["message_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut publishes = 0;
+    let mut put_events = 0;
+    for _ in 0..100 {
+        let bodies = recorded_bodies(&recording);
+        let lines: Vec<&String> = bodies.iter().filter(|l| l.contains(&message_id)).collect();
+        publishes = lines
+            .iter()
+            .filter(|l| l.contains("Action=Publish"))
+            .count();
+        put_events = lines
+            .iter()
+            .filter(|l| l.contains("AWSEvents.PutEvents"))
+            .count();
+        if publishes == 2 && put_events == 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // SNS selects Send and Bounce (Delivery does not happen for bounce@), EventBridge Bounce.
+    let bodies = recorded_bodies(&recording);
+    assert_eq!((publishes, put_events), (2, 1), "{bodies:#?}");
+    let put = bodies
+        .iter()
+        .find(|b| b.starts_with("AWSEvents.PutEvents"))
+        .unwrap();
+    let put: serde_json::Value = serde_json::from_str(put.split_once('\n').unwrap().1).unwrap();
+    let entry = &put["Entries"][0];
+    assert_eq!(entry["Source"], "aws.ses");
+    assert_eq!(entry["DetailType"], "Email Bounced");
+    assert_eq!(
+        entry["EventBusName"],
+        "arn:aws:events:eu-west-1:123456789012:event-bus/default"
+    );
+    let detail: serde_json::Value =
+        serde_json::from_str(entry["Detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["bounce"]["bounceType"], "Permanent");
+    assert_eq!(detail["mail"]["messageId"], message_id.as_str());
+}
+
+/// Each request moto recorded, as `TARGET\nBODY` (TARGET `form` for query-protocol calls),
+/// the body decoded.
+fn recorded_bodies(recording: &std::path::Path) -> Vec<String> {
+    use base64::Engine;
+    let text = std::fs::read_to_string(recording).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .map(|request| {
+            let body = request["body"].as_str().unwrap_or_default();
+            let body = if request["body_encoded"] == true {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(body)
+                    .unwrap_or_default();
+                String::from_utf8_lossy(&bytes).into_owned()
+            } else {
+                body.to_string()
+            };
+            let target = request["headers"]["X-Amz-Target"]
+                .as_str()
+                .unwrap_or("form");
+            // Query-protocol bodies are form-encoded: decode them so ids read as they are.
+            let body = if target == "form" {
+                form_urlencoded::parse(body.as_bytes())
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("&")
+            } else {
+                body
+            };
+            format!("{target}\n{body}")
+        })
+        .collect()
+}
+
+fn raw_post(base: &str, auth: &str, content_type: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let authority = base.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(authority).unwrap();
+    write!(
+        stream,
+        "POST / HTTP/1.0\r\nHost: {authority}\r\n{auth}Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
