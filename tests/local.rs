@@ -43,6 +43,22 @@ pub fn iam_env() -> String {
     format!("{KEY_ID}:{SECRET}")
 }
 
+/// `sesform local` from [`SPEC`], logging in with the test key, plus `extra` options.
+pub fn start(dir: &TestDir, extra: &[&str]) -> LocalSes {
+    dir.write("sesform.yaml", SPEC);
+    let iam = iam_env();
+    let mut args = vec!["--spec", "sesform.yaml"];
+    args.extend_from_slice(extra);
+    LocalSes::start_env(dir, &args, &[("SESFORM_LOCAL_IAM_KEYS", &iam)])
+}
+
+/// Sends a small message from `from` to `to` on a logged-in connection: the final reply.
+async fn send_one(conn: &mut Connection, from: &str, to: &str) -> sesform::smtp::reply::Reply {
+    conn.send_message(from, &[to], &mail(from, to, ""))
+        .await
+        .expect("send")
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -159,13 +175,9 @@ fn starts_from_a_spec_writes_credentials_and_stops_on_sigterm() {
 #[test]
 fn smtp_answers_as_ses() {
     let dir = TestDir::new();
-    dir.write("sesform.yaml", SPEC);
-    let iam = iam_env();
-    let local = LocalSes::start_env(
+    let local = start(
         &dir,
         &[
-            "--spec",
-            "sesform.yaml",
             "--max-messages",
             "3",
             "--idle-timeout",
@@ -173,7 +185,6 @@ fn smtp_answers_as_ses() {
             "--max-message-bytes",
             "4096",
         ],
-        &[("SESFORM_LOCAL_IAM_KEYS", &iam)],
     );
     runtime().block_on(async {
         // No AUTH or MAIL before TLS.
@@ -303,93 +314,37 @@ fn smtp_answers_as_ses() {
 #[test]
 fn sandbox_recipients_quota_and_suppression() {
     let dir = TestDir::new();
-    dir.write("sesform.yaml", SPEC);
-    let iam = iam_env();
-    let local = LocalSes::start_env(
-        &dir,
-        &[
-            "--spec",
-            "sesform.yaml",
-            "--sandbox",
-            "on",
-            "--max-24-hour-send",
-            "2",
-        ],
-        &[("SESFORM_LOCAL_IAM_KEYS", &iam)],
-    );
+    let local = start(&dir, &["--sandbox", "on", "--max-24-hour-send", "3"]);
+    let from = "app@example.com";
     runtime().block_on(async {
         let mut conn = logged_in(&local).await;
-        let reply = conn
-            .send_message(
-                "app@example.com",
-                &["someone@gmail.com"],
-                &mail("app@example.com", "someone@gmail.com", ""),
-            )
-            .await
-            .unwrap();
+        let reply = send_one(&mut conn, from, "someone@gmail.com").await;
         assert_eq!(
             text(&reply),
             "554 Message rejected: Email address is not verified. The following identities \
              failed the check in region EU-WEST-1: someone@gmail.com"
         );
-        // Verified recipients are fine in the sandbox, at 1 a second.
-        let reply = conn
-            .send_message(
-                "app@example.com",
-                &["ops@example.com"],
-                &mail("app@example.com", "ops@example.com", ""),
-            )
-            .await
-            .unwrap();
-        assert_eq!(reply.code, 250, "{reply:?}");
-        let reply = conn
-            .send_message(
-                "app@example.com",
-                &["ops@example.com"],
-                &mail("app@example.com", "ops@example.com", ""),
-            )
-            .await
-            .unwrap();
+        // Verified recipients are fine in the sandbox, at 1 a second: two at once are not.
+        let two = ["ops@example.com", "team@example.com"];
+        let both = mail(from, &two.join(", "), "");
+        let reply = conn.send_message(from, &two, &both).await.unwrap();
         assert_eq!(
             text(&reply),
             "454 Throttling failure: Maximum sending rate exceeded."
         );
-        tokio::time::sleep(Duration::from_millis(1100)).await;
-        let reply = conn
-            .send_message(
-                "app@example.com",
-                &["ops@example.com"],
-                &mail("app@example.com", "ops@example.com", ""),
-            )
-            .await
-            .unwrap();
+        let reply = send_one(&mut conn, from, "ops@example.com").await;
         assert_eq!(reply.code, 250, "{reply:?}");
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        let reply = conn
-            .send_message(
-                "app@example.com",
-                &["ops@example.com"],
-                &mail("app@example.com", "ops@example.com", ""),
-            )
-            .await
-            .unwrap();
+        let reply = send_one(&mut conn, from, "ops@example.com").await;
+        assert_eq!(reply.code, 250, "{reply:?}");
+        // 2 sent, 3 a day: two more recipients are over the quota.
+        let reply = conn.send_message(from, &two, &both).await.unwrap();
         assert_eq!(
             text(&reply),
             "454 Throttling failure: Daily message quota exceeded."
         );
         // The simulator works in the sandbox and does not count against the quota.
-        let reply = conn
-            .send_message(
-                "app@example.com",
-                &["suppressionlist@simulator.amazonses.com"],
-                &mail(
-                    "app@example.com",
-                    "suppressionlist@simulator.amazonses.com",
-                    "",
-                ),
-            )
-            .await
-            .unwrap();
+        let reply = send_one(&mut conn, from, "suppressionlist@simulator.amazonses.com").await;
         assert_eq!(reply.code, 250, "{reply:?}");
     });
     let messages = local.messages();
@@ -418,25 +373,11 @@ fn send_email_over_the_api_takes_the_same_path() {
         "/v2/email/suppression/addresses",
         r#"{"EmailAddress": "gone@example.org", "Reason": "BOUNCE"}"#,
     );
-    let (status, body) = http(
-        &local.api,
-        "POST",
-        "/v2/email/outbound-emails",
-        r#"{"FromEmailAddress": "app@example.com",
-            "Destination": {"ToAddresses": ["gone@example.org"]},
-            "Content": {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}}"#,
-    );
+    let (status, body) = local.send_email("app@example.com", "gone@example.org", "Hi");
     assert_eq!(status, 200, "{body}");
     let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
     let message_id = answer["MessageId"].as_str().unwrap();
-    let (status, body) = http(
-        &local.api,
-        "POST",
-        "/v2/email/outbound-emails",
-        r#"{"FromEmailAddress": "app@other.org",
-            "Destination": {"ToAddresses": ["a@example.org"]},
-            "Content": {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}}"#,
-    );
+    let (status, body) = local.send_email("app@other.org", "a@example.org", "Hi");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("MessageRejected"), "{body}");
     let messages = local.messages();

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::local::{KEY_ID, SECRET, SPEC, iam_env};
+use crate::local::{KEY_ID, SECRET};
 use crate::util::local::{LocalSes, http};
 use crate::util::{Run, TestDir, repo_file};
 
@@ -55,12 +55,11 @@ fn php(local: &LocalSes, options: &str, env: &[(&str, &str)]) -> Run {
     )
 }
 
+/// Local SES from the test spec, with a send rate that bulk sends stay under.
 fn start(dir: &TestDir, extra: &[&str]) -> LocalSes {
-    dir.write("sesform.yaml", SPEC);
-    let iam = iam_env();
-    let mut args = vec!["--spec", "sesform.yaml", "--max-send-rate", "1000"];
+    let mut args = vec!["--max-send-rate", "1000"];
     args.extend_from_slice(extra);
-    LocalSes::start_env(dir, &args, &[("SESFORM_LOCAL_IAM_KEYS", &iam)])
+    crate::local::start(dir, &args)
 }
 
 #[test]
@@ -217,17 +216,7 @@ fn the_page_lists_messages_and_their_events_in_chromium() {
         ("success@simulator.amazonses.com", "First <mail> & more"),
         ("bounce@simulator.amazonses.com", "Second mail"),
     ] {
-        let body = serde_json::json!({
-            "FromEmailAddress": "app@example.com",
-            "Destination": {"ToAddresses": [to]},
-            "Content": {"Simple": {"Subject": {"Data": subject}, "Body": {"Text": {"Data": "Hi"}}}},
-        });
-        let (status, answer) = http(
-            &local.api,
-            "POST",
-            "/v2/email/outbound-emails",
-            &body.to_string(),
-        );
+        let (status, answer) = local.send_email("app@example.com", to, subject);
         assert_eq!(status, 200, "{answer}");
     }
     let profile = TestDir::new();

@@ -99,6 +99,21 @@ impl LocalSes {
         serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
     }
 
+    /// SESv2 `SendEmail` with Simple content: (status, body).
+    pub fn send_email(&self, from: &str, to: &str, subject: &str) -> (u16, String) {
+        let body = serde_json::json!({
+            "FromEmailAddress": from,
+            "Destination": {"ToAddresses": [to]},
+            "Content": {"Simple": {"Subject": {"Data": subject}, "Body": {"Text": {"Data": "Hello"}}}},
+        });
+        http(
+            &self.api,
+            "POST",
+            "/v2/email/outbound-emails",
+            &body.to_string(),
+        )
+    }
+
     pub fn messages(&self) -> Vec<serde_json::Value> {
         self.get_json("/_local/messages")["messages"]
             .as_array()

@@ -50,6 +50,15 @@ fn region() -> RegionState {
     region
 }
 
+/// Sends a small message from `a@example.com` to `x@y.z` in eu-west-1.
+fn try_send(region: &mut RegionState, extra: &str) -> Result<Accepted, Rejection> {
+    send(
+        "eu-west-1",
+        region,
+        request("a@example.com", &["x@y.z"], extra),
+    )
+}
+
 fn request(from: &str, to: &[&str], extra: &str) -> SendRequest {
     SendRequest {
         channel: Channel::Smtp,
@@ -118,65 +127,22 @@ fn unverified_sender_and_sandbox_recipient_are_rejected() {
 #[test]
 fn unknown_header_set_quota_and_rate() {
     let mut region = region();
-    let rejection = send(
-        "eu-west-1",
-        &mut region,
-        request(
-            "a@example.com",
-            &["x@y.z"],
-            "X-SES-CONFIGURATION-SET: nope\r\n",
-        ),
-    )
-    .unwrap_err();
+    let rejection = try_send(&mut region, "X-SES-CONFIGURATION-SET: nope\r\n").unwrap_err();
     assert_eq!(
         rejection,
         Rejection::ConfigurationSetDoesNotExist("nope".into())
     );
     region.account.send_quota.max_send_rate = 2.0;
-    assert!(
-        send(
-            "eu-west-1",
-            &mut region,
-            request("a@example.com", &["x@y.z"], "")
-        )
-        .is_ok()
-    );
-    assert!(
-        send(
-            "eu-west-1",
-            &mut region,
-            request("a@example.com", &["x@y.z"], "")
-        )
-        .is_ok()
-    );
-    let rejection = send(
-        "eu-west-1",
-        &mut region,
-        request("a@example.com", &["x@y.z"], ""),
-    )
-    .unwrap_err();
-    assert_eq!(
-        rejection.smtp(),
-        (
-            454,
-            "Throttling failure: Maximum sending rate exceeded.".into()
-        )
-    );
+    assert!(try_send(&mut region, "").is_ok());
+    assert!(try_send(&mut region, "").is_ok());
+    let rejection = try_send(&mut region, "").unwrap_err();
+    let rate = "Throttling failure: Maximum sending rate exceeded.";
+    assert_eq!(rejection.smtp(), (454, rate.into()));
     region.account.send_quota.max_send_rate = 100.0;
     region.account.send_quota.sent_last24_hours = 1000.0;
-    let rejection = send(
-        "eu-west-1",
-        &mut region,
-        request("a@example.com", &["x@y.z"], ""),
-    )
-    .unwrap_err();
-    assert_eq!(
-        rejection.smtp(),
-        (
-            454,
-            "Throttling failure: Daily message quota exceeded.".into()
-        )
-    );
+    let rejection = try_send(&mut region, "").unwrap_err();
+    let daily = "Throttling failure: Daily message quota exceeded.";
+    assert_eq!(rejection.smtp(), (454, daily.into()));
 }
 
 #[test]
