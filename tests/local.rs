@@ -406,21 +406,7 @@ fn events_are_published_to_sns_and_eventbridge() {
         ("MOTO_ENABLE_RECORDING", "true"),
         ("MOTO_RECORDER_FILEPATH", recording.to_str().unwrap()),
     ]);
-    let scope = |service: &str| {
-        format!(
-            "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n"
-        )
-    };
-    // The topic the spec's destination names, in moto.
-    let create = "Action=CreateTopic&Version=2010-03-31&Name=ses-events";
-    let answer = raw_post(
-        &moto.endpoint_url(),
-        &scope("sns"),
-        "application/x-www-form-urlencoded",
-        create,
-    );
-    assert!(answer.contains("ses-events"), "{answer}");
-
+    // The spec's topic is created in moto at start.
     dir.write("sesform.yaml", SPEC);
     let iam = iam_env();
     let url = moto.endpoint_url();
@@ -486,6 +472,25 @@ fn events_are_published_to_sns_and_eventbridge() {
         serde_json::from_str(entry["Detail"].as_str().unwrap()).unwrap();
     assert_eq!(detail["bounce"]["bounceType"], "Permanent");
     assert_eq!(detail["mail"]["messageId"], message_id.as_str());
+    // The record says what each endpoint answered.
+    let mut published = Vec::new();
+    for _ in 0..50 {
+        published = local.messages()[0]["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| e["published"].as_array().unwrap().clone())
+            .collect();
+        if published.len() == 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(published.len(), 3, "{published:#?}");
+    assert!(
+        published.iter().all(|p| p["status"] == 200),
+        "{published:#?}"
+    );
 }
 
 /// Each request moto recorded, as `TARGET\nBODY` (TARGET `form` for query-protocol calls),
@@ -520,19 +525,4 @@ fn recorded_bodies(recording: &std::path::Path) -> Vec<String> {
             format!("{target}\n{body}")
         })
         .collect()
-}
-
-fn raw_post(base: &str, auth: &str, content_type: &str, body: &str) -> String {
-    use std::io::{Read, Write};
-    let authority = base.strip_prefix("http://").unwrap();
-    let mut stream = std::net::TcpStream::connect(authority).unwrap();
-    write!(
-        stream,
-        "POST / HTTP/1.0\r\nHost: {authority}\r\n{auth}Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
 }

@@ -72,9 +72,11 @@ pub struct LocalArgs {
     pub events_endpoint: Option<String>,
 }
 
+/// Every error of `local` (bad option values, a spec that does not load, a port in use)
+/// exits 1, like the other commands but `lint` and `smtp`.
 fn usage_error(message: impl std::fmt::Display) -> u8 {
     eprintln!("error: {message}");
-    exit::ERROR_OR_CHANGES
+    exit::FAILURE
 }
 
 fn pairs(values: impl Iterator<Item = String>, what: &str) -> Result<Vec<(String, Secret)>, u8> {

@@ -137,23 +137,18 @@ async fn handle(
         query,
         body,
     };
-    let (result, publications, endpoints) = {
+    let (result, publications) = {
         let mut state = lock(&state);
         let shape = state.shape;
-        let endpoints = state.endpoints.clone();
         let region = state.region(&api_request.region);
         let result = operations::dispatch(operation, &api_request, region).map(|mut output| {
             shape::reshape(shape, operation, &mut output);
             output
         });
-        (
-            result,
-            std::mem::take(&mut region.outbox.pending),
-            endpoints,
-        )
+        (result, std::mem::take(&mut region.outbox.pending))
     };
     if !publications.is_empty() {
-        tokio::spawn(async move { sending::publish::publish(&endpoints, publications).await });
+        tokio::spawn(sending::deliver(state.clone(), publications));
     }
     Ok(finish(match result {
         Ok(output) => protocol::json_response(StatusCode::OK, &output),

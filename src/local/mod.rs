@@ -9,6 +9,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::emulator::sending::publish;
 use crate::emulator::{AccountPatch, Control, Emulator};
 use crate::secret::Secret;
 use crate::smtp::server::{Pki, ServerConfig, ServerTls, SesSmtpServer, Stats};
@@ -157,6 +158,19 @@ impl LocalSes {
                 Vec::new()
             }
         };
+        // Where events go to SNS, the spec's topics must exist (CreateTopic is idempotent).
+        if let (Some(endpoint), Some(loaded)) = (&config.sns_endpoint, &config.spec) {
+            for name in loaded.spec.sns_topics.keys() {
+                let status = publish::create_topic(endpoint, &config.region, name)
+                    .await
+                    .map_err(|e| format!("creating SNS topic {name} at {endpoint}: {e}"))?;
+                if status != 200 {
+                    return Err(format!(
+                        "creating SNS topic {name} at {endpoint}: HTTP {status}"
+                    ));
+                }
+            }
+        }
         // The spec may set the account; the command line's sandbox and quotas win.
         account(&control, &config);
         for issued in &issued {

@@ -26,7 +26,7 @@ use super::errors::ApiError;
 #[cfg(test)]
 use super::model::EventType;
 use super::model::SuppressionListReason;
-use super::state::RegionState;
+use super::state::{RegionState, SharedState, lock};
 
 /// The mailbox simulator's domain (SES developer guide, "Using the mailbox simulator").
 pub const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
@@ -142,6 +142,11 @@ impl Rejection {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Publication {
     pub region: String,
+    /// The record and event it publishes, and the destination (`SET/NAME`), to note the
+    /// outcome on the record.
+    pub record_seq: u64,
+    pub event_index: usize,
+    pub destination: String,
     pub target: Target,
     pub detail_type: &'static str,
     pub event: Value,
@@ -161,6 +166,18 @@ pub struct RecordedEvent {
     /// The destinations of the configuration set that selected it (`SET/NAME`).
     pub destinations: Vec<String>,
     pub event: Value,
+    /// What publishing it to SNS or EventBridge gave, per destination, once done.
+    pub published: Vec<Published>,
+}
+
+/// The outcome of one publication: the endpoint's HTTP status, or why there was none.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Published {
+    pub destination: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// A message SES was handed, accepted or not (`GET /_local/messages`).
@@ -334,7 +351,7 @@ pub fn send(
         .unwrap_or_default();
     let at = rfc3339_millis(SystemTime::now());
     let mut publications = Vec::new();
-    for event in happened {
+    for (event_index, event) in happened.into_iter().enumerate() {
         let json = event.to_json(&mail, &at);
         let mut selected_by = Vec::new();
         for (name, definition) in &destinations {
@@ -358,6 +375,9 @@ pub fn send(
             };
             publications.push(Publication {
                 region: region_name.to_string(),
+                record_seq: record.seq,
+                event_index,
+                destination: name.clone(),
                 target,
                 detail_type: event.detail_type(),
                 event: json.clone(),
@@ -367,6 +387,7 @@ pub fn send(
             event_type: event.name(),
             destinations: selected_by,
             event: json,
+            published: Vec::new(),
         });
     }
     record.status = "accepted";
@@ -592,6 +613,38 @@ pub fn rfc3339_millis(time: SystemTime) -> String {
         rem % 60,
         since.subsec_millis()
     )
+}
+
+/// Publishes events to the configured endpoints (outside the state lock), then notes each
+/// outcome on its record.
+pub(crate) async fn deliver(state: SharedState, publications: Vec<Publication>) {
+    if publications.is_empty() {
+        return;
+    }
+    let endpoints = lock(&state).endpoints.clone();
+    let outcomes = publish::publish(&endpoints, &publications).await;
+    let mut state = lock(&state);
+    for (publication, outcome) in publications.iter().zip(outcomes) {
+        let region = state.region(&publication.region);
+        let event = region
+            .outbox
+            .records
+            .iter_mut()
+            .find(|r| r.seq == publication.record_seq)
+            .and_then(|r| r.events.get_mut(publication.event_index));
+        if let Some(event) = event {
+            let (status, error) = match outcome {
+                publish::Outcome::Sent { status } => (Some(status), None),
+                publish::Outcome::NoEndpoint => (None, Some(publish::NO_ENDPOINT.to_string())),
+                publish::Outcome::Failed(error) => (None, Some(error)),
+            };
+            event.published.push(Published {
+                destination: publication.destination.clone(),
+                status,
+                error,
+            });
+        }
+    }
 }
 
 /// The records of every region, oldest first, as `GET /_local/messages` answers.

@@ -27,13 +27,43 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// Why an event went to the local record only.
+pub const NO_ENDPOINT: &str =
+    "not published: no --sns-endpoint / --events-endpoint for this destination";
+
 /// Sends every publication, one after the other; never fails as a whole.
-pub async fn publish(endpoints: &Endpoints, publications: Vec<Publication>) -> Vec<Outcome> {
+pub async fn publish(endpoints: &Endpoints, publications: &[Publication]) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for publication in publications {
-        outcomes.push(publish_one(endpoints, &publication).await);
+        outcomes.push(publish_one(endpoints, publication).await);
     }
     outcomes
+}
+
+/// SNS `CreateTopic` (idempotent), so a spec's topics exist where events are published.
+pub async fn create_topic(endpoint: &str, region: &str, name: &str) -> Result<u16, String> {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("Action", "CreateTopic")
+        .append_pair("Version", "2010-03-31")
+        .append_pair("Name", name)
+        .finish();
+    let headers = vec![
+        (
+            "Content-Type",
+            "application/x-www-form-urlencoded".to_string(),
+        ),
+        ("Authorization", authorization(region, "sns")),
+    ];
+    tokio::time::timeout(Duration::from_secs(5), post(endpoint, &headers, &body))
+        .await
+        .map_err(|_| format!("no answer from {endpoint} within 5 s"))?
+}
+
+/// An `Authorization` header that only carries the region and service (moto routes by them).
+fn authorization(region: &str, service: &str) -> String {
+    format!(
+        "AWS4-HMAC-SHA256 Credential=local/20260101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=0"
+    )
 }
 
 async fn publish_one(endpoints: &Endpoints, publication: &Publication) -> Outcome {
@@ -81,12 +111,8 @@ async fn publish_one(endpoints: &Endpoints, publication: &Publication) -> Outcom
             )
         }
     };
-    let authorization = format!(
-        "AWS4-HMAC-SHA256 Credential=local/20260101/{}/{service}/aws4_request, SignedHeaders=host, Signature=0",
-        publication.region
-    );
     let mut headers = headers;
-    headers.push(("Authorization", authorization));
+    headers.push(("Authorization", authorization(&publication.region, service)));
     match tokio::time::timeout(Duration::from_secs(5), post(endpoint, &headers, &body)).await {
         Ok(Ok(status)) => Outcome::Sent { status },
         Ok(Err(error)) => Outcome::Failed(error),

@@ -4,7 +4,7 @@
 use crate::emulator::state::{SharedState, lock};
 use crate::smtp::server::{MailSink, Submission};
 
-use super::{Channel, SendRequest, publish, send};
+use super::{Channel, SendRequest, deliver, send};
 
 pub struct SmtpSink {
     pub(crate) state: SharedState,
@@ -22,22 +22,16 @@ impl MailSink for SmtpSink {
             configuration_set: None,
             transcript: submission.transcript.to_vec(),
         };
-        let (result, endpoints) = {
+        let result = {
             let mut state = lock(&self.state);
-            let endpoints = state.endpoints.clone();
-            (
-                send(&self.region, state.region(&self.region), request),
-                endpoints,
-            )
+            send(&self.region, state.region(&self.region), request)
         };
         match result {
             Ok(accepted) => {
                 if !accepted.publications.is_empty()
                     && let Ok(runtime) = tokio::runtime::Handle::try_current()
                 {
-                    runtime.spawn(async move {
-                        publish::publish(&endpoints, accepted.publications).await
-                    });
+                    runtime.spawn(deliver(self.state.clone(), accepted.publications));
                 }
                 Ok(accepted.message_id)
             }
