@@ -159,6 +159,16 @@ fn starts_from_a_spec_writes_credentials_and_stops_on_sigterm() {
         .unwrap()
         .to_string();
     runtime().block_on(async {
+        // The implicit-TLS port: TLS from the first byte, then SES's greeting.
+        let pem = std::fs::read(&local.ca).unwrap();
+        let roots = client::pem_certificates(&pem).unwrap();
+        let config = client::tls_config(&roots, false).unwrap();
+        let conn = Connection::connect("127.0.0.1", local.smtps_port, Duration::from_secs(5))
+            .await
+            .unwrap();
+        let mut conn = conn.start_tls(config, "localhost").await.unwrap();
+        assert_eq!(conn.read_reply().await.unwrap().code, 220);
+
         let mut conn = tls_session(&local).await;
         let reply = conn
             .auth(AuthMechanism::Login, &user, &Secret::new(password.clone()))
@@ -525,4 +535,78 @@ fn recorded_bodies(recording: &std::path::Path) -> Vec<String> {
             format!("{target}\n{body}")
         })
         .collect()
+}
+
+/// Without a spec, `--verified all` accepts every sender; `smtp serve` is `local` with one
+/// SMTP endpoint, no spec and the same replies.
+#[test]
+fn without_a_spec_and_as_smtp_serve() {
+    let dir = TestDir::new();
+    let local = LocalSes::start(&dir, &["--user", "tester:BTestPasswordTestPassword"]);
+    let login = |port: u16, ca: String| async move {
+        let pem = std::fs::read(ca).unwrap();
+        let roots = client::pem_certificates(&pem).unwrap();
+        let config = client::tls_config(&roots, false).unwrap();
+        let mut conn = Connection::connect("127.0.0.1", port, Duration::from_secs(5))
+            .await
+            .unwrap();
+        conn.read_reply().await.unwrap();
+        conn.command("EHLO test").await.unwrap();
+        assert_eq!(conn.command("STARTTLS").await.unwrap().code, 220);
+        let mut conn = conn.start_tls(config, "localhost").await.unwrap();
+        conn.command("EHLO test").await.unwrap();
+        let password = Secret::new("BTestPasswordTestPassword");
+        let reply = conn
+            .auth(AuthMechanism::Plain, "tester", &password)
+            .await
+            .unwrap();
+        assert_eq!(reply.code, 235, "{reply:?}");
+        conn
+    };
+    runtime().block_on(async {
+        let mut conn = login(local.smtp_port, local.ca.clone()).await;
+        let reply = send_one(&mut conn, "anyone@anywhere.test", "someone@else.test").await;
+        assert_eq!(reply.code, 250, "{reply:?}");
+    });
+    assert_eq!(local.messages().len(), 1);
+
+    let mut serve = dir
+        .sesform()
+        .args(["smtp", "serve", "--port", "0", "--ca-out", "serve-ca.pem"])
+        .args([
+            "--user",
+            "tester:BTestPasswordTestPassword",
+            "--max-messages",
+            "1",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(serve.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port: u16 = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("smtp=127.0.0.1:"))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(!line.contains("smtps="), "one endpoint: {line}");
+    runtime().block_on(async {
+        let mut conn = login(port, dir.join("serve-ca.pem").display().to_string()).await;
+        let reply = send_one(&mut conn, "anyone@anywhere.test", "someone@else.test").await;
+        assert_eq!(reply.code, 250, "{reply:?}");
+        let reply = conn
+            .command("MAIL FROM:<anyone@anywhere.test>")
+            .await
+            .unwrap();
+        assert_eq!(reply.code, 421, "{reply:?}");
+    });
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &serve.id().to_string()])
+        .status();
+    assert!(serve.wait().unwrap().success());
 }
