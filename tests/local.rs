@@ -610,3 +610,37 @@ fn without_a_spec_and_as_smtp_serve() {
         .status();
     assert!(serve.wait().unwrap().success());
 }
+
+/// It cannot start: a bad option value, another region than the spec's, a port in use. Each
+/// exits 1 with the reason, before printing a readiness line.
+#[test]
+fn refuses_to_start_with_exit_1() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", SPEC);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    for (args, reason) in [
+        (vec!["--idle-timeout", "0"], "--idle-timeout"),
+        (
+            vec!["--spec", "sesform.yaml", "--region", "us-west-2"],
+            "a spec manages one region",
+        ),
+        (
+            vec!["--smtp-port", port.as_str()],
+            "starting SMTP (STARTTLS)",
+        ),
+        (
+            vec!["--sns-endpoint", "https://sns.amazonaws.com"],
+            "http://",
+        ),
+    ] {
+        let run = crate::util::Run::of(
+            dir.sesform()
+                .args(["local", "--api-port", "0", "--smtps-port", "0"])
+                .args(&args),
+        );
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        assert!(run.stderr.contains(reason), "{args:?}: {run:?}");
+        assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
+    }
+}

@@ -117,6 +117,12 @@ pub fn build(global: &GlobalArgs, args: &LocalArgs) -> Result<LocalConfig, u8> {
         None => None,
     };
     let region = match (&global.region, &loaded) {
+        (Some(region), Some(loaded)) if *region != loaded.spec.region => {
+            return Err(usage_error(format!(
+                "--region {region} (or SESFORM_REGION) differs from the spec's region {}: a spec manages one region",
+                loaded.spec.region
+            )));
+        }
         (Some(region), _) => region.clone(),
         (None, Some(loaded)) => loaded.spec.region.clone(),
         (None, None) => "us-east-1".to_string(),
