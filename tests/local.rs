@@ -175,6 +175,16 @@ fn starts_from_a_spec_writes_credentials_and_stops_on_sigterm() {
             .await
             .unwrap();
         assert_eq!(reply.code, 235, "{reply:?}");
+        let reply = send_one(&mut conn, "app@example.com", "ops@example.com").await;
+        assert_eq!(reply.code, 250, "{reply:?}");
+        // The user's policy allows `*@example.com` only, as apply's IAM policy does.
+        let reply = send_one(&mut conn, "boss@example.org", "ops@example.com").await;
+        assert_eq!(
+            text(&reply),
+            "554 Access denied: User `arn:aws:iam::123456789012:user/sesform/app' is not \
+             authorized to perform `ses:SendRawEmail' on resource \
+             `arn:aws:ses:eu-west-1:123456789012:identity/example.org'"
+        );
     });
     let (code, stderr) = local.stop();
     assert_eq!(code, Some(0), "{stderr}");

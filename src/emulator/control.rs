@@ -280,6 +280,26 @@ impl Control {
         lock(&self.state).region(region).outbox.open = open;
     }
 
+    /// What an SMTP user (its access key id) may send as: `allow_from` patterns of its IAM
+    /// policy (`ses:FromAddress`); `["*"]` or no call means anything.
+    pub fn set_sender_policy(
+        &self,
+        region: &str,
+        user: &str,
+        user_arn: &str,
+        allow_from: &[String],
+    ) {
+        let policy = super::sending::SenderPolicy {
+            user_arn: user_arn.to_owned(),
+            allow_from: allow_from.to_vec(),
+        };
+        lock(&self.state)
+            .region(region)
+            .outbox
+            .senders
+            .insert(user.to_owned(), policy);
+    }
+
     /// Where configuration sets publish events to SNS and EventBridge (`None`: the local
     /// record only).
     pub fn set_event_endpoints(&self, sns: Option<String>, events: Option<String>) {

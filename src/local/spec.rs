@@ -224,6 +224,22 @@ pub fn apply(
             }
             None => None,
         };
+        // SES checks the user's IAM policy: only the spec's `allow_from` addresses.
+        let allow_from = loaded
+            .spec
+            .smtp_users
+            .get(&user.name)
+            .map(|u| u.allow_from.clone())
+            .unwrap_or_default();
+        if !allow_from.iter().any(|pattern| pattern == "*") {
+            let user_arn = format!(
+                "arn:{}:iam::{ACCOUNT_ID}:user{}{}",
+                crate::model::partition(region),
+                user.path,
+                user.name
+            );
+            control.set_sender_policy(region, &key_id, &user_arn, &allow_from);
+        }
         issued.push(IssuedLocal {
             user: user.name.clone(),
             key_id,

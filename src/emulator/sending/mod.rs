@@ -60,6 +60,11 @@ pub struct SendRequest {
 /// Why SES refused a message. Each has SES's SMTP reply and API error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
+    /// The SMTP user's IAM policy does not allow this From address (`ses:FromAddress`).
+    AccessDenied {
+        user_arn: String,
+        resource_arn: String,
+    },
     ConfigurationSetDoesNotExist(String),
     ConfigurationSetSendingPaused(String),
     AccountSendingPaused,
@@ -75,6 +80,7 @@ impl Rejection {
     /// The SMTP reply: code and text (docs/local.md lists each with its source).
     pub fn smtp(&self) -> (u16, String) {
         match self {
+            Rejection::AccessDenied { .. } => (554, format!("Access denied: {}", self.message())),
             Rejection::ConfigurationSetDoesNotExist(name) => (
                 554,
                 format!(
@@ -97,6 +103,12 @@ impl Rejection {
 
     fn message(&self) -> String {
         match self {
+            Rejection::AccessDenied {
+                user_arn,
+                resource_arn,
+            } => format!(
+                "User `{user_arn}' is not authorized to perform `ses:SendRawEmail' on resource `{resource_arn}'"
+            ),
             Rejection::NotVerified { region, identities } => format!(
                 "Email address is not verified. The following identities failed the check in region {}: {}",
                 region.to_ascii_uppercase(),
@@ -118,6 +130,11 @@ impl Rejection {
     pub fn api(&self) -> ApiError {
         use hyper::StatusCode;
         match self {
+            Rejection::AccessDenied { .. } => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "AccessDeniedException",
+                self.message(),
+            ),
             Rejection::ConfigurationSetDoesNotExist(_) => ApiError::not_found(self.message()),
             Rejection::ConfigurationSetSendingPaused(_) | Rejection::AccountSendingPaused => {
                 ApiError::new(
@@ -245,6 +262,47 @@ pub struct Outbox {
     pub pending: Vec<Publication>,
     /// Every address counts as verified (`sesform local` without a spec).
     pub open: bool,
+    /// SMTP user name (access key id) -> what its IAM policy lets it send as.
+    pub senders: BTreeMap<String, SenderPolicy>,
+}
+
+/// An SMTP user's send policy, as sesform's `smtp_users` policy grants it: `ses:SendRawEmail`
+/// only as the `allow_from` patterns (`ses:FromAddress`, IAM `StringLike`: `*` and `?`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SenderPolicy {
+    pub user_arn: String,
+    pub allow_from: Vec<String>,
+}
+
+impl SenderPolicy {
+    pub fn allows(&self, from: &str) -> bool {
+        self.allow_from
+            .iter()
+            .any(|pattern| string_like(pattern, from))
+    }
+}
+
+/// IAM `StringLike`: `*` any run of characters, `?` one character, case-sensitive.
+fn string_like(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
 }
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -409,6 +467,25 @@ fn decide(
     explicit_set: Option<&str>,
     headers: &[(String, String)],
 ) -> Result<Option<String>, Rejection> {
+    // IAM first: the SMTP user may send only as its policy's From addresses.
+    if let Some(policy) = request
+        .user
+        .as_ref()
+        .and_then(|u| region.outbox.senders.get(u))
+    {
+        let from = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("From"))
+            .map_or_else(|| request.source.clone(), |(_, v)| bare_address(v));
+        if !policy.allows(&from) {
+            let identity =
+                authorizing_identity(region, &from).unwrap_or_else(|| domain_of(&from).to_string());
+            return Err(Rejection::AccessDenied {
+                user_arn: policy.user_arn.clone(),
+                resource_arn: super::state::identity_arn(region_name, &identity),
+            });
+        }
+    }
     if let Some(name) = explicit_set {
         let Some(set) = region.configuration_sets.get(name) else {
             return Err(Rejection::ConfigurationSetDoesNotExist(name.to_string()));

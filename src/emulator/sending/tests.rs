@@ -176,3 +176,30 @@ fn times_are_rfc3339_with_millis() {
     let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_796_461_200_123);
     assert_eq!(rfc3339_millis(t), "2026-12-05T09:00:00.123Z");
 }
+
+#[test]
+fn the_smtp_users_policy_limits_the_from_address() {
+    let mut region = region();
+    region.outbox.senders.insert(
+        "AKIAEXAMPLE".into(),
+        SenderPolicy {
+            user_arn: "arn:aws:iam::123456789012:user/sesform/app".into(),
+            allow_from: vec!["*@example.com".into()],
+        },
+    );
+    assert!(try_send(&mut region, "").is_ok());
+    let mut other = request("a@example.com", &["x@y.z"], "");
+    other.data = b"From: Boss <boss@example.org>\r\n\r\nx\r\n".to_vec();
+    let rejection = send("eu-west-1", &mut region, other).unwrap_err();
+    assert_eq!(
+        rejection.smtp().1,
+        "Access denied: User `arn:aws:iam::123456789012:user/sesform/app' is not authorized to \
+         perform `ses:SendRawEmail' on resource `arn:aws:ses:eu-west-1:123456789012:identity/example.org'"
+    );
+    assert!(string_like(
+        "no-reply@*.example.com",
+        "no-reply@eu.example.com"
+    ));
+    assert!(string_like("a?c@x", "abc@x"));
+    assert!(!string_like("*@example.com", "a@example.org"));
+}
