@@ -84,10 +84,7 @@ pub fn send_email(request: &ApiRequest, region: &mut RegionState) -> Result<Valu
             let from = input.from_email_address.clone().ok_or_else(|| {
                 ApiError::bad_request("FromEmailAddress is required for Simple content.")
             })?;
-            (
-                simple_message(&from, &input.destination, simple, &input.email_tags),
-                from,
-            )
+            (simple_message(&from, &input.destination, simple), from)
         }
         (None, Some(raw)) => {
             let data = base64::engine::general_purpose::STANDARD
@@ -144,6 +141,13 @@ pub fn send_email(request: &ApiRequest, region: &mut RegionState) -> Result<Valu
         data,
         configuration_set: input.configuration_set_name,
         transcript: Vec::new(),
+        tags: (!input.email_tags.is_empty()).then(|| {
+            input
+                .email_tags
+                .iter()
+                .map(|t| (t.name.clone(), t.value.clone()))
+                .collect()
+        }),
     };
     let name = request.region.clone();
     match sending::send(&name, region, send) {
@@ -155,7 +159,7 @@ pub fn send_email(request: &ApiRequest, region: &mut RegionState) -> Result<Valu
     }
 }
 
-fn simple_message(from: &str, destination: &Destination, simple: &Simple, tags: &[Tag]) -> Vec<u8> {
+fn simple_message(from: &str, destination: &Destination, simple: &Simple) -> Vec<u8> {
     let mut text = format!("From: {from}\r\n");
     if !destination.to_addresses.is_empty() {
         text.push_str(&format!("To: {}\r\n", destination.to_addresses.join(", ")));
@@ -164,13 +168,6 @@ fn simple_message(from: &str, destination: &Destination, simple: &Simple, tags: 
         text.push_str(&format!("Cc: {}\r\n", destination.cc_addresses.join(", ")));
     }
     text.push_str(&format!("Subject: {}\r\n", simple.subject.data));
-    if !tags.is_empty() {
-        let tags: Vec<String> = tags
-            .iter()
-            .map(|t| format!("{}={}", t.name, t.value))
-            .collect();
-        text.push_str(&format!("X-SES-MESSAGE-TAGS: {}\r\n", tags.join(", ")));
-    }
     text.push_str("MIME-Version: 1.0\r\n");
     match (&simple.body.text, &simple.body.html) {
         (_, Some(html)) => {

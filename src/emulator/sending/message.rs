@@ -18,6 +18,9 @@ pub struct Mail {
     pub configuration_set: Option<String>,
     /// The SMTP user (access key id) or `api`.
     pub caller_identity: Option<String>,
+    /// Message tags given as API parameters (`EmailTags`): SES then ignores the
+    /// `X-SES-MESSAGE-TAGS` header ("Specify your configuration set when you send email").
+    pub api_tags: Option<Vec<(String, String)>>,
 }
 
 impl Mail {
@@ -41,6 +44,7 @@ impl Mail {
             headers: parse_headers(data),
             configuration_set: configuration_set.map(str::to_string),
             caller_identity: caller_identity.map(str::to_string),
+            api_tags: None,
         }
     }
 
@@ -97,11 +101,20 @@ impl Mail {
         if let Some(caller) = &self.caller_identity {
             tags.insert("ses:caller-identity".into(), json!([caller]));
         }
-        for (name, value) in &self.headers {
-            if name.eq_ignore_ascii_case("X-SES-MESSAGE-TAGS") {
-                for pair in value.split(',') {
-                    if let Some((k, v)) = pair.split_once('=') {
-                        tags.insert(k.trim().into(), json!([v.trim()]));
+        match &self.api_tags {
+            Some(api_tags) => {
+                for (name, value) in api_tags {
+                    tags.insert(name.clone(), json!([value]));
+                }
+            }
+            None => {
+                for (name, value) in &self.headers {
+                    if name.eq_ignore_ascii_case("X-SES-MESSAGE-TAGS") {
+                        for pair in value.split(',') {
+                            if let Some((k, v)) = pair.split_once('=') {
+                                tags.insert(k.trim().into(), json!([v.trim()]));
+                            }
+                        }
                     }
                 }
             }

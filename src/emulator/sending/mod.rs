@@ -55,6 +55,8 @@ pub struct SendRequest {
     pub configuration_set: Option<String>,
     /// SMTP only: the session's commands and reply codes so far, e.g. `EHLO 250`.
     pub transcript: Vec<String>,
+    /// `EmailTags` of an API call (SMTP: the `X-SES-MESSAGE-TAGS` header).
+    pub tags: Option<Vec<(String, String)>>,
 }
 
 /// Why SES refused a message. Each has SES's SMTP reply and API error.
@@ -380,6 +382,7 @@ pub fn send(
         request.user.as_deref(),
     );
     let mut mail = mail;
+    mail.api_tags = request.tags.clone();
     if let Some(arn) = authorizing_identity(region, &request.source) {
         mail.source_arn = super::state::identity_arn(region_name, &arn);
     }

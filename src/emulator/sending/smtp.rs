@@ -21,6 +21,7 @@ impl MailSink for SmtpSink {
             data: submission.data.to_vec(),
             configuration_set: None,
             transcript: submission.transcript.to_vec(),
+            tags: None,
         };
         let result = {
             let mut state = lock(&self.state);

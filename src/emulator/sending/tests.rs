@@ -68,6 +68,7 @@ fn request(from: &str, to: &[&str], extra: &str) -> SendRequest {
         data: format!("From: {from}\r\nSubject: t\r\n{extra}\r\nbody\r\n").into_bytes(),
         configuration_set: None,
         transcript: vec![],
+        tags: None,
     }
 }
 
@@ -202,4 +203,30 @@ fn the_smtp_users_policy_limits_the_from_address() {
     ));
     assert!(string_like("a?c@x", "abc@x"));
     assert!(!string_like("*@example.com", "a@example.org"));
+}
+
+#[test]
+fn api_tags_replace_header_tags() {
+    let mut region = region();
+    send(
+        "eu-west-1",
+        &mut region,
+        request(
+            "a@example.com",
+            &["x@y.z"],
+            "X-SES-MESSAGE-TAGS: from-header=1\r\n",
+        ),
+    )
+    .unwrap();
+    let mut api = request(
+        "a@example.com",
+        &["x@y.z"],
+        "X-SES-MESSAGE-TAGS: from-header=1\r\n",
+    );
+    api.tags = Some(vec![("campaign".into(), "welcome".into())]);
+    send("eu-west-1", &mut region, api).unwrap();
+    let tags = |i: usize| region.outbox.records[i].events[0].event["mail"]["tags"].clone();
+    assert_eq!(tags(0)["from-header"], serde_json::json!(["1"]));
+    assert_eq!(tags(1)["campaign"], serde_json::json!(["welcome"]));
+    assert!(tags(1).get("from-header").is_none());
 }
