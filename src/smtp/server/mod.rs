@@ -3,7 +3,9 @@
 //! credentials (`535 Authentication Credentials Invalid` otherwise), no AUTH or MAIL before TLS
 //! (`530 Must issue a STARTTLS command first`), `451 4.4.2` and a close after an idle timeout,
 //! and a `421` close once a session has carried its message cap. Messages are accepted and kept
-//! in memory for assertions; nothing is delivered. It binds 127.0.0.1 only.
+//! in memory for assertions, or, with a [`MailSink`] ([`SesSmtpServer::start_with`]), handed to
+//! it to accept or refuse (`sesform local` hands them to the emulator's send path); nothing is
+//! delivered. It binds 127.0.0.1 only.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
