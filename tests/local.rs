@@ -654,3 +654,23 @@ fn refuses_to_start_with_exit_1() {
         assert!(run.stdout.is_empty(), "{args:?}: {run:?}");
     }
 }
+
+/// `--verified none` leaves the spec's identities pending, so SES refuses their mail; a list
+/// names the ones that start verified.
+#[test]
+fn verified_none_and_a_list() {
+    for (verified, code) in [("none", 554), ("example.com", 250)] {
+        let dir = TestDir::new();
+        let local = start(&dir, &["--verified", verified]);
+        let (status, body) = http(&local.api, "GET", "/v2/email/identities/example.com", "");
+        assert_eq!(status, 200, "{body}");
+        let expected = if code == 250 { "SUCCESS" } else { "PENDING" };
+        assert!(body.contains(expected), "{verified}: {body}");
+        runtime().block_on(async {
+            let mut conn = logged_in(&local).await;
+            let to = "success@simulator.amazonses.com";
+            let reply = send_one(&mut conn, "app@example.com", to).await;
+            assert_eq!(reply.code, code, "{verified}: {reply:?}");
+        });
+    }
+}
