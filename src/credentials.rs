@@ -223,7 +223,20 @@ pub fn variables(
     password: &Secret,
     region: &str,
 ) -> Vec<(String, Secret)> {
-    let host = smtp_host(region);
+    variables_at(target, key_id, password, region, None)
+}
+
+/// [`variables`] for another endpoint than SES's (`sesform local`): `host:port`, and a DSN
+/// `smtp://KEY:PASSWORD@HOST:PORT?ping_threshold=9` (STARTTLS) instead of `ses+smtp://`.
+pub fn variables_at(
+    target: &CredentialsTarget,
+    key_id: &str,
+    password: &Secret,
+    region: &str,
+    endpoint: Option<(&str, u16)>,
+) -> Vec<(String, Secret)> {
+    let host = endpoint.map_or_else(|| smtp_host(region), |(host, _)| host.to_string());
+    let port = endpoint.map_or(SMTP_PORT, |(_, port)| port);
     target
         .vars
         .iter()
@@ -232,11 +245,17 @@ pub fn variables(
                 "username" => Secret::new(key_id),
                 "password" => password.clone(),
                 "host" => Secret::new(host.clone()),
-                "port" => Secret::new(SMTP_PORT.to_string()),
-                _ => Secret::new(format!(
-                    "ses+smtp://{key_id}:{}@default?region={region}&ping_threshold=9",
-                    url_encode(password.expose())
-                )),
+                "port" => Secret::new(port.to_string()),
+                _ => Secret::new(match endpoint {
+                    None => format!(
+                        "ses+smtp://{key_id}:{}@default?region={region}&ping_threshold=9",
+                        url_encode(password.expose())
+                    ),
+                    Some(_) => format!(
+                        "smtp://{key_id}:{}@{host}:{port}?ping_threshold=9",
+                        url_encode(password.expose())
+                    ),
+                }),
             };
             (name.clone(), value)
         })

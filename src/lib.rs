@@ -16,6 +16,7 @@ pub mod export;
 pub mod init;
 pub mod lint;
 pub mod live;
+pub mod local;
 pub mod lock;
 pub mod model;
 pub mod plan;

@@ -10,6 +10,8 @@ mod global_flags;
 mod key_issuance;
 mod lint;
 mod lint_online;
+mod local;
+mod local_clients;
 mod permissions;
 mod plan_apply;
 mod smtp;

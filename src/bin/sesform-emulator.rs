@@ -57,6 +57,8 @@ Control API (JSON; region from ?region=, default us-east-1; not logged, never fa
   GET    /_emulator/shape                           {\"shape\": \"aws\"}
   PUT    /_emulator/shape                           body {\"shape\": \"sparse\" | \"aws\" | \"dense\"}
 
+What was sent (SendEmail): GET /_local/messages (JSON), DELETE /_local/messages, and a page at /.
+
 Examples:
   curl -X POST 'http://127.0.0.1:PORT/_emulator/identities/example.com/verify?region=eu-west-1'
   curl -X POST http://127.0.0.1:PORT/_emulator/faults -d '{\"kind\": \"throttle\", \"times\": 3}'

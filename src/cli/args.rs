@@ -84,6 +84,9 @@ pub enum Command {
     /// SMTP credentials: rotate a user's key, derive an SMTP password, check credentials
     /// against an endpoint.
     Smtp(super::smtp::SmtpArgs),
+    /// Run SES locally for an app's tests and CI: the SESv2 API and SMTP (STARTTLS and
+    /// implicit TLS) over one state, with SES's replies, events and mailbox simulator.
+    Local(super::local::LocalArgs),
     /// Check Laravel and Symfony mail configuration for what breaks with Amazon SES.
     /// Exits 0 when clean, 1 on findings at or above --fail-on, 2 on usage or I/O errors.
     Lint(super::lint::LintArgs),

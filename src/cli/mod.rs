@@ -26,6 +26,7 @@ pub mod args;
 mod bootstrap;
 mod dns;
 pub mod lint;
+mod local;
 mod plan;
 mod rotate;
 mod session;
@@ -64,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Adopt(args) => apply::run_adopt(&cli.global, args),
         Command::Smtp(args) => smtp::run(&cli.global, args),
         Command::Lint(args) => lint::run(&cli.global, args),
+        Command::Local(args) => local::run(&cli.global, args),
         Command::Rule(args) => lint::rule(args),
         Command::IamPolicy(args) => {
             use crate::aws::permissions;

@@ -17,7 +17,6 @@ use crate::render::style::Style;
 use crate::smtp::check::{self, CheckOptions, StepDone};
 use crate::smtp::client;
 use crate::smtp::diagnose::{self, PasswordShape};
-use crate::smtp::server::{ServerConfig, ServerTls, SesSmtpServer};
 use crate::smtp::settings::{self, SmtpSettings};
 use crate::smtp::{Secret, TlsMode, dotenv, password, region_of_host, ses_host};
 use crate::spec::names;
@@ -412,16 +411,25 @@ fn seconds(value: f64, flag: &str) -> Result<Duration, u8> {
     }
 }
 
+/// `smtp serve` is `sesform local` with one SMTP endpoint and no spec (every sender
+/// accepted): the same server, the same send path, the HTTP side on a free port.
 fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, u8> {
-    let tls = match args.tls {
-        ServeTls::Starttls => ServerTls::StartTls,
-        ServeTls::Implicit => ServerTls::Implicit,
-        ServeTls::None => ServerTls::None,
+    let region = global
+        .region
+        .clone()
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let mut config = crate::local::LocalConfig::new(&region);
+    config.api_port = 0;
+    (config.smtp_port, config.smtps_port, config.no_tls) = match args.tls {
+        ServeTls::Starttls => (Some(args.port), None, false),
+        ServeTls::Implicit => (None, Some(args.port), false),
+        ServeTls::None => (Some(args.port), None, true),
     };
-    let mut config = ServerConfig::new(tls)
-        .with_port(args.port)
-        .with_idle_timeout(seconds(args.idle_timeout, "--idle-timeout")?)
-        .with_max_messages_per_session(args.max_messages);
+    config.idle_timeout = seconds(args.idle_timeout, "--idle-timeout")?;
+    config.max_messages_per_session = args.max_messages;
+    // As before the merge into `local`: no quota unless asked.
+    config.max_send_rate = Some(f64::MAX);
+    config.max_24_hour_send = Some(f64::MAX);
     let from_env = std::env::var("SESFORM_SMTP_USERS").unwrap_or_default();
     let users = args
         .users
@@ -432,55 +440,16 @@ fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> Result<u8, u8> {
         let Some((name, pass)) = user.trim().split_once(':') else {
             return Err(usage_error("credentials must be USER:PASSWORD"));
         };
-        config = config.with_credentials(name, pass);
+        config.users.push((name.to_string(), Secret::new(pass)));
     }
-    if config.credentials.is_empty() {
+    if config.users.is_empty() {
         eprintln!("warning: no --user given: every AUTH will be refused with 535");
     }
-    let quiet = global.quiet;
-    super::session::runtime().block_on(async {
-        let server = SesSmtpServer::start(config)
-            .await
-            .map_err(|e| usage_error(format!("starting the server: {e}")))?;
-        match &args.ca_out {
-            Some(path) => std::fs::write(path, server.ca_pem())
-                .map_err(|e| usage_error(format!("writing {}: {e}", path.display())))?,
-            None => {
-                print_stdout(server.ca_pem());
-            }
-        }
-        if !quiet {
-            eprintln!(
-                "listening on {} ({}); Ctrl-C stops",
-                server.addr(),
-                match tls {
-                    ServerTls::StartTls => "STARTTLS",
-                    ServerTls::Implicit => "implicit TLS",
-                    ServerTls::None => "no TLS",
-                }
-            );
-        }
-        wait_for_stop().await;
-        let stats = server.stats();
-        server.stop().await;
-        if !quiet {
-            eprintln!(
-                "stopped: {} sessions, {} messages, {} good and {} bad logins, {} idle \
-                 timeouts, {} session caps",
-                stats.sessions,
-                stats.messages,
-                stats.auth_successes,
-                stats.auth_failures,
-                stats.idle_timeouts,
-                stats.session_caps
-            );
-        }
-        Ok(exit::SUCCESS)
-    })
+    Ok(super::local::serve(global, config, args.ca_out.as_deref()))
 }
 
 /// Ctrl-C, or SIGTERM (what CI runners and `docker stop` send).
-async fn wait_for_stop() {
+pub(super) async fn wait_for_stop() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

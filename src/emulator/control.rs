@@ -255,6 +255,70 @@ impl Control {
     }
 
     /// Back to a fresh emulator: no resources in any region, no faults, empty call log.
+    /// Runs one SESv2 operation directly on a region's state, as if called over HTTP (no
+    /// faults, not logged): how `sesform local` applies a spec. `params` are the URI labels.
+    pub fn call(
+        &self,
+        region: &str,
+        operation: super::Operation,
+        params: &[(&'static str, &str)],
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        let request = super::protocol::ApiRequest {
+            region: region.to_owned(),
+            params: super::routes::PathParams::from_pairs(params),
+            query: Vec::new(),
+            body: body.to_string().into_bytes().into(),
+        };
+        let mut state = lock(&self.state);
+        super::operations::dispatch(operation, &request, state.region(region))
+            .map_err(|e| format!("{}: {}", e.error_type, e.message))
+    }
+
+    /// With `open`, every sender and recipient in `region` counts as verified.
+    pub fn set_open_sending(&self, region: &str, open: bool) {
+        lock(&self.state).region(region).outbox.open = open;
+    }
+
+    /// What an SMTP user (its access key id) may send as: `allow_from` patterns of its IAM
+    /// policy (`ses:FromAddress`); `["*"]` or no call means anything.
+    pub fn set_sender_policy(
+        &self,
+        region: &str,
+        user: &str,
+        user_arn: &str,
+        allow_from: &[String],
+    ) {
+        let policy = super::sending::SenderPolicy {
+            user_arn: user_arn.to_owned(),
+            allow_from: allow_from.to_vec(),
+        };
+        lock(&self.state)
+            .region(region)
+            .outbox
+            .senders
+            .insert(user.to_owned(), policy);
+    }
+
+    /// Where configuration sets publish events to SNS and EventBridge (`None`: the local
+    /// record only).
+    pub fn set_event_endpoints(&self, sns: Option<String>, events: Option<String>) {
+        lock(&self.state).endpoints = super::sending::publish::Endpoints { sns, events };
+    }
+
+    /// A sink for the local SMTP server that sends through this emulator in `region`.
+    pub fn smtp_sink(&self, region: &str) -> std::sync::Arc<dyn crate::smtp::server::MailSink> {
+        std::sync::Arc::new(super::sending::SmtpSink {
+            state: self.state.clone(),
+            region: region.to_owned(),
+        })
+    }
+
+    /// Every message handed to SES (SMTP and `SendEmail`), oldest first.
+    pub fn messages(&self) -> Vec<super::sending::Record> {
+        super::local_http::records(&self.state)
+    }
+
     pub fn reset(&self) {
         lock(&self.state).reset();
     }

@@ -74,6 +74,11 @@ operations! {
     PutAccountDetails => POST "/v2/email/account/details",
     PutAccountSendingAttributes => PUT "/v2/email/account/sending",
     PutAccountSuppressionAttributes => PUT "/v2/email/account/suppression",
+    SendEmail => POST "/v2/email/outbound-emails",
+    PutSuppressedDestination => PUT "/v2/email/suppression/addresses",
+    GetSuppressedDestination => GET "/v2/email/suppression/addresses/{EmailAddress}",
+    DeleteSuppressedDestination => DELETE "/v2/email/suppression/addresses/{EmailAddress}",
+    ListSuppressedDestinations => GET "/v2/email/suppression/addresses",
 }
 
 /// A name that is not one of [`Operation::ALL`].
@@ -100,6 +105,10 @@ const LEGACY_ROUTES: &[(Method, &str, Operation)] = &[
 pub struct PathParams(Vec<(&'static str, String)>);
 
 impl PathParams {
+    pub fn from_pairs(pairs: &[(&'static str, &str)]) -> Self {
+        Self(pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())
+    }
+
     pub fn get(&self, label: &str) -> Option<&str> {
         self.0
             .iter()
@@ -189,7 +198,7 @@ mod tests {
             Err(NoRoute::MethodNotAllowed)
         );
         assert_eq!(
-            resolve(&Method::GET, "/v2/email/outbound-emails"),
+            resolve(&Method::GET, "/v2/email/outbound-email"),
             Err(NoRoute::UnknownPath)
         );
         assert_eq!(

@@ -19,9 +19,11 @@ use tokio::task::JoinSet;
 use super::control_http;
 use super::errors::ApiError;
 use super::faults::FaultAction;
+use super::local_http;
 use super::operations;
 use super::protocol::{self, ApiRequest, HttpResponse};
 use super::routes::{self, NoRoute};
+use super::sending;
 use super::shape;
 use super::state::{CallRecord, SharedState, lock};
 
@@ -71,6 +73,9 @@ async fn handle(
 ) -> Result<HttpResponse, DropConnection> {
     if control_http::is_control_path(request.uri().path()) {
         return Ok(control_http::handle(request, &state).await);
+    }
+    if local_http::is_local_path(request.uri().path()) {
+        return Ok(local_http::handle(request, &state).await);
     }
     let authorization = request
         .headers()
@@ -132,16 +137,19 @@ async fn handle(
         query,
         body,
     };
-    let result = {
+    let (result, publications) = {
         let mut state = lock(&state);
         let shape = state.shape;
-        operations::dispatch(operation, &api_request, state.region(&api_request.region)).map(
-            |mut output| {
-                shape::reshape(shape, operation, &mut output);
-                output
-            },
-        )
+        let region = state.region(&api_request.region);
+        let result = operations::dispatch(operation, &api_request, region).map(|mut output| {
+            shape::reshape(shape, operation, &mut output);
+            output
+        });
+        (result, std::mem::take(&mut region.outbox.pending))
     };
+    if !publications.is_empty() {
+        tokio::spawn(sending::deliver(state.clone(), publications));
+    }
     Ok(finish(match result {
         Ok(output) => protocol::json_response(StatusCode::OK, &output),
         Err(error) => protocol::error_response(&error),

@@ -24,6 +24,8 @@ pub struct RegionState {
     pub identities: BTreeMap<String, Identity>,
     pub configuration_sets: BTreeMap<String, ConfigurationSet>,
     pub account: Account,
+    /// Messages handed to SES here, recent sends and the account-level suppression list.
+    pub outbox: super::sending::Outbox,
 }
 
 /// One SESv2 request as the emulator saw it.
@@ -48,6 +50,8 @@ pub struct EmulatorState {
     pub shape: Shape,
     pub faults: FaultPlan,
     pub calls: Vec<CallRecord>,
+    /// Where events of configuration sets are published; kept across `reset`.
+    pub endpoints: super::sending::publish::Endpoints,
     last_seq: u64,
 }
 
@@ -57,10 +61,21 @@ impl EmulatorState {
         self.regions.entry(region.to_owned()).or_default()
     }
 
+    /// Every region with its name, for views across regions.
+    pub fn regions(&self) -> impl Iterator<Item = (&String, &RegionState)> {
+        self.regions.iter()
+    }
+
+    /// Every region, mutable (clearing the local record).
+    pub fn regions_mut(&mut self) -> impl Iterator<Item = &mut RegionState> {
+        self.regions.values_mut()
+    }
+
     pub fn reset(&mut self) {
         *self = Self {
             last_seq: self.last_seq,
             shape: self.shape,
+            endpoints: self.endpoints.clone(),
             ..Self::default()
         };
     }

@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 
 pub mod aws;
 pub mod forward;
+pub mod local;
 pub mod moto;
 
 /// A temp dir with helpers to write files and run `sesform` inside it.

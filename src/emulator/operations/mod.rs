@@ -4,6 +4,7 @@ mod account;
 mod configuration_sets;
 mod event_destinations;
 mod identities;
+mod sending;
 mod tags;
 
 use serde::Serialize;
@@ -52,6 +53,11 @@ pub fn dispatch(
         Op::PutAccountDetails => account::put_details,
         Op::PutAccountSendingAttributes => account::put_sending,
         Op::PutAccountSuppressionAttributes => account::put_suppression,
+        Op::SendEmail => sending::send_email,
+        Op::PutSuppressedDestination => sending::put_suppressed,
+        Op::GetSuppressedDestination => sending::get_suppressed,
+        Op::DeleteSuppressedDestination => sending::delete_suppressed,
+        Op::ListSuppressedDestinations => sending::list_suppressed,
     };
     handler(request, region)
 }

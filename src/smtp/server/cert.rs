@@ -20,6 +20,16 @@ pub struct TestPki {
     pub key: PrivateKeyDer<'static>,
 }
 
+impl Clone for TestPki {
+    fn clone(&self) -> Self {
+        TestPki {
+            ca_pem: self.ca_pem.clone(),
+            chain: self.chain.clone(),
+            key: self.key.clone_key(),
+        }
+    }
+}
+
 pub fn generate() -> Result<TestPki, rcgen::Error> {
     let ca_key = KeyPair::generate()?;
     let mut ca = CertificateParams::new(Vec::<String>::new())?;

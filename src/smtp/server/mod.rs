@@ -3,7 +3,9 @@
 //! credentials (`535 Authentication Credentials Invalid` otherwise), no AUTH or MAIL before TLS
 //! (`530 Must issue a STARTTLS command first`), `451 4.4.2` and a close after an idle timeout,
 //! and a `421` close once a session has carried its message cap. Messages are accepted and kept
-//! in memory for assertions; nothing is delivered. It binds 127.0.0.1 only.
+//! in memory for assertions, or, with a [`MailSink`] ([`SesSmtpServer::start_with`]), handed to
+//! it to accept or refuse (`sesform local` hands them to the emulator's send path); nothing is
+//! delivered. It binds 127.0.0.1 only.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -35,6 +37,21 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::{self, ServerConfig as RustlsServerConfig};
 
 pub use cert::SERVER_NAMES;
+
+/// A CA and the server certificate it signed, to share between servers.
+#[derive(Clone)]
+pub struct Pki(cert::TestPki);
+
+impl Pki {
+    pub fn generate() -> io::Result<Pki> {
+        cert::generate().map(Pki).map_err(io::Error::other)
+    }
+
+    /// The CA certificate, PEM: what clients trust.
+    pub fn ca_pem(&self) -> &str {
+        &self.0.ca_pem
+    }
+}
 
 /// How clients get to TLS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,8 +180,30 @@ pub struct ReceivedMessage {
     pub data: Vec<u8>,
 }
 
+/// A message at the end of `DATA`, for a [`MailSink`] to accept or refuse.
+#[derive(Debug, Clone, Copy)]
+pub struct Submission<'a> {
+    pub username: &'a str,
+    pub mail_from: &'a str,
+    pub rcpt_to: &'a [String],
+    pub data: &'a [u8],
+    /// The session's commands and reply codes so far (`EHLO 250`, `AUTH 235`, ...), never an
+    /// argument: no credentials.
+    pub transcript: &'a [String],
+}
+
+/// Decides what happens to accepted mail: `Ok(message id)` answers `250 Ok <id>`,
+/// `Err((code, text))` is the reply instead (e.g. SES's `554 Message rejected: ...`). Without a
+/// sink, the server keeps messages in [`SesSmtpServer::messages`] and accepts them all.
+pub trait MailSink: Send + Sync {
+    fn submit(&self, submission: Submission<'_>) -> Result<String, (u16, String)>;
+}
+
 /// What sessions share.
 struct Shared {
+    sink: Option<Arc<dyn MailSink>>,
+    /// Accepted user name -> password; starts as `config.credentials`.
+    credentials: Mutex<BTreeMap<String, String>>,
     config: ServerConfig,
     acceptor: Option<TlsAcceptor>,
     counters: Counters,
@@ -184,7 +223,21 @@ impl SesSmtpServer {
     /// Generates the certificate, binds 127.0.0.1 and starts accepting, on the current Tokio
     /// runtime.
     pub async fn start(config: ServerConfig) -> io::Result<SesSmtpServer> {
-        let pki = cert::generate().map_err(io::Error::other)?;
+        Self::start_with(config, None, None).await
+    }
+
+    /// Like [`SesSmtpServer::start`], handing messages to `sink` and serving the certificate
+    /// signed by `pki` (so several servers share one CA). `pki: None` makes a new CA.
+    pub async fn start_with(
+        config: ServerConfig,
+        sink: Option<Arc<dyn MailSink>>,
+        pki: Option<&Pki>,
+    ) -> io::Result<SesSmtpServer> {
+        let pki = match pki {
+            Some(pki) => pki.clone(),
+            None => Pki::generate()?,
+        };
+        let pki = pki.0;
         let acceptor = match config.tls {
             ServerTls::None => None,
             ServerTls::StartTls | ServerTls::Implicit => {
@@ -201,6 +254,8 @@ impl SesSmtpServer {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
+            sink,
+            credentials: Mutex::new(config.credentials.clone()),
             config,
             acceptor,
             counters: Counters::default(),
@@ -229,6 +284,11 @@ impl SesSmtpServer {
     /// (`smtp check --ca-file`, PHP `cafile`, ...). Present even with [`ServerTls::None`].
     pub fn ca_pem(&self) -> &str {
         &self.ca_pem
+    }
+
+    /// Replaces the accepted credentials (user name -> password), for new logins.
+    pub fn set_credentials(&self, credentials: BTreeMap<String, String>) {
+        *self.shared.credentials.lock().expect("credentials lock") = credentials;
     }
 
     pub fn stats(&self) -> Stats {

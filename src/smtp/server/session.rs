@@ -45,7 +45,13 @@ struct Session {
     messages: usize,
     mail_from: Option<String>,
     rcpt_to: Vec<String>,
+    /// The command being answered, and what was answered so far (`VERB code`).
+    verb: String,
+    transcript: Vec<String>,
 }
+
+/// Transcripts are a summary: a session that runs long keeps its first lines only.
+const MAX_TRANSCRIPT: usize = 200;
 
 pub(super) async fn run(tcp: TcpStream, shared: Arc<Shared>) {
     let _ = tcp.set_nodelay(true);
@@ -69,6 +75,8 @@ pub(super) async fn run(tcp: TcpStream, shared: Arc<Shared>) {
         messages: 0,
         mail_from: None,
         rcpt_to: Vec::new(),
+        verb: "connect".into(),
+        transcript: Vec::new(),
     };
     // I/O errors just end the session, as a disconnect would.
     if session.serve().await.is_ok() {
@@ -99,6 +107,10 @@ impl Session {
     }
 
     async fn send(&mut self, reply: &Reply) -> io::Result<()> {
+        if self.transcript.len() < MAX_TRANSCRIPT {
+            self.transcript
+                .push(format!("{} {}", self.verb, reply.code));
+        }
         let stream = self.conn.get_mut();
         stream.write_all(reply.to_wire().as_bytes()).await?;
         stream.flush().await
@@ -137,6 +149,7 @@ impl Session {
     }
 
     async fn idle(&mut self) -> io::Result<()> {
+        self.verb = "idle".into();
         Counters::bump(&self.shared.counters.idle_timeouts);
         self.reply(451, IDLE).await
     }
@@ -155,6 +168,7 @@ impl Session {
                 Line::TooLong => return self.reply(500, "5.5.2 Line too long").await,
             };
             let (verb, arg) = split_command(&line);
+            self.verb = verb.clone();
             if let Flow::Close = self.command(&verb, arg).await? {
                 return Ok(());
             }
@@ -299,8 +313,9 @@ impl Session {
         let user = String::from_utf8_lossy(&user).into_owned();
         let accepted = self
             .shared
-            .config
             .credentials
+            .lock()
+            .expect("credentials lock")
             .get(&user)
             .is_some_and(|expected| expected.as_bytes() == pass.as_slice());
         if accepted {
@@ -409,8 +424,28 @@ impl Session {
         }
         let mail_from = self.mail_from.take().unwrap_or_default();
         let rcpt_to = std::mem::take(&mut self.rcpt_to);
+        self.verb = "DATA end".into();
         if too_big {
             self.reply(552, "5.3.4 Message too long").await?;
+            return Ok(Flow::Continue);
+        }
+        if let Some(sink) = self.shared.sink.clone() {
+            let username = self.user.clone().unwrap_or_default();
+            let outcome = sink.submit(super::Submission {
+                username: &username,
+                mail_from: &mail_from,
+                rcpt_to: &rcpt_to,
+                data: &data,
+                transcript: &self.transcript,
+            });
+            match outcome {
+                Ok(message_id) => {
+                    self.messages += 1;
+                    Counters::bump(&self.shared.counters.messages);
+                    self.reply(250, &format!("Ok {message_id}")).await?;
+                }
+                Err((code, text)) => self.reply(code, &text).await?,
+            }
             return Ok(Flow::Continue);
         }
         self.messages += 1;
