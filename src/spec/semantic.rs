@@ -1045,12 +1045,18 @@ fn url_password(s: &str) -> Option<std::ops::Range<usize>> {
         let loose_end = s[authority_start..]
             .find(|c: char| matches!(c, '?' | '#') || c.is_whitespace())
             .map_or(s.len(), |j| authority_start + j);
-        for end in [authority_end, loose_end] {
-            let authority = &s[authority_start..end];
+        let strict = &s[authority_start..authority_end];
+        let candidates: &[&str] = if strict.contains('@') {
+            &[strict]
+        } else {
+            &[strict, &s[authority_start..loose_end]]
+        };
+        for authority in candidates {
             if scheme_ok
                 && let Some(at) = authority.rfind('@')
                 && let Some(colon) = authority[..at].find(':')
                 && colon + 1 < at
+                && !authority[..colon].contains('/')
             {
                 return Some(authority_start + colon + 1..authority_start + at);
             }
