@@ -21,6 +21,8 @@ pub const SMTP_USER_PATH: &str = "/sesform/";
 /// What `read` found.
 #[derive(Debug, Clone, Default)]
 pub struct Live {
+    /// The account read (STS GetCallerIdentity); set by the caller of [`read`].
+    pub account_id: String,
     /// Resources that exist, by address: those the spec declares and this stack's orphans.
     pub resources: BTreeMap<Address, State>,
     /// Addresses of existing resources that belong to this stack but are not in the spec.

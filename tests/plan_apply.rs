@@ -564,7 +564,7 @@ fn saved_plans_are_refused_when_stale_or_the_spec_changed() {
     let run = f.run(&["plan", "--out", "plan.json"]);
     assert_eq!(run.code, 0, "{run:?}");
     let saved: serde_json::Value = serde_json::from_str(&f.dir.read("plan.json")).unwrap();
-    assert_eq!(saved["format_version"], "1");
+    assert_eq!(saved["format_version"], "2");
     assert!(
         saved["live_fingerprint"]
             .as_str()
@@ -813,7 +813,8 @@ fn plan_reads_with_the_minimum_number_of_calls() {
 fn json_plan_format() {
     let f = Fixture::new(SPEC);
     let plan = f.plan_json(&[]);
-    assert_eq!(plan["format_version"], "1");
+    assert_eq!(plan["format_version"], "2");
+    assert_eq!(plan["account_id"], "123456789012");
     assert_eq!(plan["region"], "eu-west-1");
     assert_eq!(plan["stack"], "test");
     assert_eq!(plan["summary"]["create"], 7);
@@ -1554,6 +1555,46 @@ fn quiet_apply_prints_neither_the_plan_nor_the_dns_table() {
     f.assert_converged();
 }
 
+/// The account a plan was made for is in its header and in the saved plan; apply refuses a
+/// plan made for another account, and a format 1 plan (which does not say).
+#[test]
+fn saved_plans_are_refused_for_another_account() {
+    let f = Fixture::new(SPEC);
+    let run = f.run(&["plan", "--out", "plan.json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "sesform will perform the following actions in account 123456789012, eu-west-1 (stack test):"
+        ),
+        "{run:?}"
+    );
+    let text = f.dir.read("plan.json");
+    let mut saved: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(saved["account_id"], "123456789012");
+
+    saved["account_id"] = "210987654321".into();
+    f.dir.write("other.json", saved.to_string());
+    let run = f.run(&["apply", "--plan", "other.json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "this plan was made for AWS account 210987654321, but the credentials in use are for account 123456789012; nothing was changed"
+        ),
+        "{run:?}"
+    );
+
+    saved["format_version"] = "1".into();
+    f.dir.write("old.json", saved.to_string());
+    let run = f.run(&["apply", "--plan", "old.json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("made by an older sesform"), "{run:?}");
+    assert_eq!(f.plan_json(&[])["summary"]["create"], 7, "nothing applied");
+
+    let run = f.run(&["apply", "--plan", "plan.json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    f.assert_converged();
+}
+
 #[test]
 fn one_resource_is_counted_as_one() {
     let f = Fixture::new("version: 1\nregion: eu-west-1\nidentities:\n  example.com: {}\n");
@@ -1561,7 +1602,7 @@ fn one_resource_is_counted_as_one() {
     let run = f.run(&["plan"]);
     assert!(
         run.stdout
-            .contains("The account matches the spec (1 resource checked)."),
+            .contains("Account 123456789012 in eu-west-1 matches the spec (1 resource checked)."),
         "{run:?}"
     );
 }

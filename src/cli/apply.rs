@@ -367,6 +367,12 @@ fn read_saved_plan(path: &std::path::Path) -> CliResult<Plan> {
             path.display()
         ))
     })?;
+    if value.get("format_version").and_then(|v| v.as_str()) == Some("1") {
+        return Err(error(format!(
+            "{}: this plan was made by an older sesform (plan format 1, which does not record the AWS account, so it cannot be checked); make a new plan with `sesform plan --out`",
+            path.display()
+        )));
+    }
     if value.get("format_version").and_then(|v| v.as_str()) != Some(FORMAT_VERSION) {
         return Err(error(format!(
             "{}: plan format {} is not supported (expected {FORMAT_VERSION}); make a new plan",
@@ -389,8 +395,20 @@ async fn check_saved_plan(session: &Session, plan: &Plan) -> CliResult<()> {
             given.path, plan.spec.path
         )));
     }
+    if plan.region != session.loaded.spec.region {
+        return Err(error(format!(
+            "this plan was made for region {}, but the spec is for {}; nothing was changed",
+            plan.region, session.loaded.spec.region
+        )));
+    }
     let desired = session.desired();
     let live = session.read_live(&desired).await?;
+    if live.account_id != plan.account_id {
+        return Err(error(format!(
+            "this plan was made for AWS account {}, but the credentials in use are for account {}; nothing was changed (check AWS_PROFILE / --profile, or make a new plan with these credentials)",
+            plan.account_id, live.account_id
+        )));
+    }
     if live.fingerprint() != plan.live_fingerprint {
         return Err(error(
             "stale plan: live AWS state changed since this plan was made, so it may no longer do what it says; run `sesform plan --out` again",

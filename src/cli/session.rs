@@ -295,9 +295,14 @@ impl Session {
                 })
                 .collect(),
         };
-        live::read(&self.clients, desired, &options)
-            .await
-            .map_err(|e| error(format!("reading live state: {e}")))
+        // STS is not SES-throttled: asking who we are costs one call beside the read.
+        let (live, account_id) = tokio::join!(
+            live::read(&self.clients, desired, &options),
+            self.clients.sts.account_id()
+        );
+        let mut live = live.map_err(|e| error(format!("reading live state: {e}")))?;
+        live.account_id = account_id.map_err(|e| error(format!("finding the AWS account: {e}")))?;
+        Ok(live)
     }
 
     /// SMTP users whose recorded key is active but whose credentials file no longer has it.

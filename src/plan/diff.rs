@@ -469,6 +469,7 @@ pub fn build(input: &DiffInput, region: &str, spec: super::SpecRef) -> Plan {
         format_version: super::FORMAT_VERSION.into(),
         sesform_version: env!("CARGO_PKG_VERSION").into(),
         region: region.into(),
+        account_id: input.live.account_id.clone(),
         stack: input.stack.into(),
         spec,
         live_fingerprint: input.live.fingerprint(),
