@@ -38,6 +38,11 @@ pub struct GlobalArgs {
     /// Print more: with plan, the AWS calls made per operation and the time taken.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Log every AWS request to standard error: service, operation, resource, HTTP status,
+    /// latency, attempt (retries) and throttling. Never a header, body or answer, so no
+    /// secret. Same as SESFORM_LOG=debug.
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -153,7 +158,9 @@ pub struct AwsArgs {
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub parallelism: usize,
     /// Client-side request rates, e.g. `sesv2=1,sns=30,iam=10` (`off` = unpaced). Defaults
-    /// keep steady-state runs under the documented limits (SES: 1 request/s).
+    /// keep steady-state runs under the documented limits (SES: 1 request/s). `auto` (e.g.
+    /// `sesv2=auto`, `all=auto`) starts there, climbs while no throttle comes back and halves
+    /// on one, for accounts whose real limit is higher.
     #[arg(long, env = "SESFORM_API_RATE", value_name = "RATES")]
     pub api_rate: Option<String>,
     /// SDK retry mode for throttling and transient errors.

@@ -27,6 +27,7 @@ mod bootstrap;
 mod dns;
 pub mod lint;
 mod local;
+mod log;
 mod plan;
 mod rotate;
 mod session;
@@ -52,6 +53,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(usage_exit_code(&error, std::env::args_os()));
         }
     };
+    if let Err(e) = log::init(&cli.global) {
+        eprintln!("error: {e}");
+        return ExitCode::from(exit::FAILURE);
+    }
     let code = match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Plan(args) => plan::run(&cli.global, args),

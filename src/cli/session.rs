@@ -253,6 +253,23 @@ impl Session {
         for (operation, count) in counter.by_operation() {
             text.push_str(&format!("  {operation:<48} {count:>6}\n"));
         }
+        for (service, pacer) in self.clients.pacers.each() {
+            if pacer.is_auto() || pacer.throttles() > 0 {
+                text.push_str(&format!(
+                    "  {service} pacing: {}, {} throttled answer{} (retried)\n",
+                    pacer.rate().map_or("unpaced".into(), |r| format!(
+                        "{r:.1} requests/s{}",
+                        if pacer.is_auto() {
+                            " at the end (auto)"
+                        } else {
+                            ""
+                        }
+                    )),
+                    pacer.throttles(),
+                    if pacer.throttles() == 1 { "" } else { "s" }
+                ));
+            }
+        }
         text
     }
 

@@ -1,0 +1,116 @@
+//! Feedback while sesform works: the request log (`--debug`), the adaptive API rate
+//! (`--api-rate sesv2=auto`), machine output (`--format`) and progress.
+
+use sesform::emulator::RateLimit;
+use sesform::smtp::password::smtp_password;
+
+use crate::credentials::{Fixture, LARAVEL};
+use crate::util::aws::block_on;
+
+/// `--debug` logs every AWS request (service, operation, resource, status, latency, attempt)
+/// and never a secret: not the issued key's secret, not the SMTP password written, not the
+/// caller's secret key, not a signature.
+#[test]
+fn debug_logs_every_request_without_secrets() {
+    let f = Fixture::new(&format!("{LARAVEL}identities:\n  example.com: {{}}\n"));
+    let run = f.run(&["apply", "--auto-approve", "--debug"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let logged = |service: &str, operation: &str, resource: &str| {
+        run.stderr.lines().any(|line| {
+            line.contains(&format!("service=\"{service}\""))
+                && line.contains(&format!("operation=\"{operation}\""))
+                && line.contains(&format!("resource={resource} "))
+                && line.contains("status=200")
+                && line.contains("latency_ms=")
+                && line.contains("attempt=1")
+        })
+    };
+    for (service, operation, resource) in [
+        ("sesv2", "GetEmailIdentity", "identities/example.com"),
+        ("sesv2", "CreateEmailIdentity", "identities/example.com"),
+        ("iam", "CreateUser", "mailer"),
+        ("iam", "CreateAccessKey", "mailer"),
+        ("sts", "GetCallerIdentity", ""),
+    ] {
+        assert!(
+            logged(service, operation, resource),
+            "{service} {operation} {resource} not logged: {run:?}"
+        );
+    }
+
+    let env = f.dotenv("secrets/.env.ses");
+    let secret = f.aws.moto.secret_of(&env["MAIL_USERNAME"]);
+    let password = smtp_password(&secret, "eu-west-1");
+    assert_eq!(env["MAIL_PASSWORD"], password);
+    for leak in [
+        secret.as_str(),
+        password.as_str(),
+        &password[..20],
+        "test-secret",
+        "Signature=",
+        "AWS4-HMAC-SHA256",
+    ] {
+        assert!(!run.all().contains(leak), "`{leak}` leaked: {run:?}");
+    }
+
+    // SESFORM_LOG=debug is the same; without either, nothing is logged.
+    let mut cmd = f.dir.sesform();
+    f.aws
+        .configure(&mut cmd)
+        .env("SESFORM_LOG", "debug")
+        .arg("plan");
+    let run = crate::util::Run::of(&mut cmd);
+    assert!(run.stderr.contains("operation=\"GetUser\""), "{run:?}");
+    let run = f.run(&["plan"]);
+    assert!(!run.stderr.contains("operation="), "{run:?}");
+}
+
+/// `--api-rate sesv2=auto` against an account limited to 5 requests a second (the emulator's
+/// token bucket): it climbs from SES's documented 1/s towards the limit, backs off on the
+/// 429s, and ends with a rate well above the fixed one and few throttles. Counts and rates
+/// only, with generous bounds; speed itself is measured by scripts/bench-plan.
+#[test]
+fn auto_api_rate_settles_near_the_account_limit() {
+    let f = Fixture::new(
+        "version: 1\nregion: eu-west-1\nstack: test\nidentities:\n  example.com: {}\n",
+    );
+    let identities = 80;
+    for i in 0..identities {
+        block_on(
+            f.aws
+                .ses()
+                .create_email_identity()
+                .email_identity(format!("d{i}.example.org"))
+                .send(),
+        )
+        .unwrap();
+    }
+    let control = f.aws.control();
+    control
+        .set_rate_limit(Some(RateLimit {
+            per_second: 5.0,
+            burst: None,
+        }))
+        .unwrap();
+    let run = f.run(&["plan", "-v", "--api-rate", "sesv2=auto"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let stats = control.rate_limit().unwrap();
+    assert!(
+        stats.allowed >= identities + 2,
+        "every identity read: {stats:?}"
+    );
+    let achieved = stats.allowed as f64 / stats.allowed_span_secs;
+    eprintln!("auto rate against a 5/s bucket: {achieved:.2} requests/s, {stats:?}");
+    assert!(
+        (2.0..=6.0).contains(&achieved),
+        "achieved {achieved:.2} requests/s against a limit of 5: {stats:?} {run:?}"
+    );
+    assert!(
+        stats.throttled * 5 <= stats.allowed,
+        "few throttles (at most 1 in 5 calls): {stats:?} {run:?}"
+    );
+    assert!(
+        run.stderr.contains("sesv2 pacing: ") && run.stderr.contains("(auto)"),
+        "{run:?}"
+    );
+}
