@@ -57,6 +57,33 @@ pub struct ReadOptions<'a> {
     pub user_paths: BTreeSet<String>,
     /// Credentials files by SMTP user, to recognise the key a run wrote out.
     pub credential_files: BTreeMap<String, std::path::PathBuf>,
+    /// Where the read is, per kind, for progress output.
+    pub tally: &'a Tally,
+}
+
+/// Resources read so far and to read, per kind (`identities`, `topics`...), for progress.
+#[derive(Debug, Default)]
+pub struct Tally {
+    kinds: std::sync::Mutex<Vec<(&'static str, u64, u64)>>,
+}
+
+impl Tally {
+    fn update(&self, kind: &'static str, change: impl FnOnce(&mut (&'static str, u64, u64))) {
+        let mut kinds = self.kinds.lock().unwrap_or_else(|e| e.into_inner());
+        let index = kinds
+            .iter()
+            .position(|(k, _, _)| *k == kind)
+            .unwrap_or_else(|| {
+                kinds.push((kind, 0, 0));
+                kinds.len() - 1
+            });
+        change(&mut kinds[index]);
+    }
+
+    /// Kinds in the order first seen: (kind, read, to read).
+    pub fn snapshot(&self) -> Vec<(&'static str, u64, u64)> {
+        self.kinds.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 /// Reads live state for the desired resources, with bounded concurrency per service and the
@@ -70,6 +97,7 @@ pub async fn read(
     let limit = Limit {
         permits: Semaphore::new(options.parallelism),
         parallelism: options.parallelism,
+        tally: options.tally,
     };
     let (ses, sns, iam) = tokio::join!(
         read_ses(clients, &wanted, options, &limit),
@@ -108,25 +136,41 @@ fn other_stack(tags: &Tags, stack: &str) -> bool {
 }
 
 /// At most `parallelism` requests in flight across the three services.
-struct Limit {
+struct Limit<'a> {
     permits: Semaphore,
     parallelism: usize,
+    tally: &'a Tally,
 }
 
-impl Limit {
+impl Limit<'_> {
     async fn run<T>(&self, work: impl Future<Output = AwsResult<T>>) -> AwsResult<T> {
         let _permit = self.permits.acquire().await.expect("never closed");
         work.await
     }
 
-    /// `work` for every item, concurrently within the limit.
-    async fn each<I, T, Fut>(&self, items: I, work: impl Fn(I::Item) -> Fut) -> AwsResult<Vec<T>>
+    /// `work` for every item, concurrently within the limit, counted under `kind`.
+    async fn each<I, T, Fut>(
+        &self,
+        kind: &'static str,
+        items: I,
+        work: impl Fn(I::Item) -> Fut,
+    ) -> AwsResult<Vec<T>>
     where
         I: IntoIterator,
         Fut: Future<Output = AwsResult<T>>,
     {
+        let items: Vec<I::Item> = items.into_iter().collect();
+        self.tally
+            .update(kind, |entry| entry.2 += items.len() as u64);
         stream::iter(items)
-            .map(|item| self.run(work(item)))
+            .map(|item| {
+                let work = work(item);
+                self.run(async move {
+                    let done = work.await;
+                    self.tally.update(kind, |entry| entry.1 += 1);
+                    done
+                })
+            })
             .buffer_unordered(self.parallelism)
             .try_collect()
             .await
@@ -154,7 +198,7 @@ async fn read_ses(
     clients: &Clients,
     wanted: &BTreeSet<Address>,
     options: &ReadOptions<'_>,
-    limit: &Limit,
+    limit: &Limit<'_>,
 ) -> AwsResult<Live> {
     let ses = &clients.ses;
     let mut live = Live::default();
@@ -172,10 +216,9 @@ async fn read_ses(
     live.account = account?;
 
     let identities: Vec<_> = limit
-        .each(
-            identities?,
-            |name| async move { ses.get_identity(&name).await },
-        )
+        .each("identities", identities?, |name| async move {
+            ses.get_identity(&name).await
+        })
         .await?;
     for (state, status) in identities.into_iter().flatten() {
         let name = state.name.clone();
@@ -185,7 +228,7 @@ async fn read_ses(
     }
 
     let sets: Vec<_> = limit
-        .each(sets?, |name| async move {
+        .each("configuration sets", sets?, |name| async move {
             ses.get_configuration_set(&name).await
         })
         .await?;
@@ -207,7 +250,7 @@ async fn read_ses(
     }
     // Destinations are read only for sets in the spec: an orphan set's destinations go with it.
     let destinations: Vec<_> = limit
-        .each(managed_sets, |name| async move {
+        .each("event destination lists", managed_sets, |name| async move {
             ses.get_event_destinations(&name).await
         })
         .await?;
@@ -226,13 +269,13 @@ async fn read_sns(
     clients: &Clients,
     wanted: &BTreeSet<Address>,
     options: &ReadOptions<'_>,
-    limit: &Limit,
+    limit: &Limit<'_>,
 ) -> AwsResult<Live> {
     let sns = &clients.sns;
     let mut live = Live::default();
     let arns = limit.run(sns.list_topics()).await?;
     let topics: Vec<(String, Tags)> = limit
-        .each(arns, |arn| async move {
+        .each("topics", arns, |arn| async move {
             sns.tags(&arn).await.map(|tags| (arn, tags))
         })
         .await?;
@@ -259,7 +302,7 @@ async fn read_sns(
     }
     // Subscriptions of spec topics; deleting an orphan topic removes its subscriptions.
     let subscriptions: Vec<_> = limit
-        .each(in_spec, |(name, arn)| async move {
+        .each("subscription lists", in_spec, |(name, arn)| async move {
             sns.subscriptions(&arn).await.map(|subs| (name, subs))
         })
         .await?;
@@ -288,11 +331,15 @@ async fn read_sns(
         }
     }
     let raw: Vec<(Address, bool)> = limit
-        .each(attribute_reads, |(address, arn)| async move {
-            sns.raw_message_delivery(&arn)
-                .await
-                .map(|raw| (address, raw))
-        })
+        .each(
+            "subscriptions",
+            attribute_reads,
+            |(address, arn)| async move {
+                sns.raw_message_delivery(&arn)
+                    .await
+                    .map(|raw| (address, raw))
+            },
+        )
         .await?;
     for (address, raw) in raw {
         if let Some(State::SnsSubscription(s)) = live.resources.get_mut(&address) {
@@ -306,7 +353,7 @@ async fn read_iam(
     clients: &Clients,
     wanted: &BTreeSet<Address>,
     options: &ReadOptions<'_>,
-    limit: &Limit,
+    limit: &Limit<'_>,
 ) -> AwsResult<Live> {
     let iam = &clients.iam;
     let mut live = Live::default();
@@ -317,12 +364,14 @@ async fn read_iam(
     let mut paths = options.user_paths.clone();
     paths.insert(SMTP_USER_PATH.to_string());
     let listed: Vec<Vec<String>> = limit
-        .each(paths, |path| async move { iam.list_users(&path).await })
+        .each("user lists", paths, |path| async move {
+            iam.list_users(&path).await
+        })
         .await?;
     names.extend(listed.into_iter().flatten());
 
     let users: Vec<_> = limit
-        .each(names, |name| async move {
+        .each("users", names, |name| async move {
             let Some(user) = iam.get_user(&name).await? else {
                 return Ok(None);
             };

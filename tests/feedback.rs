@@ -114,3 +114,44 @@ fn auto_api_rate_settles_near_the_account_limit() {
         "{run:?}"
     );
 }
+
+/// Without a terminal, a slow read and a slow apply print a plain line now and then (every
+/// SESFORM_PROGRESS_INTERVAL seconds): counts per kind, and the pacing wait; `-q` prints none.
+#[test]
+fn progress_lines_without_a_terminal_and_none_with_quiet() {
+    let spec = "version: 1\nregion: eu-west-1\nstack: test\nidentities:\n  a.example.com: {}\n  b.example.com: {}\n  c.example.com: {}\n  d.example.com: {}\n";
+    let f = Fixture::new(spec);
+    let run_paced = |args: &[&str]| {
+        let mut cmd = f.dir.sesform();
+        f.aws
+            .configure(&mut cmd)
+            .env("SESFORM_PROGRESS_INTERVAL", "0.3")
+            .args(args)
+            .args(["--api-rate", "sesv2=3"]);
+        crate::util::Run::of(&mut cmd)
+    };
+    let run = run_paced(&["apply", "--auto-approve"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with("Reading live state (")
+                && l.contains("sesv2 paced at 3.0 requests/s")),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with("Applying (") && l.contains("/4 done")),
+        "{run:?}"
+    );
+    let run = run_paced(&["plan"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("identities ") && run.stderr.contains("Read live state in "),
+        "{run:?}"
+    );
+    let run = run_paced(&["plan", "-q"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("live state"), "{run:?}");
+}

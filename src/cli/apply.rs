@@ -240,25 +240,63 @@ async fn execute(
         session.parallelism,
     );
     let quiet = global.quiet;
-    let progress = move |event: Progress| {
+    let display = super::progress::Progress::new(session.progress);
+    let total = plan.pending().count();
+    // Changes in flight, and how many are over.
+    let state = std::sync::Mutex::new((std::collections::BTreeSet::<String>::new(), 0usize));
+    let progress = |event: Progress| {
         if quiet {
             return;
         }
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
         let line = match event {
-            Progress::Started(address, action) => format!("{address}: {}...", verb_ing(action)),
-            Progress::Finished(address, action, took) => format!(
-                "{address}: {} ({:.1}s)",
-                render::plan::progress_verb(action),
-                took.as_secs_f64()
-            ),
+            Progress::Started(address, action) => {
+                state.0.insert(address.to_string());
+                format!("{address}: {}...", verb_ing(action))
+            }
+            Progress::Finished(address, action, took) => {
+                state.0.remove(address.as_str());
+                state.1 += 1;
+                format!(
+                    "{address}: {} ({:.1}s)",
+                    render::plan::progress_verb(action),
+                    took.as_secs_f64()
+                )
+            }
             Progress::Failed(address, action, message) => {
+                state.0.remove(address.as_str());
+                state.1 += 1;
                 format!("{address}: {} failed: {message}", verb_ing(action))
             }
         };
-        print_stdout(&format!("{line}\n"));
+        display.suspend(|| print_stdout(&format!("{line}\n")));
+    };
+    let describe = || {
+        let state = state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut text = format!(
+            "Applying ({}s): {}/{total} done",
+            display.elapsed().as_secs(),
+            state.1
+        );
+        if !state.0.is_empty() {
+            let shown: Vec<&str> = state.0.iter().take(3).map(String::as_str).collect();
+            let more = state.0.len().saturating_sub(shown.len());
+            text.push_str(&format!(", in flight: {}", shown.join(", ")));
+            if more > 0 {
+                text.push_str(&format!(" and {more} more"));
+            }
+        }
+        let pacing = super::progress::pacing(&session.clients.pacers);
+        if !pacing.is_empty() {
+            text.push_str(&format!(" ({pacing})"));
+        }
+        text
     };
     ctx.show_secrets = run.show_secrets;
-    let report = apply::apply(plan, &ctx, &progress).await;
+    let report = display
+        .during(apply::apply(plan, &ctx, &progress), describe)
+        .await;
+    display.finish();
     report_issued(&ctx.take_issued().await, session);
     let count = |action: Action| {
         report

@@ -29,6 +29,11 @@ pub fn directives(debug: bool, env: Option<&str>) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(","))
 }
 
+/// Whether the request log is on, so a spinner keeps out of its way.
+pub fn enabled(global: &GlobalArgs) -> bool {
+    directives(global.debug, std::env::var("SESFORM_LOG").ok().as_deref()).is_some()
+}
+
 /// Installs the log on standard error; an unreadable `SESFORM_LOG` is an error.
 pub fn init(global: &GlobalArgs) -> Result<(), String> {
     let env = std::env::var("SESFORM_LOG").ok();

@@ -29,6 +29,7 @@ pub mod lint;
 mod local;
 mod log;
 mod plan;
+mod progress;
 mod rotate;
 mod session;
 mod smtp;

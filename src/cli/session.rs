@@ -33,6 +33,8 @@ pub struct Session {
     pub stack: String,
     pub parallelism: usize,
     pub quiet: bool,
+    /// How progress is shown (spinner, plain lines, nothing).
+    pub progress: super::progress::Mode,
 }
 
 pub fn load_spec(global: &GlobalArgs, path: &Path) -> CliResult<LoadedSpec> {
@@ -159,6 +161,7 @@ pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliRe
         clients,
         parallelism: aws.parallelism.max(1),
         quiet: global.quiet,
+        progress: super::progress::Mode::of(global),
     })
 }
 
@@ -289,7 +292,9 @@ impl Session {
 
     pub async fn read_live(&self, desired: &[State]) -> CliResult<Live> {
         let spec = &self.loaded.spec;
+        let tally = live::Tally::default();
         let options = ReadOptions {
+            tally: &tally,
             stack: &self.stack,
             parallelism: self.parallelism,
             account: spec.account.is_some(),
@@ -313,10 +318,34 @@ impl Session {
                 .collect(),
         };
         // STS is not SES-throttled: asking who we are costs one call beside the read.
-        let (live, account_id) = tokio::join!(
-            live::read(&self.clients, desired, &options),
-            self.clients.sts.account_id()
-        );
+        let read = async {
+            tokio::join!(
+                live::read(&self.clients, desired, &options),
+                self.clients.sts.account_id()
+            )
+        };
+        let progress = super::progress::Progress::new(self.progress);
+        let describe = || {
+            let mut text = format!(
+                "Reading live state ({}s): {}",
+                progress.elapsed().as_secs(),
+                super::progress::tally(&tally.snapshot())
+            );
+            let pacing = super::progress::pacing(&self.clients.pacers);
+            if !pacing.is_empty() {
+                text.push_str(&format!(" ({pacing})"));
+            }
+            text
+        };
+        let (live, account_id) = progress.during(read, describe).await;
+        progress.finish();
+        if progress.printed.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!(
+                "Read live state in {:.1}s: {}",
+                progress.elapsed().as_secs_f64(),
+                super::progress::tally(&tally.snapshot())
+            );
+        }
         let mut live = live.map_err(|e| error(format!("reading live state: {e}")))?;
         live.account_id = account_id.map_err(|e| error(format!("finding the AWS account: {e}")))?;
         Ok(live)
