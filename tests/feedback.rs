@@ -155,3 +155,87 @@ fn progress_lines_without_a_terminal_and_none_with_quiet() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(!run.stderr.contains("live state"), "{run:?}");
 }
+
+/// `--format json` on every command with machine output: `plan` (`--json` is its alias),
+/// `status`, and `apply` / `destroy`, which print one document of what was done, with the
+/// issued key's ID and file but never its secret.
+#[test]
+fn format_json_everywhere_and_apply_says_what_was_done() {
+    let f = Fixture::new(&format!("{LARAVEL}identities:\n  example.com: {{}}\n"));
+    let json = |args: &[&str]| -> serde_json::Value {
+        let run = f.run(args);
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
+    };
+    let mut by_flag = json(&["plan", "--format", "json"]);
+    let mut by_alias = json(&["plan", "--json"]);
+    for plan in [&mut by_flag, &mut by_alias] {
+        plan.as_object_mut().unwrap().remove("live_fingerprint");
+    }
+    assert_eq!(by_flag, by_alias);
+    let run = f.run(&["plan", "--json", "--format", "human"]);
+    assert_eq!(run.code, 1, "conflicting flags are a usage error: {run:?}");
+
+    let run = f.run(&[
+        "apply",
+        "--auto-approve",
+        "--format",
+        "json",
+        "--show-secrets",
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("never holds a secret"), "{run:?}");
+
+    let run = f.run(&["apply", "--auto-approve", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let result: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    assert_eq!(result["format_version"], "1");
+    assert_eq!(result["command"], "apply");
+    assert_eq!(result["status"], "applied");
+    assert_eq!(result["account_id"], "123456789012");
+    assert_eq!(result["region"], "eu-west-1");
+    assert_eq!(result["summary"]["created"], 2, "{result}");
+    assert_eq!(result["summary"]["failed"], 0);
+    let changes = result["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["address"] == "identity.example.com"
+                && c["action"] == "create"
+                && c["outcome"] == "done"
+                && c["seconds"].is_number()),
+        "{result}"
+    );
+    let env = f.dotenv("secrets/.env.ses");
+    let key = &env["MAIL_USERNAME"];
+    assert_eq!(result["issued_keys"][0]["user"], "mailer");
+    assert_eq!(result["issued_keys"][0]["access_key_id"], key.as_str());
+    assert!(
+        result["issued_keys"][0]["credentials_written_to"]
+            .as_str()
+            .unwrap()
+            .ends_with(".env.ses"),
+        "{result}"
+    );
+    let secret = f.aws.moto.secret_of(key);
+    for leak in [secret.as_str(), env["MAIL_PASSWORD"].as_str()] {
+        assert!(!run.all().contains(leak), "secret leaked: {run:?}");
+    }
+    // Progress went to standard error, so standard output is the document alone.
+    assert!(
+        run.stderr.contains("identity.example.com: created"),
+        "{run:?}"
+    );
+
+    let result = json(&["apply", "--auto-approve", "--format", "json"]);
+    assert_eq!(result["status"], "no-changes");
+    assert_eq!(result["changes"], serde_json::json!([]));
+
+    let status = json(&["status", "--format", "json"]);
+    assert_eq!(status, json(&["status", "--json"]));
+
+    let result = json(&["destroy", "--auto-approve", "--format", "json"]);
+    assert_eq!(result["command"], "destroy");
+    assert_eq!(result["status"], "applied");
+    assert_eq!(result["summary"]["deleted"], 2, "{result}");
+}

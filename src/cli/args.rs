@@ -129,11 +129,35 @@ pub struct StatusArgs {
     /// The spec file.
     #[arg(default_value = "sesform.yaml")]
     pub spec: PathBuf,
-    /// Print JSON instead of the human view.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// `--format human|json`, with `--json` kept as its alias.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format: `human`, or `json` for machines: one JSON document on standard output
+    /// (plan: specs/plan-format.md; apply, destroy: what was done, specs/apply-result.md,
+    /// with the plan and progress on standard error).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl OutputArgs {
+    pub fn json(&self) -> bool {
+        self.json || self.format == OutputFormat::Json
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -212,9 +236,9 @@ pub struct PlanArgs {
     /// The spec file.
     #[arg(default_value = "sesform.yaml")]
     pub spec: PathBuf,
-    /// Print the plan as JSON (format documented in specs/plan-format.md).
-    #[arg(long)]
-    pub json: bool,
+    // `--format json` prints the plan as JSON (specs/plan-format.md); `--json` is the same.
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Save the plan (JSON) for `apply --plan FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -240,6 +264,9 @@ pub struct ApplyArgs {
     /// Print new SMTP credentials whose spec destination is `stdout: true`.
     #[arg(long)]
     pub show_secrets: bool,
+    // `--format json`: one JSON document of what was done (specs/apply-result.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// After applying, wait until every identity is verified, showing progress; fail after
     /// TIMEOUT (`--wait-verified=10m`; 30s, 10m, 2h; default 30m).
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "30m", value_parser = parse_duration)]
@@ -272,6 +299,9 @@ pub struct DestroyArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
+    // `--format json`: one JSON document of what was deleted (specs/apply-result.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub lock: LockArgs,
     #[command(flatten)]

@@ -149,7 +149,7 @@ pub fn run_status(global: &GlobalArgs, args: &StatusArgs) -> u8 {
         let result: CliResult<u8> = async {
             let session = session::open(global, &args.spec, &args.aws).await?;
             let report = status(&session).await?;
-            if args.json {
+            if args.output.json() {
                 print_stdout(&(serde_json::to_string_pretty(&report).expect("json") + "\n"));
             } else {
                 print_stdout(&render_status(&report, Style::new(stdout_color(global))));

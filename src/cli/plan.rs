@@ -34,7 +34,7 @@ async fn plan(global: &GlobalArgs, args: &PlanArgs) -> CliResult<u8> {
     if let Some(path) = &args.out {
         save(&plan, path)?;
     }
-    if args.json {
+    if args.output.json() {
         print_stdout(&format!("{}\n", render::plan::json(&plan)));
     } else {
         print_stdout(&render::plan::human(
