@@ -59,6 +59,9 @@ pub struct ReadOptions<'a> {
     pub credential_files: BTreeMap<String, std::path::PathBuf>,
     /// Where the read is, per kind, for progress output.
     pub tally: &'a Tally,
+    /// A partial read (`plan --target`): only the desired resources are looked up, by name,
+    /// with no listing (SNS topics excepted: they are found by name in ListTopics).
+    pub partial: bool,
 }
 
 /// Resources read so far and to read, per kind (`identities`, `topics`...), for progress.
@@ -128,6 +131,14 @@ pub async fn read(
         }
     }
     Ok(live)
+}
+
+/// The names of the wanted addresses of one kind (`identity.`).
+fn named(wanted: &BTreeSet<Address>, prefix: &str) -> Vec<String> {
+    wanted
+        .iter()
+        .filter_map(|a| a.as_str().strip_prefix(prefix).map(str::to_string))
+        .collect()
 }
 
 /// Tagged by another sesform stack.
@@ -210,8 +221,18 @@ async fn read_ses(
                 Ok(None)
             }
         }),
-        limit.run(ses.list_identities()),
-        limit.run(ses.list_configuration_sets()),
+        limit.run(async {
+            match options.partial {
+                true => Ok(named(wanted, "identity.")),
+                false => ses.list_identities().await,
+            }
+        }),
+        limit.run(async {
+            match options.partial {
+                true => Ok(named(wanted, "configuration_set.")),
+                false => ses.list_configuration_sets().await,
+            }
+        }),
     );
     live.account = account?;
 
@@ -273,7 +294,25 @@ async fn read_sns(
 ) -> AwsResult<Live> {
     let sns = &clients.sns;
     let mut live = Live::default();
-    let arns = limit.run(sns.list_topics()).await?;
+    // A partial read with no topic and no event destination has nothing to look up in SNS.
+    if options.partial
+        && !wanted
+            .iter()
+            .any(|a| a.as_str().starts_with("sns_") || a.as_str().starts_with("event_destination."))
+    {
+        return Ok(live);
+    }
+    let mut arns = limit.run(sns.list_topics()).await?;
+    if options.partial {
+        // Every topic of the account still resolves targets given by ARN.
+        for arn in &arns {
+            let name = crate::model::desired::topic_name(arn).to_string();
+            live.own_topics.insert(arn.clone(), name);
+        }
+        arns.retain(|arn| {
+            wanted.contains(&Address::sns_topic(crate::model::desired::topic_name(arn)))
+        });
+    }
     let topics: Vec<(String, Tags)> = limit
         .each("topics", arns, |arn| async move {
             sns.tags(&arn).await.map(|tags| (arn, tags))
@@ -363,6 +402,9 @@ async fn read_iam(
         .collect();
     let mut paths = options.user_paths.clone();
     paths.insert(SMTP_USER_PATH.to_string());
+    if options.partial {
+        paths.clear();
+    }
     let listed: Vec<Vec<String>> = limit
         .each("user lists", paths, |path| async move {
             iam.list_users(&path).await

@@ -1675,3 +1675,99 @@ fn an_edited_saved_plan_cannot_touch_what_the_stack_does_not_own() {
     assert!(run.stderr.contains("configuration_set.tx"), "{run:?}");
     f.assert_converged();
 }
+
+/// `plan --target` reads and plans only the targeted resources and what they need, says it is
+/// partial, and a saved partial plan applies only those.
+#[test]
+fn targeted_plans_read_only_what_they_need_and_apply_only_that() {
+    let f = Fixture::new(SPEC);
+    let plan = f.plan_json(&["--target", "identity.noreply@example.com"]);
+    assert_eq!(plan["partial"], true);
+    assert_eq!(
+        plan["targets"],
+        serde_json::json!(["identity.noreply@example.com"])
+    );
+    assert_eq!(
+        actions(&plan),
+        vec![("identity.noreply@example.com".into(), "create".into())]
+    );
+
+    // An identity needs its configuration set (not the set's destinations: they come only
+    // when the set itself is targeted).
+    f.aws.control().clear_calls();
+    let run = f.run(&[
+        "plan",
+        "--target",
+        "identity.example.com",
+        "--out",
+        "p.json",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "Partial plan (--target): only identity.example.com and what it needs were read and planned"
+        ),
+        "{run:?}"
+    );
+    let counts = f.aws.control().call_counts();
+    assert!(!counts.contains_key("ListEmailIdentities"), "{counts:?}");
+    assert!(!counts.contains_key("ListConfigurationSets"), "{counts:?}");
+    assert_eq!(counts.get("GetEmailIdentity"), Some(&1), "{counts:?}");
+    let saved: serde_json::Value = serde_json::from_str(&f.dir.read("p.json")).unwrap();
+    let mut planned: Vec<String> = actions(&saved).into_iter().map(|(a, _)| a).collect();
+    planned.sort();
+    assert_eq!(planned, ["configuration_set.tx", "identity.example.com"]);
+
+    let run = f.run(&["apply", "--plan", "p.json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rest = f.plan_json(&[]);
+    assert_eq!(rest["partial"], false);
+    let mut left: Vec<String> = actions(&rest)
+        .into_iter()
+        .filter(|(_, action)| action != "no-op")
+        .map(|(address, _)| address)
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            "event_destination.tx.to-sns",
+            "identity.noreply@example.com",
+            "smtp_user.mailer",
+            "sns_subscription.events.https:https://hooks.example.com/ses",
+            "sns_topic.events"
+        ]
+    );
+
+    // A configuration set takes its destinations, and a destination needs its topic.
+    let plan = f.plan_json(&["--target", "configuration_set.tx"]);
+    let mut planned: Vec<String> = actions(&plan).into_iter().map(|(a, _)| a).collect();
+    planned.sort();
+    assert_eq!(
+        planned,
+        ["event_destination.tx.to-sns", "sns_topic.events"],
+        "{plan}"
+    );
+    // A converged target reads one identity.
+    f.apply();
+    f.aws.control().clear_calls();
+    let run = f.run(&["plan", "--target", "identity.noreply@example.com", "-v"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("No changes."), "{run:?}");
+    let expected: std::collections::BTreeMap<String, usize> =
+        [("GetEmailIdentity".to_string(), 1)].into_iter().collect();
+    assert_eq!(f.aws.control().call_counts(), expected);
+    assert!(
+        !run.stderr.contains("iam:") && !run.stderr.contains("sns:"),
+        "no IAM or SNS call: {run:?}"
+    );
+
+    let run = f.run(&["plan", "--target", "identity.exampel.com"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "--target identity.exampel.com: no such resource in the spec; did you mean `identity.example.com`?"
+        ),
+        "{run:?}"
+    );
+}

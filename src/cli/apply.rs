@@ -507,8 +507,11 @@ async fn check_saved_plan(session: &Session, plan: &Plan) -> CliResult<()> {
             plan.region, session.loaded.spec.region
         )));
     }
-    let desired = session.desired();
-    let live = session.read_live(&desired).await?;
+    let desired = match plan.partial {
+        true => session.targeted(&plan.targets)?,
+        false => session.desired(),
+    };
+    let live = session.read_live(&desired, plan.partial).await?;
     if live.account_id != plan.account_id {
         return Err(error(format!(
             "this plan was made for AWS account {}, but the credentials in use are for account {}; nothing was changed (check AWS_PROFILE / --profile, or make a new plan with these credentials)",

@@ -245,6 +245,12 @@ pub struct PlanArgs {
     /// Exit 0 when there are no changes, 2 when there are, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Read and plan only this resource and what it needs (repeatable), for large accounts:
+    /// `identity.example.com`, `configuration_set.tx` (with its event destinations),
+    /// `sns_topic.events` (with its subscriptions), `smtp_user.mailer`, `account`. The plan is
+    /// marked partial; saved with --out, apply changes only these.
+    #[arg(long, value_name = "ADDRESS")]
+    pub target: Vec<String>,
     #[command(flatten)]
     pub change: ChangeArgs,
     #[command(flatten)]

@@ -88,6 +88,11 @@ pub struct Plan {
     pub region: String,
     /// The AWS account the plan was made for (STS GetCallerIdentity); apply refuses another.
     pub account_id: String,
+    /// Made with `--target`: only `targets` and what they need were read and planned.
+    pub partial: bool,
+    /// The `--target` addresses of a partial plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
     pub stack: String,
     pub spec: SpecRef,
     /// Digest of the live state the plan was made from (see `Live::fingerprint`).

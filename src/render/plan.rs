@@ -46,6 +46,20 @@ pub fn human(plan: &Plan, style: Style) -> String {
         .map(|c| c.iter().filter(|c| c["action"] != "no-op").collect())
         .unwrap_or_default();
 
+    if plan.partial {
+        let _ = writeln!(
+            out,
+            "{} only {} and what {} need{} were read and planned; the rest of the account was not looked at, and may differ from the spec.\n",
+            style.bold("Partial plan (--target):"),
+            plan.targets.join(", "),
+            if plan.targets.len() == 1 {
+                "it"
+            } else {
+                "they"
+            },
+            if plan.targets.len() == 1 { "s" } else { "" }
+        );
+    }
     if !pending.is_empty() {
         let _ = writeln!(
             out,
@@ -356,6 +370,8 @@ mod tests {
             sesform_version: "test".into(),
             region: "eu-west-1".into(),
             account_id: "123456789012".into(),
+            partial: false,
+            targets: Vec::new(),
             stack: "test".into(),
             spec: SpecRef {
                 path: "sesform.yaml".into(),
