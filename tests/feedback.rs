@@ -53,6 +53,31 @@ fn debug_logs_every_request_without_secrets() {
         assert!(!run.all().contains(leak), "`{leak}` leaked: {run:?}");
     }
 
+    // A throttled attempt and its retry are both logged.
+    f.aws
+        .control()
+        .inject(sesform::emulator::Fault::throttle().only("GetEmailIdentity"))
+        .unwrap();
+    let run = f.run(&["plan", "--debug"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let get_identity: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("operation=\"GetEmailIdentity\""))
+        .collect();
+    assert!(
+        get_identity
+            .iter()
+            .any(|l| l.contains("status=429") && l.contains("throttled=true")),
+        "{run:?}"
+    );
+    assert!(
+        get_identity.iter().any(|l| l.contains("status=200")
+            && l.contains("attempt=2")
+            && l.contains("retry=true")),
+        "{run:?}"
+    );
+
     // SESFORM_LOG=debug is the same; without either, nothing is logged.
     let mut cmd = f.dir.sesform();
     f.aws
