@@ -264,3 +264,38 @@ fn format_json_everywhere_and_apply_says_what_was_done() {
     assert_eq!(result["status"], "applied");
     assert_eq!(result["summary"]["deleted"], 2, "{result}");
 }
+
+/// A failed apply's JSON result says what was done, what failed (in the service's words) and
+/// what never started, and exits 1.
+#[test]
+fn format_json_reports_a_failed_apply() {
+    let f = Fixture::new(
+        "version: 1\nregion: eu-west-1\nstack: test\nidentities:\n  example.com: {}\n",
+    );
+    f.aws
+        .control()
+        .inject(
+            sesform::emulator::Fault::error(400, "BadRequestException").only("CreateEmailIdentity"),
+        )
+        .unwrap();
+    let run = f.run(&["apply", "--auto-approve", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let result: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    assert_eq!(result["status"], "failed");
+    assert_eq!(result["summary"]["failed"], 1);
+    let change = &result["changes"][0];
+    assert_eq!(change["address"], "identity.example.com");
+    assert_eq!(change["outcome"], "failed");
+    assert!(
+        change["error"]
+            .as_str()
+            .unwrap()
+            .contains("BadRequestException"),
+        "{result}"
+    );
+    assert!(
+        run.stderr.contains("stopped at the first failure"),
+        "{run:?}"
+    );
+}
