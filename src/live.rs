@@ -21,6 +21,8 @@ pub const SMTP_USER_PATH: &str = "/sesform/";
 /// What `read` found.
 #[derive(Debug, Clone, Default)]
 pub struct Live {
+    /// The account read (STS GetCallerIdentity); set by the caller of [`read`].
+    pub account_id: String,
     /// Resources that exist, by address: those the spec declares and this stack's orphans.
     pub resources: BTreeMap<Address, State>,
     /// Addresses of existing resources that belong to this stack but are not in the spec.
@@ -55,6 +57,36 @@ pub struct ReadOptions<'a> {
     pub user_paths: BTreeSet<String>,
     /// Credentials files by SMTP user, to recognise the key a run wrote out.
     pub credential_files: BTreeMap<String, std::path::PathBuf>,
+    /// Where the read is, per kind, for progress output.
+    pub tally: &'a Tally,
+    /// A partial read (`plan --target`): only the desired resources are looked up, by name,
+    /// with no listing (SNS topics excepted: they are found by name in ListTopics).
+    pub partial: bool,
+}
+
+/// Resources read so far and to read, per kind (`identities`, `topics`...), for progress.
+#[derive(Debug, Default)]
+pub struct Tally {
+    kinds: std::sync::Mutex<Vec<(&'static str, u64, u64)>>,
+}
+
+impl Tally {
+    fn update(&self, kind: &'static str, change: impl FnOnce(&mut (&'static str, u64, u64))) {
+        let mut kinds = self.kinds.lock().unwrap_or_else(|e| e.into_inner());
+        let index = kinds
+            .iter()
+            .position(|(k, _, _)| *k == kind)
+            .unwrap_or_else(|| {
+                kinds.push((kind, 0, 0));
+                kinds.len() - 1
+            });
+        change(&mut kinds[index]);
+    }
+
+    /// Kinds in the order first seen: (kind, read, to read).
+    pub fn snapshot(&self) -> Vec<(&'static str, u64, u64)> {
+        self.kinds.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 /// Reads live state for the desired resources, with bounded concurrency per service and the
@@ -68,6 +100,7 @@ pub async fn read(
     let limit = Limit {
         permits: Semaphore::new(options.parallelism),
         parallelism: options.parallelism,
+        tally: options.tally,
     };
     let (ses, sns, iam) = tokio::join!(
         read_ses(clients, &wanted, options, &limit),
@@ -100,31 +133,55 @@ pub async fn read(
     Ok(live)
 }
 
+/// The names of the wanted addresses of one kind (`identity.`).
+fn named(wanted: &BTreeSet<Address>, prefix: &str) -> Vec<String> {
+    wanted
+        .iter()
+        .filter_map(|a| a.as_str().strip_prefix(prefix).map(str::to_string))
+        .collect()
+}
+
 /// Tagged by another sesform stack.
 fn other_stack(tags: &Tags, stack: &str) -> bool {
     tags.get(STACK_TAG).is_some_and(|s| s != stack)
 }
 
 /// At most `parallelism` requests in flight across the three services.
-struct Limit {
+struct Limit<'a> {
     permits: Semaphore,
     parallelism: usize,
+    tally: &'a Tally,
 }
 
-impl Limit {
+impl Limit<'_> {
     async fn run<T>(&self, work: impl Future<Output = AwsResult<T>>) -> AwsResult<T> {
         let _permit = self.permits.acquire().await.expect("never closed");
         work.await
     }
 
-    /// `work` for every item, concurrently within the limit.
-    async fn each<I, T, Fut>(&self, items: I, work: impl Fn(I::Item) -> Fut) -> AwsResult<Vec<T>>
+    /// `work` for every item, concurrently within the limit, counted under `kind`.
+    async fn each<I, T, Fut>(
+        &self,
+        kind: &'static str,
+        items: I,
+        work: impl Fn(I::Item) -> Fut,
+    ) -> AwsResult<Vec<T>>
     where
         I: IntoIterator,
         Fut: Future<Output = AwsResult<T>>,
     {
+        let items: Vec<I::Item> = items.into_iter().collect();
+        self.tally
+            .update(kind, |entry| entry.2 += items.len() as u64);
         stream::iter(items)
-            .map(|item| self.run(work(item)))
+            .map(|item| {
+                let work = work(item);
+                self.run(async move {
+                    let done = work.await;
+                    self.tally.update(kind, |entry| entry.1 += 1);
+                    done
+                })
+            })
             .buffer_unordered(self.parallelism)
             .try_collect()
             .await
@@ -152,7 +209,7 @@ async fn read_ses(
     clients: &Clients,
     wanted: &BTreeSet<Address>,
     options: &ReadOptions<'_>,
-    limit: &Limit,
+    limit: &Limit<'_>,
 ) -> AwsResult<Live> {
     let ses = &clients.ses;
     let mut live = Live::default();
@@ -164,16 +221,25 @@ async fn read_ses(
                 Ok(None)
             }
         }),
-        limit.run(ses.list_identities()),
-        limit.run(ses.list_configuration_sets()),
+        limit.run(async {
+            match options.partial {
+                true => Ok(named(wanted, "identity.")),
+                false => ses.list_identities().await,
+            }
+        }),
+        limit.run(async {
+            match options.partial {
+                true => Ok(named(wanted, "configuration_set.")),
+                false => ses.list_configuration_sets().await,
+            }
+        }),
     );
     live.account = account?;
 
     let identities: Vec<_> = limit
-        .each(
-            identities?,
-            |name| async move { ses.get_identity(&name).await },
-        )
+        .each("identities", identities?, |name| async move {
+            ses.get_identity(&name).await
+        })
         .await?;
     for (state, status) in identities.into_iter().flatten() {
         let name = state.name.clone();
@@ -183,7 +249,7 @@ async fn read_ses(
     }
 
     let sets: Vec<_> = limit
-        .each(sets?, |name| async move {
+        .each("configuration sets", sets?, |name| async move {
             ses.get_configuration_set(&name).await
         })
         .await?;
@@ -205,7 +271,7 @@ async fn read_ses(
     }
     // Destinations are read only for sets in the spec: an orphan set's destinations go with it.
     let destinations: Vec<_> = limit
-        .each(managed_sets, |name| async move {
+        .each("event destination lists", managed_sets, |name| async move {
             ses.get_event_destinations(&name).await
         })
         .await?;
@@ -224,13 +290,31 @@ async fn read_sns(
     clients: &Clients,
     wanted: &BTreeSet<Address>,
     options: &ReadOptions<'_>,
-    limit: &Limit,
+    limit: &Limit<'_>,
 ) -> AwsResult<Live> {
     let sns = &clients.sns;
     let mut live = Live::default();
-    let arns = limit.run(sns.list_topics()).await?;
+    // A partial read with no topic and no event destination has nothing to look up in SNS.
+    if options.partial
+        && !wanted
+            .iter()
+            .any(|a| a.as_str().starts_with("sns_") || a.as_str().starts_with("event_destination."))
+    {
+        return Ok(live);
+    }
+    let mut arns = limit.run(sns.list_topics()).await?;
+    if options.partial {
+        // Every topic of the account still resolves targets given by ARN.
+        for arn in &arns {
+            let name = crate::model::desired::topic_name(arn).to_string();
+            live.own_topics.insert(arn.clone(), name);
+        }
+        arns.retain(|arn| {
+            wanted.contains(&Address::sns_topic(crate::model::desired::topic_name(arn)))
+        });
+    }
     let topics: Vec<(String, Tags)> = limit
-        .each(arns, |arn| async move {
+        .each("topics", arns, |arn| async move {
             sns.tags(&arn).await.map(|tags| (arn, tags))
         })
         .await?;
@@ -257,7 +341,7 @@ async fn read_sns(
     }
     // Subscriptions of spec topics; deleting an orphan topic removes its subscriptions.
     let subscriptions: Vec<_> = limit
-        .each(in_spec, |(name, arn)| async move {
+        .each("subscription lists", in_spec, |(name, arn)| async move {
             sns.subscriptions(&arn).await.map(|subs| (name, subs))
         })
         .await?;
@@ -286,11 +370,15 @@ async fn read_sns(
         }
     }
     let raw: Vec<(Address, bool)> = limit
-        .each(attribute_reads, |(address, arn)| async move {
-            sns.raw_message_delivery(&arn)
-                .await
-                .map(|raw| (address, raw))
-        })
+        .each(
+            "subscriptions",
+            attribute_reads,
+            |(address, arn)| async move {
+                sns.raw_message_delivery(&arn)
+                    .await
+                    .map(|raw| (address, raw))
+            },
+        )
         .await?;
     for (address, raw) in raw {
         if let Some(State::SnsSubscription(s)) = live.resources.get_mut(&address) {
@@ -304,7 +392,7 @@ async fn read_iam(
     clients: &Clients,
     wanted: &BTreeSet<Address>,
     options: &ReadOptions<'_>,
-    limit: &Limit,
+    limit: &Limit<'_>,
 ) -> AwsResult<Live> {
     let iam = &clients.iam;
     let mut live = Live::default();
@@ -314,13 +402,18 @@ async fn read_iam(
         .collect();
     let mut paths = options.user_paths.clone();
     paths.insert(SMTP_USER_PATH.to_string());
+    if options.partial {
+        paths.clear();
+    }
     let listed: Vec<Vec<String>> = limit
-        .each(paths, |path| async move { iam.list_users(&path).await })
+        .each("user lists", paths, |path| async move {
+            iam.list_users(&path).await
+        })
         .await?;
     names.extend(listed.into_iter().flatten());
 
     let users: Vec<_> = limit
-        .each(names, |name| async move {
+        .each("users", names, |name| async move {
             let Some(user) = iam.get_user(&name).await? else {
                 return Ok(None);
             };

@@ -564,7 +564,7 @@ fn saved_plans_are_refused_when_stale_or_the_spec_changed() {
     let run = f.run(&["plan", "--out", "plan.json"]);
     assert_eq!(run.code, 0, "{run:?}");
     let saved: serde_json::Value = serde_json::from_str(&f.dir.read("plan.json")).unwrap();
-    assert_eq!(saved["format_version"], "1");
+    assert_eq!(saved["format_version"], "2");
     assert!(
         saved["live_fingerprint"]
             .as_str()
@@ -813,7 +813,8 @@ fn plan_reads_with_the_minimum_number_of_calls() {
 fn json_plan_format() {
     let f = Fixture::new(SPEC);
     let plan = f.plan_json(&[]);
-    assert_eq!(plan["format_version"], "1");
+    assert_eq!(plan["format_version"], "2");
+    assert_eq!(plan["account_id"], "123456789012");
     assert_eq!(plan["region"], "eu-west-1");
     assert_eq!(plan["stack"], "test");
     assert_eq!(plan["summary"]["create"], 7);
@@ -1554,6 +1555,46 @@ fn quiet_apply_prints_neither_the_plan_nor_the_dns_table() {
     f.assert_converged();
 }
 
+/// The account a plan was made for is in its header and in the saved plan; apply refuses a
+/// plan made for another account, and a format 1 plan (which does not say).
+#[test]
+fn saved_plans_are_refused_for_another_account() {
+    let f = Fixture::new(SPEC);
+    let run = f.run(&["plan", "--out", "plan.json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "sesform will perform the following actions in account 123456789012, eu-west-1 (stack test):"
+        ),
+        "{run:?}"
+    );
+    let text = f.dir.read("plan.json");
+    let mut saved: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(saved["account_id"], "123456789012");
+
+    saved["account_id"] = "210987654321".into();
+    f.dir.write("other.json", saved.to_string());
+    let run = f.run(&["apply", "--plan", "other.json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "this plan was made for AWS account 210987654321, but the credentials in use are for account 123456789012; nothing was changed"
+        ),
+        "{run:?}"
+    );
+
+    saved["format_version"] = "1".into();
+    f.dir.write("old.json", saved.to_string());
+    let run = f.run(&["apply", "--plan", "old.json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("made by an older sesform"), "{run:?}");
+    assert_eq!(f.plan_json(&[])["summary"]["create"], 7, "nothing applied");
+
+    let run = f.run(&["apply", "--plan", "plan.json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    f.assert_converged();
+}
+
 #[test]
 fn one_resource_is_counted_as_one() {
     let f = Fixture::new("version: 1\nregion: eu-west-1\nidentities:\n  example.com: {}\n");
@@ -1561,7 +1602,7 @@ fn one_resource_is_counted_as_one() {
     let run = f.run(&["plan"]);
     assert!(
         run.stdout
-            .contains("The account matches the spec (1 resource checked)."),
+            .contains("Account 123456789012 in eu-west-1 matches the spec (1 resource checked)."),
         "{run:?}"
     );
 }
@@ -1633,4 +1674,100 @@ fn an_edited_saved_plan_cannot_touch_what_the_stack_does_not_own() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("configuration_set.tx"), "{run:?}");
     f.assert_converged();
+}
+
+/// `plan --target` reads and plans only the targeted resources and what they need, says it is
+/// partial, and a saved partial plan applies only those.
+#[test]
+fn targeted_plans_read_only_what_they_need_and_apply_only_that() {
+    let f = Fixture::new(SPEC);
+    let plan = f.plan_json(&["--target", "identity.noreply@example.com"]);
+    assert_eq!(plan["partial"], true);
+    assert_eq!(
+        plan["targets"],
+        serde_json::json!(["identity.noreply@example.com"])
+    );
+    assert_eq!(
+        actions(&plan),
+        vec![("identity.noreply@example.com".into(), "create".into())]
+    );
+
+    // An identity needs its configuration set (not the set's destinations: they come only
+    // when the set itself is targeted).
+    f.aws.control().clear_calls();
+    let run = f.run(&[
+        "plan",
+        "--target",
+        "identity.example.com",
+        "--out",
+        "p.json",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "Partial plan (--target): only identity.example.com and what it needs were read and planned"
+        ),
+        "{run:?}"
+    );
+    let counts = f.aws.control().call_counts();
+    assert!(!counts.contains_key("ListEmailIdentities"), "{counts:?}");
+    assert!(!counts.contains_key("ListConfigurationSets"), "{counts:?}");
+    assert_eq!(counts.get("GetEmailIdentity"), Some(&1), "{counts:?}");
+    let saved: serde_json::Value = serde_json::from_str(&f.dir.read("p.json")).unwrap();
+    let mut planned: Vec<String> = actions(&saved).into_iter().map(|(a, _)| a).collect();
+    planned.sort();
+    assert_eq!(planned, ["configuration_set.tx", "identity.example.com"]);
+
+    let run = f.run(&["apply", "--plan", "p.json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rest = f.plan_json(&[]);
+    assert_eq!(rest["partial"], false);
+    let mut left: Vec<String> = actions(&rest)
+        .into_iter()
+        .filter(|(_, action)| action != "no-op")
+        .map(|(address, _)| address)
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            "event_destination.tx.to-sns",
+            "identity.noreply@example.com",
+            "smtp_user.mailer",
+            "sns_subscription.events.https:https://hooks.example.com/ses",
+            "sns_topic.events"
+        ]
+    );
+
+    // A configuration set takes its destinations, and a destination needs its topic.
+    let plan = f.plan_json(&["--target", "configuration_set.tx"]);
+    let mut planned: Vec<String> = actions(&plan).into_iter().map(|(a, _)| a).collect();
+    planned.sort();
+    assert_eq!(
+        planned,
+        ["event_destination.tx.to-sns", "sns_topic.events"],
+        "{plan}"
+    );
+    // A converged target reads one identity.
+    f.apply();
+    f.aws.control().clear_calls();
+    let run = f.run(&["plan", "--target", "identity.noreply@example.com", "-v"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("No changes."), "{run:?}");
+    let expected: std::collections::BTreeMap<String, usize> =
+        [("GetEmailIdentity".to_string(), 1)].into_iter().collect();
+    assert_eq!(f.aws.control().call_counts(), expected);
+    assert!(
+        !run.stderr.contains("iam:") && !run.stderr.contains("sns:"),
+        "no IAM or SNS call: {run:?}"
+    );
+
+    let run = f.run(&["plan", "--target", "identity.exampel.com"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "--target identity.exampel.com: no such resource in the spec; did you mean `identity.example.com`?"
+        ),
+        "{run:?}"
+    );
 }

@@ -6,6 +6,7 @@ mod bootstrap;
 mod cli;
 mod credentials;
 mod emulator_sesv2;
+mod feedback;
 mod global_flags;
 mod key_issuance;
 mod lint;

@@ -83,10 +83,18 @@ pub struct LiveUser {
 }
 
 impl Iam {
-    pub fn new(config: &aws_config::SdkConfig, pacer: Pacer, counter: Arc<CallCounter>) -> Iam {
+    pub fn new(
+        config: &aws_config::SdkConfig,
+        pacer: Arc<Pacer>,
+        counter: Arc<CallCounter>,
+    ) -> Iam {
         Iam {
-            client: iam::Client::new(config),
-            pacer: Arc::new(pacer),
+            client: iam::Client::from_conf(
+                iam::config::Builder::from(config)
+                    .interceptor(super::observe::Observer::new("iam", Some(pacer.clone())))
+                    .build(),
+            ),
+            pacer,
             counter,
             create_attempts: 3,
         }

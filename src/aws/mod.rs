@@ -14,10 +14,10 @@ use std::time::Duration;
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 pub mod iam;
+mod observe;
 pub mod permissions;
 pub mod sesv2;
 pub mod sns;
@@ -41,50 +41,73 @@ pub enum RetryMode {
     Adaptive,
 }
 
-/// Client-side request rates per service, in requests per second; `None` = unpaced.
+/// How fast sesform sends one service's requests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rate {
+    /// Evenly spaced at this many requests per second.
+    Fixed(f64),
+    /// Adaptive (AIMD): start at this rate, climb while no throttle comes back, halve on one.
+    Auto(f64),
+}
+
+/// Client-side request rates per service; `None` = unpaced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rates {
-    pub sesv2: Option<f64>,
-    pub sns: Option<f64>,
-    pub iam: Option<f64>,
+    pub sesv2: Option<Rate>,
+    pub sns: Option<Rate>,
+    pub iam: Option<Rate>,
+}
+
+/// The documented (or, for IAM, a conservative) rate of each service: SES 1/s (the
+/// control-plane limit), SNS 30/s (ListTopics and ListSubscriptionsByTopic), IAM 10/s
+/// (unpublished).
+const DOCUMENTED: [(&str, f64); 3] = [("sesv2", 1.0), ("sns", 30.0), ("iam", 10.0)];
+
+fn documented(service: &str) -> f64 {
+    DOCUMENTED
+        .iter()
+        .find(|(name, _)| *name == service)
+        .map_or(1.0, |(_, rate)| *rate)
 }
 
 impl Default for Rates {
-    /// SES: 1/s (the documented control-plane limit); SNS: 30/s (ListTopics and
-    /// ListSubscriptionsByTopic limits); IAM: 10/s (unpublished, conservative).
     fn default() -> Self {
         Rates {
-            sesv2: Some(1.0),
-            sns: Some(30.0),
-            iam: Some(10.0),
+            sesv2: Some(Rate::Fixed(documented("sesv2"))),
+            sns: Some(Rate::Fixed(documented("sns"))),
+            iam: Some(Rate::Fixed(documented("iam"))),
         }
     }
 }
 
 impl Rates {
-    /// Parses `sesv2=5,sns=30,iam=off` on top of the defaults.
+    /// Parses `sesv2=5,sns=auto,iam=off` on top of the defaults; `auto` starts at the service's
+    /// documented rate.
     pub fn parse(text: &str) -> Result<Rates, String> {
         let mut rates = Rates::default();
         for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (service, value) = item
                 .split_once('=')
                 .ok_or_else(|| format!("`{item}`: expected SERVICE=RATE, e.g. sesv2=1"))?;
-            let rate = match value {
-                "off" | "0" | "unlimited" => None,
+            let rate = |service: &str| match value {
+                "off" | "0" | "unlimited" => Ok(None),
+                "auto" => Ok(Some(Rate::Auto(documented(service)))),
                 v => match v.parse::<f64>() {
-                    Ok(r) if r > 0.0 && r.is_finite() => Some(r),
-                    _ => return Err(format!("`{item}`: rate must be a positive number or `off`")),
+                    Ok(r) if r > 0.0 && r.is_finite() => Ok(Some(Rate::Fixed(r))),
+                    _ => Err(format!(
+                        "`{item}`: rate must be a positive number, `auto` or `off`"
+                    )),
                 },
             };
             match service {
-                "sesv2" | "ses" => rates.sesv2 = rate,
-                "sns" => rates.sns = rate,
-                "iam" => rates.iam = rate,
+                "sesv2" | "ses" => rates.sesv2 = rate("sesv2")?,
+                "sns" => rates.sns = rate("sns")?,
+                "iam" => rates.iam = rate("iam")?,
                 "all" => {
                     rates = Rates {
-                        sesv2: rate,
-                        sns: rate,
-                        iam: rate,
+                        sesv2: rate("sesv2")?,
+                        sns: rate("sns")?,
+                        iam: rate("iam")?,
                     }
                 }
                 other => {
@@ -98,32 +121,113 @@ impl Rates {
     }
 }
 
-/// Spaces calls to one service evenly at its rate.
+/// Spaces calls to one service evenly at its rate. With [`Rate::Auto`] the rate moves (AIMD,
+/// as TCP does): every answer that is not a throttle adds `start / rate`, so the rate climbs
+/// by `start` requests per second each second; a throttle halves it, once per round of
+/// requests sent at the same rate (the generation), since a burst of requests in flight
+/// comes back throttled together.
 #[derive(Debug)]
 pub struct Pacer {
-    interval: Option<Duration>,
-    next: Mutex<Instant>,
+    state: std::sync::Mutex<PaceState>,
+    /// Callers sleeping in [`Pacer::wait`] right now, for progress output.
+    waiting: AtomicU64,
+    throttles: AtomicU64,
+}
+
+#[derive(Debug)]
+struct PaceState {
+    rate: Option<f64>,
+    /// `Some(start)` when adaptive.
+    auto: Option<f64>,
+    next: Instant,
+    generation: u64,
 }
 
 impl Pacer {
-    pub fn new(rate: Option<f64>) -> Pacer {
+    pub fn new(rate: Option<Rate>) -> Pacer {
+        let (rate, auto) = match rate {
+            None => (None, None),
+            Some(Rate::Fixed(r)) => (Some(r), None),
+            Some(Rate::Auto(start)) => (Some(start), Some(start)),
+        };
         Pacer {
-            interval: rate.map(|r| Duration::from_secs_f64(1.0 / r)),
-            next: Mutex::new(Instant::now()),
+            state: std::sync::Mutex::new(PaceState {
+                rate,
+                auto,
+                next: Instant::now(),
+                generation: 0,
+            }),
+            waiting: AtomicU64::new(0),
+            throttles: AtomicU64::new(0),
         }
     }
 
+    fn state(&self) -> std::sync::MutexGuard<'_, PaceState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub async fn wait(&self) {
-        let Some(interval) = self.interval else {
-            return;
-        };
         let slot = {
-            let mut next = self.next.lock().await;
-            let slot = (*next).max(Instant::now());
-            *next = slot + interval;
+            let mut state = self.state();
+            let Some(rate) = state.rate else {
+                return;
+            };
+            let slot = state.next.max(Instant::now());
+            state.next = slot + Duration::from_secs_f64(1.0 / rate);
             slot
         };
-        tokio::time::sleep_until(slot).await;
+        if slot > Instant::now() {
+            self.waiting.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep_until(slot).await;
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the rate adapts ([`Rate::Auto`]).
+    pub fn is_auto(&self) -> bool {
+        self.state().auto.is_some()
+    }
+
+    /// The current rate (requests per second), `None` when unpaced.
+    pub fn rate(&self) -> Option<f64> {
+        self.state().rate
+    }
+
+    /// Callers waiting for their turn right now.
+    pub fn waiting(&self) -> u64 {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// Throttled answers seen (429 or a throttling error code), retried by the SDK.
+    pub fn throttles(&self) -> u64 {
+        self.throttles.load(Ordering::Relaxed)
+    }
+
+    /// Which round of rate a request is sent in; pass it back to [`Pacer::answered`].
+    pub fn generation(&self) -> u64 {
+        self.state().generation
+    }
+
+    /// An answer came back for a request sent in `generation`.
+    pub fn answered(&self, generation: u64, throttled: bool) {
+        if throttled {
+            self.throttles.fetch_add(1, Ordering::Relaxed);
+        }
+        let mut state = self.state();
+        let (Some(start), Some(rate)) = (state.auto, state.rate) else {
+            return;
+        };
+        if throttled {
+            if generation == state.generation {
+                let halved = (rate / 2.0).max(start / 4.0);
+                state.rate = Some(halved);
+                state.generation += 1;
+                // Let the bucket refill before the next request.
+                state.next = state.next.max(Instant::now()) + Duration::from_secs_f64(1.0 / halved);
+            }
+        } else {
+            state.rate = Some((rate + start / rate).min(start * 100.0));
+        }
     }
 }
 
@@ -163,7 +267,26 @@ pub struct Clients {
     pub sts: sts::Sts,
     pub ssm: ssm::Ssm,
     pub counter: Arc<CallCounter>,
+    pub pacers: Pacers,
     pub region: String,
+}
+
+/// The pacers of the paced services, for progress output and the rate reached.
+#[derive(Clone)]
+pub struct Pacers {
+    pub sesv2: Arc<Pacer>,
+    pub sns: Arc<Pacer>,
+    pub iam: Arc<Pacer>,
+}
+
+impl Pacers {
+    pub fn each(&self) -> [(&'static str, &Pacer); 3] {
+        [
+            ("sesv2", &self.sesv2),
+            ("sns", &self.sns),
+            ("iam", &self.iam),
+        ]
+    }
 }
 
 impl Clients {
@@ -191,14 +314,20 @@ impl Clients {
         let config = loader.load().await;
         check_credentials(&config).await?;
         let counter = Arc::new(CallCounter::default());
+        let pacers = Pacers {
+            sesv2: Arc::new(Pacer::new(options.rates.sesv2)),
+            sns: Arc::new(Pacer::new(options.rates.sns)),
+            iam: Arc::new(Pacer::new(options.rates.iam)),
+        };
         Ok(Clients {
-            ses: sesv2::Ses::new(&config, Pacer::new(options.rates.sesv2), counter.clone()),
-            sns: sns::Sns::new(&config, Pacer::new(options.rates.sns), counter.clone()),
-            iam: iam::Iam::new(&config, Pacer::new(options.rates.iam), counter.clone())
+            ses: sesv2::Ses::new(&config, pacers.sesv2.clone(), counter.clone()),
+            sns: sns::Sns::new(&config, pacers.sns.clone(), counter.clone()),
+            iam: iam::Iam::new(&config, pacers.iam.clone(), counter.clone())
                 .with_create_attempts(options.max_attempts.max(1)),
             sts: sts::Sts::new(&config, counter.clone()),
             ssm: ssm::Ssm::new(&config, counter.clone()),
             counter,
+            pacers,
             region: options.region.clone(),
         })
     }
@@ -465,8 +594,8 @@ mod tests {
     #[test]
     fn rates_parse_over_the_defaults() {
         let rates = Rates::parse("sns=5, iam=off").unwrap();
-        assert_eq!(rates.sesv2, Some(1.0));
-        assert_eq!(rates.sns, Some(5.0));
+        assert_eq!(rates.sesv2, Some(Rate::Fixed(1.0)));
+        assert_eq!(rates.sns, Some(Rate::Fixed(5.0)));
         assert_eq!(rates.iam, None);
         assert_eq!(
             Rates::parse("all=off").unwrap(),
@@ -476,7 +605,41 @@ mod tests {
                 iam: None
             }
         );
+        assert_eq!(
+            Rates::parse("all=auto").unwrap(),
+            Rates {
+                sesv2: Some(Rate::Auto(1.0)),
+                sns: Some(Rate::Auto(30.0)),
+                iam: Some(Rate::Auto(10.0))
+            }
+        );
         assert_eq!(Rates::parse("").unwrap(), Rates::default());
+    }
+
+    #[test]
+    fn auto_rates_climb_while_answered_and_halve_once_per_generation() {
+        let pacer = Pacer::new(Some(Rate::Auto(1.0)));
+        for _ in 0..20 {
+            pacer.answered(pacer.generation(), false);
+        }
+        let climbed = pacer.rate().unwrap();
+        assert!(climbed > 5.0, "{climbed}");
+        let sent_in = pacer.generation();
+        // A burst in flight comes back throttled together: one halving.
+        for _ in 0..4 {
+            pacer.answered(sent_in, true);
+        }
+        assert_eq!(pacer.rate(), Some(climbed / 2.0));
+        assert_eq!(pacer.throttles(), 4);
+        // Never below a quarter of the start.
+        for _ in 0..20 {
+            pacer.answered(pacer.generation(), true);
+        }
+        assert_eq!(pacer.rate(), Some(0.25));
+        let fixed = Pacer::new(Some(Rate::Fixed(2.0)));
+        fixed.answered(0, true);
+        fixed.answered(0, false);
+        assert_eq!(fixed.rate(), Some(2.0));
     }
 
     #[test]

@@ -51,10 +51,18 @@ pub struct AccountInfo {
 }
 
 impl Ses {
-    pub fn new(config: &aws_config::SdkConfig, pacer: Pacer, counter: Arc<CallCounter>) -> Ses {
+    pub fn new(
+        config: &aws_config::SdkConfig,
+        pacer: Arc<Pacer>,
+        counter: Arc<CallCounter>,
+    ) -> Ses {
         Ses {
-            client: ses::Client::new(config),
-            pacer: Arc::new(pacer),
+            client: ses::Client::from_conf(
+                ses::config::Builder::from(config)
+                    .interceptor(super::observe::Observer::new("sesv2", Some(pacer.clone())))
+                    .build(),
+            ),
+            pacer,
             counter,
         }
     }

@@ -35,10 +35,18 @@ impl LiveSubscription {
 }
 
 impl Sns {
-    pub fn new(config: &aws_config::SdkConfig, pacer: Pacer, counter: Arc<CallCounter>) -> Sns {
+    pub fn new(
+        config: &aws_config::SdkConfig,
+        pacer: Arc<Pacer>,
+        counter: Arc<CallCounter>,
+    ) -> Sns {
         Sns {
-            client: sns::Client::new(config),
-            pacer: Arc::new(pacer),
+            client: sns::Client::from_conf(
+                sns::config::Builder::from(config)
+                    .interceptor(super::observe::Observer::new("sns", Some(pacer.clone())))
+                    .build(),
+            ),
+            pacer,
             counter,
         }
     }

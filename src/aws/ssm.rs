@@ -19,7 +19,11 @@ pub struct Ssm {
 impl Ssm {
     pub fn new(config: &aws_config::SdkConfig, counter: Arc<CallCounter>) -> Ssm {
         Ssm {
-            client: ssm::Client::new(config),
+            client: ssm::Client::from_conf(
+                ssm::config::Builder::from(config)
+                    .interceptor(super::observe::Observer::new("ssm", None))
+                    .build(),
+            ),
             counter,
         }
     }

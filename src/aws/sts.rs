@@ -16,7 +16,11 @@ pub struct Sts {
 impl Sts {
     pub fn new(config: &aws_config::SdkConfig, counter: Arc<CallCounter>) -> Sts {
         Sts {
-            client: sts::Client::new(config),
+            client: sts::Client::from_conf(
+                sts::config::Builder::from(config)
+                    .interceptor(super::observe::Observer::new("sts", None))
+                    .build(),
+            ),
             counter,
             account: Arc::default(),
         }

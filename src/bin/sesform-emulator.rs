@@ -52,6 +52,10 @@ Control API (JSON; region from ?region=, default us-east-1; not logged, never fa
                                                     | \"error\" (status, error_type, message) | \"delay\" (millis)
                                                     | \"drop_connection\", \"operation\": \"GetAccount\", \"times\": 2}
   DELETE /_emulator/faults                          drop pending faults
+  GET    /_emulator/rate-limit                      {\"rate_limit\": the limit, allowed, throttled, allowed_span_secs}
+  PUT    /_emulator/rate-limit                      body {\"per_second\": 5, \"burst\": 5}: a token bucket over every
+                                                    SESv2 call (429 TooManyRequestsException when empty)
+  DELETE /_emulator/rate-limit                      no rate limit
   GET    /_emulator/calls                           {\"calls\": [...], \"counts\": {...}}
   DELETE /_emulator/calls                           clear the call log
   GET    /_emulator/shape                           {\"shape\": \"aws\"}
@@ -62,6 +66,7 @@ What was sent (SendEmail): GET /_local/messages (JSON), DELETE /_local/messages,
 Examples:
   curl -X POST 'http://127.0.0.1:PORT/_emulator/identities/example.com/verify?region=eu-west-1'
   curl -X POST http://127.0.0.1:PORT/_emulator/faults -d '{\"kind\": \"throttle\", \"times\": 3}'
+  curl -X PUT http://127.0.0.1:PORT/_emulator/rate-limit -d '{\"per_second\": 5}'
 
 More: docs/emulator.md";
 

@@ -7,6 +7,7 @@ use super::args::{ApplyArgs, DestroyArgs, ForceUnlockArgs};
 use super::session::{self, CliResult, Reported, Session, error};
 use super::{GlobalArgs, exit, print_stdout, stdout_color};
 use crate::apply::{self, Outcome, Progress};
+use crate::credentials::Issued;
 use crate::plan::{Action, FORMAT_VERSION, Plan, PlanOptions};
 use crate::render;
 use crate::render::style::Style;
@@ -36,6 +37,11 @@ pub fn run_destroy(global: &GlobalArgs, args: &DestroyArgs) -> u8 {
 
 async fn run_apply(global: &GlobalArgs, args: &ApplyArgs) -> CliResult<u8> {
     let style = Style::new(stdout_color(global));
+    if args.show_secrets && args.output.json() {
+        return Err(error(
+            "--show-secrets prints new SMTP credentials for a person to copy, and --format json never holds a secret; write them to a dotenv file (`credentials: {dotenv: ...}` in the spec) instead",
+        ));
+    }
     let saved = match &args.plan {
         Some(path) => Some(read_saved_plan(path)?),
         None => None,
@@ -101,6 +107,7 @@ async fn apply_locked(
         command: "apply",
         approved: args.auto_approve || saved,
         show_secrets: args.show_secrets,
+        json: args.output.json(),
     };
     execute(global, session, &plan, run, style).await
 }
@@ -130,7 +137,7 @@ async fn destroy_locked(
         ..PlanOptions::default()
     };
     let (plan, _) = session.plan_for(&[], options).await?;
-    if !session.quiet {
+    if !session.quiet && !args.output.json() {
         print_stdout(&format!(
             "Destroying every resource tagged sesform:stack={} in {}.\n\n",
             session.stack, plan.region
@@ -140,6 +147,7 @@ async fn destroy_locked(
         command: "destroy",
         approved: args.auto_approve,
         show_secrets: false,
+        json: args.output.json(),
     };
     execute(global, session, &plan, run, style).await
 }
@@ -149,6 +157,8 @@ struct Execution {
     command: &'static str,
     approved: bool,
     show_secrets: bool,
+    /// `--format json`: standard output holds only the result document.
+    json: bool,
 }
 
 /// `sesform force-unlock ID`
@@ -212,27 +222,48 @@ async fn execute(
     run: Execution,
     style: Style,
 ) -> CliResult<u8> {
+    use render::apply::Status;
+    let result = |status: Status, report: Option<&apply::Report>, issued: &[Issued]| {
+        if run.json {
+            print_stdout(&render::apply::json(
+                run.command,
+                plan,
+                status,
+                report,
+                issued,
+            ));
+        }
+    };
     // `-q` leaves out the plan, except where someone must read it to answer the prompt; its
-    // errors still go to standard error.
-    if !global.quiet || !run.approved {
+    // errors still go to standard error. With `--format json` it goes to standard error.
+    if run.json {
+        if !run.approved || (!plan.errors.is_empty() && !global.quiet) {
+            eprint!("{}", render::plan::human(plan, Style::new(false)));
+        }
+    } else if !global.quiet || !run.approved {
         print_stdout(&render::plan::human(plan, style));
     } else if !plan.errors.is_empty() {
         eprint!("{}", render::plan::human(plan, style));
     }
     if !plan.errors.is_empty() {
+        result(Status::PlanErrors, None, &[]);
         return Ok(exit::FAILURE);
     }
     if !plan.has_changes() {
+        result(Status::NoChanges, None, &[]);
         return Ok(exit::SUCCESS);
     }
-    if !run.approved && !confirm(run.command)? {
+    if !run.approved && !confirm(run.command, run.json)? {
         eprintln!(
             "{} cancelled; nothing was changed.",
             capitalized(run.command)
         );
+        result(Status::Cancelled, None, &[]);
         return Ok(exit::FAILURE);
     }
-    print_stdout("\n");
+    if !run.json {
+        print_stdout("\n");
+    }
     let mut ctx = apply::Context::new(
         &session.clients,
         plan,
@@ -240,26 +271,91 @@ async fn execute(
         session.parallelism,
     );
     let quiet = global.quiet;
-    let progress = move |event: Progress| {
+    let display = super::progress::Progress::new(session.progress);
+    let total = plan.pending().count();
+    // Changes in flight, and how many are over.
+    let state = std::sync::Mutex::new((std::collections::BTreeSet::<String>::new(), 0usize));
+    let progress = |event: Progress| {
         if quiet {
             return;
         }
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
         let line = match event {
-            Progress::Started(address, action) => format!("{address}: {}...", verb_ing(action)),
-            Progress::Finished(address, action, took) => format!(
-                "{address}: {} ({:.1}s)",
-                render::plan::progress_verb(action),
-                took.as_secs_f64()
-            ),
+            Progress::Started(address, action) => {
+                state.0.insert(address.to_string());
+                format!("{address}: {}...", verb_ing(action))
+            }
+            Progress::Finished(address, action, took) => {
+                state.0.remove(address.as_str());
+                state.1 += 1;
+                format!(
+                    "{address}: {} ({:.1}s)",
+                    render::plan::progress_verb(action),
+                    took.as_secs_f64()
+                )
+            }
             Progress::Failed(address, action, message) => {
+                state.0.remove(address.as_str());
+                state.1 += 1;
                 format!("{address}: {} failed: {message}", verb_ing(action))
             }
         };
-        print_stdout(&format!("{line}\n"));
+        if run.json {
+            display.suspend(|| eprintln!("{line}"));
+        } else {
+            display.suspend(|| print_stdout(&format!("{line}\n")));
+        }
+    };
+    let describe = || {
+        let state = state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut text = format!(
+            "Applying ({}s): {}/{total} done",
+            display.elapsed().as_secs(),
+            state.1
+        );
+        if !state.0.is_empty() {
+            let shown: Vec<&str> = state.0.iter().take(3).map(String::as_str).collect();
+            let more = state.0.len().saturating_sub(shown.len());
+            text.push_str(&format!(", in flight: {}", shown.join(", ")));
+            if more > 0 {
+                text.push_str(&format!(" and {more} more"));
+            }
+        }
+        let pacing = super::progress::pacing(&session.clients.pacers);
+        if !pacing.is_empty() {
+            text.push_str(&format!(" ({pacing})"));
+        }
+        text
     };
     ctx.show_secrets = run.show_secrets;
-    let report = apply::apply(plan, &ctx, &progress).await;
-    report_issued(&ctx.take_issued().await, session);
+    let report = display
+        .during(apply::apply(plan, &ctx, &progress), describe)
+        .await;
+    display.finish();
+    let issued = ctx.take_issued().await;
+    if run.json {
+        result(
+            if report.succeeded() {
+                Status::Applied
+            } else {
+                Status::Failed
+            },
+            Some(&report),
+            &issued,
+        );
+        if !report.succeeded() {
+            eprintln!(
+                "Error: the {} stopped at the first failure; run it again once the cause is fixed (the result on standard output says what was done).",
+                run.command
+            );
+        }
+        return Ok(if report.succeeded() {
+            exit::SUCCESS
+        } else {
+            exit::FAILURE
+        });
+    }
+    report_issued(&issued, session);
     let count = |action: Action| {
         report
             .results
@@ -329,13 +425,14 @@ fn capitalized(word: &str) -> String {
 }
 
 /// Asks on the terminal; refuses to guess when there is none.
-fn confirm(command: &str) -> CliResult<bool> {
+fn confirm(command: &str, json: bool) -> CliResult<bool> {
     let saved_plan = if command == "apply" {
         " (or apply a saved plan with --plan)"
     } else {
         ""
     };
-    ask(
+    ask_on(
+        json,
         "\nDo you want to perform these actions? Only 'yes' will be accepted: ",
         &format!(
             "standard input is not a terminal, so {command} cannot ask for confirmation; review the plan and pass --auto-approve{saved_plan}"
@@ -345,12 +442,21 @@ fn confirm(command: &str) -> CliResult<bool> {
 
 /// Asks `question` on the terminal: true for `yes`; `no_terminal` is the error without one.
 fn ask(question: &str, no_terminal: &str) -> CliResult<bool> {
+    ask_on(false, question, no_terminal)
+}
+
+/// [`ask`], with the question on standard error when standard output is for a JSON result.
+fn ask_on(stderr: bool, question: &str, no_terminal: &str) -> CliResult<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(error(no_terminal));
     }
-    print!("{question}");
-    let _ = std::io::stdout().flush();
+    if stderr {
+        eprint!("{question}");
+    } else {
+        print!("{question}");
+        let _ = std::io::stdout().flush();
+    }
     let mut answer = String::new();
     stdin
         .lock()
@@ -367,6 +473,12 @@ fn read_saved_plan(path: &std::path::Path) -> CliResult<Plan> {
             path.display()
         ))
     })?;
+    if value.get("format_version").and_then(|v| v.as_str()) == Some("1") {
+        return Err(error(format!(
+            "{}: this plan was made by an older sesform (plan format 1, which does not record the AWS account, so it cannot be checked); make a new plan with `sesform plan --out`",
+            path.display()
+        )));
+    }
     if value.get("format_version").and_then(|v| v.as_str()) != Some(FORMAT_VERSION) {
         return Err(error(format!(
             "{}: plan format {} is not supported (expected {FORMAT_VERSION}); make a new plan",
@@ -389,8 +501,23 @@ async fn check_saved_plan(session: &Session, plan: &Plan) -> CliResult<()> {
             given.path, plan.spec.path
         )));
     }
-    let desired = session.desired();
-    let live = session.read_live(&desired).await?;
+    if plan.region != session.loaded.spec.region {
+        return Err(error(format!(
+            "this plan was made for region {}, but the spec is for {}; nothing was changed",
+            plan.region, session.loaded.spec.region
+        )));
+    }
+    let desired = match plan.partial {
+        true => session.targeted(&plan.targets)?,
+        false => session.desired(),
+    };
+    let live = session.read_live(&desired, plan.partial).await?;
+    if live.account_id != plan.account_id {
+        return Err(error(format!(
+            "this plan was made for AWS account {}, but the credentials in use are for account {}; nothing was changed (check AWS_PROFILE / --profile, or make a new plan with these credentials)",
+            plan.account_id, live.account_id
+        )));
+    }
     if live.fingerprint() != plan.live_fingerprint {
         return Err(error(
             "stale plan: live AWS state changed since this plan was made, so it may no longer do what it says; run `sesform plan --out` again",

@@ -38,6 +38,11 @@ pub struct GlobalArgs {
     /// Print more: with plan, the AWS calls made per operation and the time taken.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Log every AWS request to standard error: service, operation, resource, HTTP status,
+    /// latency, attempt (retries) and throttling. Never a header, body or answer, so no
+    /// secret. Same as SESFORM_LOG=debug.
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -124,11 +129,35 @@ pub struct StatusArgs {
     /// The spec file.
     #[arg(default_value = "sesform.yaml")]
     pub spec: PathBuf,
-    /// Print JSON instead of the human view.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
+}
+
+/// `--format human|json`, with `--json` kept as its alias.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format: `human`, or `json` for machines: one JSON document on standard output
+    /// (plan: specs/plan-format.md; apply, destroy: what was done, specs/apply-result.md,
+    /// with the plan and progress on standard error).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl OutputArgs {
+    pub fn json(&self) -> bool {
+        self.json || self.format == OutputFormat::Json
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -153,7 +182,9 @@ pub struct AwsArgs {
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub parallelism: usize,
     /// Client-side request rates, e.g. `sesv2=1,sns=30,iam=10` (`off` = unpaced). Defaults
-    /// keep steady-state runs under the documented limits (SES: 1 request/s).
+    /// keep steady-state runs under the documented limits (SES: 1 request/s). `auto` (e.g.
+    /// `sesv2=auto`, `all=auto`) starts there, climbs while no throttle comes back and halves
+    /// on one, for accounts whose real limit is higher.
     #[arg(long, env = "SESFORM_API_RATE", value_name = "RATES")]
     pub api_rate: Option<String>,
     /// SDK retry mode for throttling and transient errors.
@@ -205,15 +236,21 @@ pub struct PlanArgs {
     /// The spec file.
     #[arg(default_value = "sesform.yaml")]
     pub spec: PathBuf,
-    /// Print the plan as JSON (format documented in specs/plan-format.md).
-    #[arg(long)]
-    pub json: bool,
+    // `--format json` prints the plan as JSON (specs/plan-format.md); `--json` is the same.
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Save the plan (JSON) for `apply --plan FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Exit 0 when there are no changes, 2 when there are, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Read and plan only this resource and what it needs (repeatable), for large accounts:
+    /// `identity.example.com`, `configuration_set.tx` (with its event destinations),
+    /// `sns_topic.events` (with its subscriptions), `smtp_user.mailer`, `account`. The plan is
+    /// marked partial; saved with --out, apply changes only these.
+    #[arg(long, value_name = "ADDRESS")]
+    pub target: Vec<String>,
     #[command(flatten)]
     pub change: ChangeArgs,
     #[command(flatten)]
@@ -233,6 +270,9 @@ pub struct ApplyArgs {
     /// Print new SMTP credentials whose spec destination is `stdout: true`.
     #[arg(long)]
     pub show_secrets: bool,
+    // `--format json`: one JSON document of what was done (specs/apply-result.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// After applying, wait until every identity is verified, showing progress; fail after
     /// TIMEOUT (`--wait-verified=10m`; 30s, 10m, 2h; default 30m).
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "30m", value_parser = parse_duration)]
@@ -265,6 +305,9 @@ pub struct DestroyArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
+    // `--format json`: one JSON document of what was deleted (specs/apply-result.md).
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub lock: LockArgs,
     #[command(flatten)]

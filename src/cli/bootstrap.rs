@@ -149,7 +149,7 @@ pub fn run_status(global: &GlobalArgs, args: &StatusArgs) -> u8 {
         let result: CliResult<u8> = async {
             let session = session::open(global, &args.spec, &args.aws).await?;
             let report = status(&session).await?;
-            if args.json {
+            if args.output.json() {
                 print_stdout(&(serde_json::to_string_pretty(&report).expect("json") + "\n"));
             } else {
                 print_stdout(&render_status(&report, Style::new(stdout_color(global))));
@@ -341,10 +341,18 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
         .ok()
         .and_then(|v| v.parse::<f64>().ok())
         .map_or(Duration::from_secs(15), Duration::from_secs_f64);
-    let terminal = std::io::stderr().is_terminal();
+    // Waiting is the point of the command: shown even with -q, a spinner on a terminal.
+    let mode = match session.progress {
+        super::progress::Mode::Off if std::io::stderr().is_terminal() => {
+            super::progress::Mode::Spinner
+        }
+        super::progress::Mode::Off => super::progress::Mode::Lines,
+        mode => mode,
+    };
+    let display = super::progress::Progress::new(mode);
+    let terminal = mode == super::progress::Mode::Spinner;
     let started = Instant::now();
     let names: Vec<&String> = session.loaded.spec.identities.keys().collect();
-    let spinner = ['|', '/', '-', '\\'];
     let mut tick = 0usize;
     let mut last_line = String::new();
     loop {
@@ -371,18 +379,14 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
         }
         let elapsed = started.elapsed();
         if !failed.is_empty() {
-            if terminal {
-                eprintln!();
-            }
+            display.finish();
             return Err(error(format!(
                 "verification failed for {}: SES gave up looking for the DNS records; publish the records `sesform dns` prints, then restart verification (for Easy DKIM: `aws sesv2 put-email-identity-dkim-signing-attributes --email-identity NAME --signing-attributes-origin AWS_SES`)",
                 failed.join(", ")
             )));
         }
         if waiting.is_empty() {
-            if terminal {
-                eprint!("\r\x1b[2K");
-            }
+            display.finish();
             let all = match names.len() {
                 1 => "The identity".to_string(),
                 n => format!("All {n} identities"),
@@ -391,9 +395,7 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
             return Ok(());
         }
         if elapsed >= timeout {
-            if terminal {
-                eprintln!();
-            }
+            display.finish();
             return Err(error(format!(
                 "gave up after {}s: still not verified: {}. Publish the records `sesform dns` prints (DNS can take up to 72 hours), then run `sesform status`",
                 timeout.as_secs(),
@@ -409,8 +411,7 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
             waiting.join(", ")
         );
         if terminal {
-            eprint!("\r\x1b[2K{} {line}", spinner[tick % spinner.len()]);
-            tick += 1;
+            display.set(&line);
         } else if line.split(" (").next() != last_line.split(" (").next() || tick.is_multiple_of(20)
         {
             // In CI: a plain line when something changed, and now and then to show life.

@@ -27,7 +27,9 @@ mod bootstrap;
 mod dns;
 pub mod lint;
 mod local;
+mod log;
 mod plan;
+mod progress;
 mod rotate;
 mod session;
 mod smtp;
@@ -52,6 +54,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(usage_exit_code(&error, std::env::args_os()));
         }
     };
+    if let Err(e) = log::init(&cli.global) {
+        eprintln!("error: {e}");
+        return ExitCode::from(exit::FAILURE);
+    }
     let code = match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Plan(args) => plan::run(&cli.global, args),

@@ -13,6 +13,7 @@ pub fn options(change: &super::args::ChangeArgs) -> PlanOptions {
         adopt: change.adopt,
         resubmit: change.resubmit,
         destroy: false,
+        partial: false,
     }
 }
 
@@ -27,14 +28,25 @@ pub fn run(global: &GlobalArgs, args: &PlanArgs) -> u8 {
 async fn plan(global: &GlobalArgs, args: &PlanArgs) -> CliResult<u8> {
     let session = session::open(global, &args.spec, &args.aws).await?;
     let started = std::time::Instant::now();
-    let (plan, _) = session.plan(options(&args.change)).await?;
+    let (plan, _) = if args.target.is_empty() {
+        session.plan(options(&args.change)).await?
+    } else {
+        let desired = session.targeted(&args.target)?;
+        let options = PlanOptions {
+            partial: true,
+            ..options(&args.change)
+        };
+        let (mut plan, live) = session.plan_for(&desired, options).await?;
+        plan.targets = args.target.clone();
+        (plan, live)
+    };
     if global.verbose > 0 {
         eprint!("{}", session.call_report(started.elapsed()));
     }
     if let Some(path) = &args.out {
         save(&plan, path)?;
     }
-    if args.json {
+    if args.output.json() {
         print_stdout(&format!("{}\n", render::plan::json(&plan)));
     } else {
         print_stdout(&render::plan::human(

@@ -33,6 +33,8 @@ pub struct Session {
     pub stack: String,
     pub parallelism: usize,
     pub quiet: bool,
+    /// How progress is shown (spinner, plain lines, nothing).
+    pub progress: super::progress::Mode,
 }
 
 pub fn load_spec(global: &GlobalArgs, path: &Path) -> CliResult<LoadedSpec> {
@@ -159,6 +161,7 @@ pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliRe
         clients,
         parallelism: aws.parallelism.max(1),
         quiet: global.quiet,
+        progress: super::progress::Mode::of(global),
     })
 }
 
@@ -253,6 +256,23 @@ impl Session {
         for (operation, count) in counter.by_operation() {
             text.push_str(&format!("  {operation:<48} {count:>6}\n"));
         }
+        for (service, pacer) in self.clients.pacers.each() {
+            if pacer.is_auto() || pacer.throttles() > 0 {
+                text.push_str(&format!(
+                    "  {service} pacing: {}, {} throttled answer{} (retried)\n",
+                    pacer.rate().map_or("unpaced".into(), |r| format!(
+                        "{r:.1} requests/s{}",
+                        if pacer.is_auto() {
+                            " at the end (auto)"
+                        } else {
+                            ""
+                        }
+                    )),
+                    pacer.throttles(),
+                    if pacer.throttles() == 1 { "" } else { "s" }
+                ));
+            }
+        }
         text
     }
 
@@ -270,12 +290,74 @@ impl Session {
         }
     }
 
-    pub async fn read_live(&self, desired: &[State]) -> CliResult<Live> {
+    /// The desired resources `targets` name (an address, or a parent: `configuration_set.tx`
+    /// takes its event destinations, `sns_topic.x` its subscriptions), with what they need
+    /// (an identity's configuration set, a destination's set and topic), transitively.
+    pub fn targeted(&self, targets: &[String]) -> CliResult<Vec<State>> {
+        let desired = self.desired();
+        let mut selected = std::collections::BTreeSet::new();
+        for target in targets {
+            let children = |address: &Address| {
+                let (kind, name) = target.split_once('.').unwrap_or((target, ""));
+                let child = match kind {
+                    "configuration_set" => "event_destination",
+                    "sns_topic" => "sns_subscription",
+                    _ => return false,
+                };
+                address
+                    .as_str()
+                    .strip_prefix(child)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .and_then(|rest| rest.strip_prefix(name))
+                    .is_some_and(|rest| rest.starts_with('.'))
+            };
+            let found: Vec<Address> = desired
+                .iter()
+                .map(State::address)
+                .filter(|address| address.as_str() == target || children(address))
+                .collect();
+            if found.is_empty() {
+                let known: Vec<String> = desired.iter().map(|s| s.address().to_string()).collect();
+                let hint = crate::spec::names::suggest(target, known.iter().map(String::as_str))
+                    .map(|close| format!("; did you mean `{close}`?"))
+                    .unwrap_or_default();
+                return Err(error(format!(
+                    "--target {target}: no such resource in the spec{hint} (addresses look like identity.example.com, configuration_set.NAME, sns_topic.NAME, smtp_user.NAME, account)"
+                )));
+            }
+            selected.extend(found);
+        }
+        // What they need, until nothing is added.
+        loop {
+            let needed: Vec<Address> = desired
+                .iter()
+                .filter(|state| selected.contains(&state.address()))
+                .flat_map(crate::plan::order::references)
+                .filter(|address| !selected.contains(address))
+                .filter(|address| desired.iter().any(|s| s.address() == *address))
+                .collect();
+            if needed.is_empty() {
+                break;
+            }
+            selected.extend(needed);
+        }
+        Ok(desired
+            .into_iter()
+            .filter(|state| selected.contains(&state.address()))
+            .collect())
+    }
+
+    /// Reads live state; `partial` reads only `desired` (see [`Session::targeted`]).
+    pub async fn read_live(&self, desired: &[State], partial: bool) -> CliResult<Live> {
         let spec = &self.loaded.spec;
+        let tally = live::Tally::default();
         let options = ReadOptions {
+            tally: &tally,
+            partial,
             stack: &self.stack,
             parallelism: self.parallelism,
-            account: spec.account.is_some(),
+            account: spec.account.is_some()
+                && (!partial || desired.iter().any(|s| matches!(s, State::Account(_)))),
             user_paths: spec
                 .smtp_users
                 .values()
@@ -295,9 +377,38 @@ impl Session {
                 })
                 .collect(),
         };
-        live::read(&self.clients, desired, &options)
-            .await
-            .map_err(|e| error(format!("reading live state: {e}")))
+        // STS is not SES-throttled: asking who we are costs one call beside the read.
+        let read = async {
+            tokio::join!(
+                live::read(&self.clients, desired, &options),
+                self.clients.sts.account_id()
+            )
+        };
+        let progress = super::progress::Progress::new(self.progress);
+        let describe = || {
+            let mut text = format!(
+                "Reading live state ({}s): {}",
+                progress.elapsed().as_secs(),
+                super::progress::tally(&tally.snapshot())
+            );
+            let pacing = super::progress::pacing(&self.clients.pacers);
+            if !pacing.is_empty() {
+                text.push_str(&format!(" ({pacing})"));
+            }
+            text
+        };
+        let (live, account_id) = progress.during(read, describe).await;
+        progress.finish();
+        if progress.printed.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!(
+                "Read live state in {:.1}s: {}",
+                progress.elapsed().as_secs_f64(),
+                super::progress::tally(&tally.snapshot())
+            );
+        }
+        let mut live = live.map_err(|e| error(format!("reading live state: {e}")))?;
+        live.account_id = account_id.map_err(|e| error(format!("finding the AWS account: {e}")))?;
+        Ok(live)
     }
 
     /// SMTP users whose recorded key is active but whose credentials file no longer has it.
@@ -398,7 +509,7 @@ impl Session {
         desired: &[State],
         options: PlanOptions,
     ) -> CliResult<(Plan, Live)> {
-        let live = self.read_live(desired).await?;
+        let live = self.read_live(desired, options.partial).await?;
         let plan = self.plan_from(desired, &live, options);
         Ok((plan, live))
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::faults::Fault;
+use super::faults::{Fault, RateLimit, RateLimitStats, TokenBucket};
 use super::model::{
     Account, EnforcementStatus, Identity, ReviewDetails, ReviewStatus, VerificationStatus,
 };
@@ -18,6 +18,8 @@ pub enum ControlError {
     IdentityNotFound { region: String, identity: String },
     #[error("invalid fault: {0}")]
     InvalidFault(String),
+    #[error("invalid rate limit: {0}")]
+    InvalidRateLimit(String),
 }
 
 /// Changes to a region's account; `None` fields are left as they are.
@@ -216,6 +218,23 @@ impl Control {
     /// Faults not yet used up.
     pub fn pending_faults(&self) -> Vec<Fault> {
         lock(&self.state).faults.pending()
+    }
+
+    /// Every later SESv2 call passes a token bucket of `limit` (a full one); `None` removes it.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) -> Result<(), ControlError> {
+        if let Some(limit) = &limit {
+            limit.validate().map_err(ControlError::InvalidRateLimit)?;
+        }
+        lock(&self.state).rate_limit = limit.map(TokenBucket::new);
+        Ok(())
+    }
+
+    /// The rate limit and what it allowed and refused, when one is set.
+    pub fn rate_limit(&self) -> Option<RateLimitStats> {
+        lock(&self.state)
+            .rate_limit
+            .as_ref()
+            .map(TokenBucket::stats)
     }
 
     pub fn clear_faults(&self) {

@@ -12,6 +12,7 @@
 //! | `GET /_emulator/account`                        | the account, in `GetAccount` form              |
 //! | `POST /_emulator/account`                       | an `AccountPatch`; answers the new account     |
 //! | `GET/POST/DELETE /_emulator/faults`             | pending faults / queue a `Fault` / clear       |
+//! | `GET/PUT/DELETE /_emulator/rate-limit`          | stats / `{"per_second": 5, "burst": 5}` / none |
 //! | `GET/DELETE /_emulator/calls`                   | `{"calls": [...], "counts": {...}}` / clear    |
 //! | `GET/PUT /_emulator/shape`                      | `{"shape": "sparse" \| "aws" \| "dense"}`       |
 
@@ -102,6 +103,16 @@ fn route(control: &Control, method: &str, path: &str, region: &str, body: &[u8])
             control.clear_faults();
             Ok(json!({}))
         }
+        ("GET", ["rate-limit"]) => Ok(json!({ "rate_limit": control.rate_limit() })),
+        ("PUT", ["rate-limit"]) => {
+            let limit: super::faults::RateLimit = parse(body)?;
+            control.set_rate_limit(Some(limit)).map_err(control_error)?;
+            Ok(json!({ "rate_limit": control.rate_limit() }))
+        }
+        ("DELETE", ["rate-limit"]) => {
+            control.set_rate_limit(None).map_err(control_error)?;
+            Ok(json!({}))
+        }
         ("GET", ["shape"]) => Ok(json!({ "shape": control.shape() })),
         ("PUT", ["shape"]) => {
             #[derive(Deserialize)]
@@ -157,7 +168,9 @@ fn to_value<T: serde::Serialize>(value: &T) -> Answer {
 fn control_error(error: ControlError) -> (StatusCode, String) {
     let status = match error {
         ControlError::IdentityNotFound { .. } => StatusCode::NOT_FOUND,
-        ControlError::InvalidFault(_) => StatusCode::BAD_REQUEST,
+        ControlError::InvalidFault(_) | ControlError::InvalidRateLimit(_) => {
+            StatusCode::BAD_REQUEST
+        }
     };
     (status, error.to_string())
 }

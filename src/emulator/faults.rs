@@ -185,9 +185,136 @@ impl FaultPlan {
     }
 }
 
+/// A token bucket over every SESv2 call, like AWS's per-account limit: `per_second` tokens a
+/// second, holding at most `burst` (default: one second's worth); a call that finds it empty is
+/// answered 429 `TooManyRequestsException`. JSON: `{"per_second": 5, "burst": 5}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub per_second: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst: Option<f64>,
+}
+
+impl RateLimit {
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.per_second > 0.0 && self.per_second.is_finite()) {
+            return Err(format!(
+                "per_second must be a positive number, got {}",
+                self.per_second
+            ));
+        }
+        match self.burst {
+            Some(burst) if !(burst >= 1.0 && burst.is_finite()) => {
+                Err(format!("burst must be at least 1, got {burst}"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn capacity(&self) -> f64 {
+        self.burst.unwrap_or(self.per_second.max(1.0))
+    }
+}
+
+/// What the bucket let through and refused since it was set.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RateLimitStats {
+    #[serde(flatten)]
+    pub limit: RateLimit,
+    pub allowed: u64,
+    pub throttled: u64,
+    /// Seconds from the first call the bucket saw to the last one it allowed.
+    pub allowed_span_secs: f64,
+}
+
+#[derive(Debug)]
+pub struct TokenBucket {
+    limit: RateLimit,
+    tokens: f64,
+    last: std::time::Instant,
+    first_call: Option<std::time::Instant>,
+    last_allowed: Option<std::time::Instant>,
+    allowed: u64,
+    throttled: u64,
+}
+
+impl TokenBucket {
+    /// A full bucket.
+    pub fn new(limit: RateLimit) -> TokenBucket {
+        TokenBucket {
+            limit,
+            tokens: limit.capacity(),
+            last: std::time::Instant::now(),
+            first_call: None,
+            last_allowed: None,
+            allowed: 0,
+            throttled: 0,
+        }
+    }
+
+    /// Takes a token for a call arriving at `now`: false when there is none (answer 429).
+    pub fn take(&mut self, now: std::time::Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = now.max(self.last);
+        self.tokens = (self.tokens + elapsed * self.limit.per_second).min(self.limit.capacity());
+        self.first_call.get_or_insert(now);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            self.allowed += 1;
+            self.last_allowed = Some(now);
+            true
+        } else {
+            self.throttled += 1;
+            false
+        }
+    }
+
+    pub fn stats(&self) -> RateLimitStats {
+        RateLimitStats {
+            limit: self.limit,
+            allowed: self.allowed,
+            throttled: self.throttled,
+            allowed_span_secs: match (self.first_call, self.last_allowed) {
+                (Some(first), Some(last)) => last.saturating_duration_since(first).as_secs_f64(),
+                _ => 0.0,
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_bucket_allows_its_rate_and_refuses_beyond_it() {
+        let limit = RateLimit {
+            per_second: 5.0,
+            burst: Some(2.0),
+        };
+        let mut bucket = TokenBucket::new(limit);
+        let start = std::time::Instant::now();
+        assert!(bucket.take(start));
+        assert!(bucket.take(start));
+        assert!(!bucket.take(start), "the burst is spent");
+        let later = start + std::time::Duration::from_millis(200);
+        assert!(bucket.take(later), "one token back after 1/5 s");
+        assert!(!bucket.take(later));
+        let much_later = start + std::time::Duration::from_secs(10);
+        assert!(bucket.take(much_later) && bucket.take(much_later));
+        assert!(!bucket.take(much_later), "never more than the burst");
+        let stats = bucket.stats();
+        assert_eq!((stats.allowed, stats.throttled), (5, 3));
+        assert!(
+            RateLimit {
+                per_second: 0.0,
+                burst: None
+            }
+            .validate()
+            .is_err()
+        );
+    }
 
     #[test]
     fn rules_fire_for_matching_operations_only_and_expire() {

@@ -42,7 +42,7 @@ use tokio::task::JoinHandle;
 
 pub use control::{AccountPatch, Control, ControlError, ReviewPatch};
 pub use control_http::PREFIX as CONTROL_PREFIX;
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, RateLimit, RateLimitStats};
 pub use model::{
     Account, AccountDetails, ContactLanguage, EnforcementStatus, MailType, ReviewDetails,
     ReviewStatus, SendQuota, SuppressionAttributes, SuppressionListReason, VerificationStatus,

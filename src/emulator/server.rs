@@ -101,6 +101,12 @@ async fn handle(
             Ok((operation, _)) => state.faults.take(*operation),
             Err(_) => None,
         };
+        // The rate limit applies where no injected fault already answers.
+        let fault = match (&routed, &mut state.rate_limit) {
+            (Ok(_), Some(bucket)) if fault.is_none() => (!bucket.take(std::time::Instant::now()))
+                .then(|| FaultAction::Respond(super::errors::ApiError::too_many_requests())),
+            _ => fault,
+        };
         (state.begin_call(record), fault)
     };
     let finish = |response: HttpResponse| {

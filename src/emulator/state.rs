@@ -49,6 +49,8 @@ pub struct EmulatorState {
     /// How answers are shaped (see `shape`); kept across `reset`, like the call sequence.
     pub shape: Shape,
     pub faults: FaultPlan,
+    /// The token bucket every SESv2 call must pass, when one is set (`/_emulator/rate-limit`).
+    pub rate_limit: Option<super::faults::TokenBucket>,
     pub calls: Vec<CallRecord>,
     /// Where events of configuration sets are published; kept across `reset`.
     pub endpoints: super::sending::publish::Endpoints,

@@ -23,6 +23,10 @@ pub struct PlanOptions {
     /// saved plan (destroy saves none), so left out of the JSON when false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub destroy: bool,
+    /// A partial plan (`plan --target`): only the targeted resources and what they need were
+    /// read; nothing else is listed, so nothing else is pruned or reported.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 pub struct DiffInput<'a> {
@@ -469,6 +473,9 @@ pub fn build(input: &DiffInput, region: &str, spec: super::SpecRef) -> Plan {
         format_version: super::FORMAT_VERSION.into(),
         sesform_version: env!("CARGO_PKG_VERSION").into(),
         region: region.into(),
+        account_id: input.live.account_id.clone(),
+        partial: input.options.partial,
+        targets: Vec::new(),
         stack: input.stack.into(),
         spec,
         live_fingerprint: input.live.fingerprint(),

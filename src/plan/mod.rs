@@ -11,8 +11,9 @@ pub mod recheck;
 
 pub use diff::{DiffInput, PlanOptions, build, changed_fields};
 
-/// Version of the JSON plan format; bumped on incompatible changes.
-pub const FORMAT_VERSION: &str = "1";
+/// Version of the JSON plan format; bumped on incompatible changes. 2 added `account_id`,
+/// which apply checks: a format 1 plan cannot say which account it was made for.
+pub const FORMAT_VERSION: &str = "2";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -85,6 +86,13 @@ pub struct Plan {
     pub format_version: String,
     pub sesform_version: String,
     pub region: String,
+    /// The AWS account the plan was made for (STS GetCallerIdentity); apply refuses another.
+    pub account_id: String,
+    /// Made with `--target`: only `targets` and what they need were read and planned.
+    pub partial: bool,
+    /// The `--target` addresses of a partial plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
     pub stack: String,
     pub spec: SpecRef,
     /// Digest of the live state the plan was made from (see `Live::fingerprint`).

@@ -1,6 +1,7 @@
 //! Views: turn sesform's data models (diagnostics, plans) into text for people or machines.
 //! Nothing here decides anything; the same model always renders the same way.
 
+pub mod apply;
 pub mod diagnostics;
 pub mod dns;
 pub mod findings;

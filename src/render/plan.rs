@@ -46,11 +46,25 @@ pub fn human(plan: &Plan, style: Style) -> String {
         .map(|c| c.iter().filter(|c| c["action"] != "no-op").collect())
         .unwrap_or_default();
 
+    if plan.partial {
+        let _ = writeln!(
+            out,
+            "{} only {} and what {} need{} were read and planned; the rest of the account was not looked at, and may differ from the spec.\n",
+            style.bold("Partial plan (--target):"),
+            plan.targets.join(", "),
+            if plan.targets.len() == 1 {
+                "it"
+            } else {
+                "they"
+            },
+            if plan.targets.len() == 1 { "s" } else { "" }
+        );
+    }
     if !pending.is_empty() {
         let _ = writeln!(
             out,
-            "sesform will perform the following actions in {} (stack {}):\n",
-            plan.region, plan.stack
+            "sesform will perform the following actions in account {}, {} (stack {}):\n",
+            plan.account_id, plan.region, plan.stack
         );
     }
     // Changes come in apply order, so each kind forms one group (deletes a second one).
@@ -118,8 +132,10 @@ pub fn human(plan: &Plan, style: Style) -> String {
     } else if pending.is_empty() {
         let _ = writeln!(
             out,
-            "{} The account matches the spec ({} checked).",
+            "{} Account {} in {} matches the spec ({} checked).",
             style.green_bold("No changes."),
+            plan.account_id,
+            plan.region,
             super::count(plan.changes.len(), "resource", "resources")
         );
     } else {
@@ -353,6 +369,9 @@ mod tests {
             format_version: crate::plan::FORMAT_VERSION.into(),
             sesform_version: "test".into(),
             region: "eu-west-1".into(),
+            account_id: "123456789012".into(),
+            partial: false,
+            targets: Vec::new(),
             stack: "test".into(),
             spec: SpecRef {
                 path: "sesform.yaml".into(),
@@ -456,7 +475,7 @@ mod tests {
         noop.action = Action::NoOp;
         let text = human(&plan(vec![noop]), Style::new(false));
         assert!(
-            text.contains("No changes. The account matches the spec (1 resource checked)."),
+            text.contains("No changes. Account 123456789012 in eu-west-1 matches the spec (1 resource checked)."),
             "{text}"
         );
         assert!(!text.contains("will perform"), "{text}");
