@@ -524,6 +524,70 @@ fn snapshot_sarif() {
 }
 
 #[test]
+fn sarif_is_valid_sarif_2_1_0() {
+    let run = lint_example("sarif");
+    assert_eq!(run.code, 1, "{run:?}");
+    let errors = crate::util::sarif_schema_errors(&run.stdout);
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The schema does catch what is wrong: a driver without a name, a relative helpUri.
+    let broken = r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"rules": [{"id": "x", "helpUri": "docs/lint.md"}]}}}]}"#;
+    assert_eq!(crate::util::sarif_schema_errors(broken).len(), 2);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    for rule in driver["rules"].as_array().unwrap() {
+        let uri = rule["helpUri"].as_str().unwrap();
+        assert!(uri.contains("/docs/lint.md#"), "{uri}");
+        let rated = rule["properties"]["security-severity"].as_str();
+        if rule["id"] == "hardcoded-secret" {
+            let score: f64 = rated.unwrap().parse().unwrap();
+            assert!((0.0..=10.0).contains(&score));
+            assert_eq!(rule["properties"]["tags"][0], "security");
+        } else {
+            assert_eq!(rated, None, "{rule}");
+        }
+    }
+}
+
+/// Code scanning maps SARIF files to the checkout: they are relative to the repository root
+/// (`%SRCROOT%`), wherever in the repository lint ran.
+#[test]
+fn sarif_paths_are_relative_to_the_repository_root() {
+    let dir = TestDir::new();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    symfony_app(&dir, SES_DSN);
+    // Lint run in the app's directory, a level below the repository root.
+    let mut cmd = dir.sesform();
+    cmd.current_dir(dir.join("app"))
+        .args(["lint", "--format", "sarif"]);
+    let run = Run::of(&mut cmd);
+    assert_eq!(run.code, 1, "{run:?}");
+    let errors = crate::util::sarif_schema_errors(&run.stdout);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let root = sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    let expected = format!("{}/", dir.path().to_string_lossy());
+    assert!(
+        root.starts_with("file:///") && root.ends_with(&expected),
+        "{root}"
+    );
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{result}");
+        assert_eq!(artifact["uri"], "app/.env.prod.local", "{result}");
+    }
+}
+
+#[test]
 fn github_annotations() {
     let run = lint_example("github");
     assert_eq!(run.code, 1, "{run:?}");

@@ -1,6 +1,7 @@
 //! `sesform lint` and `sesform rule`.
 
 use crate::render::count;
+use crate::render::paths::{Paths, normalize};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -75,21 +76,29 @@ pub enum RuleFormat {
     Json,
 }
 
-/// Codes lint reports besides rules: files it could not check.
-const PROBLEMS: &[(&str, &str)] = &[
+/// Codes lint reports besides rules: files it could not check, with the docs/lint.md section
+/// that explains them.
+const PROBLEMS: &[(&str, &str, &str)] = &[
     (
         "syntax-error",
         "a config, .env or composer.lock file sesform could not parse",
+        "exit-codes",
     ),
-    ("io-error", "a file or app sesform could not read"),
+    (
+        "io-error",
+        "a file or app sesform could not read",
+        "exit-codes",
+    ),
     (
         crate::lint::frameworks::laravel::NOT_EVALUATED,
         "a mail config sesform could not evaluate, so nothing in it was checked",
+        "what-it-reads",
     ),
     (
         crate::lint::EXPANSION_LIMIT,
         "an env or %parameter% value that grows past 64 KiB (or an app's expansion past its \
          budget) after $NAME / ${NAME} / %name% expansion, so nothing that reads it was checked",
+        "untrusted-input",
     ),
 ];
 
@@ -168,7 +177,7 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
                     &report.diagnostics,
                     &sources,
                     &sarif_rules(),
-                    &std::env::current_dir().unwrap_or_default()
+                    &Paths::discover()
                 )
             )
         }
@@ -341,29 +350,13 @@ fn targets(args: &LintArgs, spec: Option<&LoadedSpec>) -> Result<Vec<Target>, Li
         .collect())
 }
 
-/// `./a/../b` as `b`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir
-                if out
-                    .components()
-                    .next_back()
-                    .is_some_and(|c| matches!(c, std::path::Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        out
-    }
-}
+/// The lint reference; each rule has a `### \`name\`` heading, so its anchor is its name.
+const LINT_DOCS: &str = "docs/lint.md";
+
+/// A committed SMTP password or secret key sends mail as the account, whoever reads the
+/// repository: "high" on GitHub's scale (7.0 to 8.9), as code scanning rates leaked
+/// credentials.
+const HARDCODED_SECRET_SEVERITY: &str = "7.5";
 
 fn sarif_rules() -> Vec<SarifRule<'static>> {
     RULES
@@ -373,12 +366,17 @@ fn sarif_rules() -> Vec<SarifRule<'static>> {
             summary: r.summary,
             help: r.doc(),
             level: r.severity,
+            help_uri: sarif::docs_uri(LINT_DOCS, Some(r.name)),
+            security_severity: (r.name == crate::lint::rules::hardcoded_secret::NAME)
+                .then_some(HARDCODED_SECRET_SEVERITY),
         })
-        .chain(PROBLEMS.iter().map(|(id, summary)| SarifRule {
+        .chain(PROBLEMS.iter().map(|(id, summary, anchor)| SarifRule {
             id,
             summary,
             help: summary.to_string(),
             level: Severity::Error,
+            help_uri: sarif::docs_uri(LINT_DOCS, Some(anchor)),
+            security_severity: None,
         }))
         .collect()
 }
@@ -467,4 +465,55 @@ fn fetch_facts(
                 exit::ERROR_OR_CHANGES
             })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The anchor GitHub gives a Markdown heading: lower case, spaces as `-`, punctuation
+    /// other than `-` and `_` dropped.
+    fn slug(heading: &str) -> String {
+        heading
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sarif_help_uris_point_at_headings_of_the_lint_docs() {
+        let docs = include_str!("../../docs/lint.md");
+        let anchors: Vec<String> = docs
+            .lines()
+            .filter_map(|l| l.strip_prefix('#'))
+            .map(|l| slug(l.trim_start_matches('#')))
+            .collect();
+        for rule in sarif_rules() {
+            let (page, anchor) = rule.help_uri.split_once('#').expect("an anchor");
+            assert!(page.ends_with("/blob/main/docs/lint.md"), "{page}");
+            assert!(
+                anchors.iter().any(|a| a == anchor),
+                "{}: no heading in docs/lint.md has the anchor #{anchor}",
+                rule.id
+            );
+        }
+        assert_eq!(slug(" `ping-threshold`"), "ping-threshold");
+        assert_eq!(slug(" Untrusted input"), "untrusted-input");
+    }
+
+    #[test]
+    fn only_hardcoded_secret_has_a_security_severity() {
+        let rated: Vec<&str> = sarif_rules()
+            .iter()
+            .filter(|r| r.security_severity.is_some())
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(rated, ["hardcoded-secret"]);
+    }
 }

@@ -5,6 +5,7 @@ pub mod diagnostics;
 pub mod dns;
 pub mod findings;
 pub mod github;
+pub mod paths;
 pub mod plan;
 pub mod sarif;
 pub mod style;
