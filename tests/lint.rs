@@ -557,7 +557,7 @@ fn sarif_is_valid_sarif_2_1_0() {
 /// Code scanning maps SARIF files to the checkout: they are relative to the repository root
 /// (`%SRCROOT%`), wherever in the repository lint ran.
 #[test]
-fn sarif_paths_are_relative_to_the_repository_root() {
+fn code_host_formats_name_files_relative_to_the_repository_root() {
     let dir = TestDir::new();
     std::fs::create_dir_all(dir.join(".git")).unwrap();
     symfony_app(&dir, SES_DSN);
@@ -584,6 +584,72 @@ fn sarif_paths_are_relative_to_the_repository_root() {
         let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{result}");
         assert_eq!(artifact["uri"], "app/.env.prod.local", "{result}");
+    }
+    // So are GitHub's annotations (against the workspace) and GitLab's issues.
+    let run = |format: &str| {
+        let mut cmd = dir.sesform();
+        cmd.current_dir(dir.join("app"))
+            .args(["lint", "--format", format]);
+        Run::of(&mut cmd)
+    };
+    let github = run("github");
+    assert!(
+        github.stdout.contains("file=app/.env.prod.local,"),
+        "{github:?}"
+    );
+    let gitlab: Value = serde_json::from_str(&run("gitlab").stdout).unwrap();
+    assert_eq!(gitlab[0]["location"]["path"], "app/.env.prod.local");
+}
+
+#[test]
+fn gitlab_code_quality() {
+    let run = lint_example("gitlab");
+    assert_eq!(run.code, 1, "{run:?}");
+    let (found, _) = parse_json(&lint_example("json"));
+    let issues: Value = serde_json::from_str(&run.stdout).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert_eq!(issues.len(), found.len());
+    let mut fingerprints = std::collections::HashSet::new();
+    for (issue, (rule, file, line, message)) in issues.iter().zip(&found) {
+        assert_eq!(issue["check_name"], rule.as_str());
+        // Relative to the repository root: lint ran there, so as lint prints them.
+        assert_eq!(issue["location"]["path"], file.as_str());
+        assert_eq!(issue["location"]["lines"]["begin"], *line);
+        assert!(
+            issue["description"]
+                .as_str()
+                .unwrap()
+                .starts_with(message.as_str())
+        );
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap()),
+            "{issue}"
+        );
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()));
+    }
+    // Fingerprints are stable from run to run.
+    assert_eq!(lint_example("gitlab").stdout, run.stdout);
+}
+
+#[test]
+fn concise_is_a_line_per_finding() {
+    let run = lint_example("concise");
+    assert_eq!(run.code, 1, "{run:?}");
+    let (found, json) = parse_json(&lint_example("json"));
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), found.len(), "{}", run.stdout);
+    for ((line, (rule, file, number, message)), finding) in lines
+        .iter()
+        .zip(&found)
+        .zip(json["findings"].as_array().unwrap())
+    {
+        let expected = format!(
+            "{file}:{number}:{}: {}[{rule}] {message}",
+            finding["column"],
+            finding["severity"].as_str().unwrap()
+        );
+        assert_eq!(*line, expected);
     }
 }
 
@@ -1649,7 +1715,7 @@ fn human_output_masks_secrets_in_code_frames() {
     );
     symfony_app(&dir, SES_DSN);
     dir.write("app/.env", format!("APP_ENV=dev\nMAILER_DSN={SES_DSN}\n"));
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "concise", "json", "sarif", "github", "gitlab"] {
         let run = Run::of(dir.sesform().args([
             "--color", "never", "lint", "--format", format, "laravel", "app",
         ]));

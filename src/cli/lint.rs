@@ -15,7 +15,7 @@ use crate::lint::registry::{self, RULES};
 use crate::lint::{self, LintError, Settings, Target, online};
 use crate::render::findings::Summary;
 use crate::render::sarif::SarifRule;
-use crate::render::{diagnostics, findings, github, sarif};
+use crate::render::{concise, diagnostics, findings, github, gitlab, sarif};
 use crate::source::SourceFile;
 use crate::spec::{self, LoadedSpec, SpecError};
 
@@ -28,7 +28,8 @@ pub struct LintArgs {
     /// Default: ./sesform.yaml when it exists.
     #[arg(long, value_name = "FILE")]
     pub spec: Option<PathBuf>,
-    /// Output format: human (code frames), json, sarif (2.1.0) or github (Actions annotations).
+    /// Output format: human (code frames), concise (a line per finding), json, sarif (2.1.0),
+    /// github (Actions annotations) or gitlab (Code Quality report).
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     pub format: LintFormat,
     /// Run only these rules (comma-separated, or repeat the flag).
@@ -52,9 +53,11 @@ pub struct LintArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
     Human,
+    Concise,
     Json,
     Sarif,
     Github,
+    Gitlab,
 }
 
 #[derive(Debug, Args)]
@@ -181,7 +184,12 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
                 )
             )
         }
-        LintFormat::Github => github::github(&report.diagnostics, &sources),
+        LintFormat::Concise => concise::concise(&report.diagnostics),
+        LintFormat::Github => github::github(&report.diagnostics, &sources, &Paths::discover()),
+        LintFormat::Gitlab => format!(
+            "{}\n",
+            gitlab::gitlab(&report.diagnostics, &Paths::discover())
+        ),
     };
     let printed = print_stdout(&text);
     if printed != exit::SUCCESS {

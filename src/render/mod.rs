@@ -1,10 +1,12 @@
 //! Views: turn sesform's data models (diagnostics, plans) into text for people or machines.
 //! Nothing here decides anything; the same model always renders the same way.
 
+pub mod concise;
 pub mod diagnostics;
 pub mod dns;
 pub mod findings;
 pub mod github;
+pub mod gitlab;
 pub mod paths;
 pub mod plan;
 pub mod sarif;
