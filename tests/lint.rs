@@ -1738,3 +1738,101 @@ fn human_output_masks_secrets_in_code_frames() {
         }
     }
 }
+
+/// The spec client's `lint` settings; each flag given overrides the setting it names.
+#[test]
+fn lint_settings_in_the_spec_client() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    dir.write(
+        "sesform.yaml",
+        "version: 1\nregion: eu-west-1\nclients:\n  app:\n    path: app\n    lint:\n      ignore: [ping-threshold]\n      fail_on: error\n",
+    );
+    let lint = |flags: &[&str]| {
+        let mut cmd = dir.sesform();
+        cmd.args(["lint", "--format", "json"]).args(flags);
+        let run = Run::of(&mut cmd);
+        let (found, _) = parse_json(&run);
+        let rules: Vec<String> = found.into_iter().map(|f| f.0).collect();
+        (run.code, rules)
+    };
+    let (code, rules) = lint(&[]);
+    assert!(!rules.contains(&"ping-threshold".to_string()), "{rules:?}");
+    assert_eq!(code, 0, "{rules:?}");
+    // --ignore replaces the client's list; --fail-on its fail_on.
+    let (code, rules) = lint(&["--ignore", "restart-threshold"]);
+    assert!(rules.contains(&"ping-threshold".to_string()), "{rules:?}");
+    assert_eq!(code, 0);
+    let (code, _) = lint(&["--ignore", "restart-threshold", "--fail-on", "warning"]);
+    assert_eq!(code, 1);
+    // An unknown rule in the client's settings is a spec error.
+    dir.write(
+        "bad.yaml",
+        "version: 1\nregion: eu-west-1\nclients:\n  app:\n    path: app\n    lint:\n      select: [ping-treshold]\n",
+    );
+    let run = Run::of(
+        dir.sesform()
+            .args(["--color", "never", "validate", "bad.yaml"]),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("error[unknown-rule]"), "{run:?}");
+    assert!(run.stderr.contains("bad.yaml:7:"), "{run:?}");
+    assert!(
+        run.stderr.contains("did you mean `ping-threshold`?"),
+        "{run:?}"
+    );
+}
+
+/// Without a spec, the app's composer.json `extra.sesform.lint`.
+#[test]
+fn lint_settings_in_composer_json() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    dir.write(
+        "app/composer.json",
+        r#"{"name": "acme/app", "extra": {"sesform": {"lint": {"select": ["ping-threshold", "sandbox"], "fail_on": "error"}}}}"#,
+    );
+    let lint = || {
+        let run = Run::of(dir.sesform().args(["lint", "--format", "json", "app"]));
+        (parse_json(&run).0, run)
+    };
+    let (found, run) = lint();
+    let rules: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    // The online rule it selects runs only with --online; the warning does not fail.
+    assert_eq!(rules, ["ping-threshold"], "{run:?}");
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = Run::of(dir.sesform().args([
+        "lint",
+        "--format",
+        "json",
+        "--select",
+        "dsn-encoding",
+        "app",
+    ]));
+    let (found, _) = parse_json(&run);
+    assert!(found.iter().all(|f| f.0 == "dsn-encoding"), "{run:?}");
+
+    // Unknown names and a bad shape are findings at composer.json; the rest still applies.
+    dir.write(
+        "app/composer.json",
+        r#"{"extra": {"sesform": {"lint": {"ignore": ["ping-treshold"]}}}}"#,
+    );
+    let (found, run) = lint();
+    let config: Vec<&Finding> = found.iter().filter(|f| f.0 == "lint-config").collect();
+    assert_eq!(config.len(), 1, "{run:?}");
+    assert_eq!(config[0].1, "app/composer.json");
+    assert!(config[0].3.contains("`ping-treshold`"), "{run:?}");
+    assert!(found.iter().any(|f| f.0 == "ping-threshold"), "{run:?}");
+    assert_eq!(run.code, 1);
+    dir.write(
+        "app/composer.json",
+        r#"{"extra": {"sesform": {"lint": {"fail_on": "sometimes"}}}}"#,
+    );
+    let (found, run) = lint();
+    assert!(found.iter().any(|f| f.0 == "lint-config"), "{run:?}");
+    assert!(found.iter().any(|f| f.0 == "ping-threshold"), "{run:?}");
+    // Broken JSON is Composer's to report: linted with the defaults.
+    dir.write("app/composer.json", "{");
+    let (found, run) = lint();
+    assert!(found.iter().any(|f| f.0 == "ping-threshold"), "{run:?}");
+}

@@ -38,9 +38,10 @@ pub struct LintArgs {
     /// Do not run these rules.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub ignore: Vec<String>,
-    /// Exit with 1 when a finding is at least this severe.
-    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Severity::Warning)]
-    pub fail_on: Severity,
+    /// Exit with 1 when a finding is at least this severe. Default: the app's `fail_on`, else
+    /// warning.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
     /// The APP_ENV to evaluate, which selects the env files. Default: the client's `env`,
     /// then APP_ENV; else Laravel loads `.env` and Symfony checks `prod`.
     #[arg(long, value_name = "ENV")]
@@ -98,6 +99,11 @@ const PROBLEMS: &[(&str, &str, &str)] = &[
         "what-it-reads",
     ),
     (
+        crate::lint::config::LINT_CONFIG,
+        "lint settings in composer.json's extra.sesform.lint that sesform could not use",
+        "settings-per-app",
+    ),
+    (
         crate::lint::EXPANSION_LIMIT,
         "an env or %parameter% value that grows past 64 KiB (or an app's expansion past its \
          budget) after $NAME / ${NAME} / %name% expansion, so nothing that reads it was checked",
@@ -111,10 +117,10 @@ fn usage(message: impl std::fmt::Display) -> u8 {
 }
 
 pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
-    let rules = match lint::select_rules(&args.select, &args.ignore, args.online) {
-        Ok(rules) => rules,
-        Err(e) => return usage(e),
-    };
+    // Unknown names are a usage error before anything is read.
+    if let Err(e) = lint::select_rules(&args.select, &args.ignore, args.online) {
+        return usage(e);
+    }
     let spec = match load_spec(global, args) {
         Ok(spec) => spec,
         Err(code) => return code,
@@ -134,7 +140,12 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     let mut settings = Settings {
         spec: spec.as_ref().map(|s| &s.spec),
         env: args.env.clone(),
-        rules,
+        flags: lint::config::Flags {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+            fail_on: args.fail_on,
+            online: args.online,
+        },
         facts: None,
         process: std::env::vars().collect::<HashMap<_, _>>(),
         threads: threads(),
@@ -197,11 +208,7 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     }
     if report.broken > 0 {
         exit::ERROR_OR_CHANGES
-    } else if report
-        .diagnostics
-        .iter()
-        .any(|d| d.severity >= args.fail_on)
-    {
+    } else if report.failed > 0 {
         exit::FAILURE
     } else {
         exit::SUCCESS
