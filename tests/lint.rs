@@ -1836,3 +1836,115 @@ fn lint_settings_in_composer_json() {
     let (found, run) = lint();
     assert!(found.iter().any(|f| f.0 == "ping-threshold"), "{run:?}");
 }
+
+/// `--diff` shows the fixes (secrets masked) and writes nothing; `--fix` writes them, and the
+/// app then lints clean for the rule.
+fn assert_fixes(dir: &TestDir, rule: &str, file: &str, added: &str, args: &[&str]) {
+    let before = dir.read(file);
+    let mut cmd = dir.sesform();
+    cmd.args(["lint", "--diff", "--select", rule]).args(args);
+    let diff = Run::of(&mut cmd);
+    assert_eq!(diff.code, 1, "{diff:?}");
+    assert!(diff.stdout.contains(&format!("+++ b/{file}")), "{diff:?}");
+    assert!(diff.stdout.contains(added), "{diff:?}");
+    assert!(
+        !diff.stdout.contains("XVQORxlVa7XPaz91"),
+        "a secret in the diff: {diff:?}"
+    );
+    assert_eq!(dir.read(file), before, "--diff wrote the file");
+
+    let mut cmd = dir.sesform();
+    cmd.args(["lint", "--fix", "--format", "json", "--select", rule])
+        .args(args);
+    let fixed = Run::of(&mut cmd);
+    assert!(
+        fixed.stderr.contains("Fixed 1 finding in 1 file."),
+        "{fixed:?}"
+    );
+    assert!(dir.read(file).contains(added), "{}", dir.read(file));
+    let (found, _) = parse_json(&fixed);
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(fixed.code, 0, "{fixed:?}");
+    // Nothing left to fix.
+    let mut cmd = dir.sesform();
+    cmd.args(["lint", "--diff", "--select", rule]).args(args);
+    let again = Run::of(&mut cmd);
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""), "{again:?}");
+}
+
+const LARAVEL_10_SES_SMTP: &str = "<?php\nreturn [\n    'default' => 'smtp',\n    'mailers' => [\n        'smtp' => [\n            'transport' => 'smtp',\n            'host' => 'email-smtp.eu-west-1.amazonaws.com',\n            'port' => 465,\n            'username' => env('MAIL_USERNAME'),\n            'password' => env('MAIL_PASSWORD')\n        ],\n    ],\n];\n";
+
+#[test]
+fn fix_adds_ping_threshold() {
+    // To a Symfony DSN written in an env file.
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    assert_fixes(
+        &dir,
+        "ping-threshold",
+        "app/.env.prod.local",
+        "&ping_threshold=9",
+        &["app"],
+    );
+    // To a Laravel mailer array, on its own line after the last entry.
+    let dir = TestDir::new();
+    laravel_app(&dir, "app", "v10.48.4", LARAVEL_10_SES_SMTP);
+    dir.write("app/.env", "MAIL_USERNAME=AKIAIOSFODNN7EXAMPLE\nMAIL_PASSWORD=BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2\n");
+    assert_fixes(
+        &dir,
+        "ping-threshold",
+        "app/config/mail.php",
+        "'ping_threshold' => 9,",
+        &["app"],
+    );
+    assert!(
+        dir.read("app/config/mail.php")
+            .contains("env('MAIL_PASSWORD'),\n            'ping_threshold' => 9,\n        ],")
+    );
+    // A DSN put together from variables is not rewritten.
+    let dir = TestDir::new();
+    symfony_app(
+        &dir,
+        "ses+smtp://${KEY}:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@default?region=eu-west-1",
+    );
+    dir.write("app/.env.local", "KEY=AKIAIOSFODNN7EXAMPLE\n");
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--select", "ping-threshold", "app"]),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--diff", "--select", "ping-threshold", "app"]),
+    );
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+}
+
+#[test]
+fn fix_adds_restart_threshold() {
+    // A client that allows 50 messages per connection, below Symfony Mailer's default 100.
+    let spec = "version: 1\nregion: eu-west-1\nclients:\n  app:\n    path: app\n    restart_threshold: 50\n";
+    let dir = TestDir::new();
+    laravel_app(&dir, "app", "v10.48.4", LARAVEL_10_SES_SMTP);
+    dir.write("sesform.yaml", spec);
+    assert_fixes(
+        &dir,
+        "restart-threshold",
+        "app/config/mail.php",
+        "'restart_threshold' => 50,",
+        &[],
+    );
+    let dir = TestDir::new();
+    symfony_app(
+        &dir,
+        "smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@email-smtp.eu-west-1.amazonaws.com:465",
+    );
+    dir.write("sesform.yaml", spec);
+    assert_fixes(
+        &dir,
+        "restart-threshold",
+        "app/.env.prod.local",
+        "?restart_threshold=50",
+        &[],
+    );
+}

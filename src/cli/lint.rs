@@ -12,7 +12,7 @@ use super::{GlobalArgs, exit, print_stdout, stderr_color, use_color};
 use crate::diagnostic::Severity;
 use crate::lint::app::ClientRef;
 use crate::lint::registry::{self, RULES};
-use crate::lint::{self, LintError, Settings, Target, online};
+use crate::lint::{self, LintError, Settings, Target, fix, online};
 use crate::render::findings::Summary;
 use crate::render::sarif::SarifRule;
 use crate::render::{concise, diagnostics, findings, github, gitlab, sarif};
@@ -49,6 +49,14 @@ pub struct LintArgs {
     /// Also run the rules that read live facts from AWS (read-only calls).
     #[arg(long)]
     pub online: bool,
+    /// Apply the mechanical fixes (ping_threshold, restart_threshold) to the files, then
+    /// report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff (secrets masked) and write nothing; exit 1 when there
+    /// are any.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -162,7 +170,34 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
         _ => None,
     };
     settings.facts = facts.as_ref();
-    let report = lint::check(loaded, &settings);
+    let mut report = lint::check(loaded, &settings);
+    if args.diff {
+        let sources: Vec<&SourceFile> = report.sources.iter().collect();
+        let plan = fix::plan(&report.diagnostics);
+        let printed = print_stdout(&fix::diff(&plan, &sources));
+        return if printed != exit::SUCCESS {
+            exit::ERROR_OR_CHANGES
+        } else if plan.is_empty() {
+            exit::SUCCESS
+        } else {
+            exit::FAILURE
+        };
+    }
+    if args.fix {
+        let plan = fix::plan(&report.diagnostics);
+        match apply_fixes(&plan, &report.sources) {
+            Ok(fixed) if fixed > 0 => {
+                eprintln!(
+                    "Fixed {} in {}.",
+                    count(fixed, "finding", "findings"),
+                    count(plan.len(), "file", "files")
+                );
+                report = lint::check(lint::load(&targets, &settings), &settings);
+            }
+            Ok(_) => {}
+            Err(e) => return usage(e),
+        }
+    }
     let sources: Vec<&SourceFile> = report.sources.iter().collect();
     let summary = Summary::of(&report.diagnostics, report.apps, report.files);
     let text = match args.format {
@@ -213,6 +248,29 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     } else {
         exit::SUCCESS
     }
+}
+
+/// Writes the fixes; a file that changed since lint read it is left alone. The number of
+/// findings fixed.
+fn apply_fixes(plan: &[fix::FileEdits], sources: &[SourceFile]) -> Result<usize, String> {
+    let mut fixed = 0;
+    for file in plan {
+        let Some(read) = sources.iter().find(|s| s.name == file.file) else {
+            continue;
+        };
+        let now = crate::source::read_text(&file.path).map_err(|e| e.to_string())?;
+        if now.text != read.text {
+            eprintln!("warning: {} changed while lint ran; not fixed", file.file);
+            continue;
+        }
+        let Some(after) = fix::apply(&read.text, &file.edits) else {
+            continue;
+        };
+        std::fs::write(&file.path, after)
+            .map_err(|e| format!("{}: cannot write the fix: {e}", file.file))?;
+        fixed += file.fixes;
+    }
+    Ok(fixed)
 }
 
 /// Which APP_ENV each app was checked as, and why: apps with the same env and reason on one

@@ -14,6 +14,7 @@ pub mod dotenv;
 pub mod dsn;
 pub mod env;
 pub mod files;
+pub mod fix;
 pub mod frameworks;
 mod mask;
 pub mod online;
