@@ -105,6 +105,8 @@ pub struct Fix {
     pub file: String,
     pub span: Range<usize>,
     pub text: String,
+    /// How `text` may be shown (`--diff`) when it holds a secret.
+    pub shown: Option<String>,
 }
 
 impl Diagnostic {

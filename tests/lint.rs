@@ -1840,13 +1840,18 @@ fn lint_settings_in_composer_json() {
 /// `--diff` shows the fixes (secrets masked) and writes nothing; `--fix` writes them, and the
 /// app then lints clean for the rule.
 fn assert_fixes(dir: &TestDir, rule: &str, file: &str, added: &str, args: &[&str]) {
+    assert_fixes_shown(dir, rule, file, (added, added), args);
+}
+
+/// [`assert_fixes`] where the diff shows `added.0` and the file gets `added.1` (a secret).
+fn assert_fixes_shown(dir: &TestDir, rule: &str, file: &str, added: (&str, &str), args: &[&str]) {
     let before = dir.read(file);
     let mut cmd = dir.sesform();
     cmd.args(["lint", "--diff", "--select", rule]).args(args);
     let diff = Run::of(&mut cmd);
     assert_eq!(diff.code, 1, "{diff:?}");
     assert!(diff.stdout.contains(&format!("+++ b/{file}")), "{diff:?}");
-    assert!(diff.stdout.contains(added), "{diff:?}");
+    assert!(diff.stdout.contains(added.0), "{diff:?}");
     assert!(
         !diff.stdout.contains("XVQORxlVa7XPaz91"),
         "a secret in the diff: {diff:?}"
@@ -1861,7 +1866,7 @@ fn assert_fixes(dir: &TestDir, rule: &str, file: &str, added: &str, args: &[&str
         fixed.stderr.contains("Fixed 1 finding in 1 file."),
         "{fixed:?}"
     );
-    assert!(dir.read(file).contains(added), "{}", dir.read(file));
+    assert!(dir.read(file).contains(added.1), "{}", dir.read(file));
     let (found, _) = parse_json(&fixed);
     assert!(found.is_empty(), "{found:?}");
     assert_eq!(fixed.code, 0, "{fixed:?}");
@@ -1946,5 +1951,48 @@ fn fix_adds_restart_threshold() {
         "app/.env.prod.local",
         "?restart_threshold=50",
         &[],
+    );
+}
+
+#[test]
+fn fix_url_encodes_the_dsn_password() {
+    // `/` breaks the DSN, `+` is a space to older symfony/mailer: both encoded, `%2B` kept.
+    let password = "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfH/xv%2BkOZd+Z2";
+    let dir = TestDir::new();
+    symfony_app(
+        &dir,
+        &format!("ses+smtp://AKIAIOSFODNN7EXAMPLE:{password}@default?region=eu-west-1"),
+    );
+    assert_fixes_shown(
+        &dir,
+        "dsn-encoding",
+        "app/.env.prod.local",
+        (
+            "AKIAIOSFODNN7EXAMPLE:BMXh…(redacted, URL-encoded)@default",
+            "AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfH%2Fxv%2BkOZd%2BZ2@default",
+        ),
+        &["app"],
+    );
+    // Laravel's MAIL_URL, quoted.
+    let dir = TestDir::new();
+    laravel_app(
+        &dir,
+        "app",
+        "v10.48.4",
+        "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'url' => env('MAIL_URL')]]];\n",
+    );
+    dir.write(
+        "app/.env",
+        format!("MAIL_URL=\"smtp://AKIAIOSFODNN7EXAMPLE:{password}@email-smtp.eu-west-1.amazonaws.com:465?ping_threshold=9\"\n"),
+    );
+    assert_fixes_shown(
+        &dir,
+        "dsn-encoding",
+        "app/.env",
+        (
+            "BMXh…(redacted, URL-encoded)@email-smtp",
+            "aGWdfH%2Fxv%2BkOZd%2BZ2@email-smtp",
+        ),
+        &["app"],
     );
 }

@@ -49,8 +49,8 @@ pub struct LintArgs {
     /// Also run the rules that read live facts from AWS (read-only calls).
     #[arg(long)]
     pub online: bool,
-    /// Apply the mechanical fixes (ping_threshold, restart_threshold) to the files, then
-    /// report what is left.
+    /// Apply the mechanical fixes (add ping_threshold or restart_threshold, URL-encode a DSN
+    /// password) to the files, then report what is left.
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
     /// Print the fixes as a unified diff (secrets masked) and write nothing; exit 1 when there

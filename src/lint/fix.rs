@@ -14,6 +14,8 @@ pub struct FileEdits {
     pub path: PathBuf,
     pub file: String,
     pub edits: Vec<(Range<usize>, String)>,
+    /// How each edit's text may be shown: a secret masked.
+    pub shown: Vec<String>,
     /// How many findings the edits fix.
     pub fixes: usize,
 }
@@ -36,16 +38,22 @@ pub fn plan(diagnostics: &[Diagnostic]) -> Vec<FileEdits> {
         .map(|(path, (file, mut fixes))| {
             fixes.sort_by_key(|f| (f.span.start, f.span.end));
             let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+            let mut shown: Vec<String> = Vec::new();
             let mut count = 0;
             for fix in fixes {
-                match edits.last_mut() {
-                    Some((span, text)) if span.start == span.end && fix.span == *span => {
+                let fix_shown = fix.shown.clone().unwrap_or_else(|| fix.text.clone());
+                match (edits.last_mut(), shown.last_mut()) {
+                    (Some((span, text)), Some(last_shown))
+                        if span.start == span.end && fix.span == *span =>
+                    {
                         text.push_str(&join(text, &fix.text));
+                        last_shown.push_str(&join(last_shown, &fix_shown));
                         count += 1;
                     }
-                    Some((span, _)) if fix.span.start < span.end.max(span.start + 1) => {}
+                    (Some((span, _)), _) if fix.span.start < span.end.max(span.start + 1) => {}
                     _ => {
                         edits.push((fix.span.clone(), fix.text.clone()));
+                        shown.push(fix_shown);
                         count += 1;
                     }
                 }
@@ -54,6 +62,7 @@ pub fn plan(diagnostics: &[Diagnostic]) -> Vec<FileEdits> {
                 path,
                 file,
                 edits,
+                shown,
                 fixes: count,
             }
         })
@@ -86,19 +95,28 @@ pub fn apply(text: &str, edits: &[(Range<usize>, String)]) -> Option<String> {
     Some(out)
 }
 
-/// A unified diff of the edits, from the text as lint shows it (secrets masked as in code
-/// frames; the edits add no secret).
+/// A unified diff of the edits, from the text as lint shows it: secrets masked as in code
+/// frames, also those an edit writes.
 pub fn diff(plan: &[FileEdits], sources: &[&SourceFile]) -> String {
     let mut out = String::new();
     for file in plan {
         let Some(source) = sources.iter().find(|s| s.name == file.file) else {
             continue;
         };
+        // What a secret edit replaces is a secret too, even where lint did not know it was one
+        // (the password of a DSN it could not parse).
+        let mut source = (*source).clone();
+        for ((span, text), shown) in file.edits.iter().zip(&file.shown) {
+            if text != shown {
+                source.redact(span.clone(), super::mask::keep(&source.text[span.clone()]));
+            }
+        }
         let shown = source.shown(&[]);
         let edits: Vec<(Range<usize>, String)> = file
             .edits
             .iter()
-            .map(|(span, text)| (shown.span(span.clone()), text.clone()))
+            .zip(&file.shown)
+            .map(|((span, _), text)| (shown.span(span.clone()), text.clone()))
             .collect();
         let Some(after) = apply(&shown.text, &edits) else {
             continue;
@@ -125,6 +143,7 @@ mod tests {
             file: "a/.env".into(),
             span,
             text: text.into(),
+            shown: None,
         }))
     }
 

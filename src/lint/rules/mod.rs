@@ -141,6 +141,27 @@ impl<'a> Ctx<'a> {
         self.app.files.label(origin, message)
     }
 
+    /// A string written in one of the app's files exactly as it is read (bare or quoted, one
+    /// line, nothing expanded into it): its file, where its text starts there, and the text.
+    /// Never in a config cache, which an edit would not change until `config:cache`.
+    pub fn literal<'n>(&self, node: &'n Node) -> Option<(super::files::FileId, usize, &'n str)> {
+        let files = &self.app.files;
+        if self.app.config_cache.is_some() || files.is_builtin(node.at.file) {
+            return None;
+        }
+        let written = files.text(node.at.file).get(node.at.span.clone())?;
+        let val = node.str()?;
+        let inner = written
+            .strip_prefix(['"', '\''])
+            .and_then(|w| w.strip_suffix(['"', '\'']))
+            .unwrap_or(written);
+        if inner != val || val.contains(['\n', '\r']) {
+            return None;
+        }
+        let start = node.at.span.start + (inner.as_ptr() as usize - written.as_ptr() as usize);
+        Some((node.at.file, start, val))
+    }
+
     /// The edit that adds the option `name=value` to a transport, when it is mechanical: to
     /// its DSN where the DSN is written literally in one of the app's files (no `$VAR`,
     /// `%env()%` or `#` in it), else to its mailer array in the app's own config/mail.php.
@@ -152,29 +173,17 @@ impl<'a> Ctx<'a> {
         }
         let (origin, text) = match &t.dsn {
             Some(dsn) => {
-                let origin = &dsn.at;
-                let written = files.text(origin.file).get(origin.span.clone())?;
-                let val = dsn.str()?;
-                // The DSN as written, bare or quoted, is the DSN read: nothing expanded into it.
-                let inner = written
-                    .strip_prefix(['"', '\''])
-                    .and_then(|w| w.strip_suffix(['"', '\'']))
-                    .unwrap_or(written);
-                if inner != val || val.contains('#') || val.contains(['\n', '\r']) {
+                let (file, start, val) = self.literal(dsn)?;
+                if val.contains('#') {
                     return None;
                 }
-                let end = origin.span.start
-                    + (inner.as_ptr() as usize - written.as_ptr() as usize)
-                    + inner.len();
+                let end = start + val.len();
                 let sep = match val.chars().last() {
                     Some('?' | '&') => "",
                     _ if val.contains('?') => "&",
                     _ => "?",
                 };
-                (
-                    Origin::new(origin.file, end..end),
-                    format!("{sep}{name}={value}"),
-                )
+                (Origin::new(file, end..end), format!("{sep}{name}={value}"))
             }
             None => {
                 let origin = &t.decl.expr;
@@ -217,6 +226,7 @@ impl<'a> Ctx<'a> {
             file: files.name(origin.file).to_string(),
             span: origin.span,
             text,
+            shown: None,
         })
     }
 
