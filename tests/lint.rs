@@ -1996,3 +1996,46 @@ fn fix_url_encodes_the_dsn_password() {
         &["app"],
     );
 }
+
+/// A mailer array on one line gets the option on that line; one whose last entry ends in a
+/// comment is not edited (the comma would go into the comment).
+#[test]
+fn fix_edits_mailer_arrays_only_where_it_is_safe() {
+    let env = "MAIL_USERNAME=AKIAIOSFODNN7EXAMPLE\nMAIL_PASSWORD=BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2\n";
+    let dir = TestDir::new();
+    laravel_app(
+        &dir,
+        "app",
+        "v10.48.4",
+        "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 465, 'username' => env('MAIL_USERNAME'), 'password' => env('MAIL_PASSWORD')]]];\n",
+    );
+    dir.write("app/.env", env);
+    assert_fixes(
+        &dir,
+        "ping-threshold",
+        "app/config/mail.php",
+        "'password' => env('MAIL_PASSWORD'), 'ping_threshold' => 9]]];",
+        &["app"],
+    );
+    let dir = TestDir::new();
+    laravel_app(
+        &dir,
+        "app",
+        "v10.48.4",
+        &LARAVEL_10_SES_SMTP.replace(
+            "env('MAIL_PASSWORD')\n",
+            "env('MAIL_PASSWORD') // from the vault\n",
+        ),
+    );
+    dir.write("app/.env", env);
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--select", "ping-threshold", "app"]),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--diff", "--select", "ping-threshold", "app"]),
+    );
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+}
