@@ -45,7 +45,7 @@ fn run(targets: &[Target], threads: usize) -> (Duration, lint::Report) {
     let settings = Settings {
         spec: None,
         env: None,
-        rules: lint::select_rules(&[], &[], false).expect("rules"),
+        flags: lint::config::Flags::default(),
         facts: None,
         process: HashMap::new(),
         threads,

@@ -8,7 +8,20 @@ use serde::Serialize;
 
 use crate::source::SourceFile;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -76,6 +89,24 @@ pub struct Diagnostic {
     pub help: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// A mechanical edit that resolves the finding (`sesform lint --fix`).
+    #[serde(skip)]
+    pub fix: Option<Fix>,
+}
+
+/// One edit of one file: `text` replaces the bytes `span` (an insertion when it is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the edit does, e.g. "add ping_threshold=9".
+    pub title: String,
+    /// The file on disk.
+    pub path: std::path::PathBuf,
+    /// The file as shown (a label's `file`).
+    pub file: String,
+    pub span: Range<usize>,
+    pub text: String,
+    /// How `text` may be shown (`--diff`) when it holds a secret.
+    pub shown: Option<String>,
 }
 
 impl Diagnostic {
@@ -88,6 +119,7 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             notes: Vec::new(),
+            fix: None,
         }
     }
 
@@ -111,6 +143,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
         self
     }
 

@@ -524,6 +524,136 @@ fn snapshot_sarif() {
 }
 
 #[test]
+fn sarif_is_valid_sarif_2_1_0() {
+    let run = lint_example("sarif");
+    assert_eq!(run.code, 1, "{run:?}");
+    let errors = crate::util::sarif_schema_errors(&run.stdout);
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The schema does catch what is wrong: a driver without a name, a relative helpUri.
+    let broken = r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"rules": [{"id": "x", "helpUri": "docs/lint.md"}]}}}]}"#;
+    assert_eq!(crate::util::sarif_schema_errors(broken).len(), 2);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    for rule in driver["rules"].as_array().unwrap() {
+        let uri = rule["helpUri"].as_str().unwrap();
+        assert!(uri.contains("/docs/lint.md#"), "{uri}");
+        let rated = rule["properties"]["security-severity"].as_str();
+        if rule["id"] == "hardcoded-secret" {
+            let score: f64 = rated.unwrap().parse().unwrap();
+            assert!((0.0..=10.0).contains(&score));
+            assert_eq!(rule["properties"]["tags"][0], "security");
+        } else {
+            assert_eq!(rated, None, "{rule}");
+        }
+    }
+}
+
+/// Code scanning maps SARIF files to the checkout: they are relative to the repository root
+/// (`%SRCROOT%`), wherever in the repository lint ran.
+#[test]
+fn code_host_formats_name_files_relative_to_the_repository_root() {
+    let dir = TestDir::new();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    symfony_app(&dir, SES_DSN);
+    // Lint run in the app's directory, a level below the repository root.
+    let mut cmd = dir.sesform();
+    cmd.current_dir(dir.join("app"))
+        .args(["lint", "--format", "sarif"]);
+    let run = Run::of(&mut cmd);
+    assert_eq!(run.code, 1, "{run:?}");
+    let errors = crate::util::sarif_schema_errors(&run.stdout);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let root = sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    let expected = format!("{}/", dir.path().to_string_lossy());
+    assert!(
+        root.starts_with("file:///") && root.ends_with(&expected),
+        "{root}"
+    );
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%", "{result}");
+        assert_eq!(artifact["uri"], "app/.env.prod.local", "{result}");
+    }
+    // So are GitHub's annotations (against the workspace) and GitLab's issues.
+    let run = |format: &str| {
+        let mut cmd = dir.sesform();
+        cmd.current_dir(dir.join("app"))
+            .args(["lint", "--format", format]);
+        Run::of(&mut cmd)
+    };
+    let github = run("github");
+    assert!(
+        github.stdout.contains("file=app/.env.prod.local,"),
+        "{github:?}"
+    );
+    let gitlab: Value = serde_json::from_str(&run("gitlab").stdout).unwrap();
+    assert_eq!(gitlab[0]["location"]["path"], "app/.env.prod.local");
+}
+
+#[test]
+fn gitlab_code_quality() {
+    let run = lint_example("gitlab");
+    assert_eq!(run.code, 1, "{run:?}");
+    let (found, _) = parse_json(&lint_example("json"));
+    let issues: Value = serde_json::from_str(&run.stdout).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert_eq!(issues.len(), found.len());
+    let mut fingerprints = std::collections::HashSet::new();
+    for (issue, (rule, file, line, message)) in issues.iter().zip(&found) {
+        assert_eq!(issue["check_name"], rule.as_str());
+        // Relative to the repository root: lint ran there, so as lint prints them.
+        assert_eq!(issue["location"]["path"], file.as_str());
+        assert_eq!(issue["location"]["lines"]["begin"], *line);
+        assert!(
+            issue["description"]
+                .as_str()
+                .unwrap()
+                .starts_with(message.as_str())
+        );
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap()),
+            "{issue}"
+        );
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()));
+    }
+    // Fingerprints are stable from run to run.
+    assert_eq!(lint_example("gitlab").stdout, run.stdout);
+}
+
+#[test]
+fn concise_is_a_line_per_finding() {
+    let run = lint_example("concise");
+    assert_eq!(run.code, 1, "{run:?}");
+    let (found, json) = parse_json(&lint_example("json"));
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), found.len(), "{}", run.stdout);
+    for ((line, (rule, file, number, message)), finding) in lines
+        .iter()
+        .zip(&found)
+        .zip(json["findings"].as_array().unwrap())
+    {
+        let expected = format!(
+            "{file}:{number}:{}: {}[{rule}] {message}",
+            finding["column"],
+            finding["severity"].as_str().unwrap()
+        );
+        assert_eq!(*line, expected);
+    }
+}
+
+#[test]
 fn github_annotations() {
     let run = lint_example("github");
     assert_eq!(run.code, 1, "{run:?}");
@@ -1585,7 +1715,7 @@ fn human_output_masks_secrets_in_code_frames() {
     );
     symfony_app(&dir, SES_DSN);
     dir.write("app/.env", format!("APP_ENV=dev\nMAILER_DSN={SES_DSN}\n"));
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "concise", "json", "sarif", "github", "gitlab"] {
         let run = Run::of(dir.sesform().args([
             "--color", "never", "lint", "--format", format, "laravel", "app",
         ]));
@@ -1607,4 +1737,298 @@ fn human_output_masks_secrets_in_code_frames() {
             assert!(run.stdout.contains("smtp-password-format"), "{run:?}");
         }
     }
+}
+
+/// The spec client's `lint` settings; each flag given overrides the setting it names.
+#[test]
+fn lint_settings_in_the_spec_client() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    dir.write(
+        "sesform.yaml",
+        "version: 1\nregion: eu-west-1\nclients:\n  app:\n    path: app\n    lint:\n      ignore: [ping-threshold]\n      fail_on: error\n",
+    );
+    let lint = |flags: &[&str]| {
+        let mut cmd = dir.sesform();
+        cmd.args(["lint", "--format", "json"]).args(flags);
+        let run = Run::of(&mut cmd);
+        let (found, _) = parse_json(&run);
+        let rules: Vec<String> = found.into_iter().map(|f| f.0).collect();
+        (run.code, rules)
+    };
+    let (code, rules) = lint(&[]);
+    assert!(!rules.contains(&"ping-threshold".to_string()), "{rules:?}");
+    assert_eq!(code, 0, "{rules:?}");
+    // --ignore replaces the client's list; --fail-on its fail_on.
+    let (code, rules) = lint(&["--ignore", "restart-threshold"]);
+    assert!(rules.contains(&"ping-threshold".to_string()), "{rules:?}");
+    assert_eq!(code, 0);
+    let (code, _) = lint(&["--ignore", "restart-threshold", "--fail-on", "warning"]);
+    assert_eq!(code, 1);
+    // An unknown rule in the client's settings is a spec error.
+    dir.write(
+        "bad.yaml",
+        "version: 1\nregion: eu-west-1\nclients:\n  app:\n    path: app\n    lint:\n      select: [ping-treshold]\n",
+    );
+    let run = Run::of(
+        dir.sesform()
+            .args(["--color", "never", "validate", "bad.yaml"]),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("error[unknown-rule]"), "{run:?}");
+    assert!(run.stderr.contains("bad.yaml:7:"), "{run:?}");
+    assert!(
+        run.stderr.contains("did you mean `ping-threshold`?"),
+        "{run:?}"
+    );
+}
+
+/// Without a spec, the app's composer.json `extra.sesform.lint`.
+#[test]
+fn lint_settings_in_composer_json() {
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    dir.write(
+        "app/composer.json",
+        r#"{"name": "acme/app", "extra": {"sesform": {"lint": {"select": ["ping-threshold", "sandbox"], "fail_on": "error"}}}}"#,
+    );
+    let lint = || {
+        let run = Run::of(dir.sesform().args(["lint", "--format", "json", "app"]));
+        (parse_json(&run).0, run)
+    };
+    let (found, run) = lint();
+    let rules: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    // The online rule it selects runs only with --online; the warning does not fail.
+    assert_eq!(rules, ["ping-threshold"], "{run:?}");
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = Run::of(dir.sesform().args([
+        "lint",
+        "--format",
+        "json",
+        "--select",
+        "dsn-encoding",
+        "app",
+    ]));
+    let (found, _) = parse_json(&run);
+    assert!(found.iter().all(|f| f.0 == "dsn-encoding"), "{run:?}");
+
+    // Unknown names and a bad shape are findings at composer.json; the rest still applies.
+    dir.write(
+        "app/composer.json",
+        r#"{"extra": {"sesform": {"lint": {"ignore": ["ping-treshold"]}}}}"#,
+    );
+    let (found, run) = lint();
+    let config: Vec<&Finding> = found.iter().filter(|f| f.0 == "lint-config").collect();
+    assert_eq!(config.len(), 1, "{run:?}");
+    assert_eq!(config[0].1, "app/composer.json");
+    assert!(config[0].3.contains("`ping-treshold`"), "{run:?}");
+    assert!(found.iter().any(|f| f.0 == "ping-threshold"), "{run:?}");
+    assert_eq!(run.code, 1);
+    dir.write(
+        "app/composer.json",
+        r#"{"extra": {"sesform": {"lint": {"fail_on": "sometimes"}}}}"#,
+    );
+    let (found, run) = lint();
+    assert!(found.iter().any(|f| f.0 == "lint-config"), "{run:?}");
+    assert!(found.iter().any(|f| f.0 == "ping-threshold"), "{run:?}");
+    // Broken JSON is Composer's to report: linted with the defaults.
+    dir.write("app/composer.json", "{");
+    let (found, run) = lint();
+    assert!(found.iter().any(|f| f.0 == "ping-threshold"), "{run:?}");
+}
+
+/// `--diff` shows the fixes (secrets masked) and writes nothing; `--fix` writes them, and the
+/// app then lints clean for the rule.
+fn assert_fixes(dir: &TestDir, rule: &str, file: &str, added: &str, args: &[&str]) {
+    assert_fixes_shown(dir, rule, file, (added, added), args);
+}
+
+/// [`assert_fixes`] where the diff shows `added.0` and the file gets `added.1` (a secret).
+fn assert_fixes_shown(dir: &TestDir, rule: &str, file: &str, added: (&str, &str), args: &[&str]) {
+    let before = dir.read(file);
+    let mut cmd = dir.sesform();
+    cmd.args(["lint", "--diff", "--select", rule]).args(args);
+    let diff = Run::of(&mut cmd);
+    assert_eq!(diff.code, 1, "{diff:?}");
+    assert!(diff.stdout.contains(&format!("+++ b/{file}")), "{diff:?}");
+    assert!(diff.stdout.contains(added.0), "{diff:?}");
+    assert!(
+        !diff.stdout.contains("XVQORxlVa7XPaz91"),
+        "a secret in the diff: {diff:?}"
+    );
+    assert_eq!(dir.read(file), before, "--diff wrote the file");
+
+    let mut cmd = dir.sesform();
+    cmd.args(["lint", "--fix", "--format", "json", "--select", rule])
+        .args(args);
+    let fixed = Run::of(&mut cmd);
+    assert!(
+        fixed.stderr.contains("Fixed 1 finding in 1 file."),
+        "{fixed:?}"
+    );
+    assert!(dir.read(file).contains(added.1), "{}", dir.read(file));
+    let (found, _) = parse_json(&fixed);
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(fixed.code, 0, "{fixed:?}");
+    // Nothing left to fix.
+    let mut cmd = dir.sesform();
+    cmd.args(["lint", "--diff", "--select", rule]).args(args);
+    let again = Run::of(&mut cmd);
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""), "{again:?}");
+}
+
+/// `rule` finds something in `app`, and `--diff` has no fix for it.
+fn assert_found_but_not_fixed(dir: &TestDir, rule: &str) {
+    let run = Run::of(dir.sesform().args(["lint", "--select", rule, "app"]));
+    assert_eq!(run.code, 1, "{run:?}");
+    let run = Run::of(
+        dir.sesform()
+            .args(["lint", "--diff", "--select", rule, "app"]),
+    );
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+}
+
+const LARAVEL_10_SES_SMTP: &str = "<?php\nreturn [\n    'default' => 'smtp',\n    'mailers' => [\n        'smtp' => [\n            'transport' => 'smtp',\n            'host' => 'email-smtp.eu-west-1.amazonaws.com',\n            'port' => 465,\n            'username' => env('MAIL_USERNAME'),\n            'password' => env('MAIL_PASSWORD')\n        ],\n    ],\n];\n";
+
+#[test]
+fn fix_adds_ping_threshold() {
+    // To a Symfony DSN written in an env file.
+    let dir = TestDir::new();
+    symfony_app(&dir, SES_DSN);
+    assert_fixes(
+        &dir,
+        "ping-threshold",
+        "app/.env.prod.local",
+        "&ping_threshold=9",
+        &["app"],
+    );
+    // To a Laravel mailer array, on its own line after the last entry.
+    let dir = TestDir::new();
+    laravel_app(&dir, "app", "v10.48.4", LARAVEL_10_SES_SMTP);
+    dir.write("app/.env", "MAIL_USERNAME=AKIAIOSFODNN7EXAMPLE\nMAIL_PASSWORD=BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2\n");
+    assert_fixes(
+        &dir,
+        "ping-threshold",
+        "app/config/mail.php",
+        "'ping_threshold' => 9,",
+        &["app"],
+    );
+    assert!(
+        dir.read("app/config/mail.php")
+            .contains("env('MAIL_PASSWORD'),\n            'ping_threshold' => 9,\n        ],")
+    );
+    // A DSN put together from variables is not rewritten.
+    let dir = TestDir::new();
+    symfony_app(
+        &dir,
+        "ses+smtp://${KEY}:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@default?region=eu-west-1",
+    );
+    dir.write("app/.env.local", "KEY=AKIAIOSFODNN7EXAMPLE\n");
+    assert_found_but_not_fixed(&dir, "ping-threshold");
+}
+
+#[test]
+fn fix_adds_restart_threshold() {
+    // A client that allows 50 messages per connection, below Symfony Mailer's default 100.
+    let spec = "version: 1\nregion: eu-west-1\nclients:\n  app:\n    path: app\n    restart_threshold: 50\n";
+    let dir = TestDir::new();
+    laravel_app(&dir, "app", "v10.48.4", LARAVEL_10_SES_SMTP);
+    dir.write("sesform.yaml", spec);
+    assert_fixes(
+        &dir,
+        "restart-threshold",
+        "app/config/mail.php",
+        "'restart_threshold' => 50,",
+        &[],
+    );
+    let dir = TestDir::new();
+    symfony_app(
+        &dir,
+        "smtp://AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2@email-smtp.eu-west-1.amazonaws.com:465",
+    );
+    dir.write("sesform.yaml", spec);
+    assert_fixes(
+        &dir,
+        "restart-threshold",
+        "app/.env.prod.local",
+        "?restart_threshold=50",
+        &[],
+    );
+}
+
+#[test]
+fn fix_url_encodes_the_dsn_password() {
+    // `/` breaks the DSN, `+` is a space to older symfony/mailer: both encoded, `%2B` kept.
+    let password = "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfH/xv%2BkOZd+Z2";
+    let dir = TestDir::new();
+    symfony_app(
+        &dir,
+        &format!("ses+smtp://AKIAIOSFODNN7EXAMPLE:{password}@default?region=eu-west-1"),
+    );
+    assert_fixes_shown(
+        &dir,
+        "dsn-encoding",
+        "app/.env.prod.local",
+        (
+            "AKIAIOSFODNN7EXAMPLE:BMXh…(redacted, URL-encoded)@default",
+            "AKIAIOSFODNN7EXAMPLE:BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfH%2Fxv%2BkOZd%2BZ2@default",
+        ),
+        &["app"],
+    );
+    // Laravel's MAIL_URL, quoted.
+    let dir = TestDir::new();
+    laravel_app(
+        &dir,
+        "app",
+        "v10.48.4",
+        "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'url' => env('MAIL_URL')]]];\n",
+    );
+    dir.write(
+        "app/.env",
+        format!("MAIL_URL=\"smtp://AKIAIOSFODNN7EXAMPLE:{password}@email-smtp.eu-west-1.amazonaws.com:465?ping_threshold=9\"\n"),
+    );
+    assert_fixes_shown(
+        &dir,
+        "dsn-encoding",
+        "app/.env",
+        (
+            "BMXh…(redacted, URL-encoded)@email-smtp",
+            "aGWdfH%2Fxv%2BkOZd%2BZ2@email-smtp",
+        ),
+        &["app"],
+    );
+}
+
+/// A mailer array on one line gets the option on that line; one whose last entry ends in a
+/// comment is not edited (the comma would go into the comment).
+#[test]
+fn fix_edits_mailer_arrays_only_where_it_is_safe() {
+    let env = "MAIL_USERNAME=AKIAIOSFODNN7EXAMPLE\nMAIL_PASSWORD=BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2\n";
+    let dir = TestDir::new();
+    laravel_app(
+        &dir,
+        "app",
+        "v10.48.4",
+        "<?php\nreturn ['default' => 'smtp', 'mailers' => ['smtp' => ['transport' => 'smtp', 'host' => 'email-smtp.eu-west-1.amazonaws.com', 'port' => 465, 'username' => env('MAIL_USERNAME'), 'password' => env('MAIL_PASSWORD')]]];\n",
+    );
+    dir.write("app/.env", env);
+    assert_fixes(
+        &dir,
+        "ping-threshold",
+        "app/config/mail.php",
+        "'password' => env('MAIL_PASSWORD'), 'ping_threshold' => 9]]];",
+        &["app"],
+    );
+    let dir = TestDir::new();
+    laravel_app(
+        &dir,
+        "app",
+        "v10.48.4",
+        &LARAVEL_10_SES_SMTP.replace(
+            "env('MAIL_PASSWORD')\n",
+            "env('MAIL_PASSWORD') // from the vault\n",
+        ),
+    );
+    dir.write("app/.env", env);
+    assert_found_but_not_fixed(&dir, "ping-threshold");
 }

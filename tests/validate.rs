@@ -117,6 +117,69 @@ fn json_output_lists_every_diagnostic_with_its_place() {
     assert_eq!(diagnostics[1]["location"]["file"], "s.yaml");
 }
 
+/// Spec errors annotate pull requests: the same diagnostics as SARIF (valid under the SARIF
+/// 2.1.0 schema) and as GitHub annotations.
+#[test]
+fn sarif_and_github_output_carry_every_diagnostic() {
+    let dir = TestDir::new();
+    std::fs::create_dir(dir.join(".git")).unwrap();
+    dir.write("infra/s.yaml", "version: 1\nregion: mars-1\nstack: a b\n");
+    let run = |format: &str, spec: &str| {
+        let mut cmd = dir.sesform();
+        cmd.current_dir(dir.join("infra"))
+            .args(["validate", spec, "--format", format]);
+        Run::of(&mut cmd)
+    };
+    let sarif = run("sarif", "s.yaml");
+    assert_eq!(sarif.code, 1, "{sarif:?}");
+    let errors = crate::util::sarif_schema_errors(&sarif.stdout);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let json: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = json["runs"][0]["results"].as_array().unwrap();
+    let rules = json["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let codes: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["unknown-region", "invalid-name"]);
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uri"], "infra/s.yaml");
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    }
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+
+    let github = run("github", "s.yaml");
+    assert_eq!(github.code, 1, "{github:?}");
+    let lines: Vec<&str> = github.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{github:?}");
+    assert!(
+        lines[0].starts_with("::error file=infra/s.yaml,line=2,col=9,"),
+        "{github:?}"
+    );
+
+    // A valid spec: no result, no annotation; a missing one: a result without a place.
+    dir.write("infra/ok.yaml", "version: 1\nregion: eu-west-1\n");
+    let ok = run("sarif", "ok.yaml");
+    assert_eq!(ok.code, 0, "{ok:?}");
+    assert!(crate::util::sarif_schema_errors(&ok.stdout).is_empty());
+    let json: serde_json::Value = serde_json::from_str(&ok.stdout).unwrap();
+    assert_eq!(json["runs"][0]["results"], serde_json::json!([]));
+    let ok = run("github", "ok.yaml");
+    assert_eq!((ok.code, ok.stdout.as_str()), (0, ""), "{ok:?}");
+    let missing = run("sarif", "missing.yaml");
+    assert_eq!(missing.code, 1, "{missing:?}");
+    assert!(crate::util::sarif_schema_errors(&missing.stdout).is_empty());
+    assert!(missing.stdout.contains("file-not-found"), "{missing:?}");
+}
+
 #[test]
 fn aws_naming_rules() {
     let dir = TestDir::new();

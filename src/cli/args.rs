@@ -328,6 +328,10 @@ pub struct ValidateArgs {
 pub enum DiagnosticFormat {
     Human,
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions annotations on the pull request.
+    Github,
 }
 
 /// `30s`, `10m`, `2h`, or plain seconds.

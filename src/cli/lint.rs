@@ -1,6 +1,7 @@
 //! `sesform lint` and `sesform rule`.
 
 use crate::render::count;
+use crate::render::paths::{Paths, normalize};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,10 +12,10 @@ use super::{GlobalArgs, exit, print_stdout, stderr_color, use_color};
 use crate::diagnostic::Severity;
 use crate::lint::app::ClientRef;
 use crate::lint::registry::{self, RULES};
-use crate::lint::{self, LintError, Settings, Target, online};
+use crate::lint::{self, LintError, Settings, Target, fix, online};
 use crate::render::findings::Summary;
 use crate::render::sarif::SarifRule;
-use crate::render::{diagnostics, findings, github, sarif};
+use crate::render::{concise, diagnostics, findings, github, gitlab, sarif};
 use crate::source::SourceFile;
 use crate::spec::{self, LoadedSpec, SpecError};
 
@@ -27,7 +28,8 @@ pub struct LintArgs {
     /// Default: ./sesform.yaml when it exists.
     #[arg(long, value_name = "FILE")]
     pub spec: Option<PathBuf>,
-    /// Output format: human (code frames), json, sarif (2.1.0) or github (Actions annotations).
+    /// Output format: human (code frames), concise (a line per finding), json, sarif (2.1.0),
+    /// github (Actions annotations) or gitlab (Code Quality report).
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     pub format: LintFormat,
     /// Run only these rules (comma-separated, or repeat the flag).
@@ -36,9 +38,10 @@ pub struct LintArgs {
     /// Do not run these rules.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub ignore: Vec<String>,
-    /// Exit with 1 when a finding is at least this severe.
-    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Severity::Warning)]
-    pub fail_on: Severity,
+    /// Exit with 1 when a finding is at least this severe. Default: the app's `fail_on`, else
+    /// warning.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
     /// The APP_ENV to evaluate, which selects the env files. Default: the client's `env`,
     /// then APP_ENV; else Laravel loads `.env` and Symfony checks `prod`.
     #[arg(long, value_name = "ENV")]
@@ -46,14 +49,24 @@ pub struct LintArgs {
     /// Also run the rules that read live facts from AWS (read-only calls).
     #[arg(long)]
     pub online: bool,
+    /// Apply the mechanical fixes (add ping_threshold or restart_threshold, URL-encode a DSN
+    /// password) to the files, then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff (secrets masked) and write nothing; exit 1 when there
+    /// are any.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LintFormat {
     Human,
+    Concise,
     Json,
     Sarif,
     Github,
+    Gitlab,
 }
 
 #[derive(Debug, Args)]
@@ -75,21 +88,34 @@ pub enum RuleFormat {
     Json,
 }
 
-/// Codes lint reports besides rules: files it could not check.
-const PROBLEMS: &[(&str, &str)] = &[
+/// Codes lint reports besides rules: files it could not check, with the docs/lint.md section
+/// that explains them.
+const PROBLEMS: &[(&str, &str, &str)] = &[
     (
         "syntax-error",
         "a config, .env or composer.lock file sesform could not parse",
+        "exit-codes",
     ),
-    ("io-error", "a file or app sesform could not read"),
+    (
+        "io-error",
+        "a file or app sesform could not read",
+        "exit-codes",
+    ),
     (
         crate::lint::frameworks::laravel::NOT_EVALUATED,
         "a mail config sesform could not evaluate, so nothing in it was checked",
+        "what-it-reads",
+    ),
+    (
+        crate::lint::config::LINT_CONFIG,
+        "lint settings in composer.json's extra.sesform.lint that sesform could not use",
+        "settings-per-app",
     ),
     (
         crate::lint::EXPANSION_LIMIT,
         "an env or %parameter% value that grows past 64 KiB (or an app's expansion past its \
          budget) after $NAME / ${NAME} / %name% expansion, so nothing that reads it was checked",
+        "untrusted-input",
     ),
 ];
 
@@ -99,10 +125,10 @@ fn usage(message: impl std::fmt::Display) -> u8 {
 }
 
 pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
-    let rules = match lint::select_rules(&args.select, &args.ignore, args.online) {
-        Ok(rules) => rules,
-        Err(e) => return usage(e),
-    };
+    // Unknown names are a usage error before anything is read.
+    if let Err(e) = lint::select_rules(&args.select, &args.ignore, args.online) {
+        return usage(e);
+    }
     let spec = match load_spec(global, args) {
         Ok(spec) => spec,
         Err(code) => return code,
@@ -122,7 +148,12 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     let mut settings = Settings {
         spec: spec.as_ref().map(|s| &s.spec),
         env: args.env.clone(),
-        rules,
+        flags: lint::config::Flags {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+            fail_on: args.fail_on,
+            online: args.online,
+        },
         facts: None,
         process: std::env::vars().collect::<HashMap<_, _>>(),
         threads: threads(),
@@ -139,7 +170,34 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
         _ => None,
     };
     settings.facts = facts.as_ref();
-    let report = lint::check(loaded, &settings);
+    let mut report = lint::check(loaded, &settings);
+    if args.diff {
+        let sources: Vec<&SourceFile> = report.sources.iter().collect();
+        let plan = fix::plan(&report.diagnostics);
+        let printed = print_stdout(&fix::diff(&plan, &sources));
+        return if printed != exit::SUCCESS {
+            exit::ERROR_OR_CHANGES
+        } else if plan.is_empty() {
+            exit::SUCCESS
+        } else {
+            exit::FAILURE
+        };
+    }
+    if args.fix {
+        let plan = fix::plan(&report.diagnostics);
+        match apply_fixes(&plan, &report.sources) {
+            Ok(fixed) if fixed > 0 => {
+                eprintln!(
+                    "Fixed {} in {}.",
+                    count(fixed, "finding", "findings"),
+                    count(plan.len(), "file", "files")
+                );
+                report = lint::check(lint::load(&targets, &settings), &settings);
+            }
+            Ok(_) => {}
+            Err(e) => return usage(e),
+        }
+    }
     let sources: Vec<&SourceFile> = report.sources.iter().collect();
     let summary = Summary::of(&report.diagnostics, report.apps, report.files);
     let text = match args.format {
@@ -168,11 +226,16 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
                     &report.diagnostics,
                     &sources,
                     &sarif_rules(),
-                    &std::env::current_dir().unwrap_or_default()
+                    &Paths::discover()
                 )
             )
         }
-        LintFormat::Github => github::github(&report.diagnostics, &sources),
+        LintFormat::Concise => concise::concise(&report.diagnostics),
+        LintFormat::Github => github::github(&report.diagnostics, &sources, &Paths::discover()),
+        LintFormat::Gitlab => format!(
+            "{}\n",
+            gitlab::gitlab(&report.diagnostics, &Paths::discover())
+        ),
     };
     let printed = print_stdout(&text);
     if printed != exit::SUCCESS {
@@ -180,15 +243,34 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     }
     if report.broken > 0 {
         exit::ERROR_OR_CHANGES
-    } else if report
-        .diagnostics
-        .iter()
-        .any(|d| d.severity >= args.fail_on)
-    {
+    } else if report.failed > 0 {
         exit::FAILURE
     } else {
         exit::SUCCESS
     }
+}
+
+/// Writes the fixes; a file that changed since lint read it is left alone. The number of
+/// findings fixed.
+fn apply_fixes(plan: &[fix::FileEdits], sources: &[SourceFile]) -> Result<usize, String> {
+    let mut fixed = 0;
+    for file in plan {
+        let Some(read) = sources.iter().find(|s| s.name == file.file) else {
+            continue;
+        };
+        let now = crate::source::read_text(&file.path).map_err(|e| e.to_string())?;
+        if now.text != read.text {
+            eprintln!("warning: {} changed while lint ran; not fixed", file.file);
+            continue;
+        }
+        let Some(after) = fix::apply(&read.text, &file.edits) else {
+            continue;
+        };
+        std::fs::write(&file.path, after)
+            .map_err(|e| format!("{}: cannot write the fix: {e}", file.file))?;
+        fixed += file.fixes;
+    }
+    Ok(fixed)
 }
 
 /// Which APP_ENV each app was checked as, and why: apps with the same env and reason on one
@@ -341,29 +423,13 @@ fn targets(args: &LintArgs, spec: Option<&LoadedSpec>) -> Result<Vec<Target>, Li
         .collect())
 }
 
-/// `./a/../b` as `b`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir
-                if out
-                    .components()
-                    .next_back()
-                    .is_some_and(|c| matches!(c, std::path::Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        out
-    }
-}
+/// The lint reference; each rule has a `### \`name\`` heading, so its anchor is its name.
+const LINT_DOCS: &str = "docs/lint.md";
+
+/// A committed SMTP password or secret key sends mail as the account, whoever reads the
+/// repository: "high" on GitHub's scale (7.0 to 8.9), as code scanning rates leaked
+/// credentials.
+const HARDCODED_SECRET_SEVERITY: &str = "7.5";
 
 fn sarif_rules() -> Vec<SarifRule<'static>> {
     RULES
@@ -373,12 +439,17 @@ fn sarif_rules() -> Vec<SarifRule<'static>> {
             summary: r.summary,
             help: r.doc(),
             level: r.severity,
+            help_uri: sarif::docs_uri(LINT_DOCS, Some(r.name)),
+            security_severity: (r.name == crate::lint::rules::hardcoded_secret::NAME)
+                .then_some(HARDCODED_SECRET_SEVERITY),
         })
-        .chain(PROBLEMS.iter().map(|(id, summary)| SarifRule {
+        .chain(PROBLEMS.iter().map(|(id, summary, anchor)| SarifRule {
             id,
             summary,
             help: summary.to_string(),
             level: Severity::Error,
+            help_uri: sarif::docs_uri(LINT_DOCS, Some(anchor)),
+            security_severity: None,
         }))
         .collect()
 }
@@ -467,4 +538,55 @@ fn fetch_facts(
                 exit::ERROR_OR_CHANGES
             })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The anchor GitHub gives a Markdown heading: lower case, spaces as `-`, punctuation
+    /// other than `-` and `_` dropped.
+    fn slug(heading: &str) -> String {
+        heading
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sarif_help_uris_point_at_headings_of_the_lint_docs() {
+        let docs = include_str!("../../docs/lint.md");
+        let anchors: Vec<String> = docs
+            .lines()
+            .filter_map(|l| l.strip_prefix('#'))
+            .map(|l| slug(l.trim_start_matches('#')))
+            .collect();
+        for rule in sarif_rules() {
+            let (page, anchor) = rule.help_uri.split_once('#').expect("an anchor");
+            assert!(page.ends_with("/blob/main/docs/lint.md"), "{page}");
+            assert!(
+                anchors.iter().any(|a| a == anchor),
+                "{}: no heading in docs/lint.md has the anchor #{anchor}",
+                rule.id
+            );
+        }
+        assert_eq!(slug(" `ping-threshold`"), "ping-threshold");
+        assert_eq!(slug(" Untrusted input"), "untrusted-input");
+    }
+
+    #[test]
+    fn only_hardcoded_secret_has_a_security_severity() {
+        let rated: Vec<&str> = sarif_rules()
+            .iter()
+            .filter(|r| r.security_severity.is_some())
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(rated, ["hardcoded-secret"]);
+    }
 }

@@ -2,9 +2,12 @@
 
 use super::args::{DiagnosticFormat, ValidateArgs};
 use super::{GlobalArgs, exit, print_stdout, stderr_color};
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::render;
 use crate::render::count;
+use crate::render::paths::Paths;
+use crate::render::sarif::{self, SarifRule};
+use crate::source::SourceFile;
 use crate::spec::{self, SpecError};
 
 pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
@@ -47,16 +50,15 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
             match args.format {
                 DiagnosticFormat::Human if global.quiet => exit::SUCCESS,
                 DiagnosticFormat::Human => print_stdout(&summary),
-                DiagnosticFormat::Json => {
-                    print_stdout(&format!("{}\n", render::diagnostics::json(&[])))
-                }
+                format => print_stdout(&machine(format, &[], &[])),
             }
         }
         Err(error @ SpecError::Read(_)) => {
             match (args.format, &error) {
-                (DiagnosticFormat::Json, SpecError::Read(read)) => {
+                (DiagnosticFormat::Human, _) => eprintln!("error: {error}"),
+                (format, SpecError::Read(read)) => {
                     let diagnostic = SpecError::read_diagnostic(read);
-                    print_stdout(&format!("{}\n", render::diagnostics::json(&[diagnostic])));
+                    print_stdout(&machine(format, &[diagnostic], &[]));
                 }
                 _ => eprintln!("error: {error}"),
             }
@@ -78,11 +80,56 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
                         if n == 1 { "" } else { "s" }
                     );
                 }
-                DiagnosticFormat::Json => {
-                    print_stdout(&format!("{}\n", render::diagnostics::json(&diagnostics)));
+                format => {
+                    print_stdout(&machine(format, &diagnostics, &[&source]));
                 }
             }
             exit::FAILURE
         }
     }
 }
+
+/// The diagnostics in a format for machines, with the renderers lint uses: JSON, SARIF (a
+/// rule per code found), GitHub annotations (nothing when the spec is valid).
+fn machine(
+    format: DiagnosticFormat,
+    diagnostics: &[Diagnostic],
+    sources: &[&SourceFile],
+) -> String {
+    match format {
+        DiagnosticFormat::Human | DiagnosticFormat::Json => {
+            format!("{}\n", render::diagnostics::json(diagnostics))
+        }
+        DiagnosticFormat::Github => {
+            render::github::github(diagnostics, sources, &Paths::discover())
+        }
+        DiagnosticFormat::Sarif => {
+            let mut codes: Vec<(&str, Severity)> = Vec::new();
+            for d in diagnostics {
+                if !codes.iter().any(|(c, _)| *c == d.code) {
+                    codes.push((&d.code, d.severity));
+                }
+            }
+            let rules: Vec<SarifRule> = codes
+                .iter()
+                .map(|(code, severity)| SarifRule {
+                    id: code,
+                    summary: "a problem in the sesform spec",
+                    help: "`sesform validate` explains each problem where it is; the spec's \
+                           keys are documented in specs/README.md."
+                        .to_string(),
+                    level: *severity,
+                    help_uri: sarif::docs_uri(SPEC_DOCS, None),
+                    security_severity: None,
+                })
+                .collect();
+            format!(
+                "{}\n",
+                sarif::sarif(diagnostics, sources, &rules, &Paths::discover())
+            )
+        }
+    }
+}
+
+/// The spec's reference.
+const SPEC_DOCS: &str = "specs/README.md";

@@ -89,7 +89,13 @@ pub fn mask_secrets(app: &mut App, diagnostics: &[Diagnostic]) {
 }
 
 /// How much of `secret` may be shown.
-fn keep(secret: &str) -> usize {
+/// A secret as output shows it: its first characters (see [`keep`]), then `…(redacted)`.
+pub fn masked(secret: &str) -> String {
+    let kept: String = secret.chars().take(keep(secret)).collect();
+    format!("{kept}…(redacted)")
+}
+
+pub(crate) fn keep(secret: &str) -> usize {
     if secret.chars().count() >= KEEP_FROM_LEN {
         KEEP
     } else {

@@ -9,10 +9,12 @@
 pub mod adversarial;
 pub mod app;
 pub mod composer;
+pub mod config;
 pub mod dotenv;
 pub mod dsn;
 pub mod env;
 pub mod files;
+pub mod fix;
 pub mod frameworks;
 mod mask;
 pub mod online;
@@ -58,7 +60,8 @@ pub struct Settings<'a> {
     pub spec: Option<&'a Spec>,
     /// `--env`: the APP_ENV to evaluate; wins over the client's `env`.
     pub env: Option<String>,
-    pub rules: Vec<&'static Rule>,
+    /// `--select`, `--ignore`, `--fail-on` and `--online`, which override each app's settings.
+    pub flags: config::Flags,
     pub facts: Option<&'a LiveFacts>,
     /// The process environment, which wins over env files as it does in the frameworks.
     pub process: HashMap<String, String>,
@@ -75,6 +78,8 @@ pub struct Report {
     pub files: usize,
     /// Apps that could not be checked (unreadable or malformed files).
     pub broken: usize,
+    /// Apps with a finding at or above their `fail_on`.
+    pub failed: usize,
     /// Each app's framework and the APP_ENV it was checked as, with the reason.
     pub checked: Vec<Checked>,
 }
@@ -282,12 +287,13 @@ pub struct AppResult {
     sources: Vec<SourceFile>,
     files: usize,
     broken: bool,
+    failed: bool,
     checked: Option<Checked>,
 }
 
 /// An app resolved and ready for the rules, or the reason it cannot be checked.
 pub enum Loaded {
-    Ready(Box<app::App>, Checked),
+    Ready(Box<app::App>, Checked, config::AppLint),
     Broken(AppResult),
 }
 
@@ -295,7 +301,7 @@ impl Loaded {
     /// The app, when it loaded without errors (what the online facts are read for).
     pub fn app(&self) -> Option<&app::App> {
         match self {
-            Loaded::Ready(app, _) if app.errors.is_empty() => Some(app),
+            Loaded::Ready(app, _, _) if app.errors.is_empty() => Some(app),
             _ => None,
         }
     }
@@ -322,6 +328,7 @@ fn load_app(target: &Target, settings: &Settings) -> Loaded {
             sources: Vec::new(),
             files: 0,
             broken: true,
+            failed: true,
             checked: None,
         });
     };
@@ -337,7 +344,23 @@ fn load_app(target: &Target, settings: &Settings) -> Loaded {
         process: &process,
         client: target.client.clone(),
     };
-    let app = frameworks::load(framework, &ctx);
+    let mut app = frameworks::load(framework, &ctx);
+    let mut found = Vec::new();
+    let own = config::app_settings(
+        &target.root,
+        target.client.as_ref().and_then(|c| c.client.lint.as_ref()),
+        &mut app.files,
+        &mut found,
+    );
+    let lint = config::resolve(
+        &settings.flags,
+        own.as_ref().map(|(s, _)| s),
+        own.as_ref()
+            .and_then(|(_, at)| at.as_ref())
+            .map(|at| (&app.files, at)),
+        &mut found,
+    );
+    app.unevaluated.extend(found);
     // After loading: Laravel without APP_ENV before boot takes it from the `.env` it loaded.
     let checked = Checked {
         app: files::display_path(&target.root),
@@ -345,20 +368,21 @@ fn load_app(target: &Target, settings: &Settings) -> Loaded {
         app_env: app.app_env.name.clone(),
         app_env_reason: app.app_env.reason(),
     };
-    Loaded::Ready(Box::new(app), checked)
+    Loaded::Ready(Box::new(app), checked, lint)
 }
 
 fn check_app(loaded: Loaded, settings: &Settings) -> AppResult {
-    let (app, checked) = match loaded {
-        Loaded::Ready(app, checked) => (app, checked),
+    let (app, checked, lint) = match loaded {
+        Loaded::Ready(app, checked, lint) => (app, checked, lint),
         Loaded::Broken(result) => return result,
     };
     let files = app.files.len();
     let (diagnostics, broken) = if app.errors.is_empty() {
-        (run_rules(&app, settings), false)
+        (run_rules(&app, &lint.rules, settings), false)
     } else {
         (app.errors.clone(), true)
     };
+    let failed = diagnostics.iter().any(|d| d.severity >= lint.fail_on);
     let mut app = app;
     mask::mask_secrets(&mut app, &diagnostics);
     let mut sources: Vec<SourceFile> = Vec::new();
@@ -378,18 +402,19 @@ fn check_app(loaded: Loaded, settings: &Settings) -> AppResult {
         sources,
         files,
         broken,
+        failed,
         checked: Some(checked),
     }
 }
 
-fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
+fn run_rules(app: &app::App, rules: &[&'static Rule], settings: &Settings) -> Vec<Diagnostic> {
     let ctx = Ctx {
         app,
         spec: settings.spec,
     };
     let mut found = app.unevaluated.clone();
     found.extend(too_large(app));
-    for rule in &settings.rules {
+    for rule in rules {
         match rule.check {
             Check::Offline(check) => check(&ctx, &mut found),
             Check::Online(check) => {
@@ -402,7 +427,7 @@ fn run_rules(app: &app::App, settings: &Settings) -> Vec<Diagnostic> {
     }
     // Before suppressions, which can only be written in the app's own files.
     let found = frameworks::laravel::relocate_builtin(app, found);
-    let enabled = |name: &str| settings.rules.iter().any(|r| r.name == name);
+    let enabled = |name: &str| rules.iter().any(|r| r.name == name);
     let suppressions = suppress::scan(&app.files);
     let mut diagnostics = suppress::apply(
         found,
@@ -512,6 +537,7 @@ pub fn check(loaded: Vec<Loaded>, settings: &Settings) -> Report {
     for r in results {
         report.files += r.files;
         report.broken += usize::from(r.broken);
+        report.failed += usize::from(r.failed);
         report.checked.extend(r.checked);
         report.diagnostics.extend(r.diagnostics);
         for s in r.sources {

@@ -86,6 +86,7 @@ pub fn with_client(mut app: App, edit: impl FnOnce(&mut Client)) -> App {
         configuration_set: None,
         ping_threshold: None,
         restart_threshold: None,
+        lint: None,
     };
     edit(&mut client);
     app.client = Some(ClientRef {

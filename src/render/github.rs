@@ -2,6 +2,7 @@
 //! which show on the pull request's changed lines.
 
 use super::findings::end_of;
+use super::paths::Paths;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
 
@@ -17,7 +18,9 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn github(diagnostics: &[Diagnostic], sources: &[&SourceFile]) -> String {
+/// Files relative to the repository root, which Actions resolves them against (the workspace),
+/// wherever in it lint ran.
+pub fn github(diagnostics: &[Diagnostic], sources: &[&SourceFile], paths: &Paths) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let command = match d.severity {
@@ -28,7 +31,8 @@ pub fn github(diagnostics: &[Diagnostic], sources: &[&SourceFile]) -> String {
         let mut properties = Vec::new();
         if let Some(l) = &d.location {
             let (end_line, end_column) = end_of(l, sources);
-            properties.push(format!("file={}", property(&l.file)));
+            let file = paths.relative(&l.file).unwrap_or_else(|| l.file.clone());
+            properties.push(format!("file={}", property(&file)));
             properties.push(format!("line={}", l.line));
             properties.push(format!("col={}", l.column));
             if end_line == l.line && end_column > l.column {
@@ -70,7 +74,7 @@ mod tests {
             lost: false,
         });
         assert_eq!(
-            github(&[d], &[]),
+            github(&[d], &[], &Paths::new("/r".into(), "/r".into())),
             "::warning file=a%2Cb%3Ac/.env,line=3,col=5,title=sesform ping-threshold::50%25 of it%0Anext line\n"
         );
     }

@@ -2,10 +2,13 @@
 //! Nothing here decides anything; the same model always renders the same way.
 
 pub mod apply;
+pub mod concise;
 pub mod diagnostics;
 pub mod dns;
 pub mod findings;
 pub mod github;
+pub mod gitlab;
+pub mod paths;
 pub mod plan;
 pub mod sarif;
 pub mod style;

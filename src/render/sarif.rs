@@ -4,8 +4,22 @@
 use serde_json::{Value, json};
 
 use super::findings::end_of;
+use super::paths::Paths;
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::source::SourceFile;
+
+/// Where sesform's documentation is published: the repository's default branch.
+pub const REPOSITORY: &str = "https://github.com/sesform/sesform";
+
+/// A page of the documentation (`docs/lint.md`), at an anchor when given.
+pub fn docs_uri(page: &str, anchor: Option<&str>) -> String {
+    let mut uri = format!("{REPOSITORY}/blob/main/{page}");
+    if let Some(anchor) = anchor {
+        uri.push('#');
+        uri.push_str(anchor);
+    }
+    uri
+}
 
 /// What SARIF says about a rule.
 pub struct SarifRule<'a> {
@@ -14,6 +28,11 @@ pub struct SarifRule<'a> {
     /// Markdown documentation.
     pub help: String,
     pub level: Severity,
+    /// The rule's documentation page.
+    pub help_uri: String,
+    /// GitHub's `security-severity` (a CVSS-like score, "0.0" to "10.0") for rules about
+    /// security, which makes code scanning file them as security alerts.
+    pub security_severity: Option<&'a str>,
 }
 
 fn level(s: Severity) -> &'static str {
@@ -37,11 +56,12 @@ fn uri(path: &str) -> String {
     out
 }
 
-/// The base id relative paths are resolved against: the directory lint ran in, given in the
-/// run's `originalUriBaseIds`, so code scanning maps them to the checkout.
+/// The base id relative paths are resolved against: the repository root (else the directory
+/// lint ran in), given in the run's `originalUriBaseIds`, so code scanning maps them to the
+/// checkout.
 const SRCROOT: &str = "%SRCROOT%";
 
-fn location(label: &Label, sources: &[&SourceFile]) -> Value {
+fn location(label: &Label, sources: &[&SourceFile], paths: &Paths) -> Value {
     let (end_line, end_column) = end_of(label, sources);
     let mut region = json!({
         "startLine": label.line,
@@ -53,40 +73,58 @@ fn location(label: &Label, sources: &[&SourceFile]) -> Value {
     }
     json!({
         "physicalLocation": {
-            "artifactLocation": artifact(&label.file),
+            "artifactLocation": artifact(&label.file, paths),
             "region": region,
         }
     })
 }
 
-/// A file's location: relative paths against [`SRCROOT`], absolute ones as `file://` URIs.
-fn artifact(path: &str) -> Value {
-    let path = path.replace('\\', "/");
-    if path.starts_with('/') {
-        json!({ "uri": format!("file://{}", uri(&path)) })
-    } else {
-        json!({ "uri": uri(&path), "uriBaseId": SRCROOT })
+/// A file's location: relative to the root against [`SRCROOT`], files outside it as absolute
+/// `file://` URIs.
+fn artifact(path: &str, paths: &Paths) -> Value {
+    match paths.relative(path) {
+        Some(relative) => json!({ "uri": uri(&relative), "uriBaseId": SRCROOT }),
+        None => json!({ "uri": file_uri(&paths.absolute(path)) }),
     }
 }
 
-/// `root` is the directory relative paths are relative to (the working directory).
+/// An absolute path as a `file://` URI (`file:///C:/...` on Windows).
+fn file_uri(path: &std::path::Path) -> String {
+    let path = path.to_string_lossy().replace('\\', "/");
+    let path = if path.starts_with('/') {
+        path
+    } else {
+        format!("/{path}")
+    };
+    format!("file://{}", uri(&path))
+}
+
+/// `paths` makes files relative to the repository root.
 pub fn sarif(
     diagnostics: &[Diagnostic],
     sources: &[&SourceFile],
     rules: &[SarifRule],
-    root: &std::path::Path,
+    paths: &Paths,
 ) -> String {
     let descriptors: Vec<Value> = rules
         .iter()
         .map(|r| {
-            json!({
+            let mut rule = json!({
                 "id": r.id,
                 "name": r.id,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.summary },
+                "helpUri": r.help_uri,
                 "help": { "text": r.help, "markdown": r.help },
                 "defaultConfiguration": { "level": level(r.level) },
-            })
+            });
+            if let Some(score) = r.security_severity {
+                rule["properties"] = json!({
+                    "tags": ["security"],
+                    "security-severity": score,
+                });
+            }
+            rule
         })
         .collect();
     let results: Vec<Value> = diagnostics
@@ -108,7 +146,7 @@ pub fn sarif(
                 result["ruleIndex"] = json!(i);
             }
             if let Some(l) = &d.location {
-                result["locations"] = json!([location(l, sources)]);
+                result["locations"] = json!([location(l, sources, paths)]);
             }
             if !d.related.is_empty() {
                 let related: Vec<Value> = d
@@ -116,7 +154,7 @@ pub fn sarif(
                     .iter()
                     .enumerate()
                     .map(|(i, l)| {
-                        let mut loc = location(l, sources);
+                        let mut loc = location(l, sources, paths);
                         loc["id"] = json!(i + 1);
                         if !l.message.is_empty() {
                             loc["message"] = json!({ "text": l.message });
@@ -137,11 +175,12 @@ pub fn sarif(
                 "driver": {
                     "name": "sesform",
                     "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": format!("{REPOSITORY}#readme"),
                     "rules": descriptors,
                 }
             },
             "originalUriBaseIds": {
-                SRCROOT: { "uri": format!("file://{}/", uri(root.to_string_lossy().trim_end_matches('/'))) }
+                SRCROOT: { "uri": format!("{}/", file_uri(paths.root()).trim_end_matches('/')) }
             },
             "columnKind": "unicodeCodePoints",
             "results": results,

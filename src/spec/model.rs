@@ -611,6 +611,28 @@ pub struct Client {
     /// long sessions (`421 Maximum message count per session`). Default: 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_threshold: Option<u32>,
+    /// How `sesform lint` checks this app: which rules run and which findings fail the run.
+    /// `sesform lint --select`, `--ignore` and `--fail-on` override each setting they give.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lint: Option<LintSettings>,
+}
+
+/// `sesform lint` settings for one app, in the spec's client or, for apps without a spec, in
+/// the app's `composer.json` under `extra.sesform.lint`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LintSettings {
+    /// Run only these rules (`sesform rule --all` lists them). Default: every offline rule,
+    /// and the online ones with `--online`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub select: Vec<String>,
+    /// Do not run these rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
+    /// The lowest severity that makes `sesform lint` exit 1: `info`, `warning` or `error`.
+    /// Default: `warning`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on: Option<crate::diagnostic::Severity>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]

@@ -927,6 +927,23 @@ impl Checker<'_> {
                     None,
                 );
             }
+            if let Some(lint) = &client.lint {
+                for (key, rules) in [("select", &lint.select), ("ignore", &lint.ignore)] {
+                    for (i, rule) in rules.iter().enumerate() {
+                        if crate::lint::registry::find(rule).is_none() {
+                            let help = crate::lint::registry::suggest(rule)
+                                .map(|s| format!("did you mean `{s}`?"))
+                                .or_else(|| Some("`sesform rule --all` lists the rules".into()));
+                            self.error_at_value(
+                                "unknown-rule",
+                                spec_path!["clients", name, "lint", key, i.to_string()],
+                                format!("`{rule}` is not a lint rule"),
+                                help,
+                            );
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -116,3 +116,25 @@ impl std::fmt::Debug for Run {
 pub fn repo_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
+
+/// What makes `sarif` invalid under the official SARIF 2.1.0 schema
+/// (tests/fixtures/sarif-schema-2.1.0.json, see its README), formats (`uri`, ...) included.
+pub fn sarif_schema_errors(sarif: &str) -> Vec<String> {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let schema: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(repo_file("tests/fixtures/sarif-schema-2.1.0.json"))
+                .expect("the SARIF schema is committed"),
+        )
+        .expect("the SARIF schema is JSON");
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("the SARIF schema compiles")
+    });
+    let instance: serde_json::Value = serde_json::from_str(sarif).expect("SARIF output is JSON");
+    validator
+        .iter_errors(&instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}

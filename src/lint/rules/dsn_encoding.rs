@@ -54,7 +54,7 @@
 use std::collections::BTreeSet;
 
 use super::{Ctx, overlaps};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::lint::app::{Framework, Transport};
 use crate::lint::dotenv::Quirk;
 use crate::lint::dsn;
@@ -183,6 +183,11 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
         None => (userinfo.len(), false),
     };
     let symfony = ctx.app.framework == Framework::Symfony;
+    let fix = if has_password && expansions.is_empty() {
+        password_fix(ctx, node, info.start + user_len + 1..info.end)
+    } else {
+        None
+    };
     let mut broken = false;
     let mut plus_reported = false;
     for (offset, c) in userinfo.char_indices() {
@@ -207,13 +212,16 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
             continue;
         }
         if c == '%' && !is_percent_escape(&userinfo[offset..]) {
-            out.push(raw_percent(ctx, node, at, part));
+            out.push(
+                raw_percent(ctx, node, at, part)
+                    .with_fix(in_password.then(|| fix.clone()).flatten()),
+            );
             continue;
         }
         if c == '+' && symfony && !plus_reported {
             plus_reported = true;
             if let Some(d) = raw_plus(ctx, node, at, part) {
-                out.push(d);
+                out.push(d.with_fix(in_password.then(|| fix.clone()).flatten()));
             }
             continue;
         }
@@ -245,7 +253,7 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
         if t.username.is_none() && t.password.is_none() {
             d = d.with_note("the transport could not read any credentials from this DSN");
         }
-        out.push(d);
+        out.push(d.with_fix(in_password.then(|| fix.clone()).flatten()));
     }
     for (e, found) in expansions.iter().zip(expanded) {
         // An SES SMTP username is an access key ID, `[A-Z0-9]{20}`: it never needs encoding.
@@ -261,6 +269,42 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
             out.push(expansion(ctx, text, node, e, &found));
         }
     }
+}
+
+/// The edit that URL-encodes the password (`password`, a range of the DSN) where the DSN is
+/// written as read in an env file (in YAML, `%` starts a parameter): every byte but letters,
+/// digits, `-._~` and the `%XX` escapes already there, as `rawurlencode` would. Shown masked.
+fn password_fix(ctx: &Ctx, node: &Node, password: std::ops::Range<usize>) -> Option<Fix> {
+    let (file, start, text) = ctx.literal(node)?;
+    let files = &ctx.app.files;
+    let name = files.name(file);
+    let base = name.rsplit('/').next().unwrap_or(name);
+    if !base.starts_with(".env") || base.ends_with(".php") {
+        return None;
+    }
+    let raw = text.get(password.clone())?;
+    let mut encoded = String::new();
+    for (i, c) in raw.char_indices() {
+        if c == '%' && is_percent_escape(&raw[i..]) {
+            encoded.push(c);
+        } else {
+            encoded.push_str(&dsn::rawurlencode(&c.to_string()));
+        }
+    }
+    if encoded == raw {
+        return None;
+    }
+    Some(Fix {
+        title: "URL-encode the DSN password".into(),
+        path: files.path(file).to_path_buf(),
+        file: name.to_string(),
+        span: start + password.start..start + password.end,
+        // Masked like the password it replaces, and marked, so the diff has a line to show.
+        shown: Some(
+            crate::lint::mask::masked(&encoded).replace("(redacted)", "(redacted, URL-encoded)"),
+        ),
+        text: encoded,
+    })
 }
 
 /// `%` followed by two hex digits: a percent-encoded byte.

@@ -22,7 +22,7 @@ pub mod unused_suppression;
 use super::app::{App, Transport};
 use super::files::Origin;
 use super::value::{EnvOutcome, Node};
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Label, Severity};
 use crate::spec::{Client, Spec};
 
 /// What a rule sees.
@@ -139,6 +139,95 @@ impl<'a> Ctx<'a> {
 
     pub fn label(&self, origin: &Origin, message: impl Into<String>) -> Label {
         self.app.files.label(origin, message)
+    }
+
+    /// A string written in one of the app's files exactly as it is read (bare or quoted, one
+    /// line, nothing expanded into it): its file, where its text starts there, and the text.
+    /// Never in a config cache, which an edit would not change until `config:cache`.
+    pub fn literal<'n>(&self, node: &'n Node) -> Option<(super::files::FileId, usize, &'n str)> {
+        let files = &self.app.files;
+        if self.app.config_cache.is_some() || files.is_builtin(node.at.file) {
+            return None;
+        }
+        let written = files.text(node.at.file).get(node.at.span.clone())?;
+        let val = node.str()?;
+        let inner = written
+            .strip_prefix(['"', '\''])
+            .and_then(|w| w.strip_suffix(['"', '\'']))
+            .unwrap_or(written);
+        if inner != val || val.contains(['\n', '\r']) {
+            return None;
+        }
+        let start = node.at.span.start + (inner.as_ptr() as usize - written.as_ptr() as usize);
+        Some((node.at.file, start, val))
+    }
+
+    /// The edit that adds the option `name=value` to a transport, when it is mechanical: to
+    /// its DSN where the DSN is written literally in one of the app's files (no `$VAR`,
+    /// `%env()%` or `#` in it), else to its mailer array in the app's own config/mail.php.
+    pub fn add_option_fix(&self, t: &Transport, name: &str, value: u32) -> Option<Fix> {
+        let files = &self.app.files;
+        // Laravel boots from its config cache: an edit elsewhere changes nothing.
+        if self.app.config_cache.is_some() {
+            return None;
+        }
+        let (origin, text) = match &t.dsn {
+            Some(dsn) => {
+                let (file, start, val) = self.literal(dsn)?;
+                if val.contains('#') {
+                    return None;
+                }
+                let end = start + val.len();
+                let sep = match val.chars().last() {
+                    Some('?' | '&') => "",
+                    _ if val.contains('?') => "&",
+                    _ => "?",
+                };
+                (Origin::new(file, end..end), format!("{sep}{name}={value}"))
+            }
+            None => {
+                let origin = &t.decl.expr;
+                if !files.name(origin.file).ends_with(".php") {
+                    return None;
+                }
+                let written = files.text(origin.file).get(origin.span.clone())?;
+                let body = written.strip_prefix('[')?.strip_suffix(']')?;
+                let last = body.trim_end();
+                // A comment ending the last entry would swallow the comma added after it.
+                let last_line = last.rsplit('\n').next().unwrap_or_default();
+                if ["//", "#", "*/"].iter().any(|c| last_line.contains(c)) {
+                    return None;
+                }
+                let comma = if last.is_empty() || last.ends_with(',') {
+                    ""
+                } else {
+                    ","
+                };
+                let at = origin.span.start + 1 + last.len();
+                let entry = format!("'{name}' => {value},");
+                let text = if body.contains('\n') {
+                    // The indentation of the last entry's line.
+                    let before = &files.text(origin.file)[..at];
+                    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+                    let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+                    format!("{comma}\n{indent}{entry}")
+                } else {
+                    format!("{comma} {}", entry.trim_end_matches(','))
+                };
+                (Origin::new(origin.file, at..at), text)
+            }
+        };
+        if files.is_builtin(origin.file) {
+            return None;
+        }
+        Some(Fix {
+            title: format!("add {name}={value}"),
+            path: files.path(origin.file).to_path_buf(),
+            file: files.name(origin.file).to_string(),
+            span: origin.span,
+            text,
+            shown: None,
+        })
     }
 
     /// A note when a rule assumed the newest framework because the version is unknown.

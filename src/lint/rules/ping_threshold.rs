@@ -196,7 +196,8 @@ fn missing(ctx: &Ctx, t: &Transport, max: u32) -> Diagnostic {
     };
     let d = ctx
         .at_transport(NAME, Severity::Warning, t, message, "no ping_threshold")
-        .with_help(help);
+        .with_help(help)
+        .with_fix(ctx.add_option_fix(t, "ping_threshold", max));
     let d = if ctx.app.framework == Framework::Laravel {
         d.with_note(format!(
             "{}: Laravel 9+ sends with Symfony Mailer, which keeps connections open",

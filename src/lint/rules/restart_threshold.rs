@@ -147,7 +147,12 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     ),
                     "no restart_threshold",
                 )
-                .with_help(format!("set restart_threshold to {max}")),
+                .with_help(format!("set restart_threshold to {max}"))
+                .with_fix(ctx.add_option_fix(
+                    t,
+                    "restart_threshold",
+                    ctx.max_restart_threshold(),
+                )),
             ),
             None => {}
         }
