@@ -2,12 +2,11 @@
 
 use crate::render::count;
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{GlobalArgs, exit, print_stdout, stderr_color, use_color};
+use super::{GlobalArgs, exit, print_stdout, stderr_color, stdout_color};
 use crate::diagnostic::Severity;
 use crate::lint::app::ClientRef;
 use crate::lint::registry::{self, RULES};
@@ -144,7 +143,7 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     let summary = Summary::of(&report.diagnostics, report.apps, report.files);
     let text = match args.format {
         LintFormat::Human => {
-            let color = use_color(global, std::io::stdout().is_terminal());
+            let color = stdout_color(global);
             let mut text = diagnostics::human(&report.diagnostics, &sources, color);
             if !(global.quiet && summary.total() == 0) {
                 text.push_str(&env_lines(&report.checked));

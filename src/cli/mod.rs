@@ -1,6 +1,6 @@
 //! The command line: argument definitions, and the only code that prints.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -109,23 +109,23 @@ fn usage_exit_code(error: &clap::Error, args: impl IntoIterator<Item = std::ffi:
     }
 }
 
-/// Whether to color output on a stream, from `--color` and the NO_COLOR convention.
-pub fn use_color(global: &GlobalArgs, stream_is_terminal: bool) -> bool {
+/// Whether to color output on a stream: `--color always|never`, else anstream's rules
+/// (NO_COLOR off, CLICOLOR_FORCE on, CLICOLOR=0 off, then a terminal whose TERM is not
+/// `dumb`).
+fn use_color(global: &GlobalArgs, stream: &impl anstream::stream::RawStream) -> bool {
     match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
     }
 }
 
 pub fn stderr_color(global: &GlobalArgs) -> bool {
-    use_color(global, std::io::stderr().is_terminal())
+    use_color(global, &std::io::stderr())
 }
 
 pub fn stdout_color(global: &GlobalArgs) -> bool {
-    use_color(global, std::io::stdout().is_terminal())
+    use_color(global, &std::io::stdout())
 }
 
 /// Writes to standard output; a closed pipe (`sesform schema | head`) is not an error.
