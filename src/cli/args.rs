@@ -90,8 +90,28 @@ pub enum Command {
     /// Check Laravel and Symfony mail configuration for what breaks with Amazon SES.
     /// Exits 0 when clean, 1 on findings at or above --fail-on, 2 on usage or I/O errors.
     Lint(super::lint::LintArgs),
-    /// Print a lint rule's documentation, or list the rules with --all.
+    /// Print the documentation of a lint rule or of a spec error code (`unknown-key`, ...),
+    /// or list them with --all.
     Rule(super::lint::RuleArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command to a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write sesform.1 and a page per command (sesform-plan.1, ...) here instead of printing
+    /// sesform.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 /// `eprint!` that never panics: a closed standard error (`2>&1 | head`) is no reason to crash.
 macro_rules! eprint {
@@ -25,8 +25,10 @@ mod apply;
 pub mod args;
 mod bootstrap;
 mod dns;
+pub mod examples;
 pub mod lint;
 mod local;
+mod man;
 mod plan;
 mod rotate;
 mod session;
@@ -45,7 +47,10 @@ pub mod exit {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = examples::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -78,6 +83,12 @@ pub fn main() -> ExitCode {
                 serde_json::to_string_pretty(&policy).expect("policy serializes")
             ))
         }
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut examples::command(), "sesform", &mut script);
+            print_stdout(&String::from_utf8_lossy(&script))
+        }
+        Command::Man(args) => man(args),
         Command::Schema => print_stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(crate::spec::schema::json_schema())
@@ -126,6 +137,20 @@ pub fn stderr_color(global: &GlobalArgs) -> bool {
 
 pub fn stdout_color(global: &GlobalArgs) -> bool {
     use_color(global, &std::io::stdout())
+}
+
+/// `sesform man`: the man page on standard output, or every command's page in a directory.
+fn man(args: &args::ManArgs) -> u8 {
+    let Some(dir) = &args.dir else {
+        return print_stdout(&String::from_utf8_lossy(&man::page()));
+    };
+    match man::write_all(dir) {
+        Ok(_) => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: writing man pages to {}: {e}", dir.display());
+            exit::FAILURE
+        }
+    }
 }
 
 /// Writes to standard output; a closed pipe (`sesform schema | head`) is not an error.
