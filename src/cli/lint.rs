@@ -386,7 +386,11 @@ pub fn rule(args: &RuleArgs) -> u8 {
     if args.all {
         return match args.format {
             RuleFormat::Json => {
-                let list: Vec<serde_json::Value> = RULES.iter().map(rule_json).collect();
+                let list: Vec<serde_json::Value> = RULES
+                    .iter()
+                    .map(rule_json)
+                    .chain(spec::codes::all().map(code_json))
+                    .collect();
                 print_stdout(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&list).expect("serializes")
@@ -403,16 +407,41 @@ pub fn rule(args: &RuleArgs) -> u8 {
                         r.summary
                     ));
                 }
-                text.push_str("\n`sesform rule NAME` shows a rule's documentation.\n");
+                text.push_str("\nSpec error codes (sesform validate):\n\n");
+                let width = spec::codes::all().map(|c| c.name.len()).max().unwrap_or(0);
+                for code in spec::codes::all() {
+                    text.push_str(&format!("{:width$}  {}\n", code.name, code.summary()));
+                }
+                text.push_str(
+                    "\n`sesform rule NAME` shows a rule's or an error code's documentation.\n",
+                );
                 print_stdout(&text)
             }
         };
     }
     let name = args.name.as_deref().unwrap_or_default();
     let Some(r) = registry::find(name) else {
+        if let Some(code) = spec::codes::find(name) {
+            return match args.format {
+                RuleFormat::Json => print_stdout(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&code_json(code)).expect("serializes")
+                )),
+                RuleFormat::Text => print_stdout(&format!(
+                    "# {}\n\nSpec error code, reported by `sesform validate`.\n{}",
+                    code.name,
+                    // Sections one level up, as in a lint rule's documentation.
+                    code.doc.replace("\n### ", "\n## ")
+                )),
+            };
+        }
+        let names = RULES
+            .iter()
+            .map(|r| r.name)
+            .chain(spec::codes::all().map(|c| c.name));
         return usage(LintError::UnknownRule {
             name: name.to_string(),
-            suggestion: registry::suggest(name),
+            suggestion: spec::names::suggest(name, names),
         });
     };
     match args.format {
@@ -434,9 +463,20 @@ pub fn rule(args: &RuleArgs) -> u8 {
     }
 }
 
+fn code_json(code: spec::codes::Code) -> serde_json::Value {
+    serde_json::json!({
+        "name": code.name,
+        "kind": "spec-error",
+        "severity": Severity::Error,
+        "summary": code.summary(),
+        "documentation": code.doc.trim_start(),
+    })
+}
+
 fn rule_json(r: &registry::Rule) -> serde_json::Value {
     serde_json::json!({
         "name": r.name,
+        "kind": "lint-rule",
         "severity": r.severity,
         "online": r.online(),
         "summary": r.summary,
