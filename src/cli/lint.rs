@@ -420,21 +420,29 @@ pub fn rule(args: &RuleArgs) -> u8 {
         };
     }
     let name = args.name.as_deref().unwrap_or_default();
-    let Some(r) = registry::find(name) else {
-        if let Some(code) = spec::codes::find(name) {
-            return match args.format {
-                RuleFormat::Json => print_stdout(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&code_json(code)).expect("serializes")
-                )),
-                RuleFormat::Text => print_stdout(&format!(
-                    "# {}\n\nSpec error code, reported by `sesform validate`.\n{}",
-                    code.name,
-                    // Sections one level up, as in a lint rule's documentation.
-                    code.doc.replace("\n### ", "\n## ")
-                )),
-            };
-        }
+    // A lint rule, else a spec error code: both are documented by `sesform rule NAME`.
+    let (json, text) = if let Some(r) = registry::find(name) {
+        let text = format!(
+            "# {}\n\nSeverity: {}. {}\n\n{}",
+            r.name,
+            r.severity.as_str(),
+            if r.online() {
+                "Online: runs with `sesform lint --online`."
+            } else {
+                "Offline."
+            },
+            r.doc()
+        );
+        (rule_json(r), text)
+    } else if let Some(code) = spec::codes::find(name) {
+        let text = format!(
+            "# {}\n\nSpec error code, reported by `sesform validate`.\n{}",
+            code.name,
+            // Sections one level up, as in a lint rule's documentation.
+            code.doc.replace("\n### ", "\n## ")
+        );
+        (code_json(code), text)
+    } else {
         let names = RULES
             .iter()
             .map(|r| r.name)
@@ -447,19 +455,9 @@ pub fn rule(args: &RuleArgs) -> u8 {
     match args.format {
         RuleFormat::Json => print_stdout(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&rule_json(r)).expect("serializes")
+            serde_json::to_string_pretty(&json).expect("serializes")
         )),
-        RuleFormat::Text => print_stdout(&format!(
-            "# {}\n\nSeverity: {}. {}\n\n{}",
-            r.name,
-            r.severity.as_str(),
-            if r.online() {
-                "Online: runs with `sesform lint --online`."
-            } else {
-                "Offline."
-            },
-            r.doc()
-        )),
+        RuleFormat::Text => print_stdout(&text),
     }
 }
 
