@@ -55,7 +55,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
             "sesform apply",
             "# Apply exactly the plan that was reviewed (refused if stale)",
             "sesform apply --plan plan.json",
-            "sesform apply --auto-approve --wait-verified=10m",
+            "sesform apply --auto-approve --wait-verified=10m --lock-timeout 15m",
         ],
     ),
     (
@@ -67,6 +67,14 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("destroy", &["sesform destroy specs/staging.yaml"]),
+    (
+        "force-unlock",
+        &[
+            "# The ID is in the message of the run that found the lock held",
+            "sesform force-unlock 3f9c0e1a7b2d4c58",
+            "sesform force-unlock 3f9c0e1a7b2d4c58 --spec specs/prod.yaml --force",
+        ],
+    ),
     (
         "init",
         &[
