@@ -1,6 +1,7 @@
 //! The CI material is checked, not just written: examples/github-actions/ses.yml and the
 //! README's short recipe parse as YAML and every `sesform` command line in them parses with
-//! the real CLI.
+//! the real CLI; the release workflow builds the targets the README promises, and
+//! scripts/package packages a build into an archive that unpacks and runs.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -9,7 +10,7 @@ use clap::Parser;
 use serde_yaml::Value;
 use sesform::cli::Cli;
 
-use crate::util::repo_file;
+use crate::util::{Run, TestDir, repo_file};
 
 /// The simple commands of a shell script, as argv, with what each redirects to.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -347,4 +348,124 @@ fn the_readme_ci_recipe_parses() {
     let commands = sesform_commands(&workflow);
     let seen = assert_all_parse(&commands);
     assert!(seen.contains("Plan") && seen.contains("Apply"), "{seen:?}");
+}
+
+#[test]
+fn the_release_workflow_builds_the_documented_targets() {
+    let workflow = workflow(&repo_file(".github/workflows/release.yml"));
+    let matrix = workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .unwrap();
+    let targets: BTreeSet<&str> = matrix
+        .iter()
+        .map(|m| m["target"].as_str().unwrap())
+        .collect();
+    let expected = [
+        "aarch64-apple-darwin",
+        "aarch64-unknown-linux-gnu",
+        "x86_64-apple-darwin",
+        "x86_64-unknown-linux-gnu",
+    ];
+    assert_eq!(targets, expected.into_iter().collect());
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    for target in expected {
+        assert!(
+            readme.contains(target),
+            "README's install section names {target}"
+        );
+    }
+    let runs: Vec<&str> = workflow["jobs"]["build"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(
+        runs.iter().any(|r| r.contains("scripts/package --target")),
+        "{runs:?}"
+    );
+}
+
+/// scripts/package on the test build: an archive named by version and target, its checksum,
+/// and inside the binaries, completions, man pages and licenses; the binary runs.
+#[test]
+fn package_script_packages_a_build() {
+    let dir = TestDir::new();
+    // The test build without its debug info (500 MB), so that gzip takes seconds, not a minute.
+    let bin_dir = dir.join("bin");
+    std::fs::create_dir(&bin_dir).unwrap();
+    for (name, exe) in [
+        ("sesform", env!("CARGO_BIN_EXE_sesform")),
+        ("sesform-emulator", env!("CARGO_BIN_EXE_sesform-emulator")),
+    ] {
+        let strip = Run::of(
+            std::process::Command::new("strip")
+                .arg("-o")
+                .arg(bin_dir.join(name))
+                .arg(exe),
+        );
+        assert_eq!(strip.code, 0, "{strip:?}");
+    }
+    let out = dir.join("dist");
+    let target = "x86_64-unknown-linux-gnu";
+    let run = Run::of(
+        std::process::Command::new(repo_file("scripts/package"))
+            .args(["--target", target, "--bin-dir"])
+            .arg(&bin_dir)
+            .arg("--out")
+            .arg(&out),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let name = format!("sesform-{}-{target}", env!("CARGO_PKG_VERSION"));
+    let archive = out.join(format!("{name}.tar.gz"));
+    assert_eq!(run.stdout.trim(), archive.display().to_string(), "{run:?}");
+    assert!(run.stderr.contains("sesform binary: "), "{run:?}");
+
+    let check = Run::of(
+        std::process::Command::new("sha256sum")
+            .args(["-c", &format!("{name}.tar.gz.sha256")])
+            .current_dir(&out),
+    );
+    assert_eq!(check.code, 0, "{check:?}");
+
+    let list = Run::of(std::process::Command::new("tar").arg("tzf").arg(&archive));
+    let entries: BTreeSet<&str> = list.stdout.lines().collect();
+    for file in [
+        "sesform",
+        "sesform-emulator",
+        "README.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "completions/sesform.bash",
+        "completions/_sesform",
+        "completions/sesform.fish",
+        "completions/_sesform.ps1",
+        "man/sesform.1",
+        "man/sesform-plan.1",
+    ] {
+        let path = format!("{name}/{file}");
+        assert!(entries.contains(path.as_str()), "{path} in {entries:?}");
+    }
+    let unpack = Run::of(
+        std::process::Command::new("tar")
+            .arg("xzf")
+            .arg(&archive)
+            .current_dir(dir.path()),
+    );
+    assert_eq!(unpack.code, 0, "{unpack:?}");
+    let version =
+        Run::of(std::process::Command::new(dir.join(&format!("{name}/sesform"))).arg("--version"));
+    assert_eq!(
+        version.stdout,
+        format!("sesform {}\n", env!("CARGO_PKG_VERSION"))
+    );
+
+    // Binaries that are not there are an error, not an empty archive.
+    let run = Run::of(
+        std::process::Command::new(repo_file("scripts/package"))
+            .args(["--bin-dir", "/nonexistent", "--out"])
+            .arg(dir.path()),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("is missing"), "{run:?}");
 }
