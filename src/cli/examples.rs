@@ -121,6 +121,15 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "local",
+        &[
+            "# SES on 127.0.0.1 for an app's tests, from the spec, identities verified",
+            "sesform local --spec sesform.yaml",
+            "sesform local --spec sesform.yaml --verified none --smtp-port 0 --smtps-port 0",
+            "sesform local --idle-timeout 2 --max-messages 3",
+        ],
+    ),
+    (
         "lint",
         &[
             "sesform lint",
