@@ -179,6 +179,59 @@ fn color_flag() {
     assert!(run.stderr.contains("possible values"), "{run:?}");
 }
 
+/// `--color auto` follows the conventions anstream implements: CLICOLOR_FORCE colors even a
+/// pipe, NO_COLOR wins over it, and on a terminal TERM=dumb turns color off.
+#[test]
+fn color_auto_honours_no_color_clicolor_force_and_term_dumb() {
+    let dir = TestDir::new();
+    dir.write("sesform.yaml", "version: 1\nregion: mars-1\n");
+    let escape = "\u{1b}[";
+    let validate = |env: &[(&str, &str)]| {
+        let mut cmd = dir.sesform();
+        cmd.envs(env.iter().copied()).arg("validate");
+        Run::of(&mut cmd)
+    };
+    let run = validate(&[("CLICOLOR_FORCE", "1")]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains(escape), "{run:?}");
+    let run = validate(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(run.stderr.contains("error[unknown-region]"), "{run:?}");
+    assert!(!run.stderr.contains(escape), "{run:?}");
+
+    // On a terminal (util-linux `script` gives the command a pseudo-terminal).
+    let on_terminal = |env: &[(&str, &str)]| {
+        // The harness's clean environment, given to `script`, which runs sesform.
+        let clean = dir.sesform();
+        let mut script = std::process::Command::new("script");
+        script.current_dir(dir.path()).env_clear();
+        for (key, value) in clean.get_envs() {
+            if let Some(value) = value {
+                script.env(key, value);
+            }
+        }
+        let command = format!("'{}' validate", env!("CARGO_BIN_EXE_sesform"));
+        script
+            .envs(env.iter().copied())
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(std::process::Stdio::null());
+        Run::of(&mut script)
+    };
+    let run = on_terminal(&[("TERM", "xterm-256color")]);
+    assert!(run.stdout.contains("unknown-region"), "{run:?}");
+    assert!(
+        run.stdout.contains(escape),
+        "a terminal gets color: {run:?}"
+    );
+    for env in [
+        &[("TERM", "dumb")][..],
+        &[("TERM", "xterm-256color"), ("NO_COLOR", "1")],
+    ] {
+        let run = on_terminal(env);
+        assert!(run.stdout.contains("unknown-region"), "{env:?}: {run:?}");
+        assert!(!run.stdout.contains(escape), "{env:?}: {run:?}");
+    }
+}
+
 /// An endpoint that is not an http(s) URL with a host is refused before any call, by name,
 /// with a password in it masked.
 #[test]

@@ -3,6 +3,7 @@
 mod util;
 
 mod bootstrap;
+mod ci_example;
 mod cli;
 mod credentials;
 mod emulator_sesv2;

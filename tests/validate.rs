@@ -147,6 +147,13 @@ fn sarif_and_github_output_carry_every_diagnostic() {
     for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
+        // Each code links to its own section of the error codes' documentation.
+        let code = result["ruleId"].as_str().unwrap();
+        let help_uri = rules[index]["helpUri"].as_str().unwrap();
+        assert!(
+            help_uri.ends_with(&format!("docs/spec-errors.md#{code}")),
+            "{help_uri}"
+        );
         let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(artifact["uri"], "infra/s.yaml");
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
@@ -670,4 +677,59 @@ fn region_flag_must_match_the_spec() {
     // The same region, given twice, is fine.
     let run = Run::of(dir.sesform().args(["--region", "eu-west-1", "validate"]));
     assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// Every code validate prints is documented: `sesform rule CODE` shows what it means, an
+/// example and the fix, like a lint rule.
+#[test]
+fn rule_documents_the_codes_validate_prints() {
+    let dir = TestDir::new();
+    dir.write(
+        "s.yaml",
+        "version: 1\nregion: eu-wes-1\nstak: a\nidentities:\n  example.com:\n    configuration_set: tx\n",
+    );
+    let run = Run::of(
+        dir.sesform()
+            .args(["validate", "s.yaml", "--format", "json"]),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["unknown-region", "unknown-key", "unknown-reference"],
+        "{run:?}"
+    );
+    for code in codes {
+        let doc = Run::of(dir.sesform().args(["rule", code]));
+        assert_eq!(doc.code, 0, "{doc:?}");
+        assert!(doc.stdout.starts_with(&format!("# {code}\n")), "{doc:?}");
+        assert!(doc.stdout.contains("\n## Example\n"), "{doc:?}");
+        assert!(doc.stdout.contains("\n## Fix\n"), "{doc:?}");
+    }
+    let doc = Run::of(
+        dir.sesform()
+            .args(["rule", "unknown-key", "--format", "json"]),
+    );
+    let json: serde_json::Value = serde_json::from_str(&doc.stdout).expect("json");
+    assert_eq!(json["kind"], "spec-error", "{doc:?}");
+    assert!(
+        json["documentation"]
+            .as_str()
+            .unwrap()
+            .contains("stak: prod")
+    );
+    let all = Run::of(dir.sesform().args(["rule", "--all"]));
+    assert!(all.stdout.contains("\nunknown-reference "), "{all:?}");
+    let typo = Run::of(dir.sesform().args(["rule", "unknown-refrence"]));
+    assert_eq!(typo.code, 2, "{typo:?}");
+    assert!(
+        typo.stderr.contains("did you mean `unknown-reference`?"),
+        "{typo:?}"
+    );
 }

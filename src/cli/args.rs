@@ -95,8 +95,28 @@ pub enum Command {
     /// Check Laravel and Symfony mail configuration for what breaks with Amazon SES.
     /// Exits 0 when clean, 1 on findings at or above --fail-on, 2 on usage or I/O errors.
     Lint(super::lint::LintArgs),
-    /// Print a lint rule's documentation, or list the rules with --all.
+    /// Print the documentation of a lint rule or of a spec error code (`unknown-key`, ...),
+    /// or list them with --all.
     Rule(super::lint::RuleArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command to a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write sesform.1 and a page per command (sesform-plan.1, ...) here instead of printing
+    /// sesform.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -334,23 +354,17 @@ pub enum DiagnosticFormat {
     Github,
 }
 
-/// `30s`, `10m`, `2h`, or plain seconds.
+/// `30s`, `10m`, `2h`, `1h30m` (humantime's units), or plain seconds.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     let text = text.trim();
-    let (number, unit) = text.split_at(
-        text.find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(text.len()),
-    );
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration like 30s, 10m or 2h"))?;
-    let seconds = match unit {
-        "" | "s" => value,
-        "m" => value * 60.0,
-        "h" => value * 3600.0,
-        _ => return Err(format!("`{text}`: use s, m or h")),
-    };
-    Ok(std::time::Duration::from_secs_f64(seconds))
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse()
+            .map(std::time::Duration::from_secs)
+            .map_err(|_| format!("`{text}` seconds is too long"));
+    }
+    humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}` is not a duration like 30s, 10m or 2h ({e})"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -364,4 +378,22 @@ pub struct IamPolicyArgs {
 pub enum IamPolicyKind {
     ReadOnly,
     Apply,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1h 30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        for bad in ["", "soon", "10x", "-5s", "99999999999999999999999h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 }

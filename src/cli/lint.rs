@@ -3,12 +3,11 @@
 use crate::render::count;
 use crate::render::paths::{Paths, normalize};
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{GlobalArgs, exit, print_stdout, stderr_color, use_color};
+use super::{GlobalArgs, exit, print_stdout, stderr_color, stdout_color};
 use crate::diagnostic::Severity;
 use crate::lint::app::ClientRef;
 use crate::lint::registry::{self, RULES};
@@ -202,7 +201,7 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     let summary = Summary::of(&report.diagnostics, report.apps, report.files);
     let text = match args.format {
         LintFormat::Human => {
-            let color = use_color(global, std::io::stdout().is_terminal());
+            let color = stdout_color(global);
             let mut text = diagnostics::human(&report.diagnostics, &sources, color);
             if !(global.quiet && summary.total() == 0) {
                 text.push_str(&env_lines(&report.checked));
@@ -458,7 +457,11 @@ pub fn rule(args: &RuleArgs) -> u8 {
     if args.all {
         return match args.format {
             RuleFormat::Json => {
-                let list: Vec<serde_json::Value> = RULES.iter().map(rule_json).collect();
+                let list: Vec<serde_json::Value> = RULES
+                    .iter()
+                    .map(rule_json)
+                    .chain(spec::codes::all().map(code_json))
+                    .collect();
                 print_stdout(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&list).expect("serializes")
@@ -475,24 +478,22 @@ pub fn rule(args: &RuleArgs) -> u8 {
                         r.summary
                     ));
                 }
-                text.push_str("\n`sesform rule NAME` shows a rule's documentation.\n");
+                text.push_str("\nSpec error codes (sesform validate):\n\n");
+                let width = spec::codes::all().map(|c| c.name.len()).max().unwrap_or(0);
+                for code in spec::codes::all() {
+                    text.push_str(&format!("{:width$}  {}\n", code.name, code.summary()));
+                }
+                text.push_str(
+                    "\n`sesform rule NAME` shows a rule's or an error code's documentation.\n",
+                );
                 print_stdout(&text)
             }
         };
     }
     let name = args.name.as_deref().unwrap_or_default();
-    let Some(r) = registry::find(name) else {
-        return usage(LintError::UnknownRule {
-            name: name.to_string(),
-            suggestion: registry::suggest(name),
-        });
-    };
-    match args.format {
-        RuleFormat::Json => print_stdout(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&rule_json(r)).expect("serializes")
-        )),
-        RuleFormat::Text => print_stdout(&format!(
+    // A lint rule, else a spec error code: both are documented by `sesform rule NAME`.
+    let (json, text) = if let Some(r) = registry::find(name) {
+        let text = format!(
             "# {}\n\nSeverity: {}. {}\n\n{}",
             r.name,
             r.severity.as_str(),
@@ -502,13 +503,49 @@ pub fn rule(args: &RuleArgs) -> u8 {
                 "Offline."
             },
             r.doc()
+        );
+        (rule_json(r), text)
+    } else if let Some(code) = spec::codes::find(name) {
+        let text = format!(
+            "# {}\n\nSpec error code, reported by `sesform validate`.\n{}",
+            code.name,
+            // Sections one level up, as in a lint rule's documentation.
+            code.doc.replace("\n### ", "\n## ")
+        );
+        (code_json(code), text)
+    } else {
+        let names = RULES
+            .iter()
+            .map(|r| r.name)
+            .chain(spec::codes::all().map(|c| c.name));
+        return usage(LintError::UnknownRule {
+            name: name.to_string(),
+            suggestion: spec::names::suggest(name, names),
+        });
+    };
+    match args.format {
+        RuleFormat::Json => print_stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json).expect("serializes")
         )),
+        RuleFormat::Text => print_stdout(&text),
     }
+}
+
+fn code_json(code: spec::codes::Code) -> serde_json::Value {
+    serde_json::json!({
+        "name": code.name,
+        "kind": "spec-error",
+        "severity": Severity::Error,
+        "summary": code.summary(),
+        "documentation": code.doc.trim_start(),
+    })
 }
 
 fn rule_json(r: &registry::Rule) -> serde_json::Value {
     serde_json::json!({
         "name": r.name,
+        "kind": "lint-rule",
         "severity": r.severity,
         "online": r.online(),
         "summary": r.summary,

@@ -1,9 +1,9 @@
 //! The command line: argument definitions, and the only code that prints.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 /// `eprint!` that never panics: a closed standard error (`2>&1 | head`) is no reason to crash.
 macro_rules! eprint {
@@ -25,9 +25,11 @@ mod apply;
 pub mod args;
 mod bootstrap;
 mod dns;
+pub mod examples;
 pub mod lint;
 mod local;
 mod log;
+mod man;
 mod plan;
 mod progress;
 mod rotate;
@@ -47,7 +49,10 @@ pub mod exit {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = examples::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -84,6 +89,12 @@ pub fn main() -> ExitCode {
                 serde_json::to_string_pretty(&policy).expect("policy serializes")
             ))
         }
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut examples::command(), "sesform", &mut script);
+            print_stdout(&String::from_utf8_lossy(&script))
+        }
+        Command::Man(args) => man(args),
         Command::Schema => print_stdout(&format!(
             "{}\n",
             serde_json::to_string_pretty(crate::spec::schema::json_schema())
@@ -115,23 +126,37 @@ fn usage_exit_code(error: &clap::Error, args: impl IntoIterator<Item = std::ffi:
     }
 }
 
-/// Whether to color output on a stream, from `--color` and the NO_COLOR convention.
-pub fn use_color(global: &GlobalArgs, stream_is_terminal: bool) -> bool {
+/// Whether to color output on a stream: `--color always|never`, else anstream's rules
+/// (NO_COLOR off, CLICOLOR_FORCE on, CLICOLOR=0 off, then a terminal whose TERM is not
+/// `dumb`).
+fn use_color(global: &GlobalArgs, stream: &impl anstream::stream::RawStream) -> bool {
     match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
     }
 }
 
 pub fn stderr_color(global: &GlobalArgs) -> bool {
-    use_color(global, std::io::stderr().is_terminal())
+    use_color(global, &std::io::stderr())
 }
 
 pub fn stdout_color(global: &GlobalArgs) -> bool {
-    use_color(global, std::io::stdout().is_terminal())
+    use_color(global, &std::io::stdout())
+}
+
+/// `sesform man`: the man page on standard output, or every command's page in a directory.
+fn man(args: &args::ManArgs) -> u8 {
+    let Some(dir) = &args.dir else {
+        return print_stdout(&String::from_utf8_lossy(&man::page()));
+    };
+    match man::write_all(dir) {
+        Ok(_) => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: writing man pages to {}: {e}", dir.display());
+            exit::FAILURE
+        }
+    }
 }
 
 /// Writes to standard output; a closed pipe (`sesform schema | head`) is not an error.

@@ -110,16 +110,32 @@ fn machine(
                     codes.push((&d.code, d.severity));
                 }
             }
+            // Each code's section of docs/spec-errors.md (the registry `sesform rule CODE`
+            // prints); a code without one links to the keys' reference.
+            let documented: Vec<(String, String, String)> = codes
+                .iter()
+                .map(|(code, _)| match crate::spec::codes::find(code) {
+                    Some(doc) => (
+                        doc.summary(),
+                        doc.doc.trim().to_string(),
+                        sarif::docs_uri(ERROR_DOCS, Some(code)),
+                    ),
+                    None => (
+                        "a problem in the sesform spec".to_string(),
+                        "The spec's keys are documented in specs/README.md.".to_string(),
+                        sarif::docs_uri(SPEC_DOCS, None),
+                    ),
+                })
+                .collect();
             let rules: Vec<SarifRule> = codes
                 .iter()
-                .map(|(code, severity)| SarifRule {
+                .zip(&documented)
+                .map(|((code, severity), (summary, help, uri))| SarifRule {
                     id: code,
-                    summary: "a problem in the sesform spec",
-                    help: "`sesform validate` explains each problem where it is; the spec's \
-                           keys are documented in specs/README.md."
-                        .to_string(),
+                    summary,
+                    help: help.clone(),
                     level: *severity,
-                    help_uri: sarif::docs_uri(SPEC_DOCS, None),
+                    help_uri: uri.clone(),
                     security_severity: None,
                 })
                 .collect();
@@ -133,3 +149,5 @@ fn machine(
 
 /// The spec's reference.
 const SPEC_DOCS: &str = "specs/README.md";
+/// The spec's error codes, one `## code` section each.
+const ERROR_DOCS: &str = "docs/spec-errors.md";

@@ -1,5 +1,6 @@
 //! The spec: YAML -> typed, validated desired model, with positions for every diagnostic.
 
+pub mod codes;
 pub mod load;
 pub mod model;
 pub mod names;

@@ -42,6 +42,8 @@
 
 use std::path::Path;
 
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
 use super::{Ctx, is_iam_secret_shape, is_placeholder, is_smtp_password_shape};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::app::{Framework, Kind, Transport};
@@ -235,7 +237,7 @@ fn help(ctx: &Ctx, node: &Node, env_var: &str) -> String {
 }
 
 /// Whether the file holding the value is committed; the description of it when it is.
-fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Vec<String>>) -> Option<String> {
+fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Gitignore>) -> Option<String> {
     // Laravel's config cache is generated on the server (bootstrap/cache/ is git-ignored).
     if ctx
         .app
@@ -250,10 +252,9 @@ fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Vec<String>>)
         .strip_prefix(&ctx.app.root)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_else(|_| name.clone());
-    let patterns = ignored.as_deref().unwrap_or_default();
-    if patterns
-        .iter()
-        .any(|pattern| glob(pattern, &relative) || glob(pattern, &name))
+    if ignored
+        .as_ref()
+        .is_some_and(|ignored| is_ignored(ignored, &relative))
     {
         return None;
     }
@@ -284,36 +285,41 @@ fn committed(ctx: &Ctx, path: &Path, node: &Node, ignored: &Option<Vec<String>>)
     })
 }
 
-/// Root `.gitignore` patterns, without negations and comments; `None` without a .gitignore.
-fn gitignore(root: &Path) -> Option<Vec<String>> {
-    std::fs::read_to_string(root.join(".gitignore"))
-        .ok()
-        .map(|text| {
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('!'))
-                .map(|l| l.trim_start_matches('/').trim_end_matches('/').to_string())
-                .collect()
-        })
+/// The app's root `.gitignore`, with git's own matching rules (the `ignore` crate, as in
+/// ripgrep): anchored and directory patterns, `**`, negations. `None` without a .gitignore.
+/// The file is read like any lint input (bounded, text only); unparsable lines are skipped.
+fn gitignore(root: &Path) -> Option<Gitignore> {
+    let text = crate::source::read_text(&root.join(".gitignore"))
+        .ok()?
+        .text;
+    let mut builder = GitignoreBuilder::new(root);
+    for line in text.lines() {
+        // A bad glob only loses that line, as with git.
+        let _ = builder.add_line(None, line);
+    }
+    builder.build().ok()
 }
 
-/// Shell-style match with `*` and `?`.
-fn glob(pattern: &str, text: &str) -> bool {
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match (p.first(), t.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => go(&p[1..], t) || (!t.is_empty() && t[0] != b'/' && go(p, &t[1..])),
-            (Some(b'?'), Some(c)) if *c != b'/' => go(&p[1..], &t[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
-            _ => false,
-        }
+/// Whether git ignores the file at `relative` (a path inside the app, `/`-separated): the file
+/// itself or one of its directories matches.
+fn is_ignored(ignored: &Gitignore, relative: &str) -> bool {
+    let relative = Path::new(relative);
+    // The matcher wants a path below its root, never an absolute or `..` one.
+    if relative.has_root()
+        || relative
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return false;
     }
-    go(pattern.as_bytes(), text.as_bytes())
+    ignored
+        .matched_path_or_any_parents(relative, false)
+        .is_ignore()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::glob;
+    use super::{gitignore, is_ignored};
     use crate::lint::testing;
 
     #[test]
@@ -336,10 +342,24 @@ mod tests {
 
     #[test]
     fn gitignore_globs() {
+        let glob = |pattern: &str, path: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join(".gitignore"), format!("{pattern}\n")).unwrap();
+            is_ignored(&gitignore(dir.path()).unwrap(), path)
+        };
         assert!(glob(".env", ".env"));
         assert!(glob(".env.*.local", ".env.prod.local"));
         assert!(glob(".env*", ".env.production"));
         assert!(!glob(".env.local", ".env"));
-        assert!(!glob("*.php", "config/mail.php"));
+        // git's rules, which a hand-written glob got wrong: a pattern without `/` matches
+        // at any depth, one with a leading `/` only at the root, a directory pattern every
+        // file below it, and a negation takes a file back.
+        assert!(glob("*.php", "config/mail.php"));
+        assert!(!glob("/mail.php", "config/mail.php"));
+        assert!(glob("config/", "config/packages/mailer.yaml"));
+        assert!(glob("**/packages/*.yaml", "config/packages/mailer.yaml"));
+        assert!(!glob(".env*\n!.env", ".env"));
+        assert!(!glob("[", ".env"), "a bad pattern is skipped, not a panic");
+        assert!(!glob(".env", "../.env"));
     }
 }
