@@ -447,6 +447,26 @@ fn a_laravel_config_cache_is_what_runs_and_is_compared_with_the_files() {
 }
 
 #[test]
+fn unused_suppression() {
+    rule_case(
+        "unused-suppression",
+        "unused-suppression/trigger",
+        &[("unused-suppression/trigger/.env.prod.local", 1, 149)],
+    );
+}
+
+/// Every registered rule has its three fixtures (the online rules' are run by lint_online).
+#[test]
+fn every_registered_rule_has_trigger_clean_and_near_miss_fixtures() {
+    for rule in sesform::lint::registry::RULES {
+        for case in ["trigger", "clean", "near-miss"] {
+            let dir = fixtures().join(rule.name).join(case);
+            assert!(dir.is_dir(), "{} has no {case} fixture", rule.name);
+        }
+    }
+}
+
+#[test]
 fn every_clean_and_near_miss_fixture_is_clean_for_every_rule() {
     for entry in std::fs::read_dir(fixtures()).unwrap() {
         let rule = entry.unwrap().file_name().to_string_lossy().to_string();

@@ -200,6 +200,28 @@ mod tests {
         assert_eq!(names.len(), RULES.len());
     }
 
+    /// docs/lint.md has one `### `rule`` section per rule, in the registry's order, opening
+    /// with the rule's severity: the table of rules cannot drift from the registry.
+    #[test]
+    fn docs_lint_md_lists_every_rule_with_its_severity() {
+        let doc = include_str!("../../docs/lint.md");
+        let documented: Vec<(String, String)> = doc
+            .split("\n### `")
+            .skip(1)
+            .filter_map(|section| {
+                let (name, rest) = section.split_once("`\n")?;
+                let severity = rest.trim_start().split('.').next()?.to_lowercase();
+                Some((name.to_string(), severity))
+            })
+            .filter(|(name, _)| find(name).is_some())
+            .collect();
+        let registered: Vec<(String, String)> = RULES
+            .iter()
+            .map(|rule| (rule.name.to_string(), rule.severity.as_str().to_string()))
+            .collect();
+        assert_eq!(documented, registered, "docs/lint.md's rule sections");
+    }
+
     #[test]
     fn did_you_mean() {
         assert_eq!(suggest("ping-treshold"), Some("ping-threshold"));
