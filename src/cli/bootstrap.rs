@@ -1,6 +1,5 @@
 //! `sesform init`, `sesform status`, `sesform export`, and `apply --wait-verified`.
 
-use crate::render::count;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -16,6 +15,7 @@ use crate::export::{self, ExportOptions};
 use crate::init::{self, InitOptions};
 use crate::model::{Kind, SandboxStatus, State};
 use crate::plan::Action;
+use crate::render::count;
 use crate::render::style::Style;
 
 /// `--region`, else the region AWS_REGION or the profile names.

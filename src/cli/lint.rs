@@ -1,7 +1,5 @@
 //! `sesform lint` and `sesform rule`.
 
-use crate::render::count;
-use crate::render::paths::{Paths, normalize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -12,7 +10,9 @@ use crate::diagnostic::Severity;
 use crate::lint::app::ClientRef;
 use crate::lint::registry::{self, RULES};
 use crate::lint::{self, LintError, Settings, Target, fix, online};
+use crate::render::count;
 use crate::render::findings::Summary;
+use crate::render::paths::{Paths, normalize};
 use crate::render::sarif::SarifRule;
 use crate::render::{concise, diagnostics, findings, github, gitlab, sarif};
 use crate::source::SourceFile;

@@ -7,15 +7,13 @@ use super::load::Locator;
 use super::model::*;
 use super::names::{self, suggest};
 use crate::diagnostic::Diagnostic;
+use crate::model::MANAGED_BY_TAG;
 use crate::spec_path;
 
 /// SES allows at most this many event destinations per configuration set.
 pub const MAX_EVENT_DESTINATIONS: usize = 10;
 /// AWS allows at most this many tags per resource; sesform uses two of them.
 pub const MAX_USER_TAGS: usize = 48;
-/// Tag keys sesform writes itself to recognise what it manages.
-pub const MANAGED_BY_TAG: &str = "managed-by";
-pub const STACK_TAG: &str = "sesform:stack";
 
 pub fn check(spec: &Spec, locator: &Locator) -> Vec<Diagnostic> {
     let mut checker = Checker {
