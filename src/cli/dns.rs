@@ -57,10 +57,24 @@ pub async fn records(session: &Session) -> CliResult<(Vec<DnsRecord>, Vec<String
         .map_err(|e| error(format!("reading identities: {e}")))?;
     let mut records = Vec::new();
     let mut not_created = Vec::new();
+    // Where each BYODKIM identity's private key is read from (desired side only), built once.
+    let key_sources: std::collections::BTreeMap<String, String> = session
+        .desired()
+        .into_iter()
+        .filter_map(|state| match state {
+            crate::model::State::Identity(identity) => {
+                let source = identity.dkim?.private_key_from?;
+                Some((identity.name, source))
+            }
+            _ => None,
+        })
+        .collect();
     for (name, found) in found {
         match found {
             Some((state, status)) => {
-                let public_key = byodkim_public_key(session, name);
+                let public_key = key_sources
+                    .get(name)
+                    .and_then(|source| byodkim_public_key(session, name, source));
                 records.extend(dns::records(
                     &state,
                     &status,
@@ -74,18 +88,10 @@ pub async fn records(session: &Session) -> CliResult<(Vec<DnsRecord>, Vec<String
     Ok((records, not_created))
 }
 
-/// The `p=` value for a BYODKIM identity of the spec, from its private key; `None` (with a
-/// warning saying why) when the key cannot be read, and for other identities.
-fn byodkim_public_key(session: &Session, name: &str) -> Option<String> {
-    let source = crate::model::desired::resources(&session.loaded.spec)
-        .into_iter()
-        .find_map(|state| match state {
-            crate::model::State::Identity(identity) if identity.name == name => {
-                identity.dkim.and_then(|d| d.private_key_from)
-            }
-            _ => None,
-        })?;
-    let derived = crate::dkim::read_private_key(&session.loaded.base_dir, &source)
+/// The `p=` value for a BYODKIM identity, from its private key at `source`; `None` (with a
+/// warning saying why) when the key cannot be read.
+fn byodkim_public_key(session: &Session, name: &str, source: &str) -> Option<String> {
+    let derived = crate::dkim::read_private_key(&session.loaded.base_dir, source)
         .and_then(|pem| crate::dkim::public_key(&pem));
     match derived {
         Ok(key) => Some(key),
