@@ -42,6 +42,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
         identities: BTreeMap::new(),
         configuration_sets: BTreeMap::new(),
         sns_topics: BTreeMap::new(),
+        event_log: None,
         smtp_users: BTreeMap::new(),
         clients: BTreeMap::new(),
     };

@@ -733,3 +733,58 @@ fn rule_documents_the_codes_validate_prints() {
         "{typo:?}"
     );
 }
+
+#[test]
+fn event_log_is_checked_against_cloudwatch_and_the_spec() {
+    let dir = TestDir::new();
+    let run = validate(
+        &dir,
+        "version: 1\nregion: eu-west-1\nstack: prod\nconfiguration_sets:\n  transactional: {}\n\
+         event_log:\n  retention_days: 31\n  configuration_sets: [transactionl, transactional, transactional]\n\
+         \x20 events: [BOUNCE, bounce]\n  log_group: \"bad name\"\n",
+    );
+    assert_error(&run, "invalid-value", 7);
+    assert!(
+        run.stderr.contains("the nearest value it accepts is 30"),
+        "{run:?}"
+    );
+    assert_error(&run, "unknown-reference", 8);
+    assert!(
+        run.stderr.contains("did you mean `transactional`?"),
+        "{run:?}"
+    );
+    assert_error(&run, "duplicate-name", 8);
+    assert_error(&run, "duplicate-event", 9);
+    assert_error(&run, "invalid-name", 10);
+
+    let run = validate(
+        &dir,
+        "version: 1\nregion: eu-west-1\nconfiguration_sets:\n  tx: {}\nevent_log:\n  configuration_sets: al\n",
+    );
+    assert_error(&run, "invalid-value", 6);
+    assert!(run.stderr.contains("expected `all`, or a list"), "{run:?}");
+
+    // Without a configuration set there is nothing to record.
+    let run = validate(&dir, "version: 1\nregion: eu-west-1\nevent_log: {}\n");
+    assert_error(&run, "invalid-value", 3);
+
+    // The destination the log adds counts toward the set's ten, and its name is taken.
+    let mut spec = String::from(
+        "version: 1\nregion: eu-west-1\nevent_log: {}\nconfiguration_sets:\n  tx:\n    event_destinations:\n",
+    );
+    for i in 0..9 {
+        spec.push_str(&format!(
+            "      d{i}: {{events: [SEND], eventbridge: {{}}}}\n"
+        ));
+    }
+    spec.push_str("      sesform-event-log: {events: [SEND], eventbridge: {}}\n");
+    let run = validate(&dir, &spec);
+    assert_error(&run, "too-many", 6);
+    assert_error(&run, "duplicate-name", 16);
+
+    let run = validate(
+        &dir,
+        "version: 1\nregion: eu-west-1\nconfiguration_sets:\n  tx: {}\nevent_log:\n  retention_days: 90\n",
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+}

@@ -12,6 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub mod desired;
+pub mod event_log;
 
 /// Tags sesform puts on everything it creates.
 pub const MANAGED_BY_TAG: &str = "managed-by";

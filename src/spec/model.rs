@@ -31,6 +31,10 @@ pub struct Spec {
     /// SNS topics that receive SES events, keyed by topic name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sns_topics: BTreeMap<String, SnsTopic>,
+    /// A durable, queryable record of every SES event of the stack's configuration sets, in a
+    /// CloudWatch Logs log group (read by `sesform events` and `sesform why`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_log: Option<EventLog>,
     /// IAM users for SMTP sending, keyed by IAM user name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub smtp_users: BTreeMap<String, SmtpUser>,
@@ -461,6 +465,81 @@ pub struct Firehose {
     pub delivery_stream_arn: String,
     /// ARN of the IAM role SES assumes to write to the stream.
     pub iam_role_arn: String,
+}
+
+/// The event log: each selected configuration set gets an EventBridge event destination
+/// (`sesform-event-log`, default bus); an EventBridge rule matching `source: aws.ses` and those
+/// sets sends the events to a CloudWatch Logs log group, which a resource policy lets
+/// EventBridge write to. See docs/events.md.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventLog {
+    /// How many days CloudWatch Logs keeps the events: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150,
+    /// 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653. Default: 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
+    /// Which configuration sets publish to the log: `all` (every set in this spec; the
+    /// default) or a list of set names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_sets: Option<SetSelection>,
+    /// Which event types are recorded (a set). Default: every type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<EventType>>,
+    /// Name of the log group. Default: `/aws/events/sesform/<stack>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group: Option<String>,
+    /// Tags on the log group and the rule. `managed-by` and `sesform:*` are reserved.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Refuse to delete the log group (and the events in it), even with `--prune`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub prevent_destroy: bool,
+}
+
+/// `all`, or a list of configuration set names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SetSelection {
+    All(AllSets),
+    Named(Vec<String>),
+}
+
+/// The keyword `all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum AllSets {
+    #[serde(rename = "all")]
+    All,
+}
+
+impl EventLog {
+    /// Retention values CloudWatch Logs accepts (PutRetentionPolicy).
+    pub const RETENTION_DAYS: [u32; 22] = [
+        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+        2922, 3288, 3653,
+    ];
+    pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+
+    pub fn retention_days(&self) -> u32 {
+        self.retention_days.unwrap_or(Self::DEFAULT_RETENTION_DAYS)
+    }
+
+    /// The sets that publish to the log, by name, from the spec's `configuration_sets`.
+    pub fn set_names<'a>(&'a self, spec: &'a Spec) -> Vec<&'a str> {
+        match &self.configuration_sets {
+            None | Some(SetSelection::All(_)) => {
+                spec.configuration_sets.keys().map(String::as_str).collect()
+            }
+            Some(SetSelection::Named(names)) => names.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// The recorded event types, every type when the spec names none.
+    pub fn event_types(&self) -> Vec<EventType> {
+        match &self.events {
+            Some(events) => events.clone(),
+            None => EventType::ALL.to_vec(),
+        }
+    }
 }
 
 /// An SNS topic for SES events.

@@ -10,6 +10,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::MANAGED_BY_TAG;
 use crate::spec_path;
 
+mod event_log;
+
 /// SES allows at most this many event destinations per configuration set.
 pub const MAX_EVENT_DESTINATIONS: usize = 10;
 /// AWS allows at most this many tags per resource; sesform uses two of them.
@@ -26,6 +28,7 @@ pub fn check(spec: &Spec, locator: &Locator) -> Vec<Diagnostic> {
     checker.identities();
     checker.configuration_sets();
     checker.sns_topics();
+    checker.event_log();
     checker.smtp_users();
     checker.clients();
     checker.out

@@ -194,6 +194,26 @@ pub fn check(
             )
             .at(locator.value(&path))
             .with_help(type_help(error.instance())),
+            // A value of several shapes (`all` or a list): say which, from the schema's own words.
+            ValidationErrorKind::AnyOf { .. } => {
+                let d = Diagnostic::error(
+                    "invalid-value",
+                    format!(
+                        "{} is not a valid value for {here}",
+                        short(error.instance())
+                    ),
+                )
+                .at(locator.value(&path));
+                match schema_at(schema, &path)
+                    .and_then(|s| s.get("description"))
+                    .and_then(Value::as_str)
+                {
+                    Some(expected) => {
+                        d.with_help(format!("expected {}", expected.trim_end_matches('.')))
+                    }
+                    None => d,
+                }
+            }
             _ => Diagnostic::error("invalid-value", format!("{here}: {error}"))
                 .at(locator.value(&path)),
         };
