@@ -838,14 +838,14 @@ mod tests {
         assert_eq!(codes, ["inline-secret", "invalid-value"]);
         assert!(rendered.contains("wJal…(redacted)"), "{rendered}");
         assert!(!rendered.contains("XUtnFEMI"), "{rendered}");
-        let json = crate::render::diagnostics::json(&diagnostics);
+        let json = crate::render::validate::json(&diagnostics, &[]);
         assert!(!json.contains("XUtnFEMI"), "{json}");
     }
 
     /// Neither the frames nor the JSON of `text` show `secret` (in whole or its tail).
     fn assert_hidden(text: &str, secret: &str) -> Vec<Diagnostic> {
         let (diagnostics, frames) = rendered(text);
-        let json = crate::render::diagnostics::json(&diagnostics);
+        let json = crate::render::validate::json(&diagnostics, &[]);
         let tail = &secret[secret.len() - 8..];
         assert!(!frames.contains(tail), "{frames}");
         assert!(!json.contains(tail), "{json}");
