@@ -75,15 +75,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// A URL for an error message, with a password in it masked and a long one cut short.
 fn shown_url(url: &str) -> String {
-    let url = match crate::spec::semantic::find_secret(url) {
-        Some(found) => format!(
-            "{}{}{}",
-            &url[..found.range.start],
-            crate::spec::semantic::mask(&url[found.range.clone()], found.keep),
-            &url[found.range.end..]
-        ),
-        None => url.to_string(),
-    };
+    let url = crate::secret::masked(url);
     crate::spec::load::shorten(&url)
 }
 
