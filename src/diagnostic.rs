@@ -1,6 +1,8 @@
 //! One diagnostic model for everything sesform reports about files: spec validation errors and
 //! lint findings. Renderers in [`crate::render`] turn it into human text, JSON, SARIF or GitHub
-//! annotations, so every output format says the same thing.
+//! annotations, so every output format says the same thing. Its JSON shape is
+//! [`crate::render::diagnostics::DiagnosticJson`] (specs/diagnostics.md), which adds what needs
+//! the source (where a place ends) or the docs (a code's URL).
 
 use std::ops::Range;
 
@@ -40,18 +42,15 @@ impl Severity {
 }
 
 /// A place in a file: the byte span for code frames, line and column (1-based) for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
     pub file: String,
     pub line: usize,
     pub column: usize,
-    #[serde(skip)]
     pub span: Range<usize>,
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub message: String,
     /// A definition that lost to the one the finding is about ("also set here"): context
     /// only, so a suppression next to it does not silence the finding.
-    #[serde(skip)]
     pub lost: bool,
 }
 
@@ -76,21 +75,16 @@ impl Label {
 }
 
 /// A finding with a stable kebab-case `code`, a one-line `message`, where it is, and what to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: String,
     pub severity: Severity,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Label>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Label>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// A mechanical edit that resolves the finding (`sesform lint --fix`).
-    #[serde(skip)]
     pub fix: Option<Fix>,
 }
 

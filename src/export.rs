@@ -172,7 +172,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
                 ));
                 continue;
             };
-            if crate::spec::semantic::find_secret(&sub.endpoint).is_some() {
+            if crate::secret::find_secret(&sub.endpoint).is_some() {
                 // A spec never holds a secret (a webhook password in the URL, a token).
                 skipped.push(format!(
                     "sns_subscription.{name}.{}: its endpoint holds a secret, which a spec never does; keep it out of sesform or move the secret out of the URL",

@@ -22,21 +22,38 @@ fn fixtures() -> PathBuf {
     repo_file("tests/fixtures/lint")
 }
 
+/// `sesform lint --format json FIXTURE`, run in the fixtures directory. A rule whose fixtures
+/// need a spec (a client's configuration set, limits) keeps it in its own directory as
+/// `sesform.yaml`, and every fixture of the rule is linted against it.
+fn lint_fixture(fixture: &str) -> Command {
+    let mut cmd = sesform_in(&fixtures());
+    cmd.args(["lint", "--format", "json", fixture]);
+    let rule_dir = fixture.split('/').next().unwrap_or_default();
+    let spec = Path::new(rule_dir).join("sesform.yaml");
+    if fixtures().join(&spec).is_file() {
+        cmd.arg("--spec").arg(spec);
+    }
+    cmd
+}
+
 /// A finding of a JSON run: (rule, file, line, message).
 type Finding = (String, String, u64, String);
 
 /// A JSON run's findings, and the whole document.
 fn parse_json(run: &Run) -> (Vec<Finding>, Value) {
     let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    let found = json["findings"]
+    let found = json["diagnostics"]
         .as_array()
-        .expect("findings")
+        .expect("diagnostics")
         .iter()
         .map(|f| {
             (
-                f["rule"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap_or_default().to_string(),
-                f["line"].as_u64().unwrap_or_default(),
+                f["code"].as_str().unwrap().to_string(),
+                f["location"]["file"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                f["location"]["line"].as_u64().unwrap_or_default(),
                 f["message"].as_str().unwrap().to_string(),
             )
         })
@@ -53,18 +70,20 @@ fn findings(rule: &str, fixture: &str) -> (i32, Vec<(String, String, u64)>) {
 
 /// Runs one rule on a fixture and returns (rule, file, line, column) of each finding.
 fn findings_at(rule: &str, fixture: &str) -> (i32, Vec<(String, String, u64, u64)>) {
-    let mut cmd = sesform_in(&fixtures());
-    cmd.args(["lint", "--format", "json", "--select", rule, fixture]);
-    if rule == "config-set-header" {
-        cmd.args(["--spec", "config-set-header/sesform.yaml"]);
-    }
+    let mut cmd = lint_fixture(fixture);
+    cmd.args(["--select", rule]);
     let run = Run::of(&mut cmd);
     let (found, json) = parse_json(&run);
     let list = found
         .into_iter()
-        .zip(json["findings"].as_array().expect("findings"))
+        .zip(json["diagnostics"].as_array().expect("diagnostics"))
         .map(|((rule, file, line, _), f)| {
-            (rule, file, line, f["column"].as_u64().unwrap_or_default())
+            (
+                rule,
+                file,
+                line,
+                f["location"]["column"].as_u64().unwrap_or_default(),
+            )
         })
         .collect();
     (run.code, list)
@@ -299,8 +318,13 @@ fn undefined_mailer_knows_the_framework_mailers_of_the_installed_version() {
 /// Every `file` of a JSON run's findings and related places, relative to `root`.
 fn finding_files(json: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    for f in json["findings"].as_array().expect("findings") {
-        out.push(f["file"].as_str().unwrap_or("(none)").to_string());
+    for f in json["diagnostics"].as_array().expect("diagnostics") {
+        out.push(
+            f["location"]["file"]
+                .as_str()
+                .unwrap_or("(none)")
+                .to_string(),
+        );
         for r in f["related"].as_array().into_iter().flatten() {
             out.push(r["file"].as_str().unwrap_or("(none)").to_string());
         }
@@ -318,7 +342,7 @@ fn findings_about_the_framework_config_point_at_files_of_the_app() {
     assert_eq!(places, vec![(format!("{fixture}/.env"), 1, 13)]);
     let run = Run::of(sesform_in(&fixtures()).args(["lint", "--format", "json", fixture]));
     let (_, json) = parse_json(&run);
-    let notes = json["findings"][0]["notes"].to_string();
+    let notes = json["diagnostics"][0]["notes"].to_string();
     assert!(
         notes.contains("Laravel's own config/mail.php (laravel/framework 11.44.0"),
         "{run:?}"
@@ -474,12 +498,7 @@ fn every_clean_and_near_miss_fixture_is_clean_for_every_rule() {
             continue;
         }
         for case in ["clean", "near-miss"] {
-            let mut cmd = sesform_in(&fixtures());
-            cmd.args(["lint", "--format", "json", &format!("{rule}/{case}")]);
-            if rule == "config-set-header" {
-                cmd.args(["--spec", "config-set-header/sesform.yaml"]);
-            }
-            let run = Run::of(&mut cmd);
+            let run = Run::of(&mut lint_fixture(&format!("{rule}/{case}")));
             assert_eq!(run.code, 0, "{rule}/{case}: {run:?}");
         }
     }
@@ -662,11 +681,11 @@ fn concise_is_a_line_per_finding() {
     for ((line, (rule, file, number, message)), finding) in lines
         .iter()
         .zip(&found)
-        .zip(json["findings"].as_array().unwrap())
+        .zip(json["diagnostics"].as_array().unwrap())
     {
         let expected = format!(
             "{file}:{number}:{}: {}[{rule}] {message}",
-            finding["column"],
+            finding["location"]["column"],
             finding["severity"].as_str().unwrap()
         );
         assert_eq!(*line, expected);
@@ -692,11 +711,11 @@ fn the_spec_clients_are_the_default_targets() {
     assert_eq!(run.code, 1, "{run:?}");
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["summary"]["apps"], 5);
-    let rules: std::collections::BTreeSet<&str> = json["findings"]
+    let rules: std::collections::BTreeSet<&str> = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["rule"].as_str().unwrap())
+        .map(|f| f["code"].as_str().unwrap())
         .collect();
     // Together the examples show every offline rule.
     for rule in [
@@ -714,11 +733,14 @@ fn the_spec_clients_are_the_default_targets() {
     }
     // The clean app has nothing.
     assert!(
-        json["findings"]
+        json["diagnostics"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|f| !f["file"].as_str().unwrap().starts_with("clean/")),
+            .all(|f| !f["location"]["file"]
+                .as_str()
+                .unwrap()
+                .starts_with("clean/")),
         "{run:?}"
     );
 }
@@ -857,13 +879,13 @@ fn unused_and_unknown_suppressions_are_reported() {
     let run = Run::of(dir.sesform().args(["lint", "--format", "json", "app"]));
     assert_eq!(run.code, 1, "{run:?}");
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
-    let messages: Vec<&str> = json["findings"]
+    let messages: Vec<&str> = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| {
-            assert_eq!(f["rule"], "unused-suppression");
-            assert_eq!(f["line"], 1);
+            assert_eq!(f["code"], "unused-suppression");
+            assert_eq!(f["location"]["line"], 1);
             f["message"].as_str().unwrap()
         })
         .collect();
@@ -877,7 +899,7 @@ fn unused_and_unknown_suppressions_are_reported() {
         "{messages:?}"
     );
     assert_eq!(
-        json["findings"][1]["help"].as_str(),
+        json["diagnostics"][1]["help"].as_str(),
         Some("did you mean `dsn-encoding`?")
     );
     // Not reported for rules that were not run, nor when unused-suppression is not run.
@@ -887,7 +909,7 @@ fn unused_and_unknown_suppressions_are_reported() {
                 .args(["lint", "--select", rules, "--format", "json", "app"]),
         );
         let json: Value = serde_json::from_str(&run.stdout).unwrap();
-        json["findings"].as_array().unwrap().len()
+        json["diagnostics"].as_array().unwrap().len()
     };
     assert_eq!(select("dsn-encoding,unused-suppression"), 1);
     assert_eq!(select("dsn-encoding"), 0);
@@ -939,10 +961,10 @@ fn malformed_php_is_reported_with_its_line() {
     let json = Run::of(dir.sesform().args(["lint", "--format", "json", "app"]));
     let json: Value = serde_json::from_str(&json.stdout).unwrap();
     // Where PHP reports it: the element after the missing `,`.
-    assert_eq!(json["findings"][0]["line"], 5, "{json}");
-    assert_eq!(json["findings"][0]["column"], 5, "{json}");
+    assert_eq!(json["diagnostics"][0]["location"]["line"], 5, "{json}");
+    assert_eq!(json["diagnostics"][0]["location"]["column"], 5, "{json}");
     assert_eq!(
-        json["findings"][0]["message"],
+        json["diagnostics"][0]["message"],
         "syntax error, unexpected `'mailers'`: is a `,` missing at the end of line 4?",
         "{json}"
     );
@@ -1167,11 +1189,16 @@ fn laravel_6_flat_config_and_7_mailers_config() {
     let run = Run::of(dir.sesform().args(["lint", "--format", "json", "l6", "l7"]));
     assert_eq!(run.code, 1, "{run:?}");
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
-    let found: Vec<(&str, &str)> = json["findings"]
+    let found: Vec<(&str, &str)> = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["rule"].as_str().unwrap(), f["file"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["location"]["file"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert!(
         found.contains(&("credential-type", "l6/config/services.php")),
@@ -1460,7 +1487,7 @@ fn a_hardcoded_ses_secret_is_told_to_move_to_aws_secret_access_key() {
         "<?php\nreturn ['ses' => ['key' => 'AKIAIOSFODNN7EXAMPLE', 'secret' => 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'region' => 'eu-west-1']];\n",
     );
     let (run, _, json) = json_run(&dir, &["--select", "hardcoded-secret", "app"]);
-    let help = json["findings"][0]["help"].as_str().unwrap_or_default();
+    let help = json["diagnostics"][0]["help"].as_str().unwrap_or_default();
     assert!(
         help.starts_with("read it with env('AWS_SECRET_ACCESS_KEY')"),
         "{run:?}"
@@ -1586,7 +1613,7 @@ fn deeply_nested_php_does_not_crash_one_app_or_several() {
     );
     assert!(matches!(run.code, 0 | 1), "{run:?}");
     let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    assert!(json["findings"].is_array(), "{json}");
+    assert!(json["diagnostics"].is_array(), "{json}");
 }
 
 /// `lint --format json --select RULE --env prod app` in `dir`.
@@ -1646,11 +1673,11 @@ fn a_symfony_dsn_cut_at_space_hash_or_rejected_is_reported() {
         "{json}"
     );
     assert!(
-        json["findings"]
+        json["diagnostics"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["column"].as_u64() == Some(60)),
+            .any(|f| f["location"]["column"].as_u64() == Some(60)),
         "{json}"
     );
     for garbage in ["garbage", "smtp:foo"] {

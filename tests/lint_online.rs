@@ -149,14 +149,14 @@ fn findings_by_app(
     let run = Run::of(&mut cmd);
     let json: serde_json::Value =
         serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    let found = json["findings"]
+    let found = json["diagnostics"]
         .as_array()
         .unwrap_or_else(|| panic!("{run:?}"))
         .iter()
         .map(|f| {
-            let file = f["file"].as_str().unwrap_or_default();
+            let file = f["location"]["file"].as_str().unwrap_or_default();
             (
-                f["rule"].as_str().unwrap().to_string(),
+                f["code"].as_str().unwrap().to_string(),
                 file.split('/').next().unwrap_or_default().to_string(),
                 f["message"].as_str().unwrap().to_string(),
             )
@@ -443,16 +443,16 @@ fn online_case(rule: &str, case: &str) -> (i32, Vec<(String, u64, u64, String)>)
     let json: serde_json::Value =
         serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
     assert!(run.code == 0 || run.code == 1, "{rule}/{case}: {run:?}");
-    let found = json["findings"]
+    let found = json["diagnostics"]
         .as_array()
         .unwrap_or_else(|| panic!("{run:?}"))
         .iter()
         .map(|f| {
-            assert_eq!(f["rule"], rule, "{rule}/{case}: {run:?}");
+            assert_eq!(f["code"], rule, "{rule}/{case}: {run:?}");
             (
-                f["file"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
+                f["location"]["file"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["location"]["column"].as_u64().unwrap(),
                 f["message"].as_str().unwrap().to_string(),
             )
         })

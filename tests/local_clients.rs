@@ -156,11 +156,11 @@ fn lint_reports_what_symfony_mailer_ran_into() {
     let run = lint();
     assert_eq!(run.code, 1, "{run:?}");
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
-    let mut rules: Vec<&str> = json["findings"]
+    let mut rules: Vec<&str> = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["rule"].as_str().unwrap())
+        .map(|f| f["code"].as_str().unwrap())
         .collect();
     rules.sort();
     assert_eq!(rules, ["ping-threshold", "restart-threshold"], "{run:?}");

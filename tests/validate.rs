@@ -115,6 +115,15 @@ fn json_output_lists_every_diagnostic_with_its_place() {
     assert_eq!(diagnostics[0]["location"]["column"], 9);
     assert_eq!(diagnostics[1]["code"], "invalid-name");
     assert_eq!(diagnostics[1]["location"]["file"], "s.yaml");
+    // The shape of specs/diagnostics.md, which lint's JSON shares: versioned, each place with
+    // its end, each documented code with its URL.
+    assert_eq!(json["version"], 2, "{run:?}");
+    assert_eq!(diagnostics[0]["location"]["end_line"], 2);
+    assert_eq!(diagnostics[0]["location"]["end_column"], 15);
+    assert_eq!(
+        diagnostics[0]["url"],
+        "https://github.com/sesform/sesform/blob/main/docs/spec-errors.md#unknown-region"
+    );
 }
 
 /// Spec errors annotate pull requests: the same diagnostics as SARIF (valid under the SARIF

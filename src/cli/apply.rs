@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::args::{ApplyArgs, DestroyArgs, ForceUnlockArgs};
 use super::session::{self, CliResult, Reported, Session, error};
 use super::{GlobalArgs, exit, print_stdout, stdout_color};
-use crate::apply::{self, Outcome, Progress};
+use crate::apply::{self, Progress};
 use crate::credentials::Issued;
 use crate::plan::{Action, FORMAT_VERSION, Plan, PlanOptions};
 use crate::render;
@@ -256,7 +256,7 @@ async fn execute(
     if !run.approved && !confirm(run.command, run.json)? {
         eprintln!(
             "{} cancelled; nothing was changed.",
-            capitalized(run.command)
+            render::apply::capitalized(run.command)
         );
         result(Status::Cancelled, None, &[]);
         return Ok(exit::FAILURE);
@@ -280,26 +280,16 @@ async fn execute(
             return;
         }
         let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-        let line = match event {
-            Progress::Started(address, action) => {
+        let line = render::apply::progress_line(&event);
+        match &event {
+            Progress::Started(address, _) => {
                 state.0.insert(address.to_string());
-                format!("{address}: {}...", verb_ing(action))
             }
-            Progress::Finished(address, action, took) => {
+            Progress::Finished(address, ..) | Progress::Failed(address, ..) => {
                 state.0.remove(address.as_str());
                 state.1 += 1;
-                format!(
-                    "{address}: {} ({:.1}s)",
-                    render::plan::progress_verb(action),
-                    took.as_secs_f64()
-                )
             }
-            Progress::Failed(address, action, message) => {
-                state.0.remove(address.as_str());
-                state.1 += 1;
-                format!("{address}: {} failed: {message}", verb_ing(action))
-            }
-        };
+        }
         if run.json {
             display.suspend(|| eprintln!("{line}"));
         } else {
@@ -356,72 +346,16 @@ async fn execute(
         });
     }
     report_issued(&issued, session);
-    let count = |action: Action| {
-        report
-            .results
-            .iter()
-            .filter(|(_, a, o)| *a == action && matches!(o, Outcome::Done(_)))
-            .count()
-    };
     if report.succeeded() {
-        print_stdout(&format!(
-            "\n{} {} created, {} updated, {} deleted.\n",
-            style.green_bold(&format!("{} complete!", capitalized(run.command))),
-            count(Action::Create),
-            count(Action::Update),
-            count(Action::Delete)
-        ));
+        print_stdout(&render::apply::complete(run.command, &report, style));
         if !global.quiet && !plan.changes.iter().all(|c| c.action == Action::Delete) {
             super::dns::print_after_apply(session, style).await;
         }
         Ok(exit::SUCCESS)
     } else {
-        let mut text = format!(
-            "\n{} the apply stopped at the first failure.\n",
-            style.red("Error:")
-        );
-        for (label, pick) in [("Done", 0u8), ("Failed", 1), ("Not started", 2)] {
-            let items: Vec<String> = report
-                .results
-                .iter()
-                .filter(|(_, _, o)| {
-                    matches!(
-                        (pick, o),
-                        (0, Outcome::Done(_)) | (1, Outcome::Failed(_)) | (2, Outcome::NotStarted)
-                    )
-                })
-                .map(|(address, action, outcome)| match outcome {
-                    Outcome::Failed(message) => {
-                        format!("  {address} ({}): {message}", action.as_str())
-                    }
-                    _ => format!("  {address} ({})", action.as_str()),
-                })
-                .collect();
-            if !items.is_empty() {
-                text.push_str(&format!("{label}:\n{}\n", items.join("\n")));
-            }
-        }
-        text.push_str("Run `sesform apply` again once the cause is fixed: it plans from live state and converges.\n");
-        eprint!("{text}");
+        eprint!("{}", render::apply::stopped(&report, style));
         Ok(exit::FAILURE)
     }
-}
-
-fn verb_ing(action: Action) -> &'static str {
-    match action {
-        Action::Create => "creating",
-        Action::Update => "updating",
-        Action::Replace => "replacing",
-        Action::Delete => "deleting",
-        Action::NoOp => "checking",
-    }
-}
-
-fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 /// Asks on the terminal; refuses to guess when there is none.
@@ -539,22 +473,6 @@ async fn check_saved_plan(session: &Session, plan: &Plan) -> CliResult<()> {
 /// require --show-secrets.
 pub fn report_issued(issued: &[crate::credentials::Issued], session: &Session) {
     for key in issued {
-        let mut text = format!("smtp_user.{}: new access key {}", key.user, key.key_id);
-        if let Some(path) = &key.written_to {
-            text.push_str(&format!(
-                "; SMTP credentials written to {} (mode 0600)",
-                path.display()
-            ));
-        }
-        if let Some(password) = &key.password {
-            text.push_str(&format!(
-                "\n  SMTP host:     {}\n  SMTP port:     {}\n  SMTP username: {}\n  SMTP password: {}\n  (shown once: store it now)",
-                crate::credentials::smtp_host(&session.loaded.spec.region),
-                crate::credentials::SMTP_PORT,
-                key.key_id,
-                password.expose()
-            ));
-        }
-        print_stdout(&format!("{text}\n"));
+        print_stdout(&render::apply::issued(key, &session.loaded.spec.region));
     }
 }

@@ -1,21 +1,18 @@
 //! `sesform init`, `sesform status`, `sesform export`, and `apply --wait-verified`.
 
-use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
-
-use serde::Serialize;
 
 use super::args::{ExportArgs, InitArgs, StatusArgs};
 use super::session::{self, CliResult, Reported, Session, error};
 use super::{GlobalArgs, exit, print_stdout, stdout_color};
 use crate::aws::Clients;
-use crate::aws::sesv2::{AccountInfo, IdentityStatus};
 use crate::export::{self, ExportOptions};
 use crate::init::{self, InitOptions};
 use crate::model::{Kind, SandboxStatus, State};
 use crate::plan::Action;
 use crate::render::count;
+use crate::render::status::{IdentityReport, StatusReport};
 use crate::render::style::Style;
 
 /// `--region`, else the region AWS_REGION or the profile names.
@@ -129,21 +126,6 @@ pub fn run_export(global: &GlobalArgs, args: &ExportArgs) -> u8 {
     })
 }
 
-#[derive(Serialize)]
-struct IdentityReport {
-    identity: String,
-    status: IdentityStatus,
-    missing: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct StatusReport {
-    region: String,
-    account: AccountInfo,
-    identities: Vec<IdentityReport>,
-    missing: Vec<String>,
-}
-
 pub fn run_status(global: &GlobalArgs, args: &StatusArgs) -> u8 {
     session::runtime().block_on(async {
         let result: CliResult<u8> = async {
@@ -152,7 +134,10 @@ pub fn run_status(global: &GlobalArgs, args: &StatusArgs) -> u8 {
             if args.output.json() {
                 print_stdout(&(serde_json::to_string_pretty(&report).expect("json") + "\n"));
             } else {
-                print_stdout(&render_status(&report, Style::new(stdout_color(global))));
+                print_stdout(&crate::render::status::human(
+                    &report,
+                    Style::new(stdout_color(global)),
+                ));
             }
             Ok(exit::SUCCESS)
         }
@@ -263,76 +248,6 @@ fn pending_subscriptions(live: &crate::live::Live) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-/// ` (case ID)` of the production access review, when AWS gave one.
-fn case(a: &AccountInfo) -> String {
-    a.case_id
-        .as_deref()
-        .map(|c| format!(" (case {c})"))
-        .unwrap_or_default()
-}
-
-fn render_status(report: &StatusReport, style: Style) -> String {
-    let a = &report.account;
-    let mut out = String::new();
-    let sandbox = match a.sandbox {
-        SandboxStatus::Granted => style.green("production access granted"),
-        SandboxStatus::Pending => style.yellow(&format!(
-            "in the sandbox; production access review pending{}",
-            case(a)
-        )),
-        SandboxStatus::Denied => style.red(&format!(
-            "in the sandbox; production access denied{}",
-            case(a)
-        )),
-        SandboxStatus::Sandboxed => style.yellow("in the sandbox (verified recipients only)"),
-    };
-    let _ = writeln!(out, "{} {}", style.bold("SES account in"), report.region);
-    let _ = writeln!(out, "  sandbox:      {sandbox}");
-    let _ = writeln!(
-        out,
-        "  quota:        {:.0} messages / 24 h ({:.0} sent), {:.0} / s",
-        a.max_24_hour_send, a.sent_last_24_hours, a.max_send_rate
-    );
-    let _ = writeln!(
-        out,
-        "  sending:      {}",
-        if a.state.sending_enabled == Some(false) {
-            style.red("disabled")
-        } else {
-            "enabled".into()
-        }
-    );
-    let _ = writeln!(
-        out,
-        "  enforcement:  {}",
-        a.enforcement_status.as_deref().unwrap_or("unknown")
-    );
-    let _ = writeln!(out, "\n{}", style.bold("Identities"));
-    for i in &report.identities {
-        let verified = if i.status.verified_for_sending {
-            style.green("verified")
-        } else {
-            style.yellow(&i.status.verification_status)
-        };
-        let dkim = i.status.dkim_status.as_deref().unwrap_or("-");
-        let mail_from = i.status.mail_from_status.as_deref().unwrap_or("-");
-        let _ = writeln!(
-            out,
-            "  {:<40} {verified}  DKIM {dkim}  MAIL FROM {mail_from}",
-            i.identity
-        );
-    }
-    if report.missing.is_empty() {
-        let _ = writeln!(out, "\n{}", style.green_bold("Nothing missing."));
-    } else {
-        let _ = writeln!(out, "\n{}", style.bold("Still missing"));
-        for m in &report.missing {
-            let _ = writeln!(out, "  - {m}");
-        }
-    }
-    out
 }
 
 /// Polls until every identity of the spec is verified for sending, or `timeout` passes.

@@ -5,18 +5,18 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{GlobalArgs, exit, print_stdout, stderr_color, stdout_color};
+use super::session::Reported;
+use super::{GlobalArgs, exit, print_stdout, stdout_color};
 use crate::diagnostic::Severity;
 use crate::lint::app::ClientRef;
-use crate::lint::registry::{self, RULES};
+use crate::lint::registry::RULES;
 use crate::lint::{self, LintError, Settings, Target, fix, online};
 use crate::render::count;
-use crate::render::findings::Summary;
+use crate::render::lint::Summary;
 use crate::render::paths::{Paths, normalize};
-use crate::render::sarif::SarifRule;
-use crate::render::{concise, diagnostics, findings, github, gitlab, sarif};
+use crate::render::{self, concise, diagnostics, github, gitlab, sarif};
 use crate::source::SourceFile;
-use crate::spec::{self, LoadedSpec, SpecError};
+use crate::spec::{self, LoadedSpec};
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
@@ -87,37 +87,6 @@ pub enum RuleFormat {
     Json,
 }
 
-/// Codes lint reports besides rules: files it could not check, with the docs/lint.md section
-/// that explains them.
-const PROBLEMS: &[(&str, &str, &str)] = &[
-    (
-        "syntax-error",
-        "a config, .env or composer.lock file sesform could not parse",
-        "exit-codes",
-    ),
-    (
-        "io-error",
-        "a file or app sesform could not read",
-        "exit-codes",
-    ),
-    (
-        crate::lint::frameworks::laravel::NOT_EVALUATED,
-        "a mail config sesform could not evaluate, so nothing in it was checked",
-        "what-it-reads",
-    ),
-    (
-        crate::lint::config::LINT_CONFIG,
-        "lint settings in composer.json's extra.sesform.lint that sesform could not use",
-        "settings-per-app",
-    ),
-    (
-        crate::lint::EXPANSION_LIMIT,
-        "an env or %parameter% value that grows past 64 KiB (or an app's expansion past its \
-         budget) after $NAME / ${NAME} / %name% expansion, so nothing that reads it was checked",
-        "untrusted-input",
-    ),
-];
-
 fn usage(message: impl std::fmt::Display) -> u8 {
     eprintln!("error: {message}");
     exit::ERROR_OR_CHANGES
@@ -128,9 +97,12 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
     if let Err(e) = lint::select_rules(&args.select, &args.ignore, args.online) {
         return usage(e);
     }
-    let spec = match load_spec(global, args) {
-        Ok(spec) => spec,
-        Err(code) => return code,
+    let spec = match spec_path(args) {
+        Some(path) => match super::session::load_spec(global, &path, exit::ERROR_OR_CHANGES) {
+            Ok(loaded) => Some(loaded),
+            Err(Reported(code)) => return code,
+        },
+        None => None,
     };
     let targets = match targets(args, spec.as_ref()) {
         Ok(t) => t,
@@ -204,19 +176,14 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
             let color = stdout_color(global);
             let mut text = diagnostics::human(&report.diagnostics, &sources, color);
             if !(global.quiet && summary.total() == 0) {
-                text.push_str(&env_lines(&report.checked));
-                text.push_str(&summary_line(&summary, report.broken));
+                text.push_str(&render::lint::env_lines(&report.checked));
+                text.push_str(&render::lint::summary_line(&summary, report.broken));
             }
             text
         }
         LintFormat::Json => format!(
             "{}\n",
-            findings::json(
-                &report.diagnostics,
-                &sources,
-                summary,
-                serde_json::json!(report.checked)
-            )
+            render::lint::json(&report.diagnostics, &sources, summary, &report.checked)
         ),
         LintFormat::Sarif => {
             format!(
@@ -224,7 +191,7 @@ pub fn run(global: &GlobalArgs, args: &LintArgs) -> u8 {
                 sarif::sarif(
                     &report.diagnostics,
                     &sources,
-                    &sarif_rules(),
+                    &render::lint::sarif_rules(),
                     &Paths::discover()
                 )
             )
@@ -272,62 +239,6 @@ fn apply_fixes(plan: &[fix::FileEdits], sources: &[SourceFile]) -> Result<usize,
     Ok(fixed)
 }
 
-/// Which APP_ENV each app was checked as, and why: apps with the same env and reason on one
-/// line.
-fn env_lines(checked: &[lint::Checked]) -> String {
-    let mut groups: Vec<(&str, &str, Vec<&str>)> = Vec::new();
-    for c in checked {
-        match groups
-            .iter_mut()
-            .find(|g| g.0 == c.app_env && g.1 == c.app_env_reason)
-        {
-            Some(g) => g.2.push(&c.app),
-            None => groups.push((&c.app_env, &c.app_env_reason, vec![&c.app])),
-        }
-    }
-    groups
-        .iter()
-        .map(|(env, reason, apps)| {
-            let who = if apps.len() <= 3 {
-                apps.join(", ")
-            } else {
-                format!("{} apps", apps.len())
-            };
-            format!("Checked {who} as APP_ENV={env}: {reason}.\n")
-        })
-        .collect()
-}
-
-fn summary_line(s: &Summary, broken: usize) -> String {
-    let apps = count(s.apps, "app", "apps");
-    let broken = match broken {
-        0 => String::new(),
-        1 => " 1 app could not be checked.".to_string(),
-        n => format!(" {n} apps could not be checked."),
-    };
-    if s.total() == 0 {
-        return format!(
-            "All checks passed ({apps}, {}).\n",
-            count(s.files, "file", "files")
-        );
-    }
-    let mut parts = Vec::new();
-    for (n, one, many) in [
-        (s.errors, "error", "errors"),
-        (s.warnings, "warning", "warnings"),
-        (s.infos, "info", "infos"),
-    ] {
-        if n > 0 {
-            parts.push(count(n, one, many));
-        }
-    }
-    format!(
-        "Found {} ({}) in {apps}.{broken}\n",
-        count(s.total(), "problem", "problems"),
-        parts.join(", ")
-    )
-}
-
 /// Worker threads: SESFORM_THREADS, else the available cores.
 fn threads() -> usize {
     std::env::var("SESFORM_THREADS")
@@ -337,32 +248,12 @@ fn threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
-/// Reads the spec: `--spec`, else ./sesform.yaml when it exists. An invalid spec is a usage
-/// error (exit 2) with its diagnostics on stderr.
-fn load_spec(global: &GlobalArgs, args: &LintArgs) -> Result<Option<LoadedSpec>, u8> {
-    let path = match &args.spec {
-        Some(p) => p.clone(),
-        None if Path::new("sesform.yaml").is_file() => PathBuf::from("sesform.yaml"),
-        None => return Ok(None),
-    };
-    // The one place lint reads the spec; validation and positions come from spec::load.
-    match spec::load(&path) {
-        Ok(loaded) => Ok(Some(loaded)),
-        Err(SpecError::Read(e)) => Err(usage(e)),
-        Err(SpecError::Invalid {
-            source,
-            diagnostics,
-        }) => {
-            eprint!(
-                "{}",
-                diagnostics::human(&diagnostics, &[&source], stderr_color(global))
-            );
-            Err(usage(format!(
-                "{}: invalid spec; `sesform validate {}` lists the problems",
-                source.name,
-                path.display()
-            )))
-        }
+/// `--spec`, else ./sesform.yaml when it exists.
+fn spec_path(args: &LintArgs) -> Option<PathBuf> {
+    match &args.spec {
+        Some(p) => Some(p.clone()),
+        None if Path::new("sesform.yaml").is_file() => Some(PathBuf::from("sesform.yaml")),
+        None => None,
     }
 }
 
@@ -422,98 +313,15 @@ fn targets(args: &LintArgs, spec: Option<&LoadedSpec>) -> Result<Vec<Target>, Li
         .collect())
 }
 
-/// The lint reference; each rule has a `### \`name\`` heading, so its anchor is its name.
-const LINT_DOCS: &str = "docs/lint.md";
-
-/// A committed SMTP password or secret key sends mail as the account, whoever reads the
-/// repository: "high" on GitHub's scale (7.0 to 8.9), as code scanning rates leaked
-/// credentials.
-const HARDCODED_SECRET_SEVERITY: &str = "7.5";
-
-fn sarif_rules() -> Vec<SarifRule<'static>> {
-    RULES
-        .iter()
-        .map(|r| SarifRule {
-            id: r.name,
-            summary: r.summary,
-            help: r.doc(),
-            level: r.severity,
-            help_uri: sarif::docs_uri(LINT_DOCS, Some(r.name)),
-            security_severity: (r.name == crate::lint::rules::hardcoded_secret::NAME)
-                .then_some(HARDCODED_SECRET_SEVERITY),
-        })
-        .chain(PROBLEMS.iter().map(|(id, summary, anchor)| SarifRule {
-            id,
-            summary,
-            help: summary.to_string(),
-            level: Severity::Error,
-            help_uri: sarif::docs_uri(LINT_DOCS, Some(anchor)),
-            security_severity: None,
-        }))
-        .collect()
-}
-
 pub fn rule(args: &RuleArgs) -> u8 {
     if args.all {
-        return match args.format {
-            RuleFormat::Json => {
-                let list: Vec<serde_json::Value> = RULES
-                    .iter()
-                    .map(rule_json)
-                    .chain(spec::codes::all().map(code_json))
-                    .collect();
-                print_stdout(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&list).expect("serializes")
-                ))
-            }
-            RuleFormat::Text => {
-                let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
-                let mut text = String::new();
-                for r in RULES {
-                    text.push_str(&format!(
-                        "{:width$}  {:7}  {}\n",
-                        r.name,
-                        r.severity.as_str(),
-                        r.summary
-                    ));
-                }
-                text.push_str("\nSpec error codes (sesform validate):\n\n");
-                let width = spec::codes::all().map(|c| c.name.len()).max().unwrap_or(0);
-                for code in spec::codes::all() {
-                    text.push_str(&format!("{:width$}  {}\n", code.name, code.summary()));
-                }
-                text.push_str(
-                    "\n`sesform rule NAME` shows a rule's or an error code's documentation.\n",
-                );
-                print_stdout(&text)
-            }
-        };
+        return print_stdout(&match args.format {
+            RuleFormat::Json => render::lint::rule_list_json(),
+            RuleFormat::Text => render::lint::rule_list_text(),
+        });
     }
     let name = args.name.as_deref().unwrap_or_default();
-    // A lint rule, else a spec error code: both are documented by `sesform rule NAME`.
-    let (json, text) = if let Some(r) = registry::find(name) {
-        let text = format!(
-            "# {}\n\nSeverity: {}. {}\n\n{}",
-            r.name,
-            r.severity.as_str(),
-            if r.online() {
-                "Online: runs with `sesform lint --online`."
-            } else {
-                "Offline."
-            },
-            r.doc()
-        );
-        (rule_json(r), text)
-    } else if let Some(code) = spec::codes::find(name) {
-        let text = format!(
-            "# {}\n\nSpec error code, reported by `sesform validate`.\n{}",
-            code.name,
-            // Sections one level up, as in a lint rule's documentation.
-            code.doc.replace("\n### ", "\n## ")
-        );
-        (code_json(code), text)
-    } else {
+    let Some((json, text)) = render::lint::rule_doc(name) else {
         let names = RULES
             .iter()
             .map(|r| r.name)
@@ -530,27 +338,6 @@ pub fn rule(args: &RuleArgs) -> u8 {
         )),
         RuleFormat::Text => print_stdout(&text),
     }
-}
-
-fn code_json(code: spec::codes::Code) -> serde_json::Value {
-    serde_json::json!({
-        "name": code.name,
-        "kind": "spec-error",
-        "severity": Severity::Error,
-        "summary": code.summary(),
-        "documentation": code.doc.trim_start(),
-    })
-}
-
-fn rule_json(r: &registry::Rule) -> serde_json::Value {
-    serde_json::json!({
-        "name": r.name,
-        "kind": "lint-rule",
-        "severity": r.severity,
-        "online": r.online(),
-        "summary": r.summary,
-        "documentation": r.doc(),
-    })
 }
 
 /// Connects with the global AWS flags (default pacing and retries) and reads the live facts
@@ -575,55 +362,4 @@ fn fetch_facts(
                 exit::ERROR_OR_CHANGES
             })
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The anchor GitHub gives a Markdown heading: lower case, spaces as `-`, punctuation
-    /// other than `-` and `_` dropped.
-    fn slug(heading: &str) -> String {
-        heading
-            .trim()
-            .to_lowercase()
-            .chars()
-            .filter_map(|c| match c {
-                ' ' => Some('-'),
-                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-                _ => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn sarif_help_uris_point_at_headings_of_the_lint_docs() {
-        let docs = include_str!("../../docs/lint.md");
-        let anchors: Vec<String> = docs
-            .lines()
-            .filter_map(|l| l.strip_prefix('#'))
-            .map(|l| slug(l.trim_start_matches('#')))
-            .collect();
-        for rule in sarif_rules() {
-            let (page, anchor) = rule.help_uri.split_once('#').expect("an anchor");
-            assert!(page.ends_with("/blob/main/docs/lint.md"), "{page}");
-            assert!(
-                anchors.iter().any(|a| a == anchor),
-                "{}: no heading in docs/lint.md has the anchor #{anchor}",
-                rule.id
-            );
-        }
-        assert_eq!(slug(" `ping-threshold`"), "ping-threshold");
-        assert_eq!(slug(" Untrusted input"), "untrusted-input");
-    }
-
-    #[test]
-    fn only_hardcoded_secret_has_a_security_severity() {
-        let rated: Vec<&str> = sarif_rules()
-            .iter()
-            .filter(|r| r.security_severity.is_some())
-            .map(|r| r.id)
-            .collect();
-        assert_eq!(rated, ["hardcoded-secret"]);
-    }
 }

@@ -113,7 +113,9 @@ pub fn run(global: &GlobalArgs, args: &LocalArgs) -> u8 {
 
 pub fn build(global: &GlobalArgs, args: &LocalArgs) -> Result<LocalConfig, u8> {
     let loaded = match &args.spec {
-        Some(path) => Some(super::session::load_spec(global, path).map_err(|r| r.0)?),
+        Some(path) => {
+            Some(super::session::load_spec(global, path, super::exit::FAILURE).map_err(|r| r.0)?)
+        }
         None => None,
     };
     let region = match (&global.region, &loaded) {

@@ -1,4 +1,6 @@
-//! The command line: argument definitions, and the only code that prints.
+//! The command line: argument definitions, and the only code that prints. Each command parses
+//! its flags, loads its inputs (the spec through one `session::load_spec`), calls the library
+//! and hands the result to a view in [`crate::render`]; formatting output is the views' job.
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -37,10 +37,17 @@ pub struct Session {
     pub progress: super::progress::Mode,
 }
 
-pub fn load_spec(global: &GlobalArgs, path: &Path) -> CliResult<LoadedSpec> {
+/// Reads and checks the spec, the one way every command but `validate` (which is its view)
+/// does: an invalid spec shows its code frames and exits with `exit_code` (1, or lint's usage
+/// error 2).
+pub fn load_spec(global: &GlobalArgs, path: &Path, exit_code: u8) -> CliResult<LoadedSpec> {
+    let failed = |message: String| {
+        eprintln!("error: {message}");
+        Reported(exit_code)
+    };
     match spec::load(path) {
         Ok(loaded) => Ok(loaded),
-        Err(e @ SpecError::Read(_)) => Err(error(e)),
+        Err(e @ SpecError::Read(_)) => Err(failed(e.to_string())),
         Err(SpecError::Invalid {
             source,
             diagnostics,
@@ -49,11 +56,11 @@ pub fn load_spec(global: &GlobalArgs, path: &Path) -> CliResult<LoadedSpec> {
                 "{}",
                 render::diagnostics::human(&diagnostics, &[&source], stderr_color(global))
             );
-            Err(error(format!(
-                "{} is not a valid spec ({} error{}); `sesform validate` shows them all",
+            Err(failed(format!(
+                "{}: invalid spec ({}); `sesform validate {}` shows the problems",
                 source.name,
-                diagnostics.len(),
-                if diagnostics.len() == 1 { "" } else { "s" }
+                render::count(diagnostics.len(), "error", "errors"),
+                path.display()
             )))
         }
     }
@@ -68,15 +75,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// A URL for an error message, with a password in it masked and a long one cut short.
 fn shown_url(url: &str) -> String {
-    let url = match crate::spec::semantic::find_secret(url) {
-        Some(found) => format!(
-            "{}{}{}",
-            &url[..found.range.start],
-            crate::spec::semantic::mask(&url[found.range.clone()], found.keep),
-            &url[found.range.end..]
-        ),
-        None => url.to_string(),
-    };
+    let url = crate::secret::masked(url);
     crate::spec::load::shorten(&url)
 }
 
@@ -135,7 +134,7 @@ pub async fn interrupted() -> &'static str {
 }
 
 pub async fn open(global: &GlobalArgs, spec_path: &Path, aws: &AwsArgs) -> CliResult<Session> {
-    let loaded = load_spec(global, spec_path)?;
+    let loaded = load_spec(global, spec_path, exit::FAILURE)?;
     let region = loaded.spec.region.clone();
     if let Some(flag) = &global.region
         && flag != &region

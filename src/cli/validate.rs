@@ -1,12 +1,11 @@
-//! `sesform validate`
+//! `sesform validate`: loads the spec (with `--region` checked against it) and passes the
+//! result to the views in [`crate::render::validate`].
 
 use super::args::{DiagnosticFormat, ValidateArgs};
 use super::{GlobalArgs, exit, print_stdout, stderr_color};
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Diagnostic, Label};
 use crate::render;
-use crate::render::count;
 use crate::render::paths::Paths;
-use crate::render::sarif::{self, SarifRule};
 use crate::source::SourceFile;
 use crate::spec::{self, SpecError};
 
@@ -34,25 +33,11 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
         _ => Ok(loaded),
     });
     match loaded {
-        Ok(loaded) => {
-            let s = &loaded.spec;
-            let summary = format!(
-                "{}: valid spec for {}{}: {}, {}\n",
-                loaded.source.name,
-                s.region,
-                s.stack
-                    .as_ref()
-                    .map(|st| format!(" (stack {st})"))
-                    .unwrap_or_default(),
-                crate::render::spec_counts(s),
-                count(s.clients.len(), "client", "clients"),
-            );
-            match args.format {
-                DiagnosticFormat::Human if global.quiet => exit::SUCCESS,
-                DiagnosticFormat::Human => print_stdout(&summary),
-                format => print_stdout(&machine(format, &[], &[])),
-            }
-        }
+        Ok(loaded) => match args.format {
+            DiagnosticFormat::Human if global.quiet => exit::SUCCESS,
+            DiagnosticFormat::Human => print_stdout(&render::validate::valid(&loaded)),
+            format => print_stdout(&machine(format, &[], &[])),
+        },
         Err(error @ SpecError::Read(_)) => {
             match (args.format, &error) {
                 (DiagnosticFormat::Human, _) => eprintln!("error: {error}"),
@@ -72,13 +57,8 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
                 DiagnosticFormat::Human => {
                     let text =
                         render::diagnostics::human(&diagnostics, &[&source], stderr_color(global));
-                    let n = diagnostics.len();
                     eprint!("{text}");
-                    eprintln!(
-                        "{}: {n} error{} found",
-                        source.name,
-                        if n == 1 { "" } else { "s" }
-                    );
+                    eprint!("{}", render::validate::invalid(&source, diagnostics.len()));
                 }
                 format => {
                     print_stdout(&machine(format, &diagnostics, &[&source]));
@@ -89,8 +69,8 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> u8 {
     }
 }
 
-/// The diagnostics in a format for machines, with the renderers lint uses: JSON, SARIF (a
-/// rule per code found), GitHub annotations (nothing when the spec is valid).
+/// The diagnostics in a format for machines, with the renderers lint uses: JSON, SARIF,
+/// GitHub annotations (nothing when the spec is valid).
 fn machine(
     format: DiagnosticFormat,
     diagnostics: &[Diagnostic],
@@ -98,56 +78,13 @@ fn machine(
 ) -> String {
     match format {
         DiagnosticFormat::Human | DiagnosticFormat::Json => {
-            format!("{}\n", render::diagnostics::json(diagnostics))
+            render::validate::json(diagnostics, sources)
         }
         DiagnosticFormat::Github => {
             render::github::github(diagnostics, sources, &Paths::discover())
         }
         DiagnosticFormat::Sarif => {
-            let mut codes: Vec<(&str, Severity)> = Vec::new();
-            for d in diagnostics {
-                if !codes.iter().any(|(c, _)| *c == d.code) {
-                    codes.push((&d.code, d.severity));
-                }
-            }
-            // Each code's section of docs/spec-errors.md (the registry `sesform rule CODE`
-            // prints); a code without one links to the keys' reference.
-            let documented: Vec<(String, String, String)> = codes
-                .iter()
-                .map(|(code, _)| match crate::spec::codes::find(code) {
-                    Some(doc) => (
-                        doc.summary(),
-                        doc.doc.trim().to_string(),
-                        sarif::docs_uri(ERROR_DOCS, Some(code)),
-                    ),
-                    None => (
-                        "a problem in the sesform spec".to_string(),
-                        "The spec's keys are documented in specs/README.md.".to_string(),
-                        sarif::docs_uri(SPEC_DOCS, None),
-                    ),
-                })
-                .collect();
-            let rules: Vec<SarifRule> = codes
-                .iter()
-                .zip(&documented)
-                .map(|((code, severity), (summary, help, uri))| SarifRule {
-                    id: code,
-                    summary,
-                    help: help.clone(),
-                    level: *severity,
-                    help_uri: uri.clone(),
-                    security_severity: None,
-                })
-                .collect();
-            format!(
-                "{}\n",
-                sarif::sarif(diagnostics, sources, &rules, &Paths::discover())
-            )
+            render::validate::sarif(diagnostics, sources, &Paths::discover())
         }
     }
 }
-
-/// The spec's reference.
-const SPEC_DOCS: &str = "specs/README.md";
-/// The spec's error codes, one `## code` section each.
-const ERROR_DOCS: &str = "docs/spec-errors.md";

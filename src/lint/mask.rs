@@ -8,7 +8,7 @@ use super::env::VarSource;
 use super::files::Origin;
 use super::value::Val;
 use crate::diagnostic::Diagnostic;
-use crate::spec::semantic::{find_secret, is_secret_key_name};
+use crate::secret::{find_secret, is_secret_key_name};
 
 /// Characters of a secret a code frame keeps, so a reader can tell which one it is.
 const KEEP: usize = 4;

@@ -1,10 +1,12 @@
-//! `apply --format json` and `destroy --format json`: one JSON document of what was done
-//! (documented in specs/apply-result.md). Issued keys are named by their ID and where their
+//! What `apply` and `destroy` did: for people (progress lines, the closing summary, where new
+//! SMTP credentials went), and with `--format json` one JSON document (documented in
+//! specs/apply-result.md), where issued keys are named by their ID and where their
 //! credentials were written, never with a secret.
 
 use serde::Serialize;
 
-use crate::apply::{Outcome, Report};
+use super::style::Style;
+use crate::apply::{Outcome, Progress, Report};
 use crate::credentials::Issued;
 use crate::plan::{Action, Plan};
 
@@ -136,4 +138,109 @@ pub fn json(
         errors: plan.errors.iter().collect(),
     };
     serde_json::to_string_pretty(&document).expect("the result serializes") + "\n"
+}
+
+/// `identity.example.com: creating...`, `...: created (0.4s)`, `...: creating failed: why`.
+pub fn progress_line(event: &Progress) -> String {
+    match event {
+        Progress::Started(address, action) => format!("{address}: {}...", verb_ing(*action)),
+        Progress::Finished(address, action, took) => format!(
+            "{address}: {} ({:.1}s)",
+            super::plan::progress_verb(*action),
+            took.as_secs_f64()
+        ),
+        Progress::Failed(address, action, message) => {
+            format!("{address}: {} failed: {message}", verb_ing(*action))
+        }
+    }
+}
+
+fn verb_ing(action: Action) -> &'static str {
+    match action {
+        Action::Create => "creating",
+        Action::Update => "updating",
+        Action::Replace => "replacing",
+        Action::Delete => "deleting",
+        Action::NoOp => "checking",
+    }
+}
+
+/// `apply` -> `Apply`.
+pub fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// `Apply complete! 2 created, 0 updated, 0 deleted.`
+pub fn complete(command: &str, report: &Report, style: Style) -> String {
+    let count = |action: Action| {
+        report
+            .results
+            .iter()
+            .filter(|(_, a, o)| *a == action && matches!(o, Outcome::Done(_)))
+            .count()
+    };
+    format!(
+        "\n{} {} created, {} updated, {} deleted.\n",
+        style.green_bold(&format!("{} complete!", capitalized(command))),
+        count(Action::Create),
+        count(Action::Update),
+        count(Action::Delete)
+    )
+}
+
+/// A run that stopped at its first failure: what was done, what failed, what did not start.
+pub fn stopped(report: &Report, style: Style) -> String {
+    let mut text = format!(
+        "\n{} the apply stopped at the first failure.\n",
+        style.red("Error:")
+    );
+    for (label, pick) in [("Done", 0u8), ("Failed", 1), ("Not started", 2)] {
+        let items: Vec<String> = report
+            .results
+            .iter()
+            .filter(|(_, _, o)| {
+                matches!(
+                    (pick, o),
+                    (0, Outcome::Done(_)) | (1, Outcome::Failed(_)) | (2, Outcome::NotStarted)
+                )
+            })
+            .map(|(address, action, outcome)| match outcome {
+                Outcome::Failed(message) => {
+                    format!("  {address} ({}): {message}", action.as_str())
+                }
+                _ => format!("  {address} ({})", action.as_str()),
+            })
+            .collect();
+        if !items.is_empty() {
+            text.push_str(&format!("{label}:\n{}\n", items.join("\n")));
+        }
+    }
+    text.push_str("Run `sesform apply` again once the cause is fixed: it plans from live state and converges.\n");
+    text
+}
+
+/// Where a new key's SMTP credentials went; the password itself only when it was issued to
+/// standard output (`--show-secrets`), once.
+pub fn issued(key: &Issued, region: &str) -> String {
+    let mut text = format!("smtp_user.{}: new access key {}", key.user, key.key_id);
+    if let Some(path) = &key.written_to {
+        text.push_str(&format!(
+            "; SMTP credentials written to {} (mode 0600)",
+            path.display()
+        ));
+    }
+    if let Some(password) = &key.password {
+        text.push_str(&format!(
+            "\n  SMTP host:     {}\n  SMTP port:     {}\n  SMTP username: {}\n  SMTP password: {}\n  (shown once: store it now)",
+            crate::credentials::smtp_host(region),
+            crate::credentials::SMTP_PORT,
+            key.key_id,
+            password.expose()
+        ));
+    }
+    text.push('\n');
+    text
 }

@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: `::warning file=F,line=L,col=C::message` annotations,
 //! which show on the pull request's changed lines.
 
-use super::findings::end_of;
+use super::diagnostics::end_of;
 use super::paths::Paths;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;

@@ -1,17 +1,26 @@
-//! Views: turn sesform's data models (diagnostics, plans) into text for people or machines.
-//! Nothing here decides anything; the same model always renders the same way.
+//! Views: turn sesform's data models into text for people or machines. Nothing here decides
+//! anything; the same model always renders the same way, and the CLI only picks the view.
+//!
+//! - `diagnostics`: code frames, and the one JSON shape of a diagnostic (specs/diagnostics.md);
+//!   `concise`, `sarif`, `github`, `gitlab`: the other formats of diagnostics; `paths` makes
+//!   their files relative to the repository root.
+//! - `lint`, `validate`: each command's report around its diagnostics (summaries, the rules'
+//!   documentation, each code's URL).
+//! - `plan`, `apply`, `dns`, `status`: the views of those commands; `style` colors them.
 
 pub mod apply;
 pub mod concise;
 pub mod diagnostics;
 pub mod dns;
-pub mod findings;
 pub mod github;
 pub mod gitlab;
+pub mod lint;
 pub mod paths;
 pub mod plan;
 pub mod sarif;
+pub mod status;
 pub mod style;
+pub mod validate;
 
 /// What a spec declares, counted: `1 identity, 2 configuration sets, 1 SNS topic, 0 SMTP users`.
 pub fn spec_counts(spec: &crate::spec::Spec) -> String {

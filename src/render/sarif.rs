@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::findings::end_of;
+use super::diagnostics::end_of;
 use super::paths::Paths;
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::source::SourceFile;

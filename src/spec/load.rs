@@ -253,8 +253,8 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
                 .unwrap_or_default()
                 .trim()
                 .trim_matches(|c| c == '"' || c == '\'');
-            let key = match semantic::find_secret(key) {
-                Some(found) => semantic::mask(key, found.keep),
+            let key = match crate::secret::find_secret(key) {
+                Some(found) => crate::secret::mask(key, found.keep),
                 None => shorten(key),
             };
             Diagnostic::error(
@@ -457,7 +457,7 @@ fn redact_line_secrets(source: &mut SourceFile, line: usize) {
         if word.is_empty() {
             continue;
         }
-        if let Some(found) = semantic::find_secret(word) {
+        if let Some(found) = crate::secret::find_secret(word) {
             let keep = found.keep;
             source.redact(start + found.range.start..start + found.range.end, keep);
         } else if after_secret_key {
@@ -465,7 +465,7 @@ fn redact_line_secrets(source: &mut SourceFile, line: usize) {
         }
         after_secret_key = word
             .strip_suffix(':')
-            .is_some_and(semantic::is_secret_key_name);
+            .is_some_and(crate::secret::is_secret_key_name);
     }
 }
 
@@ -475,7 +475,7 @@ fn scrub(diagnostics: &mut [Diagnostic], secret: &str, keep: usize) {
     if secret.chars().count() < 3 {
         return;
     }
-    let masked = semantic::mask(secret, keep);
+    let masked = crate::secret::mask(secret, keep);
     let prefix_len = secret
         .char_indices()
         .nth(12)
@@ -838,14 +838,14 @@ mod tests {
         assert_eq!(codes, ["inline-secret", "invalid-value"]);
         assert!(rendered.contains("wJal…(redacted)"), "{rendered}");
         assert!(!rendered.contains("XUtnFEMI"), "{rendered}");
-        let json = crate::render::diagnostics::json(&diagnostics);
+        let json = crate::render::validate::json(&diagnostics, &[]);
         assert!(!json.contains("XUtnFEMI"), "{json}");
     }
 
     /// Neither the frames nor the JSON of `text` show `secret` (in whole or its tail).
     fn assert_hidden(text: &str, secret: &str) -> Vec<Diagnostic> {
         let (diagnostics, frames) = rendered(text);
-        let json = crate::render::diagnostics::json(&diagnostics);
+        let json = crate::render::validate::json(&diagnostics, &[]);
         let tail = &secret[secret.len() - 8..];
         assert!(!frames.contains(tail), "{frames}");
         assert!(!json.contains(tail), "{json}");
@@ -927,7 +927,7 @@ mod tests {
 
     #[test]
     fn url_passwords_are_found_and_plain_urls_are_not() {
-        let found = |s: &str| semantic::find_secret(s).map(|f| s[f.range].to_string());
+        let found = |s: &str| crate::secret::find_secret(s).map(|f| s[f.range].to_string());
         assert_eq!(
             found("https://u:pw12@h.example.com/x").as_deref(),
             Some("pw12")
