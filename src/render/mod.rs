@@ -5,6 +5,7 @@ pub mod apply;
 pub mod concise;
 pub mod diagnostics;
 pub mod dns;
+pub mod events;
 pub mod findings;
 pub mod github;
 pub mod gitlab;
@@ -12,6 +13,7 @@ pub mod paths;
 pub mod plan;
 pub mod sarif;
 pub mod style;
+pub mod why;
 
 /// What a spec declares, counted: `1 identity, 2 configuration sets, 1 SNS topic, 0 SMTP users`.
 pub fn spec_counts(spec: &crate::spec::Spec) -> String {
