@@ -29,11 +29,42 @@ impl Moto {
             "moto_server not found at {}; run ./scripts/install-emulators (scripts/test does)",
             server.display()
         );
+        Moto::launch(env, |port| {
+            let mut cmd = Command::new(&server);
+            cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+            cmd
+        })
+    }
+
+    /// moto_server for the event log (EventBridge rule -> CloudWatch Logs), with one fix:
+    /// moto 5.2.5 writes the log events a rule delivers with a fractional millisecond
+    /// `timestamp` (`unix_time_millis()` is a float), where CloudWatch Logs has an integer; the
+    /// AWS SDK for Rust then refuses the FilterLogEvents answer. The launcher rounds that one
+    /// clock down before starting moto's own server entry point.
+    pub fn start_for_event_log() -> Moto {
+        let python = super::repo_file(".venv/bin/python");
+        assert!(
+            python.exists(),
+            "{} not found; run ./scripts/install-emulators (scripts/test does)",
+            python.display()
+        );
+        const LAUNCHER: &str = "import sys, moto.events.models as m\n\
+             whole = m.unix_time_millis\n\
+             m.unix_time_millis = lambda *a: int(whole(*a))\n\
+             from moto.server import main\n\
+             sys.exit(main())";
+        Moto::launch(&[], |port| {
+            let mut cmd = Command::new(&python);
+            cmd.args(["-c", LAUNCHER, "-H", "127.0.0.1", "-p", &port.to_string()]);
+            cmd
+        })
+    }
+
+    fn launch(env: &[(&str, &str)], command: impl Fn(u16) -> Command) -> Moto {
         // Another test may grab the port between probe and bind; retry a few times.
         for _ in 0..5 {
             let port = free_port();
-            let mut child = Command::new(&server)
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            let mut child = command(port)
                 .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
