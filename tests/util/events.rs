@@ -181,7 +181,7 @@ impl EventLog {
             .expect("runtime");
         runtime.block_on(async {
             let server = SesSmtpServer::start_with(
-                ServerConfig::new(ServerTls::None).with_credentials("AKIASMTPUSER", "password"),
+                ServerConfig::new(ServerTls::StartTls).with_credentials("AKIASMTPUSER", "password"),
                 Some(sink),
                 None,
             )
@@ -191,6 +191,12 @@ impl EventLog {
                 .await
                 .expect("connect");
             assert_eq!(conn.read_reply().await.expect("greeting").code, 220);
+            assert_eq!(conn.command("EHLO test").await.expect("ehlo").code, 250);
+            assert_eq!(conn.command("STARTTLS").await.expect("starttls").code, 220);
+            let roots = sesform::smtp::client::pem_certificates(server.ca_pem().as_bytes())
+                .expect("the CA");
+            let tls = sesform::smtp::client::tls_config(&roots, false).expect("TLS config");
+            let mut conn = conn.start_tls(tls, "localhost").await.expect("TLS");
             assert_eq!(conn.command("EHLO test").await.expect("ehlo").code, 250);
             let reply = conn
                 .auth(
@@ -207,14 +213,25 @@ impl EventLog {
             let reply = conn.send_message(FROM, &[to], &data).await.expect("send");
             assert_eq!(reply.code, 250, "{reply:?}");
             let _ = conn.command("QUIT").await;
-            server.stop().await;
-            reply
+            let id = reply
                 .lines
                 .join(" ")
                 .split_whitespace()
                 .last()
                 .unwrap_or_default()
-                .to_string()
+                .to_string();
+            // The sink publishes on this runtime: keep it until every event is out.
+            let control = self.aws.control();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !control.messages().iter().any(|m| {
+                m.message_id.as_deref() == Some(id.as_str())
+                    && m.events.iter().all(|e| !e.published.is_empty())
+            }) {
+                assert!(Instant::now() < deadline, "events of {id} not published");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            server.stop().await;
+            id
         })
     }
 
@@ -223,15 +240,19 @@ impl EventLog {
     pub fn wait_logged(&self, count: usize) {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let out = block_on(
+            let pages: Vec<_> = block_on(
                 self.aws
                     .logs()
                     .filter_log_events()
                     .log_group_name(LOG_GROUP)
-                    .send(),
-            )
-            .expect("FilterLogEvents");
-            let have = out.events().len();
+                    .into_paginator()
+                    .send()
+                    .collect::<Vec<_>>(),
+            );
+            let have: usize = pages
+                .into_iter()
+                .map(|page| page.expect("FilterLogEvents").events().len())
+                .sum();
             if have >= count {
                 return;
             }
