@@ -125,6 +125,16 @@ fn account_step(q: &Question, facts: &Facts) -> Step {
     s
 }
 
+/// In the sandbox: whether a verified identity covers the recipient.
+fn recipient_verified(facts: &Facts) -> bool {
+    match &facts.recipient_identity {
+        None => true,
+        Some(identity) => identity
+            .as_ref()
+            .is_some_and(|i| i.status.verified_for_sending),
+    }
+}
+
 fn describe_identity(identity: &IdentityFacts) -> Vec<String> {
     let status = &identity.status;
     let mut lines = vec![format!(
@@ -528,7 +538,7 @@ fn verdict(q: &Question, facts: &Facts, steps: &[Step]) -> Verdict {
     // No event: the first step that stops mail decides.
     if let Some(blocking) = steps.iter().find(|s| s.status == Status::Problem) {
         let sentence = match blocking.check {
-            "account" if matches!(facts.recipient_identity, Some(None)) => format!(
+            "account" if !recipient_verified(facts) => format!(
                 "Not sent: the account is in the sandbox and {} is not verified.",
                 q.recipient
             ),
