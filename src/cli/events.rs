@@ -179,9 +179,11 @@ async fn run_tail(global: &GlobalArgs, args: &TailArgs) -> CliResult<u8> {
     };
     let work = async {
         reader.read_new(print).await?;
-        while args.follow {
-            tokio::time::sleep(FOLLOW_INTERVAL).await;
-            reader.read_new(print).await?;
+        if args.follow {
+            loop {
+                tokio::time::sleep(FOLLOW_INTERVAL).await;
+                reader.read_new(print).await?;
+            }
         }
         Ok::<(), crate::aws::AwsError>(())
     };

@@ -36,11 +36,9 @@ impl Moto {
         })
     }
 
-    /// moto_server for the event log (EventBridge rule -> CloudWatch Logs), with one fix:
-    /// moto 5.2.5 writes the log events a rule delivers with a fractional millisecond
-    /// `timestamp` (`unix_time_millis()` is a float), where CloudWatch Logs has an integer; the
-    /// AWS SDK for Rust then refuses the FilterLogEvents answer. The launcher rounds that one
-    /// clock down before starting moto's own server entry point.
+    /// moto_server for the event log (EventBridge rule -> CloudWatch Logs), started through
+    /// scripts/moto-event-log.py, which gives the log events a rule delivers integer
+    /// timestamps (moto 5.2.5 writes floats, which the AWS SDK for Rust refuses).
     pub fn start_for_event_log() -> Moto {
         let python = super::repo_file(".venv/bin/python");
         assert!(
@@ -48,14 +46,11 @@ impl Moto {
             "{} not found; run ./scripts/install-emulators (scripts/test does)",
             python.display()
         );
-        const LAUNCHER: &str = "import sys, moto.events.models as m\n\
-             whole = m.unix_time_millis\n\
-             m.unix_time_millis = lambda *a: int(whole(*a))\n\
-             from moto.server import main\n\
-             sys.exit(main())";
+        let launcher = super::repo_file("scripts/moto-event-log.py");
         Moto::launch(&[], |port| {
             let mut cmd = Command::new(&python);
-            cmd.args(["-c", LAUNCHER, "-H", "127.0.0.1", "-p", &port.to_string()]);
+            cmd.arg(&launcher)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()]);
             cmd
         })
     }

@@ -719,7 +719,7 @@ fn suppress(region: &mut RegionState, set: Option<&str>, events: &[Event], messa
                 r.to_ascii_lowercase(),
                 SuppressedDestination {
                     email_address: r.clone(),
-                    reason: reason.clone(),
+                    reason,
                     last_update_time: super::ids::now_epoch_seconds(),
                     attributes: Some(SuppressedAttributes {
                         message_id: message_id.to_string(),
