@@ -188,6 +188,37 @@ fn every_call_of_each_command_is_in_its_documented_policy() {
         }
     }
 
+    // events tail and why: the events policy (reads, the suppression list, the event log).
+    crate::util::aws::block_on(
+        r.aws
+            .logs()
+            .create_log_group()
+            .log_group_name("/aws/events/sesform/perms")
+            .send(),
+    )
+    .expect("CreateLogGroup");
+    for args in [
+        &["events", "tail", "--since", "1d"][..],
+        &["why", "user@example.com", "--from", "noreply@example.com"],
+    ] {
+        let (run, actions) = r.actions_of(args);
+        // why's exit code is its verdict (here: the sender is not verified, 1).
+        assert!(
+            run.code == 0 || (args[0] == "why" && run.code == 1),
+            "{args:?}: {run:?}"
+        );
+        assert!(
+            actions.contains("logs:FilterLogEvents"),
+            "{args:?}: {actions:?}"
+        );
+        for action in &actions {
+            assert!(
+                permissions::is_events(action),
+                "{args:?} called {action}, which docs/iam.md's events policy does not allow"
+            );
+        }
+    }
+
     for args in [
         &["smtp", "rotate", "mailer", "--confirm-old-key-unused"][..],
         &["destroy", "--auto-approve"],

@@ -17,6 +17,7 @@ use aws_config::timeout::TimeoutConfig;
 use tokio::time::Instant;
 
 pub mod iam;
+pub mod logs;
 mod observe;
 pub mod permissions;
 pub mod sesv2;
@@ -266,6 +267,8 @@ pub struct Clients {
     pub iam: iam::Iam,
     pub sts: sts::Sts,
     pub ssm: ssm::Ssm,
+    /// CloudWatch Logs: the event log (`events`, `why`), paced on its own.
+    pub logs: logs::Logs,
     pub counter: Arc<CallCounter>,
     pub pacers: Pacers,
     pub region: String,
@@ -326,6 +329,7 @@ impl Clients {
                 .with_create_attempts(options.max_attempts.max(1)),
             sts: sts::Sts::new(&config, counter.clone()),
             ssm: ssm::Ssm::new(&config, counter.clone()),
+            logs: logs::Logs::new(&config, counter.clone()),
             counter,
             pacers,
             region: options.region.clone(),

@@ -6,11 +6,13 @@
 use serde_json::{Value, json};
 
 /// Which policy a call belongs to: `Read` calls are what the read-only commands need; `Write`
-/// calls (changes, and the lock that guards them) only apply-like commands make.
+/// calls (changes, and the lock that guards them) only apply-like commands make; `Diagnose`
+/// calls (the suppression list, the event log) only `events` and `why` make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
     Write,
+    Diagnose,
 }
 
 /// One API operation of one service, as the SDK calls it.
@@ -34,6 +36,14 @@ const fn read(service: &'static str, operation: &'static str) -> Call {
         service,
         operation,
         access: Access::Read,
+    }
+}
+
+const fn diagnose(service: &'static str, operation: &'static str) -> Call {
+    Call {
+        service,
+        operation,
+        access: Access::Diagnose,
     }
 }
 
@@ -76,6 +86,7 @@ pub const CALLS: &[Call] = &[
     write("ses", "PutAccountSuppressionAttributes"),
     write("ses", "TagResource"),
     write("ses", "UntagResource"),
+    diagnose("ses", "GetSuppressedDestination"),
     // SNS
     read("sns", "ListTopics"),
     read("sns", "ListTagsForResource"),
@@ -115,6 +126,17 @@ pub const CALLS: &[Call] = &[
     write("ssm", "PutParameter"),
     write("ssm", "GetParameter"),
     write("ssm", "DeleteParameter"),
+    // CloudWatch Logs: the event log `events tail` and `why` read.
+    diagnose("logs", "FilterLogEvents"),
+];
+
+/// The reads `why` makes besides its own (`Diagnose`) calls: the account, identities and
+/// configuration sets.
+const WHY_READS: &[&str] = &[
+    "ses:GetAccount",
+    "ses:GetEmailIdentity",
+    "ses:GetConfigurationSet",
+    "ses:GetConfigurationSetEventDestinations",
 ];
 
 /// The calls of one access level, or all of them.
@@ -134,9 +156,30 @@ pub fn read_only_policy() -> Value {
     policy("SesformReadOnly", actions(Some(Access::Read)))
 }
 
-/// The policy for `apply`, `destroy`, `adopt` and `smtp rotate`: every call sesform makes.
+/// The policy for `apply`, `destroy`, `adopt` and `smtp rotate`: every read and write.
 pub fn apply_policy() -> Value {
-    policy("SesformApply", actions(None))
+    let mut all = actions(Some(Access::Read));
+    all.extend(actions(Some(Access::Write)));
+    all.sort();
+    all.dedup();
+    policy("SesformApply", all)
+}
+
+/// The policy for `events tail` and `why`: reads only, of the account, identities,
+/// configuration sets, the suppression list and the event log.
+pub fn events_policy() -> Value {
+    let mut all = actions(Some(Access::Diagnose));
+    all.extend(WHY_READS.iter().map(|a| a.to_string()));
+    all.sort();
+    policy("SesformEvents", all)
+}
+
+/// Whether the policy for `events tail` and `why` allows the action.
+pub fn is_events(action: &str) -> bool {
+    WHY_READS.contains(&action)
+        || CALLS
+            .iter()
+            .any(|call| call.access == Access::Diagnose && call.action() == action)
 }
 
 /// Whether the policy for a read-only command allows the action.
@@ -148,7 +191,9 @@ pub fn is_read(action: &str) -> bool {
 
 /// Whether the apply policy allows the action.
 pub fn is_known(action: &str) -> bool {
-    CALLS.iter().any(|call| call.action() == action)
+    CALLS
+        .iter()
+        .any(|call| call.access != Access::Diagnose && call.action() == action)
 }
 
 fn policy(sid: &str, actions: Vec<String>) -> Value {
@@ -175,6 +220,7 @@ mod tests {
             ("sns", include_str!("sns.rs")),
             ("iam", include_str!("iam.rs")),
             ("ssm", include_str!("ssm.rs")),
+            ("logs", include_str!("logs.rs")),
         ];
         let mut in_code = Vec::new();
         for (service, source) in sources {
@@ -194,7 +240,7 @@ mod tests {
     #[test]
     fn docs_iam_md_holds_the_generated_policies() {
         let doc = include_str!("../../docs/iam.md");
-        for policy in [read_only_policy(), apply_policy()] {
+        for policy in [read_only_policy(), apply_policy(), events_policy()] {
             let text = serde_json::to_string_pretty(&policy).unwrap();
             assert!(
                 doc.contains(&text),
@@ -211,5 +257,19 @@ mod tests {
             assert!(is_read(action.as_str().unwrap()));
         }
         assert!(!is_read("ses:CreateEmailIdentity"));
+    }
+
+    #[test]
+    fn the_events_policy_only_reads() {
+        let events = events_policy()["Statement"][0]["Action"].clone();
+        for action in events.as_array().unwrap() {
+            let action = action.as_str().unwrap();
+            assert!(is_events(action));
+            assert!(is_read(action) || !is_known(action), "{action}");
+            // Every listed read is a call sesform makes.
+            assert!(CALLS.iter().any(|c| c.action() == action), "{action}");
+        }
+        assert!(is_events("logs:FilterLogEvents"));
+        assert!(!is_events("ses:PutSuppressedDestination"));
     }
 }

@@ -1038,3 +1038,61 @@ fn pem_body(pem: &str) -> String {
         .map(str::trim)
         .collect()
 }
+
+/// An address on the account-level suppression list (GetSuppressedDestination).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SuppressedDestination {
+    pub email_address: String,
+    /// `BOUNCE` or `COMPLAINT`.
+    pub reason: String,
+    /// Seconds since the epoch.
+    pub last_update_time: i64,
+    /// The message whose bounce or complaint put it there, and that event's feedback id.
+    pub message_id: Option<String>,
+    pub feedback_id: Option<String>,
+}
+
+/// The reads of `sesform why` beyond plan's.
+impl Ses {
+    /// The account-level suppression list's entry for `address`, `None` when not listed.
+    pub async fn get_suppressed_destination(
+        &self,
+        address: &str,
+    ) -> AwsResult<Option<SuppressedDestination>> {
+        self.call("GetSuppressedDestination").await;
+        let out = match self
+            .client
+            .get_suppressed_destination()
+            .email_address(address)
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) => {
+                let e = AwsError::from_sdk(
+                    "GetSuppressedDestination",
+                    address,
+                    &e.into_service_error(),
+                );
+                return if e.kind == ErrorKind::NotFound {
+                    Ok(None)
+                } else {
+                    Err(e)
+                };
+            }
+        };
+        Ok(out.suppressed_destination().map(|d| SuppressedDestination {
+            email_address: d.email_address().to_string(),
+            reason: d.reason().as_str().to_string(),
+            last_update_time: d.last_update_time().secs(),
+            message_id: d
+                .attributes()
+                .and_then(|a| a.message_id())
+                .map(str::to_string),
+            feedback_id: d
+                .attributes()
+                .and_then(|a| a.feedback_id())
+                .map(str::to_string),
+        }))
+    }
+}

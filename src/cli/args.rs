@@ -60,7 +60,8 @@ pub enum Command {
     /// Print the JSON Schema of the spec, for editor completion and checks.
     Schema,
     /// Print the least-privilege IAM policy sesform needs: `read-only` for plan, status, dns,
-    /// export and lint --online; `apply` for apply, destroy, adopt and smtp rotate.
+    /// export and lint --online; `apply` for apply, destroy, adopt and smtp rotate; `events`
+    /// for events tail and why.
     IamPolicy(IamPolicyArgs),
     /// Compare the spec with live SES, SNS and IAM and show what apply would change.
     /// Exits 0 (or, with --detailed-exitcode, 0 = no changes, 2 = changes), 1 on error.
@@ -95,6 +96,12 @@ pub enum Command {
     /// Check Laravel and Symfony mail configuration for what breaks with Amazon SES.
     /// Exits 0 when clean, 1 on findings at or above --fail-on, 2 on usage or I/O errors.
     Lint(super::lint::LintArgs),
+    /// Read the stack's SES event log (`events tail`: bounces, complaints, deliveries...).
+    Events(super::events::EventsArgs),
+    /// Why mail to one address did (not) arrive: account, sender, configuration set,
+    /// suppression list and event history, ending in a verdict. Read-only. Exits 0 when
+    /// delivered, 1 when not delivered (a cause found), 2 when there is no record to decide on.
+    Why(super::why::WhyArgs),
     /// Print the documentation of a lint rule or of a spec error code (`unknown-key`, ...),
     /// or list them with --all.
     Rule(super::lint::RuleArgs),
@@ -369,7 +376,8 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 
 #[derive(Debug, clap::Args)]
 pub struct IamPolicyArgs {
-    /// Which policy: `read-only` (plan, status, dns, export, lint --online) or `apply`.
+    /// Which policy: `read-only` (plan, status, dns, export, lint --online), `apply`, or
+    /// `events` (events tail, why).
     #[arg(value_enum, default_value = "read-only")]
     pub policy: IamPolicyKind,
 }
@@ -378,6 +386,7 @@ pub struct IamPolicyArgs {
 pub enum IamPolicyKind {
     ReadOnly,
     Apply,
+    Events,
 }
 
 #[cfg(test)]

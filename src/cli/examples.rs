@@ -38,6 +38,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         &[
             "sesform iam-policy read-only > sesform-read-only.json",
             "sesform iam-policy apply",
+            "sesform iam-policy events",
         ],
     ),
     (
@@ -83,6 +84,33 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("status", &["sesform status", "sesform status --json"]),
+    (
+        "events",
+        &[
+            "sesform events tail --since 2h --type bounce,complaint",
+            "sesform events tail --follow",
+        ],
+    ),
+    (
+        "events tail",
+        &[
+            "# Bounces and complaints of the last day, as they come in",
+            "sesform events tail --since 1d --type bounce,complaint --follow",
+            "# One recipient, as JSON lines for jq",
+            "sesform events tail --recipient user@example.com --format json | jq .bounce",
+            "sesform events tail --message-id 0100018c1234abcd-5678-000000 --stack prod",
+            "sesform events tail --set transactional --log-group /aws/events/sesform/prod",
+        ],
+    ),
+    (
+        "why",
+        &[
+            "sesform why user@example.com",
+            "sesform why user@example.com --from noreply@example.com --set transactional",
+            "# In a script: 0 delivered, 1 not delivered (a cause found), 2 no record",
+            "sesform why user@example.com --since 14d --format json | jq .verdict",
+        ],
+    ),
     (
         "export",
         &[

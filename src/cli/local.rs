@@ -70,6 +70,13 @@ pub struct LocalArgs {
     /// Publish EventBridge destinations' events here (e.g. moto_server).
     #[arg(long, value_name = "URL")]
     pub events_endpoint: Option<String>,
+    /// Mail to this address hard-bounces (550 5.1.1 user unknown), and the address goes on the
+    /// suppression list when BOUNCE is suppressed (repeatable; also PUT /_emulator/recipients).
+    #[arg(long = "bounce", value_name = "ADDRESS")]
+    pub bounces: Vec<String>,
+    /// Mail to this address is delivered, then complained about (repeatable).
+    #[arg(long = "complaint", value_name = "ADDRESS")]
+    pub complaints: Vec<String>,
 }
 
 /// Every error of `local` (bad option values, a spec that does not load, a port in use)
@@ -153,6 +160,17 @@ pub fn build(global: &GlobalArgs, args: &LocalArgs) -> Result<LocalConfig, u8> {
             .chain(env_list("SESFORM_SMTP_USERS")),
         "--user",
     )?;
+    use crate::emulator::sending::RecipientOutcome;
+    config.recipient_outcomes = args
+        .bounces
+        .iter()
+        .map(|a| (a.clone(), RecipientOutcome::Bounce))
+        .chain(
+            args.complaints
+                .iter()
+                .map(|a| (a.clone(), RecipientOutcome::Complaint)),
+        )
+        .collect();
     config.iam_keys = pairs(
         env_list("SESFORM_LOCAL_IAM_KEYS").into_iter(),
         "SESFORM_LOCAL_IAM_KEYS",

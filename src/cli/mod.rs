@@ -27,6 +27,7 @@ mod apply;
 pub mod args;
 mod bootstrap;
 mod dns;
+pub mod events;
 pub mod examples;
 pub mod lint;
 mod local;
@@ -38,6 +39,7 @@ mod rotate;
 mod session;
 mod smtp;
 mod validate;
+pub mod why;
 
 pub use args::{Cli, ColorChoice, Command, GlobalArgs};
 
@@ -80,11 +82,14 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&cli.global, args),
         Command::Local(args) => local::run(&cli.global, args),
         Command::Rule(args) => lint::rule(args),
+        Command::Events(args) => events::run(&cli.global, args),
+        Command::Why(args) => why::run(&cli.global, args),
         Command::IamPolicy(args) => {
             use crate::aws::permissions;
             let policy = match args.policy {
                 args::IamPolicyKind::ReadOnly => permissions::read_only_policy(),
                 args::IamPolicyKind::Apply => permissions::apply_policy(),
+                args::IamPolicyKind::Events => permissions::events_policy(),
             };
             print_stdout(&format!(
                 "{}\n",

@@ -319,6 +319,31 @@ impl Control {
             .insert(user.to_owned(), policy);
     }
 
+    /// What mail to `address` (not a mailbox simulator address) does in `region`: bounce
+    /// (hard), complaint, or delivery; `None` = delivered, the default.
+    pub fn set_recipient_outcome(
+        &self,
+        region: &str,
+        address: &str,
+        outcome: Option<super::sending::RecipientOutcome>,
+    ) {
+        let key = address.trim().to_ascii_lowercase();
+        let mut state = lock(&self.state);
+        let recipients = &mut state.region(region).outbox.recipients;
+        match outcome {
+            Some(outcome) => recipients.insert(key, outcome),
+            None => recipients.remove(&key),
+        };
+    }
+
+    /// The recipient outcomes set in `region`.
+    pub fn recipient_outcomes(
+        &self,
+        region: &str,
+    ) -> std::collections::BTreeMap<String, super::sending::RecipientOutcome> {
+        lock(&self.state).region(region).outbox.recipients.clone()
+    }
+
     /// Where configuration sets publish events to SNS and EventBridge (`None`: the local
     /// record only).
     pub fn set_event_endpoints(&self, sns: Option<String>, events: Option<String>) {

@@ -15,6 +15,8 @@
 //! | `GET/PUT/DELETE /_emulator/rate-limit`          | stats / `{"per_second": 5, "burst": 5}` / none |
 //! | `GET/DELETE /_emulator/calls`                   | `{"calls": [...], "counts": {...}}` / clear    |
 //! | `GET/PUT /_emulator/shape`                      | `{"shape": "sparse" \| "aws" \| "dense"}`       |
+//! | `GET /_emulator/recipients`                     | `{"recipients": {"a@b.c": "bounce"}}`          |
+//! | `PUT/DELETE /_emulator/recipients/{address}`    | `{"outcome": "bounce" \| "complaint" \| "delivery"}` / default |
 
 use hyper::body::Incoming;
 use hyper::{Request, StatusCode};
@@ -123,6 +125,21 @@ fn route(control: &Control, method: &str, path: &str, region: &str, body: &[u8])
             let ShapeBody { shape } = parse(body)?;
             control.set_shape(shape);
             Ok(json!({ "shape": shape }))
+        }
+        ("GET", ["recipients"]) => Ok(json!({ "recipients": control.recipient_outcomes(region) })),
+        ("PUT", ["recipients", address]) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct OutcomeBody {
+                outcome: super::sending::RecipientOutcome,
+            }
+            let OutcomeBody { outcome } = parse(body)?;
+            control.set_recipient_outcome(region, address, Some(outcome));
+            Ok(json!({ "recipients": control.recipient_outcomes(region) }))
+        }
+        ("DELETE", ["recipients", address]) => {
+            control.set_recipient_outcome(region, address, None);
+            Ok(json!({ "recipients": control.recipient_outcomes(region) }))
         }
         ("GET", ["calls"]) => Ok(json!({
             "calls": control.calls(),

@@ -45,6 +45,8 @@ pub struct LocalConfig {
     pub iam_keys: Vec<(String, Secret)>,
     pub sns_endpoint: Option<String>,
     pub events_endpoint: Option<String>,
+    /// Recipients that hard-bounce or complain (`--bounce`, `--complaint`).
+    pub recipient_outcomes: Vec<(String, crate::emulator::sending::RecipientOutcome)>,
 }
 
 impl LocalConfig {
@@ -67,6 +69,7 @@ impl LocalConfig {
             iam_keys: Vec::new(),
             sns_endpoint: None,
             events_endpoint: None,
+            recipient_outcomes: Vec::new(),
         }
     }
 }
@@ -142,6 +145,9 @@ impl LocalSes {
             ),
             None => None,
         };
+        for (address, outcome) in &config.recipient_outcomes {
+            control.set_recipient_outcome(&config.region, address, Some(*outcome));
+        }
         let issued = match &config.spec {
             Some(loaded) => {
                 let endpoint = starttls

@@ -6,12 +6,14 @@
 //!   their files relative to the repository root.
 //! - `lint`, `validate`: each command's report around its diagnostics (summaries, the rules'
 //!   documentation, each code's URL).
-//! - `plan`, `apply`, `dns`, `status`: the views of those commands; `style` colors them.
+//! - `plan`, `apply`, `dns`, `status`, `events`, `why`: the views of those commands; `style`
+//!   colors them.
 
 pub mod apply;
 pub mod concise;
 pub mod diagnostics;
 pub mod dns;
+pub mod events;
 pub mod github;
 pub mod gitlab;
 pub mod lint;
@@ -21,6 +23,7 @@ pub mod sarif;
 pub mod status;
 pub mod style;
 pub mod validate;
+pub mod why;
 
 /// What a spec declares, counted: `1 identity, 2 configuration sets, 1 SNS topic, 0 SMTP users`.
 pub fn spec_counts(spec: &crate::spec::Spec) -> String {

@@ -37,7 +37,7 @@ impl AwsEnv {
         ]))
     }
 
-    fn with_moto(moto: Moto) -> AwsEnv {
+    pub fn with_moto(moto: Moto) -> AwsEnv {
         AwsEnv {
             emulator: Emulator::start_background().expect("start the SESv2 emulator"),
             moto,
@@ -95,6 +95,14 @@ impl AwsEnv {
 
     pub fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.config(self.moto.endpoint_url()))
+    }
+
+    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        aws_sdk_cloudwatchlogs::Client::new(&self.config(self.moto.endpoint_url()))
+    }
+
+    pub fn eventbridge(&self) -> aws_sdk_eventbridge::Client {
+        aws_sdk_eventbridge::Client::new(&self.config(self.moto.endpoint_url()))
     }
 
     pub fn ssm(&self) -> aws_sdk_ssm::Client {

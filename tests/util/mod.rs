@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod aws;
+pub mod events;
 pub mod forward;
 pub mod local;
 pub mod moto;

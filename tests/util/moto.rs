@@ -29,11 +29,37 @@ impl Moto {
             "moto_server not found at {}; run ./scripts/install-emulators (scripts/test does)",
             server.display()
         );
+        Moto::launch(env, |port| {
+            let mut cmd = Command::new(&server);
+            cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+            cmd
+        })
+    }
+
+    /// moto_server for the event log (EventBridge rule -> CloudWatch Logs), started through
+    /// scripts/moto-event-log.py, which gives the log events a rule delivers integer
+    /// timestamps (moto 5.2.5 writes floats, which the AWS SDK for Rust refuses).
+    pub fn start_for_event_log() -> Moto {
+        let python = super::repo_file(".venv/bin/python");
+        assert!(
+            python.exists(),
+            "{} not found; run ./scripts/install-emulators (scripts/test does)",
+            python.display()
+        );
+        let launcher = super::repo_file("scripts/moto-event-log.py");
+        Moto::launch(&[], |port| {
+            let mut cmd = Command::new(&python);
+            cmd.arg(&launcher)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+            cmd
+        })
+    }
+
+    fn launch(env: &[(&str, &str)], command: impl Fn(u16) -> Command) -> Moto {
         // Another test may grab the port between probe and bind; retry a few times.
         for _ in 0..5 {
             let port = free_port();
-            let mut child = Command::new(&server)
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            let mut child = command(port)
                 .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())

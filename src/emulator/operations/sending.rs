@@ -200,6 +200,7 @@ pub fn put_suppressed(request: &ApiRequest, region: &mut RegionState) -> Result<
             email_address: input.email_address,
             reason: input.reason,
             last_update_time: ids::now_epoch_seconds(),
+            attributes: None,
         },
     );
     Ok(json!({}))

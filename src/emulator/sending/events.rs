@@ -144,7 +144,7 @@ impl Event {
     }
 }
 
-fn feedback_id(message_id: &str) -> String {
+pub fn feedback_id(message_id: &str) -> String {
     format!("{message_id}-feedback")
 }
 

@@ -252,6 +252,31 @@ pub struct SuppressedDestination {
     pub email_address: String,
     pub reason: SuppressionListReason,
     pub last_update_time: f64,
+    /// The message and feedback id of the bounce or complaint that listed it (not set for
+    /// addresses put on the list by hand).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<SuppressedAttributes>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SuppressedAttributes {
+    pub message_id: String,
+    pub feedback_id: String,
+}
+
+/// What a real (non-simulator) recipient does with mail, set with the control API
+/// (`PUT /_emulator/recipients/{address}`): without one, it is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientOutcome {
+    /// Delivered (the default).
+    Delivery,
+    /// A hard bounce, `550 5.1.1 user unknown`, as the simulator's bounce@ gives; listed on the
+    /// account-level suppression list when the set's or account's reasons include BOUNCE.
+    Bounce,
+    /// Delivered, then a complaint (`abuse`); listed when the reasons include COMPLAINT.
+    Complaint,
 }
 
 /// What one region keeps for sending: the record, recent sends (rate), the suppression list.
@@ -266,6 +291,9 @@ pub struct Outbox {
     pub open: bool,
     /// SMTP user name (access key id) -> what its IAM policy lets it send as.
     pub senders: BTreeMap<String, SenderPolicy>,
+    /// Lowercased recipient -> what it does with mail (test knob; simulator addresses keep
+    /// their documented behaviour).
+    pub recipients: BTreeMap<String, RecipientOutcome>,
 }
 
 /// An SMTP user's send policy, as sesform's `smtp_users` policy grants it: `ses:SendRawEmail`
@@ -387,6 +415,12 @@ pub fn send(
         mail.source_arn = super::state::identity_arn(region_name, &arn);
     }
     let happened = outcomes(region, &request.destinations);
+    suppress(
+        region,
+        configuration_set.as_deref(),
+        &happened,
+        &mail.message_id,
+    );
     let counted = request
         .destinations
         .iter()
@@ -622,7 +656,14 @@ fn outcomes(region: &RegionState, recipients: &[String]) -> Vec<Event> {
         } else if suppressed(region, r) {
             bounce(BounceSubType::OnAccountSuppressionList, "account", r);
         } else {
-            delivered.push(r.clone());
+            match region.outbox.recipients.get(&r.to_ascii_lowercase()) {
+                Some(RecipientOutcome::Bounce) => bounce(BounceSubType::General, "general", r),
+                Some(RecipientOutcome::Complaint) => {
+                    delivered.push(r.clone());
+                    complained.push(r.clone());
+                }
+                Some(RecipientOutcome::Delivery) | None => delivered.push(r.clone()),
+            }
         }
     }
     let mut events = vec![Event::Send];
@@ -643,6 +684,51 @@ fn outcomes(region: &RegionState, recipients: &[String]) -> Vec<Event> {
         });
     }
     events
+}
+
+/// Puts the hard-bounced and complaining recipients of a message on the account-level
+/// suppression list, for the reasons the configuration set (when it overrides them) or the
+/// account suppresses. Mailbox simulator addresses are never listed (SES developer guide,
+/// "Using the mailbox simulator").
+fn suppress(region: &mut RegionState, set: Option<&str>, events: &[Event], message_id: &str) {
+    let reasons = set
+        .and_then(|name| region.configuration_sets.get(name))
+        .and_then(|set| set.suppression.as_ref())
+        .map(|options| options.suppressed_reasons.clone())
+        .unwrap_or_else(|| {
+            region
+                .account
+                .suppression_attributes
+                .suppressed_reasons
+                .clone()
+        });
+    for event in events {
+        let (reason, recipients) = match event {
+            Event::Bounce {
+                subtype: BounceSubType::General,
+                recipients,
+            } => (SuppressionListReason::Bounce, recipients),
+            Event::Complaint { recipients } => (SuppressionListReason::Complaint, recipients),
+            _ => continue,
+        };
+        if !reasons.contains(&reason) {
+            continue;
+        }
+        for r in recipients.iter().filter(|r| !is_simulator(r)) {
+            region.outbox.suppressed.insert(
+                r.to_ascii_lowercase(),
+                SuppressedDestination {
+                    email_address: r.clone(),
+                    reason,
+                    last_update_time: super::ids::now_epoch_seconds(),
+                    attributes: Some(SuppressedAttributes {
+                        message_id: message_id.to_string(),
+                        feedback_id: events::feedback_id(message_id),
+                    }),
+                },
+            );
+        }
+    }
 }
 
 /// On the account-level list, for a reason the account suppresses.

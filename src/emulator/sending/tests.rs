@@ -156,6 +156,7 @@ fn account_suppression_list_bounces() {
             email_address: "gone@y.z".into(),
             reason: SuppressionListReason::Bounce,
             last_update_time: 0.0,
+            attributes: None,
         },
     );
     send(
@@ -170,6 +171,59 @@ fn account_suppression_list_bounces() {
         region.account.send_quota.sent_last24_hours, 1.0,
         "counts as a send"
     );
+}
+
+/// A hard bounce or complaint of a real address lists it, for the reasons the account (or
+/// the set, when it overrides them) suppresses; simulator addresses never are.
+#[test]
+fn hard_bounces_and_complaints_list_real_addresses_only() {
+    let mut region = region();
+    region.account.suppression_attributes.suppressed_reasons = vec![SuppressionListReason::Bounce];
+    region
+        .outbox
+        .recipients
+        .insert("gone@y.z".into(), RecipientOutcome::Bounce);
+    region
+        .outbox
+        .recipients
+        .insert("angry@y.z".into(), RecipientOutcome::Complaint);
+    let recipients = ["gone@y.z", "angry@y.z", "bounce@simulator.amazonses.com"];
+    let accepted = send(
+        "eu-west-1",
+        &mut region,
+        request("a@example.com", &recipients, ""),
+    )
+    .unwrap();
+    let listed: Vec<&String> = region.outbox.suppressed.keys().collect();
+    assert_eq!(
+        listed,
+        ["gone@y.z"],
+        "COMPLAINT is not suppressed; the simulator never is"
+    );
+    let entry = &region.outbox.suppressed["gone@y.z"];
+    assert_eq!(
+        entry.attributes.as_ref().unwrap().message_id,
+        accepted.message_id
+    );
+    let events = types_of(&region.outbox.records[0].events);
+    assert_eq!(events, ["Send", "Delivery", "Bounce", "Complaint"]);
+    // The set's own reasons override the account's.
+    region
+        .configuration_sets
+        .get_mut("main")
+        .unwrap()
+        .suppression = Some(crate::emulator::model::SuppressionOptions {
+        suppressed_reasons: vec![SuppressionListReason::Complaint],
+        suppression_scope: None,
+        validation_options: None,
+    });
+    send(
+        "eu-west-1",
+        &mut region,
+        request("a@example.com", &["angry@y.z"], ""),
+    )
+    .unwrap();
+    assert!(region.outbox.suppressed.contains_key("angry@y.z"));
 }
 
 #[test]
