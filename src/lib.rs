@@ -13,6 +13,7 @@ pub mod dkim;
 pub mod dns;
 pub mod emulator;
 pub mod export;
+pub mod formats;
 pub mod init;
 pub mod lint;
 pub mod live;

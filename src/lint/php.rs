@@ -9,11 +9,11 @@ use std::ops::Range;
 
 use tree_sitter::{Node as TsNode, Parser, Tree};
 
-use super::dotenv::Entry;
 use super::env::{Env, VarSource};
 use super::files::{FileId, Origin};
 use super::traced::Traced;
 use super::value::{EnvOutcome, EnvUse, Node, Val};
+use crate::formats::dotenv::Entry;
 
 thread_local! {
     // The grammar is loaded once per thread; parsers are reused across files.

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use super::{LoadContext, env_load_errors, find_in_code, read_file, read_lock, syntax_error};
 use crate::diagnostic::{Diagnostic, Label};
+use crate::formats::dotenv::phpdotenv;
+use crate::formats::dsn;
+use crate::formats::url;
 use crate::lint::app::{App, ConfigCache, Endpoint, Engine, Framework, Kind, Tls, Transport};
 use crate::lint::composer::{LARAVEL, PHPDOTENV, SYMFONY_MAILER};
-use crate::lint::dotenv::phpdotenv;
-use crate::lint::dsn;
 use crate::lint::env::{self, AppEnv, AppEnvSource, Env};
 use crate::lint::files::{FileId, Files, Origin, display_path};
 use crate::lint::php;
@@ -739,7 +740,7 @@ fn merge_url(url: &Node, entries: &mut Vec<(String, Node)>) {
         return;
     };
     let component = |range: std::ops::Range<usize>| {
-        let decoded = dsn::rawurldecode(&text[range.clone()]);
+        let decoded = url::rawurldecode(&text[range.clone()]);
         url.sub(
             range.clone(),
             json_decoded(&url.traced().expect("string").slice(range), decoded),

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{DotenvError, Entry, Normalized, Quirk, Scope, TraceBuilder, replace_all, too_large};
-use crate::lint::files::{FileId, Origin};
-use crate::lint::traced::Traced;
+use crate::formats::span::{FileId, Origin};
+use crate::formats::traced::Traced;
 
 pub fn parse(text: &str, file: FileId, scope: &Scope) -> Result<Vec<Entry>, DotenvError> {
     let norm = Normalized::new(text);

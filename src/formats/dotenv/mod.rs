@@ -8,8 +8,8 @@ pub mod symfony;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::files::{FileId, Origin};
-use super::traced::Traced;
+use crate::formats::span::{FileId, Origin};
+use crate::formats::traced::Traced;
 
 /// One `NAME=value` assignment.
 #[derive(Debug, Clone)]

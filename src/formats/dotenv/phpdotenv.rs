@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{DotenvError, Entry, Normalized, Quirk, Scope, TraceBuilder, too_large};
-use crate::lint::files::FileId;
-use crate::lint::traced::Traced;
+use crate::formats::span::FileId;
+use crate::formats::traced::Traced;
 
 /// The phpdotenv major version that reads the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
