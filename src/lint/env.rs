@@ -546,6 +546,7 @@ pub fn load_symfony(
             Err(e) => errors.push(LoadError::Syntax {
                 file: id,
                 error: DotenvError {
+                    cause: e.message.clone(),
                     message: e.message,
                     offset: e.offset,
                 },

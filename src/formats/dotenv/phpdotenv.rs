@@ -101,6 +101,7 @@ pub fn parse_as(
         let entry =
             parse_entry(version, &builder, range, scope, &values).map_err(|f| DotenvError {
                 message: version.message(&f),
+                cause: f.cause.clone(),
                 offset: norm.offset(f.at),
             })?;
         if let Some(entry) = entry {

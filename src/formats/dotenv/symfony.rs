@@ -91,6 +91,7 @@ impl Lexer<'_> {
 
     fn error(&self, e: LexError) -> DotenvError {
         DotenvError {
+            cause: e.message.clone(),
             message: e.message,
             offset: self
                 .b
