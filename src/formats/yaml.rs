@@ -1,10 +1,17 @@
-//! YAML documents as trees with byte spans (yaml-rust2's event parser), for Symfony's
-//! `config/packages/*.yaml`. serde_yaml keeps no positions, and every finding needs one.
+//! YAML documents as trees with byte spans, read in one pass of yaml-rust2's event parser
+//! (serde_yaml keeps no positions, and every message needs one). The one YAML reader with
+//! positions: `lint` reads Symfony's `config/packages/*.yaml` with [`parse`] (merge keys
+//! applied, as Symfony does); `spec` reads the spec with [`parse_with`] and answers "where is
+//! this path" from the tree ([`crate::spec::positions`]).
+//!
+//! Hostile input stays bounded: events are consumed in a loop (no recursion while reading),
+//! nesting is capped ([`Options::max_depth`]) and so is the number of nodes aliases expand to
+//! ([`Options::max_nodes`]).
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,17 +22,36 @@ pub enum YKind {
         tag: Option<String>,
     },
     Seq(Vec<YNode>),
-    /// Entries in order, with each key's span.
+    /// Entries in order (repeated keys included), with each key's span.
     Map(Vec<(String, Range<usize>, YNode)>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct YNode {
     pub kind: YKind,
+    /// Where the node is written; for a node an alias repeats, where the anchored node is.
     pub span: Range<usize>,
+    /// For a node an alias repeats: where the alias (`*name`) is.
+    pub alias: Option<Range<usize>>,
+}
+
+/// Nodes are equal when they hold the same thing written at the same place, whether reached
+/// through an alias or not.
+impl PartialEq for YNode {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.span == other.span
+    }
 }
 
 impl YNode {
+    fn new(kind: YKind, span: Range<usize>) -> YNode {
+        YNode {
+            kind,
+            span,
+            alias: None,
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&YNode> {
         match &self.kind {
             YKind::Map(entries) => entries
@@ -78,10 +104,47 @@ impl YNode {
 pub struct YamlError {
     pub offset: usize,
     pub message: String,
+    pub kind: ErrorKind,
 }
 
-/// Parses the first document of `text`; an empty file is an empty mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Not YAML: the message is yaml-rust2's.
+    Syntax,
+    /// Nested deeper than [`Options::max_depth`]; the offset is where the container starts.
+    TooDeep,
+    /// More than [`Options::max_nodes`] nodes once aliases are expanded.
+    TooLarge,
+}
+
+/// What a caller needs from the reader.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Sequences and mappings nested deeper than this are refused (the recursive passes after
+    /// reading, and dropping the tree, recurse once per level).
+    pub max_depth: usize,
+    /// At most this many nodes per document, counting every node an alias repeats: nested
+    /// anchors (`b: &b [*a, *a, ...]`, `c: &c [*b, *b, ...]`) grow exponentially otherwise.
+    pub max_nodes: usize,
+    /// Whether `<<: *anchor` merges the aliased mappings' entries (Symfony's parser does;
+    /// YAML 1.2 and serde_yaml do not).
+    pub merge_keys: bool,
+}
+
+/// How Symfony config is read.
+pub const SYMFONY: Options = Options {
+    max_depth: 500,
+    max_nodes: 100_000,
+    merge_keys: true,
+};
+
+/// Parses the first document of `text` as Symfony does; an empty file is an empty mapping.
 pub fn parse(text: &str) -> Result<YNode, YamlError> {
+    Ok(parse_with(text, SYMFONY)?.unwrap_or(YNode::new(YKind::Map(Vec::new()), 0..0)))
+}
+
+/// Parses the first document of `text`; `None` when it has none (an empty file, comments).
+pub fn parse_with(text: &str, options: Options) -> Result<Option<YNode>, YamlError> {
     let char_bytes = if text.is_ascii() {
         Vec::new()
     } else {
@@ -93,34 +156,34 @@ pub fn parse(text: &str) -> Result<YNode, YamlError> {
     let mut builder = Builder {
         text,
         char_bytes,
+        options,
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
         nodes: 0,
-        too_big: None,
+        pending_end: None,
     };
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, false) {
-        let offset = builder.byte(e.marker().index());
-        return Err(YamlError {
-            offset,
-            message: e.info().to_string(),
-        });
+    loop {
+        match parser.next_token() {
+            Ok((Event::StreamEnd | Event::DocumentEnd, _)) => break,
+            Ok((event, mark)) => builder.on_event(event, mark)?,
+            // The scanner looks ahead through flow collections and gives up past 255 levels,
+            // before the parser has emitted the level that is too deep.
+            Err(e) if e.info() == "recursion limit exceeded" => {
+                return Err(builder.too_deep(builder.byte(e.marker().index())));
+            }
+            Err(e) => {
+                return Err(YamlError {
+                    offset: builder.byte(e.marker().index()),
+                    message: e.info().to_string(),
+                    kind: ErrorKind::Syntax,
+                });
+            }
+        }
     }
-    if let Some(error) = builder.too_big {
-        return Err(error);
-    }
-    Ok(builder.root.unwrap_or(YNode {
-        kind: YKind::Map(Vec::new()),
-        span: 0..0,
-    }))
+    Ok(builder.root)
 }
-
-/// At most this many nodes per document, counting every node an alias repeats: nested
-/// anchors (`b: &b [*a, *a, ...]`, `c: &c [*b, *b, ...]`) grow exponentially otherwise.
-const MAX_NODES: usize = 100_000;
-/// At most this many nested sequences/mappings (dropping a deeper tree recurses).
-const MAX_DEPTH: usize = 500;
 
 enum Frame {
     Seq {
@@ -142,14 +205,16 @@ struct Builder<'a> {
     text: &'a str,
     /// Byte offset of each character (yaml-rust2 markers count characters); empty for ASCII.
     char_bytes: Vec<usize>,
+    options: Options,
     stack: Vec<Frame>,
     /// Each anchored node with its size in nodes.
     anchors: HashMap<usize, (YNode, usize)>,
     root: Option<YNode>,
     /// Nodes built so far, aliases counted at their full size.
     nodes: usize,
-    /// Set when the document is over [`MAX_NODES`] or [`MAX_DEPTH`]; later events are ignored.
-    too_big: Option<YamlError>,
+    /// A scalar value whose end only the next event tells (block and multi-line scalars):
+    /// its start and anchor. It is the last node added.
+    pending_end: Option<(usize, usize)>,
 }
 
 impl Builder<'_> {
@@ -164,65 +229,68 @@ impl Builder<'_> {
         }
     }
 
-    fn scalar_end(&self, start: usize, value: &str, style: TScalarStyle) -> usize {
-        let bytes = self.text.as_bytes();
-        match style {
-            TScalarStyle::Plain => {
-                let end = start + value.len();
-                if self.text.get(start..end) == Some(value) {
-                    end
-                } else {
-                    // A multi-line plain scalar: up to the end of its first line.
-                    self.text[start..]
-                        .find('\n')
-                        .map_or(self.text.len(), |i| start + i)
-                }
-            }
-            TScalarStyle::SingleQuoted => {
-                let mut i = start + 1;
-                while i < bytes.len() {
-                    if bytes[i] == b'\'' {
-                        if bytes.get(i + 1) == Some(&b'\'') {
-                            i += 2;
-                            continue;
-                        }
-                        return i + 1;
-                    }
-                    i += 1;
-                }
-                self.text.len()
-            }
-            TScalarStyle::DoubleQuoted => {
-                let mut i = start + 1;
-                while i < bytes.len() {
-                    match bytes[i] {
-                        b'\\' => i += 2,
-                        b'"' => return i + 1,
-                        _ => i += 1,
-                    }
-                }
-                self.text.len()
-            }
-            _ => self.text[start..]
-                .find('\n')
-                .map_or(self.text.len(), |i| start + i),
+    fn too_deep(&self, offset: usize) -> YamlError {
+        YamlError {
+            offset,
+            message: format!(
+                "more than {} nested sequences or mappings; sesform stops reading this document",
+                self.options.max_depth
+            ),
+            kind: ErrorKind::TooDeep,
         }
     }
 
-    /// Counts `size` more nodes; false (and the error set) once over the budget.
-    fn budget(&mut self, size: usize, at: usize) -> bool {
+    /// The end of a scalar starting at `start`, or `None` when only the next event tells.
+    fn scalar_end(&self, start: usize, value: &str, style: TScalarStyle) -> Option<usize> {
+        let rest = &self.text[start..];
+        let end = match style {
+            TScalarStyle::Plain if rest.starts_with(value) => start + value.len(),
+            TScalarStyle::SingleQuoted => start + closing_quote(rest, '\'')?,
+            TScalarStyle::DoubleQuoted => start + closing_quote(rest, '"')?,
+            // Multi-line plain scalars and block scalars (`|`, `>`).
+            _ => return None,
+        };
+        Some(end.min(self.text.len()))
+    }
+
+    /// Counts `size` more nodes; an error once over the budget.
+    fn budget(&mut self, size: usize, at: usize) -> Result<(), YamlError> {
         self.nodes = self.nodes.saturating_add(size);
-        if self.nodes > MAX_NODES {
-            self.too_big = Some(YamlError {
+        if self.nodes > self.options.max_nodes {
+            return Err(YamlError {
                 offset: at,
                 message: format!(
-                    "this document expands to more than {MAX_NODES} nodes (aliases of anchors \
-                     that hold aliases); sesform stops reading it"
+                    "this document expands to more than {} nodes (aliases of anchors \
+                     that hold aliases); sesform stops reading it",
+                    self.options.max_nodes
                 ),
+                kind: ErrorKind::TooLarge,
             });
-            return false;
         }
-        true
+        Ok(())
+    }
+
+    /// The node added last (a mapping value, a sequence item or the root).
+    fn last_node(&mut self) -> Option<&mut YNode> {
+        match self.stack.last_mut() {
+            None => self.root.as_mut(),
+            Some(Frame::Seq { items, .. }) => items.last_mut(),
+            Some(Frame::Map { entries, .. }) => entries.last_mut().map(|(_, _, node)| node),
+        }
+    }
+
+    /// Ends a scalar that was waiting for the next event, which starts at `at`.
+    fn settle_pending(&mut self, at: usize) {
+        let Some((start, anchor)) = self.pending_end.take() else {
+            return;
+        };
+        let end = self.text[..at].trim_end().len().max(start);
+        if let Some(node) = self.last_node() {
+            node.span.end = end;
+        }
+        if let Some((node, _)) = self.anchors.get_mut(&anchor) {
+            node.span.end = end;
+        }
     }
 
     fn push_value(&mut self, node: YNode, size: usize) {
@@ -247,71 +315,71 @@ impl Builder<'_> {
                     entries.push((name, span, node));
                 }
                 None => {
-                    // A key: scalars name the entry; complex keys are not used by Symfony config.
-                    let name = node.scalar().unwrap_or("?").to_string();
-                    *key = Some((name, node.span));
+                    // A key: scalars name the entry; a complex key is named `?`, and an
+                    // alias `*`, at its start.
+                    let (name, span) = match (&node.kind, &node.alias) {
+                        (_, Some(alias)) => ("*".to_string(), alias.clone()),
+                        (YKind::Scalar { value, .. }, None) => (value.clone(), node.span),
+                        _ => ("?".to_string(), node.span.start..node.span.start),
+                    };
+                    *key = Some((name, span));
                 }
             },
         }
     }
-}
 
-impl MarkedEventReceiver for Builder<'_> {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        if self.too_big.is_some() {
-            return;
-        }
+    fn on_event(&mut self, event: Event, mark: Marker) -> Result<(), YamlError> {
         let at = self.byte(mark.index());
+        self.settle_pending(at);
         match event {
             Event::Scalar(value, style, anchor, tag) => {
-                if !self.budget(1, at) {
-                    return;
-                }
+                self.budget(1, at)?;
                 let end = self.scalar_end(at, &value, style);
-                let node = YNode {
-                    kind: YKind::Scalar {
+                let is_value = matches!(
+                    self.stack.last(),
+                    Some(Frame::Map { key: Some(_), .. }) | Some(Frame::Seq { .. }) | None
+                );
+                let node = YNode::new(
+                    YKind::Scalar {
                         value,
                         style,
                         tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
                     },
-                    span: at..end,
-                };
+                    at..end.unwrap_or(at),
+                );
                 if anchor > 0 {
                     self.anchors.insert(anchor, (node.clone(), 1));
+                }
+                if end.is_none() && is_value {
+                    self.pending_end = Some((at, anchor));
                 }
                 self.push_value(node, 1);
             }
             Event::Alias(id) => {
                 let size = self.anchors.get(&id).map_or(1, |(_, size)| *size);
                 // Checked before cloning: the clone is what would exhaust memory.
-                if !self.budget(size, at) {
-                    return;
-                }
-                let node = self
-                    .anchors
-                    .get(&id)
-                    .map(|(n, _)| n.clone())
-                    .unwrap_or(YNode {
-                        kind: YKind::Scalar {
+                self.budget(size, at)?;
+                let mut node = self.anchors.get(&id).map_or_else(
+                    || {
+                        let empty = YKind::Scalar {
                             value: String::new(),
                             style: TScalarStyle::Plain,
                             tag: None,
-                        },
-                        span: at..at,
-                    });
+                        };
+                        YNode::new(empty, at..at)
+                    },
+                    |(n, _)| n.clone(),
+                );
+                node.alias = Some(at..at + 1);
                 self.push_value(node, size);
             }
-            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
-                self.too_big = Some(YamlError {
-                    offset: at,
-                    message: format!(
-                        "more than {MAX_DEPTH} nested sequences or mappings; sesform stops reading \
-                         this document"
-                    ),
-                });
+            Event::SequenceStart(..) | Event::MappingStart(..)
+                if self.stack.len() >= self.options.max_depth =>
+            {
+                return Err(self.too_deep(block_key_start(self.text, at)));
             }
-            // The budget is counted in the guard: over it, the event is dropped.
-            Event::SequenceStart(anchor, _) if self.budget(1, at) => {
+            Event::SequenceStart(anchor, _) => {
+                self.budget(1, at)?;
                 self.stack.push(Frame::Seq {
                     start: at,
                     anchor,
@@ -319,7 +387,8 @@ impl MarkedEventReceiver for Builder<'_> {
                     items: Vec::new(),
                 });
             }
-            Event::MappingStart(anchor, _) if self.budget(1, at) => {
+            Event::MappingStart(anchor, _) => {
+                self.budget(1, at)?;
                 self.stack.push(Frame::Map {
                     start: at,
                     anchor,
@@ -328,42 +397,80 @@ impl MarkedEventReceiver for Builder<'_> {
                     key: None,
                 });
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (kind, start, anchor, size) = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        start,
-                        anchor,
-                        size,
-                        items,
-                    }) => (YKind::Seq(items), start, anchor, size),
-                    Some(Frame::Map {
-                        start,
-                        anchor,
-                        size,
-                        entries,
-                        ..
-                    }) => {
-                        // A block mapping's start event is marked after its first key.
-                        let start = entries
-                            .first()
-                            .map_or(start, |(_, key, _)| key.start.min(start));
-                        (YKind::Map(merge_keys(entries)), start, anchor, size)
-                    }
-                    None => return,
+            Event::SequenceEnd | Event::MappingEnd => self.end_container(at),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn end_container(&mut self, at: usize) {
+        let (kind, start, anchor, size) = match self.stack.pop() {
+            Some(Frame::Seq {
+                start,
+                anchor,
+                size,
+                items,
+            }) => (YKind::Seq(items), start, anchor, size),
+            Some(Frame::Map {
+                start,
+                anchor,
+                size,
+                entries,
+                ..
+            }) => {
+                // A block mapping's start event is marked after its first key.
+                let start = entries
+                    .first()
+                    .map_or(start, |(_, key, _)| key.start.min(start));
+                let entries = if self.options.merge_keys {
+                    merge_keys(entries)
+                } else {
+                    entries
                 };
-                let end = self.text[..at].trim_end().len().max(start);
-                let node = YNode {
-                    kind,
-                    span: start..end,
-                };
-                if anchor > 0 {
-                    self.anchors.insert(anchor, (node.clone(), size));
+                (YKind::Map(entries), start, anchor, size)
+            }
+            None => return,
+        };
+        let end = self.text[..at].trim_end().len().max(start);
+        let node = YNode::new(kind, start..end);
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        self.push_value(node, size);
+    }
+}
+
+/// yaml-rust2 marks a block mapping's start at the `:` after its first key; the key, at the
+/// start of that line (after indentation and `- `), is the better place to point at.
+fn block_key_start(text: &str, offset: usize) -> usize {
+    if !text[offset..].starts_with(':') {
+        return offset;
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..offset];
+    line_start + (prefix.len() - prefix.trim_start_matches([' ', '-']).len())
+}
+
+/// Length of a quoted scalar up to and including its closing quote, honouring `\"` in double
+/// quotes and `''` in single quotes.
+fn closing_quote(raw: &str, quote: char) -> Option<usize> {
+    let mut chars = raw.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if quote == '"' => {
+                chars.next();
+            }
+            c if c == quote => {
+                if quote == '\'' && chars.peek().map(|(_, c)| *c) == Some('\'') {
+                    chars.next();
+                } else {
+                    return Some(i + c.len_utf8());
                 }
-                self.push_value(node, size);
             }
             _ => {}
         }
     }
+    None
 }
 
 /// `<<: *anchor` (or a list of them) merges the aliased mappings' entries, as Symfony's YAML
