@@ -140,11 +140,23 @@ pub const SYMFONY: Options = Options {
 
 /// Parses the first document of `text` as Symfony does; an empty file is an empty mapping.
 pub fn parse(text: &str) -> Result<YNode, YamlError> {
-    Ok(parse_with(text, SYMFONY)?.unwrap_or(YNode::new(YKind::Map(Vec::new()), 0..0)))
+    let root = parse_with(text, SYMFONY)?.root;
+    Ok(root.unwrap_or(YNode::new(YKind::Map(Vec::new()), 0..0)))
 }
 
-/// Parses the first document of `text`; `None` when it has none (an empty file, comments).
-pub fn parse_with(text: &str, options: Options) -> Result<Option<YNode>, YamlError> {
+/// The first document of a text.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// `None` when there is none (an empty file, only comments).
+    pub root: Option<YNode>,
+    /// Whether a node has a tag (`!Ref x`, `!!str 1`).
+    pub tagged: bool,
+    /// Whether another document follows (`---`).
+    pub more: bool,
+}
+
+/// Parses the first document of `text`.
+pub fn parse_with(text: &str, options: Options) -> Result<Document, YamlError> {
     let char_bytes = if text.is_ascii() {
         Vec::new()
     } else {
@@ -162,11 +174,16 @@ pub fn parse_with(text: &str, options: Options) -> Result<Option<YNode>, YamlErr
         root: None,
         nodes: 0,
         pending_end: None,
+        tagged: false,
     };
     let mut parser = Parser::new_from_str(text);
     loop {
         match parser.next_token() {
-            Ok((Event::StreamEnd | Event::DocumentEnd, _)) => break,
+            Ok((Event::StreamEnd, _)) => break,
+            Ok((Event::DocumentEnd, _)) => {
+                let more = !matches!(parser.next_token(), Ok((Event::StreamEnd, _)));
+                return Ok(builder.document(more));
+            }
             Ok((event, mark)) => builder.on_event(event, mark)?,
             // The scanner looks ahead through flow collections and gives up past 255 levels,
             // before the parser has emitted the level that is too deep.
@@ -182,7 +199,7 @@ pub fn parse_with(text: &str, options: Options) -> Result<Option<YNode>, YamlErr
             }
         }
     }
-    Ok(builder.root)
+    Ok(builder.document(false))
 }
 
 enum Frame {
@@ -215,6 +232,8 @@ struct Builder<'a> {
     /// A scalar value whose end only the next event tells (block and multi-line scalars):
     /// its start and anchor. It is the last node added.
     pending_end: Option<(usize, usize)>,
+    /// Whether a node had a tag.
+    tagged: bool,
 }
 
 impl Builder<'_> {
@@ -226,6 +245,14 @@ impl Builder<'_> {
                 .get(index)
                 .copied()
                 .unwrap_or(self.text.len())
+        }
+    }
+
+    fn document(self, more: bool) -> Document {
+        Document {
+            root: self.root,
+            tagged: self.tagged,
+            more,
         }
     }
 
@@ -334,6 +361,7 @@ impl Builder<'_> {
         match event {
             Event::Scalar(value, style, anchor, tag) => {
                 self.budget(1, at)?;
+                self.tagged |= tag.is_some();
                 let end = self.scalar_end(at, &value, style);
                 let is_value = matches!(
                     self.stack.last(),
@@ -378,8 +406,9 @@ impl Builder<'_> {
             {
                 return Err(self.too_deep(block_key_start(self.text, at)));
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
                 self.budget(1, at)?;
+                self.tagged |= tag.is_some();
                 self.stack.push(Frame::Seq {
                     start: at,
                     anchor,
@@ -387,8 +416,9 @@ impl Builder<'_> {
                     items: Vec::new(),
                 });
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor, tag) => {
                 self.budget(1, at)?;
+                self.tagged |= tag.is_some();
                 self.stack.push(Frame::Map {
                     start: at,
                     anchor,

@@ -50,6 +50,15 @@ impl Positions {
 
     /// Like [`Positions::index`], but refuses containers nested more than `max_depth` deep.
     pub fn index_limited(text: &str, max_depth: usize) -> Result<Positions, TooDeep> {
+        Ok(Self::read(text, max_depth)?.0)
+    }
+
+    /// Reads a document once: its positions, and its tree when the reader could read it
+    /// (`None` for YAML it rejects: the positions are then empty).
+    pub fn read(
+        text: &str,
+        max_depth: usize,
+    ) -> Result<(Positions, Option<yaml::Document>), TooDeep> {
         let options = yaml::Options {
             max_depth,
             max_nodes: MAX_NODES,
@@ -57,9 +66,12 @@ impl Positions {
             merge_keys: false,
         };
         match yaml::parse_with(text, options) {
-            Ok(root) => Ok(root.map(|root| Self::of(&root)).unwrap_or_default()),
+            Ok(document) => {
+                let positions = document.root.as_ref().map(Self::of).unwrap_or_default();
+                Ok((positions, Some(document)))
+            }
             Err(e) if e.kind == ErrorKind::TooDeep => Err(TooDeep { offset: e.offset }),
-            Err(_) => Ok(Positions::default()),
+            Err(_) => Ok((Positions::default(), None)),
         }
     }
 
