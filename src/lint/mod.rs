@@ -3,7 +3,8 @@
 //!
 //! The driver finds apps, resolves each one into an [`app::App`] with its framework's own
 //! rules (env file cascade, config shapes, DSN parsing), runs the enabled rules over it,
-//! applies inline suppressions and returns diagnostics. Nothing here prints.
+//! applies inline suppressions and returns diagnostics. Nothing here prints. The files are
+//! read by the shared readers of [`crate::formats`] (dotenv dialects, DSNs, YAML).
 
 #[doc(hidden)]
 pub mod adversarial;

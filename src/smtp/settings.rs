@@ -110,6 +110,18 @@ pub fn parse_dsn(dsn: &str, source: &str) -> Result<SmtpSettings, SettingsError>
             "the DSN has no host (Symfony uses `default`)",
         ));
     }
+    endpoint(&mut settings, &scheme, host, ses).map_err(|m| invalid(source, m))?;
+    Ok(settings)
+}
+
+/// Host and port from the DSN's, as the transport of `scheme` connects.
+fn endpoint(
+    settings: &mut SmtpSettings,
+    scheme: &str,
+    host: String,
+    ses: bool,
+) -> Result<(), String> {
+    let tls = settings.tls;
     if ses {
         if host == "default" {
             let region = settings
@@ -124,9 +136,8 @@ pub fn parse_dsn(dsn: &str, source: &str) -> Result<SmtpSettings, SettingsError>
             settings.port = settings.port.or(Some(465));
         }
     } else if host == "default" {
-        return Err(invalid(
-            source,
-            format!("`{scheme}://default` has no real host: name the SMTP host"),
+        return Err(format!(
+            "`{scheme}://default` has no real host: name the SMTP host"
         ));
     } else {
         settings.host = Some(host);
@@ -137,7 +148,7 @@ pub fn parse_dsn(dsn: &str, source: &str) -> Result<SmtpSettings, SettingsError>
             25
         }));
     }
-    Ok(settings)
+    Ok(())
 }
 
 /// The TLS mode a scheme asks for and whether it is Symfony's SES bridge; an error for
