@@ -261,6 +261,26 @@ pub(crate) fn the_too_large_quirk(entries: &[Entry]) -> (&Origin, &str) {
     found[0]
 }
 
+/// `parse(text)` with only `process` around it (the parsers' tests).
+#[cfg(test)]
+pub(crate) fn parse_in_process(
+    parse: fn(&str, FileId, &Scope) -> Result<Vec<Entry>, DotenvError>,
+    text: &str,
+    process: &[(&str, &str)],
+) -> Result<Vec<Entry>, DotenvError> {
+    let process: HashMap<String, String> = process
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let earlier = HashMap::new();
+    let scope = Scope {
+        process: &process,
+        earlier: &earlier,
+        budget: &Default::default(),
+    };
+    parse(text, 0, &scope)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

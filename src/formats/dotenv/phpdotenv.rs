@@ -589,20 +589,7 @@ mod tests {
     use super::*;
 
     fn parse_with(text: &str, process: &[(&str, &str)]) -> Result<Vec<Entry>, DotenvError> {
-        let process: HashMap<String, String> = process
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let earlier = HashMap::new();
-        parse(
-            text,
-            0,
-            &Scope {
-                process: &process,
-                earlier: &earlier,
-                budget: &Default::default(),
-            },
-        )
+        super::super::parse_in_process(parse, text, process)
     }
 
     fn values(text: &str) -> Vec<(String, String)> {
