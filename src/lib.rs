@@ -14,6 +14,7 @@ pub mod dns;
 pub mod emulator;
 pub mod events;
 pub mod export;
+pub mod formats;
 pub mod init;
 pub mod lint;
 pub mod live;

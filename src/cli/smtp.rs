@@ -5,6 +5,7 @@
 //! Secrets never reach output: they are read from standard input, a file or the environment,
 //! and every line `check` prints goes through a [`Redactor`] in case a server echoes them.
 
+use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Read};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,12 +14,14 @@ use base64::Engine;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{GlobalArgs, exit, print_stdout, stdout_color};
+use crate::formats::dotenv::{self, Dialect, phpdotenv};
+use crate::lint::frameworks;
 use crate::render::style::Style;
 use crate::smtp::check::{self, CheckOptions, StepDone};
 use crate::smtp::client;
 use crate::smtp::diagnose::{self, PasswordShape};
 use crate::smtp::settings::{self, SmtpSettings};
-use crate::smtp::{Secret, TlsMode, dotenv, password, region_of_host, ses_host};
+use crate::smtp::{Secret, TlsMode, password, region_of_host, ses_host};
 use crate::spec::names;
 
 /// Environment variable holding a DSN for `smtp check`, to keep it out of argv.
@@ -202,13 +205,42 @@ fn run_password(global: &GlobalArgs) -> Result<u8, u8> {
     )))
 }
 
+/// The dotenv dialect of the app an env file belongs to: its framework's (phpdotenv in the
+/// version composer.lock names for Laravel, symfony/dotenv for Symfony) when the file's
+/// directory is the app's root; otherwise Symfony's when the file sets MAILER_DSN, else
+/// phpdotenv v5.
+fn env_file_dialect(path: &std::path::Path, text: &str) -> Dialect {
+    let root = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if let Some(dialect) = frameworks::dotenv_dialect(root) {
+        return dialect;
+    }
+    let sets_mailer_dsn = text.lines().any(|line| {
+        let line = line.trim_start();
+        line.strip_prefix("export ")
+            .unwrap_or(line)
+            .trim_start()
+            .starts_with("MAILER_DSN=")
+    });
+    if sets_mailer_dsn {
+        Dialect::Symfony
+    } else {
+        Dialect::PhpDotenv(phpdotenv::Version::V5)
+    }
+}
+
 /// Where the settings come from, read and parsed.
 fn load_settings(args: &CheckArgs) -> Result<SmtpSettings, u8> {
     if let Some(path) = &args.env_file {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| usage_error(format!("reading {name}: {e}")))?;
-        let env = dotenv::parse(&text).map_err(|e| usage_error(format!("{name}: {e}")))?;
+        let dialect = env_file_dialect(path, &text);
+        let process: HashMap<String, String> = std::env::vars().collect();
+        let env = dotenv::read(dialect, &text, &process)
+            .map_err(|e| usage_error(format!("{name}: {e}")))?;
         return settings::from_dotenv(&env, &name).map_err(usage_error);
     }
     if let Some(dsn) = &args.dsn {
@@ -484,5 +516,37 @@ mod tests {
         assert_eq!(clean.matches("<redacted>").count(), 3, "{clean}");
         let short = Redactor::new("u", &Secret::new("x"));
         assert_eq!(short.clean("expects"), "expects");
+    }
+}
+
+#[cfg(test)]
+mod dialect_tests {
+    use super::*;
+
+    #[test]
+    fn an_env_file_is_read_in_its_apps_dialect() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = dir.path().join(".env");
+        let v = |major: u32| Dialect::PhpDotenv(phpdotenv::Version::for_app(None, Some(major)));
+        // No app around the file: by what it sets.
+        assert_eq!(env_file_dialect(&env, "MAIL_HOST=h\n"), v(8));
+        assert_eq!(
+            env_file_dialect(&env, "export MAILER_DSN=smtp://h\n"),
+            Dialect::Symfony
+        );
+        // A Laravel 6 app reads its .env with phpdotenv v3, whatever the file sets.
+        std::fs::write(dir.path().join("artisan"), "").unwrap();
+        std::fs::write(
+            dir.path().join("composer.lock"),
+            r#"{"packages": [{"name": "laravel/framework", "version": "v6.20.0"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(env_file_dialect(&env, "MAILER_DSN=smtp://h\n"), v(6));
+        let symfony = tempfile::tempdir().unwrap();
+        std::fs::write(symfony.path().join("symfony.lock"), "{}").unwrap();
+        assert_eq!(
+            env_file_dialect(&symfony.path().join(".env"), "MAIL_HOST=h\n"),
+            Dialect::Symfony
+        );
     }
 }

@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use super::dotenv::{self, Budget, Scope};
 use super::env::Env;
+use crate::formats::dotenv::{self, Budget, Scope};
 
 /// The parsers lint runs on file contents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,19 +80,19 @@ impl Parser {
                 }
             }
             Parser::Dsn => {
-                let composite = super::dsn::split_composite(text);
+                let composite = crate::formats::dsn::split_composite(text);
                 let mut size = composite.dsns.len();
                 for range in composite.dsns {
-                    if let Ok(dsn) = super::dsn::parse_symfony(&text[range.clone()]) {
+                    if let Ok(dsn) = crate::formats::dsn::parse_symfony(&text[range.clone()]) {
                         size += dsn.options.len();
                     }
-                    let _ = super::dsn::intended_userinfo(&text[range]);
+                    let _ = crate::formats::dsn::intended_userinfo(&text[range]);
                 }
-                let _ = super::dsn::parse_symfony(text);
-                let _ = super::dsn::intended_userinfo(text);
-                size + super::dsn::rawurldecode(text).len()
+                let _ = crate::formats::dsn::parse_symfony(text);
+                let _ = crate::formats::dsn::intended_userinfo(text);
+                size + crate::formats::url::rawurldecode(text).len()
             }
-            Parser::Yaml => super::yaml::parse(text).map_or(0, |_| text.len()),
+            Parser::Yaml => crate::formats::yaml::parse(text).map_or(0, |_| text.len()),
             Parser::Php => {
                 let config = super::php::eval_config(text, 0, &Env::default()).is_ok();
                 let dumped = super::php::eval_env_local_php(text, 0).map_or(0, |entries| {

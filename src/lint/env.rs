@@ -10,9 +10,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::dotenv::{self, Budget, DotenvError, Entry, Quirk, Scope};
 use super::files::{FileId, Files, Origin};
 use super::traced::Traced;
+use crate::formats::dotenv::{self, Budget, DotenvError, Entry, Quirk, Scope};
 use crate::source::SourceError;
 
 /// Where the winning definition of a variable is.
@@ -546,6 +546,7 @@ pub fn load_symfony(
             Err(e) => errors.push(LoadError::Syntax {
                 file: id,
                 error: DotenvError {
+                    cause: e.message.clone(),
                     message: e.message,
                     offset: e.offset,
                 },

@@ -4,34 +4,12 @@
 //! byte span), so a finding can point at the `.env` line or config line that set it.
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Label;
 use crate::source::{self, SourceError, SourceFile};
 
-pub type FileId = usize;
-
-/// A byte span in one of an app's files.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Origin {
-    pub file: FileId,
-    pub span: Range<usize>,
-}
-
-impl Origin {
-    pub fn new(file: FileId, span: Range<usize>) -> Self {
-        Origin { file, span }
-    }
-
-    /// The smallest span covering both, when they are in the same file.
-    pub fn join(&self, other: &Origin) -> Option<Origin> {
-        (self.file == other.file).then(|| Origin {
-            file: self.file,
-            span: self.span.start.min(other.span.start)..self.span.end.max(other.span.end),
-        })
-    }
-}
+pub use crate::formats::span::{FileId, Origin};
 
 /// The files read for one app, by id.
 #[derive(Debug, Default)]

@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::adversarial::{self, Parser};
-use super::dotenv::MAX_EXPANSION;
+use crate::formats::dotenv::MAX_EXPANSION;
 
 /// The hang guard per case: far above what a linear parser needs for 1 MB in a debug build
 /// on a loaded machine, far below what a quadratic one takes.

@@ -3,15 +3,14 @@
 //!
 //! The driver finds apps, resolves each one into an [`app::App`] with its framework's own
 //! rules (env file cascade, config shapes, DSN parsing), runs the enabled rules over it,
-//! applies inline suppressions and returns diagnostics. Nothing here prints.
+//! applies inline suppressions and returns diagnostics. Nothing here prints. The files are
+//! read by the shared readers of [`crate::formats`] (dotenv dialects, DSNs, YAML).
 
 #[doc(hidden)]
 pub mod adversarial;
 pub mod app;
 pub mod composer;
 pub mod config;
-pub mod dotenv;
-pub mod dsn;
 pub mod env;
 pub mod files;
 pub mod fix;
@@ -22,10 +21,9 @@ pub mod php;
 pub mod registry;
 pub mod rules;
 pub mod suppress;
-pub mod traced;
+pub use crate::formats::traced;
 pub mod value;
 pub mod version;
-pub mod yaml;
 
 #[cfg(test)]
 mod fuzz;
@@ -452,7 +450,7 @@ fn run_rules(app: &app::App, rules: &[&'static Rule], settings: &Settings) -> Ve
 pub const EXPANSION_LIMIT: &str = "expansion-limit";
 
 /// A warning for each env value that `${NAME}` expansion made too large for sesform to read
-/// ([`dotenv::MAX_EXPANDED_VALUE`], [`dotenv::MAX_EXPANSION`]): it is unknown, so nothing
+/// ([`crate::formats::dotenv::MAX_EXPANDED_VALUE`], [`crate::formats::dotenv::MAX_EXPANSION`]): it is unknown, so nothing
 /// that reads it was checked.
 fn too_large(app: &app::App) -> Vec<Diagnostic> {
     app.env
@@ -561,8 +559,8 @@ mod robustness {
 
     use std::collections::HashMap;
 
-    use super::dotenv::{self, Scope};
     use super::traced::Traced;
+    use crate::formats::dotenv::{self, Scope};
 
     /// A small deterministic generator (no dependency, reproducible failures).
     struct Lcg(u64);
@@ -652,12 +650,12 @@ mod robustness {
             let text = random_text(&mut rng);
             let _ = dotenv::phpdotenv::parse(&text, 0, &scope);
             let _ = dotenv::symfony::parse(&text, 0, &scope);
-            let _ = super::yaml::parse(&text);
+            let _ = crate::formats::yaml::parse(&text);
             let _ = super::php::eval_config(&text, 0, &super::env::Env::default());
             let _ = super::php::eval_env_local_php(&text, 0);
-            let _ = super::dsn::parse_symfony(&text);
-            let _ = super::dsn::split_composite(&text);
-            let _ = super::dsn::intended_userinfo(&text);
+            let _ = crate::formats::dsn::parse_symfony(&text);
+            let _ = crate::formats::dsn::split_composite(&text);
+            let _ = crate::formats::dsn::intended_userinfo(&text);
             let _ = super::composer::parse(&text, 0);
         }
     }

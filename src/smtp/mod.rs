@@ -7,7 +7,6 @@
 pub mod check;
 pub mod client;
 pub mod diagnose;
-pub mod dotenv;
 pub mod io;
 pub mod password;
 pub mod reply;

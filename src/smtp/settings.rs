@@ -2,14 +2,16 @@
 //! Laravel `MAIL_URL`, or Laravel's `MAIL_HOST` / `MAIL_PORT` / `MAIL_USERNAME` /
 //! `MAIL_PASSWORD` / `MAIL_SCHEME` / `MAIL_ENCRYPTION` variables.
 //!
-//! DSNs are parsed the way Symfony's `Dsn::fromString` does (PHP `parse_url`, then
-//! `rawurldecode` of user and password), so a password that breaks the app breaks here too.
+//! DSNs are parsed by [`crate::formats::dsn`], the way Symfony's `Dsn::fromString` does (PHP
+//! `parse_url`, then `rawurldecode` of user and password), so a password that breaks the app
+//! breaks here too. The env file is read by [`crate::formats::dotenv`] in the app's dialect.
 //! Errors never quote the DSN: it holds the password.
 
-use percent_encoding::percent_decode_str;
-
-use super::dotenv::Dotenv;
 use super::{Secret, TlsMode};
+use crate::formats;
+use crate::formats::dotenv::Values;
+use crate::formats::dsn::DsnError;
+use crate::formats::url::rawurldecode;
 
 /// Symfony's `ses+smtp` region when the DSN names none.
 pub const SYMFONY_SES_DEFAULT_REGION: &str = "eu-west-1";
@@ -47,10 +49,6 @@ fn invalid(source: &str, message: impl Into<String>) -> SettingsError {
     }
 }
 
-fn decode(text: &str) -> String {
-    percent_decode_str(text).decode_utf8_lossy().into_owned()
-}
-
 /// Parses a mailer DSN. `source` names it in errors (`--dsn`, `MAILER_DSN in .env`).
 pub fn parse_dsn(dsn: &str, source: &str) -> Result<SmtpSettings, SettingsError> {
     let dsn = dsn.trim();
@@ -60,92 +58,70 @@ pub fn parse_dsn(dsn: &str, source: &str) -> Result<SmtpSettings, SettingsError>
             "failover(...) and roundrobin(...) DSNs are not supported: check each DSN on its own",
         ));
     }
-    let Some((scheme, rest)) = dsn.split_once("://") else {
+    if !dsn.contains("://") {
         return Err(invalid(source, "not a DSN: expected SCHEME://..."));
-    };
-    let scheme = scheme.to_ascii_lowercase();
-    let (tls, ses) = match scheme.as_str() {
-        "smtp" => (None, false),
-        "smtps" => (Some(TlsMode::Implicit), false),
-        // Symfony's SesSmtpTransport connects with TLS to port 465 for both schemes.
-        "ses+smtp" | "ses+smtps" => (Some(TlsMode::Implicit), true),
-        "ses" | "ses+api" | "ses+https" => {
-            return Err(invalid(
-                source,
-                format!(
-                    "`{scheme}://` sends through the SES API with IAM access keys, not SMTP: \
-                     there are no SMTP credentials to check"
-                ),
-            ));
-        }
-        other => {
-            return Err(invalid(
-                source,
-                format!(
-                    "`{other}://` is not an SMTP transport (expected smtp, smtps, ses+smtp or ses+smtps)"
-                ),
-            ));
-        }
-    };
-
-    // parse_url: the authority ends at the first `/`, `?` or `#`; user info before its last `@`.
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let (userinfo, hostport) = match authority.rfind('@') {
-        Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
-        None if tail.contains('@') => {
-            return Err(invalid(
-                source,
-                "the user name or password contains an unencoded `/`, `?` or `#`: URL-encode \
-                 them in the DSN (`/` is %2F, `+` is %2B, `=` is %3D)",
-            ));
-        }
-        None => (None, authority),
-    };
-
+    }
+    // parse_url ends the credentials at the first `/`, `?` or `#`: say so rather than
+    // reporting whatever it makes of the rest.
+    if formats::dsn::intended_userinfo(dsn).is_some_and(|r| dsn[r].contains(['/', '?', '#'])) {
+        return Err(invalid(
+            source,
+            "the user name or password contains an unencoded `/`, `?` or `#`: URL-encode \
+             them in the DSN (`/` is %2F, `+` is %2B, `=` is %3D)",
+        ));
+    }
+    let parsed = formats::dsn::parse_symfony(dsn).map_err(|e| invalid(source, dsn_error(&e)))?;
+    let scheme = dsn[parsed.scheme.clone()].to_ascii_lowercase();
+    let (tls, ses) = transport(&scheme).map_err(|m| invalid(source, m))?;
     let mut settings = SmtpSettings {
         source: source.to_string(),
         tls,
+        port: parsed.port.as_ref().map(|(port, _)| *port),
+        username: parsed.user.clone().map(|r| rawurldecode(&dsn[r])),
         ..SmtpSettings::default()
     };
-    if let Some(userinfo) = userinfo {
-        let (user, pass) = match userinfo.split_once(':') {
-            Some((user, pass)) => (user, Some(pass)),
-            None => (userinfo, None),
-        };
-        settings.username = (!user.is_empty()).then(|| decode(user));
-        if let Some(pass) = pass.filter(|p| !p.is_empty()) {
-            if pass.contains('+') {
-                settings.notes.push(
-                    "the DSN password contains a literal `+`: Symfony versions that decoded DSNs \
-                     with urldecode() read it as a space; writing it as %2B works everywhere"
-                        .into(),
-                );
-            }
-            settings.password = Some(Secret::new(decode(pass)));
-        }
+    if settings.port == Some(0) {
+        return Err(invalid(source, "invalid port \"0\""));
     }
-
-    let (host, port) = split_host_port(hostport).map_err(|m| invalid(source, m))?;
+    if let Some(pass) = parsed.password.clone().map(|r| &dsn[r]) {
+        if pass.contains('+') {
+            settings.notes.push(
+                "the DSN password contains a literal `+`: Symfony versions that decoded DSNs \
+                 with urldecode() read it as a space; writing it as %2B works everywhere"
+                    .into(),
+            );
+        }
+        settings.password = Some(Secret::new(rawurldecode(pass)));
+    }
+    settings.region = parsed
+        .options
+        .iter()
+        .find(|o| o.name == "region" && !o.value.is_empty())
+        .map(|o| o.value.clone());
+    let host = rawurldecode(
+        dsn[parsed.host.clone()]
+            .trim_start_matches('[')
+            .trim_end_matches(']'),
+    )
+    .to_ascii_lowercase();
     if host.is_empty() {
         return Err(invalid(
             source,
             "the DSN has no host (Symfony uses `default`)",
         ));
     }
-    settings.port = port;
+    endpoint(&mut settings, &scheme, host, ses).map_err(|m| invalid(source, m))?;
+    Ok(settings)
+}
 
-    let query = tail
-        .split_once('?')
-        .map(|(_, q)| q.split('#').next().unwrap_or(""))
-        .unwrap_or("");
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        if decode(k) == "region" && !v.is_empty() {
-            settings.region = Some(decode(v));
-        }
-    }
-
+/// Host and port from the DSN's, as the transport of `scheme` connects.
+fn endpoint(
+    settings: &mut SmtpSettings,
+    scheme: &str,
+    host: String,
+    ses: bool,
+) -> Result<(), String> {
+    let tls = settings.tls;
     if ses {
         if host == "default" {
             let region = settings
@@ -160,9 +136,8 @@ pub fn parse_dsn(dsn: &str, source: &str) -> Result<SmtpSettings, SettingsError>
             settings.port = settings.port.or(Some(465));
         }
     } else if host == "default" {
-        return Err(invalid(
-            source,
-            format!("`{scheme}://default` has no real host: name the SMTP host"),
+        return Err(format!(
+            "`{scheme}://default` has no real host: name the SMTP host"
         ));
     } else {
         settings.host = Some(host);
@@ -173,44 +148,69 @@ pub fn parse_dsn(dsn: &str, source: &str) -> Result<SmtpSettings, SettingsError>
             25
         }));
     }
-    Ok(settings)
+    Ok(())
 }
 
-/// `host`, `host:port`, `[v6]`, `[v6]:port`.
-fn split_host_port(hostport: &str) -> Result<(String, Option<u16>), String> {
-    let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
-        let (addr, rest) = v6
-            .split_once(']')
-            .ok_or_else(|| "unclosed `[` in the host".to_string())?;
-        (addr, rest.strip_prefix(':'))
-    } else {
-        match hostport.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (hostport, None),
-        }
-    };
-    let port = match port {
-        None | Some("") => None,
-        Some(p) => Some(
-            p.parse::<u16>()
-                .ok()
-                .filter(|&p| p != 0)
-                .ok_or_else(|| format!("invalid port {p:?}"))?,
-        ),
-    };
-    Ok((decode(host).to_ascii_lowercase(), port))
+/// The TLS mode a scheme asks for and whether it is Symfony's SES bridge; an error for
+/// schemes that are not SMTP.
+fn transport(scheme: &str) -> Result<(Option<TlsMode>, bool), String> {
+    match scheme {
+        "smtp" => Ok((None, false)),
+        "smtps" => Ok((Some(TlsMode::Implicit), false)),
+        // Symfony's SesSmtpTransport connects with TLS to port 465 for both schemes.
+        "ses+smtp" | "ses+smtps" => Ok((Some(TlsMode::Implicit), true)),
+        "ses" | "ses+api" | "ses+https" => Err(format!(
+            "`{scheme}://` sends through the SES API with IAM access keys, not SMTP: \
+             there are no SMTP credentials to check"
+        )),
+        other => Err(format!(
+            "`{other}://` is not an SMTP transport (expected smtp, smtps, ses+smtp or ses+smtps)"
+        )),
+    }
+}
+
+/// What is wrong with a DSN Symfony rejects, without quoting it.
+fn dsn_error(error: &DsnError) -> String {
+    match error {
+        DsnError::Invalid => "the DSN is invalid (PHP's parse_url rejects it): check the host \
+                              and the port"
+            .into(),
+        DsnError::NoScheme => "not a DSN: expected SCHEME://...".into(),
+        DsnError::NoHost => "the DSN has no host (Symfony uses `default`)".into(),
+    }
 }
 
 /// Laravel's `env()`: `null`, `(null)` and empty mean unset.
-fn laravel_value<'a>(env: &'a Dotenv, key: &str) -> Option<&'a str> {
+fn laravel_value<'a>(env: &'a Values, key: &str) -> Option<&'a str> {
     env.get(key)
         .map(str::trim)
         .filter(|v| !v.is_empty() && !matches!(v.to_ascii_lowercase().as_str(), "null" | "(null)"))
 }
 
+/// The variables [`from_dotenv`] reads.
+const READ: [&str; 10] = [
+    "MAILER_DSN",
+    "MAIL_MAILER",
+    "MAIL_DRIVER",
+    "MAIL_URL",
+    "MAIL_HOST",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_SCHEME",
+    "MAIL_ENCRYPTION",
+];
+
 /// SMTP settings from a dotenv file: `MAILER_DSN` (Symfony) first, then Laravel's `MAIL_URL`,
 /// then Laravel's `MAIL_*` variables. `file` names the file in messages.
-pub fn from_dotenv(env: &Dotenv, file: &str) -> Result<SmtpSettings, SettingsError> {
+pub fn from_dotenv(env: &Values, file: &str) -> Result<SmtpSettings, SettingsError> {
+    if let Some(name) = READ.iter().find(|name| env.is_unknown(name)) {
+        return Err(invalid(
+            &format!("{name} in {file}"),
+            "its value runs a command (`$(...)`) or grows past sesform's expansion limits, \
+             so sesform cannot know it",
+        ));
+    }
     if let Some(dsn) = env.get("MAILER_DSN").filter(|v| !v.trim().is_empty()) {
         return parse_dsn(dsn, &format!("MAILER_DSN in {file}"));
     }
@@ -272,7 +272,7 @@ pub fn from_dotenv(env: &Dotenv, file: &str) -> Result<SmtpSettings, SettingsErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::smtp::dotenv;
+    use crate::formats::dotenv::{self, Dialect, phpdotenv};
 
     fn dsn(text: &str) -> SmtpSettings {
         parse_dsn(text, "--dsn").unwrap()
@@ -344,8 +344,9 @@ mod tests {
         assert!(err.to_string().contains("URL-encode"));
     }
 
-    fn env(text: &str) -> Dotenv {
-        dotenv::parse_with_env(text, &|_| None).unwrap()
+    fn env(text: &str) -> Values {
+        let laravel = Dialect::PhpDotenv(phpdotenv::Version::V5);
+        dotenv::read(laravel, text, &Default::default()).unwrap()
     }
 
     #[test]
@@ -391,6 +392,13 @@ mod tests {
             from_dotenv(&e, ".env").unwrap().host.as_deref(),
             Some("urlhost")
         );
+        let e = dotenv::read(
+            Dialect::Symfony,
+            "MAILER_DSN=$(cat dsn)\n",
+            &Default::default(),
+        );
+        let err = from_dotenv(&e.unwrap(), ".env").unwrap_err().to_string();
+        assert!(err.starts_with("MAILER_DSN in .env: "), "{err}");
         let e = env("APP_NAME=x\n");
         assert!(matches!(
             from_dotenv(&e, ".env"),

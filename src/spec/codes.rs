@@ -60,6 +60,7 @@ mod tests {
             include_str!("semantic.rs"),
             include_str!("structure.rs"),
             include_str!("positions.rs"),
+            include_str!("document.rs"),
             include_str!("names.rs"),
             include_str!("../cli/validate.rs"),
         ];

@@ -3,15 +3,18 @@
 //! naming rules, inline secrets). Every error found on the way is reported, not just the first.
 
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::document;
 use super::model::Spec;
 use super::positions::{MAX_DEPTH, Positions, TooDeep};
 use super::structure::{Repairs, node_mut};
 use super::{schema, semantic, structure};
 use crate::diagnostic::{Diagnostic, Label};
+use crate::formats::yaml;
 use crate::source::{self, SourceError, SourceFile};
 
 /// A valid spec with what is needed to point back into it.
@@ -177,74 +180,146 @@ pub fn load(path: &Path) -> Result<LoadedSpec, SpecError> {
     parse(source, base_dir)
 }
 
+/// Reads a spec: the YAML once (positions and document from one tree; serde_yaml only for
+/// what the tree cannot say exactly as it would, see [`super::document`]), then its shape,
+/// types and meaning. Every error found on the way is reported.
 pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecError> {
-    let invalid = |source: SourceFile, mut diagnostics: Vec<Diagnostic>| {
-        diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
-        SpecError::Invalid {
-            source: Box::new(source),
-            diagnostics,
-        }
-    };
     // Bounded nesting first: everything after this (serde_yaml, the schema check, the
     // conversions below) recurses once per level.
-    let positions = match Positions::index_limited(&source.text, MAX_DEPTH) {
-        Ok(positions) => positions,
-        Err(TooDeep { offset }) => {
-            let diagnostic = Diagnostic::error(
-                "too-deep",
-                format!("mappings and lists are nested more than {MAX_DEPTH} levels deep here"),
-            )
-            .at(Label::new(&source, offset..offset, ""))
-            .with_help(
-                "a spec nests at most 7 levels; check the indentation and that every `[` and `{` is closed",
-            );
-            let mut source = source;
-            redact_line_secrets(
-                &mut source,
-                diagnostic.location.as_ref().map_or(1, |l| l.line),
-            );
-            return Err(invalid(source, vec![diagnostic]));
+    let (positions, tree) = match Positions::read(&source.text, MAX_DEPTH) {
+        Ok(read) => read,
+        Err(TooDeep { offset }) => return Err(too_deep(source, offset)),
+    };
+    let aside = set_aside_duplicates(&source.text, positions, tree);
+    let mut diagnostics = duplicate_diagnostics(&source, &aside.entries);
+    // What was set aside is not read, so not checked for secrets: hide what looks like one.
+    let mut source = source;
+    for entry in &aside.entries {
+        let (first, _) = source.line_col(entry.start);
+        let (last, _) = source.line_col(entry.end);
+        for line in first..=last {
+            redact_line_secrets(&mut source, line);
+        }
+    }
+    let text = aside.text.as_deref().unwrap_or(&source.text);
+    let read = aside.tree.and_then(|tree| document::from_tree(text, &tree));
+    let document = match read.map_or_else(|| serde_yaml::from_str(text), Ok) {
+        Ok(document) => document,
+        Err(error) => {
+            let diagnostic = yaml_syntax_error(&source, &error, &aside.positions);
+            // No document, so no values: hide whatever looks like a secret on the lines the
+            // code frame shows.
+            for label in diagnostic.location.iter().chain(&diagnostic.related) {
+                redact_line_secrets(&mut source, label.line);
+            }
+            diagnostics.push(diagnostic);
+            return Err(invalid(source, diagnostics));
         }
     };
-    // A repeated key is reported where it is, and set aside so everything else is checked:
-    // the document read from here on is the file with each repeated entry blanked out.
-    let mut duplicates = Vec::new();
-    let mut positions = positions;
+    if document.is_null() {
+        let diagnostic = Diagnostic::error("empty-spec", "the spec is empty")
+            .at(Label::new(&source, 0..0, ""))
+            .with_help(
+                "start with `version: 1` and `region: <aws-region>`; see specs/minimal.yaml",
+            );
+        return Err(invalid(source, vec![diagnostic]));
+    }
+    check(source, document, aside.positions, base_dir, diagnostics)
+}
+
+/// A spec that is not valid, with its diagnostics in file order.
+fn invalid(source: SourceFile, mut diagnostics: Vec<Diagnostic>) -> SpecError {
+    diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.line, l.column)));
+    SpecError::Invalid {
+        source: Box::new(source),
+        diagnostics,
+    }
+}
+
+/// The one error of a document nested deeper than [`MAX_DEPTH`].
+fn too_deep(mut source: SourceFile, offset: usize) -> SpecError {
+    let diagnostic = Diagnostic::error(
+        "too-deep",
+        format!("mappings and lists are nested more than {MAX_DEPTH} levels deep here"),
+    )
+    .at(Label::new(&source, offset..offset, ""))
+    .with_help(
+        "a spec nests at most 7 levels; check the indentation and that every `[` and `{` is closed",
+    );
+    redact_line_secrets(
+        &mut source,
+        diagnostic.location.as_ref().map_or(1, |l| l.line),
+    );
+    invalid(source, vec![diagnostic])
+}
+
+/// A document with its repeated entries set aside.
+struct SetAside {
+    /// The repeated entries (key to end of value), last first.
+    entries: Vec<Range<usize>>,
+    /// The text with them blanked out, when there were any.
+    text: Option<String>,
+    positions: Positions,
+    tree: Option<yaml::Document>,
+}
+
+/// A repeated key is reported where it is, and set aside so everything else is checked: the
+/// document read from here on is the file with each repeated entry blanked out.
+fn set_aside_duplicates(
+    text: &str,
+    mut positions: Positions,
+    mut tree: Option<yaml::Document>,
+) -> SetAside {
+    let mut entries = Vec::new();
     let mut blanked: Option<String> = None;
-    while duplicates.len() < MAX_DUPLICATES
+    while entries.len() < MAX_DUPLICATES
         && let Some(entry) = positions.last_outer_duplicate()
     {
-        duplicates.push(entry.clone());
-        let blanked = blanked.get_or_insert_with(|| source.text.clone());
-        let mut end = entry.end;
-        // A flow collection's span stops before its closing bracket: take the bracket too.
-        let slice = &blanked[entry.start..end];
-        let mut open =
-            slice.matches(['[', '{']).count() as isize - slice.matches([']', '}']).count() as isize;
-        for (i, c) in blanked[end..].char_indices() {
-            if open <= 0 || !(c.is_whitespace() || c == ']' || c == '}') {
-                break;
-            }
-            if !c.is_whitespace() {
-                open -= 1;
-                end = entry.end + i + 1;
-            }
-        }
-        // In a flow mapping, the `,` after the entry goes with it.
-        let rest = &blanked[end..];
-        if let Some(comma) = rest.find(|c: char| !c.is_whitespace())
-            && rest[comma..].starts_with(',')
-        {
-            end += comma + 1;
-        }
+        entries.push(entry.clone());
+        let blanked = blanked.get_or_insert_with(|| text.to_string());
+        let end = entry_end(blanked, &entry);
         let spaces: String = blanked[entry.start..end]
             .chars()
             .map(|c| if c == '\n' || c == '\r' { c } else { ' ' })
             .collect();
         blanked.replace_range(entry.start..end, &spaces);
-        positions = Positions::index(blanked);
+        (positions, tree) = Positions::read(blanked, MAX_DEPTH).unwrap_or_default();
     }
-    let duplicate_diagnostics: Vec<Diagnostic> = duplicates
+    SetAside {
+        entries,
+        text: blanked,
+        positions,
+        tree,
+    }
+}
+
+/// Where a repeated entry ends in the text: a flow collection's span stops before its closing
+/// bracket, so the bracket goes too, and in a flow mapping the `,` after the entry.
+fn entry_end(text: &str, entry: &Range<usize>) -> usize {
+    let mut end = entry.end;
+    let slice = &text[entry.start..end];
+    let mut open =
+        slice.matches(['[', '{']).count() as isize - slice.matches([']', '}']).count() as isize;
+    for (i, c) in text[end..].char_indices() {
+        if open <= 0 || !(c.is_whitespace() || c == ']' || c == '}') {
+            break;
+        }
+        if !c.is_whitespace() {
+            open -= 1;
+            end = entry.end + i + 1;
+        }
+    }
+    let rest = &text[end..];
+    if let Some(comma) = rest.find(|c: char| !c.is_whitespace())
+        && rest[comma..].starts_with(',')
+    {
+        end += comma + 1;
+    }
+    end
+}
+
+fn duplicate_diagnostics(source: &SourceFile, entries: &[Range<usize>]) -> Vec<Diagnostic> {
+    entries
         .iter()
         .map(|entry| {
             let key = source.text[entry.start..]
@@ -263,48 +338,26 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
                     "key `{key}` is repeated in this mapping; the first one is used and this one is ignored"
                 ),
             )
-            .at(Label::new(&source, entry.start..entry.start, ""))
+            .at(Label::new(source, entry.start..entry.start, ""))
             .with_help("remove this entry, or merge it into the first one")
         })
-        .collect();
-    // What was set aside is not read, so not checked for secrets: hide what looks like one.
-    let mut source = source;
-    for entry in &duplicates {
-        let (first, _) = source.line_col(entry.start);
-        let (last, _) = source.line_col(entry.end);
-        for line in first..=last {
-            redact_line_secrets(&mut source, line);
-        }
-    }
-    let document: serde_yaml::Value =
-        match serde_yaml::from_str(blanked.as_deref().unwrap_or(&source.text)) {
-            Ok(document) => document,
-            Err(error) => {
-                let diagnostic = yaml_syntax_error(&source, &error, &positions);
-                // No document, so no values: hide whatever looks like a secret on the lines the
-                // code frame shows.
-                for label in diagnostic.location.iter().chain(&diagnostic.related) {
-                    redact_line_secrets(&mut source, label.line);
-                }
-                let mut diagnostics = duplicate_diagnostics;
-                diagnostics.push(diagnostic);
-                return Err(invalid(source, diagnostics));
-            }
-        };
+        .collect()
+}
+
+/// Checks a document that YAML could read: inline secrets, its shape against the schema,
+/// its types, then its meaning. `diagnostics` holds what was found before.
+fn check(
+    source: SourceFile,
+    document: serde_yaml::Value,
+    positions: Positions,
+    base_dir: PathBuf,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<LoadedSpec, SpecError> {
     let locator = Locator {
         source: &source,
         positions: &positions,
         repairs: None,
     };
-    if document.is_null() {
-        let diagnostic = Diagnostic::error("empty-spec", "the spec is empty")
-            .at(Label::new(&source, 0..0, ""))
-            .with_help(
-                "start with `version: 1` and `region: <aws-region>`; see specs/minimal.yaml",
-            );
-        return Err(invalid(source, vec![diagnostic]));
-    }
-
     // Secrets are found before anything can return early, masked in the document before
     // anything quotes it, and in the source before any code frame shows it.
     let secrets = semantic::inline_secrets(&document, &locator);
@@ -312,8 +365,7 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
         .iter()
         .map(|secret| secret_span(&source, &positions, secret))
         .collect();
-    let invalid = |source: SourceFile, mut diagnostics: Vec<Diagnostic>| {
-        let mut source = source;
+    let invalid = |mut source: SourceFile, mut diagnostics: Vec<Diagnostic>| {
         for (span, keep) in &redactions {
             source.redact(span.clone(), *keep);
         }
@@ -329,7 +381,6 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
         }
         invalid(source, diagnostics)
     };
-    let mut diagnostics = duplicate_diagnostics;
     diagnostics.extend(secrets.iter().map(|s| s.diagnostic.clone()));
     let mut instance = to_json(&document, &mut Vec::new(), &locator, &mut diagnostics);
     drop(document);
@@ -348,23 +399,34 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
             *value = secret.masked.clone();
         }
     }
-    let repairs = structure::check(
-        schema::json_schema(),
-        &mut instance,
-        &locator,
-        &mut diagnostics,
-    );
+    match typed(instance, &locator, &mut diagnostics) {
+        Some(spec) if diagnostics.is_empty() => Ok(LoadedSpec {
+            spec,
+            source,
+            positions,
+            base_dir,
+        }),
+        _ => Err(invalid(source, diagnostics)),
+    }
+}
+
+/// The typed spec from its JSON form: the shape check first, which repairs what the schema
+/// rejects (removed, or replaced by a placeholder the semantic checks know to skip), so the
+/// semantic checks report their errors in the same run.
+fn typed(
+    mut instance: Value,
+    locator: &Locator,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Spec> {
+    let repairs = structure::check(schema::json_schema(), &mut instance, locator, diagnostics);
     let locator = Locator {
         repairs: Some(&repairs),
-        ..locator
+        ..*locator
     };
-
-    // What the schema rejected has been repaired (removed, or replaced by a placeholder the
-    // semantic checks know to skip), so they can report their errors in the same run.
-    let result = match serde_json::from_value::<Spec>(instance) {
+    match serde_json::from_value::<Spec>(instance) {
         Ok(spec) => {
             diagnostics.extend(semantic::check(&spec, &locator));
-            Ok(spec)
+            Some(spec)
         }
         Err(error) => {
             if diagnostics.is_empty() {
@@ -372,17 +434,8 @@ pub fn parse(source: SourceFile, base_dir: PathBuf) -> Result<LoadedSpec, SpecEr
                     Diagnostic::error("invalid-spec", error.to_string()).at(locator.value(&[])),
                 );
             }
-            Err(())
+            None
         }
-    };
-    match result {
-        Ok(spec) if diagnostics.is_empty() => Ok(LoadedSpec {
-            spec,
-            source,
-            positions,
-            base_dir,
-        }),
-        _ => Err(invalid(source, diagnostics)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The spec: YAML -> typed, validated desired model, with positions for every diagnostic.
 
 pub mod codes;
+mod document;
 pub mod load;
 pub mod model;
 pub mod names;

@@ -1,15 +1,14 @@
 //! Where each node of a YAML document is, by path (`["configuration_sets", "tx", "tls"]`).
 //!
-//! serde_yaml does not keep positions, so the document is read a second time with yaml-rust2's
-//! pull parser, whose markers give the byte offset of every key and value. The events are
-//! consumed in a loop, never recursively, so this pass is also where nesting too deep for the
-//! recursive passes that follow (serde_yaml, the schema check) is refused.
+//! serde_yaml does not keep positions, so the spec is also read with the shared YAML reader
+//! ([`crate::formats::yaml`]), whose tree has the byte span of every key and value; this
+//! indexes that tree by path. The reader never recurses, so it is also where nesting too deep
+//! for the recursive passes that follow (serde_yaml, the schema check) is refused.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use yaml_rust2::parser::{Event, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use crate::formats::yaml::{self, ErrorKind, YKind, YNode};
 
 /// A path into the document: mapping keys, and sequence indices as decimal strings.
 pub type Path = Vec<String>;
@@ -17,6 +16,9 @@ pub type Path = Vec<String>;
 /// How deeply mappings and sequences may nest. The deepest key of a spec is 7 levels down; the
 /// limit keeps the recursive passes (serde_yaml, the schema check) far from the stack's end.
 pub const MAX_DEPTH: usize = 64;
+
+/// At most this many nodes, aliases expanded: a spec has a few hundred.
+const MAX_NODES: usize = 100_000;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodePosition {
@@ -39,7 +41,7 @@ pub struct TooDeep {
 }
 
 impl Positions {
-    /// Indexes a document. A document yaml-rust2 cannot read, or nested deeper than
+    /// Indexes a document. A document the reader cannot read, or nested deeper than
     /// [`MAX_DEPTH`], yields an empty index: callers then fall back to the start of the file,
     /// which is still a valid place to point at.
     pub fn index(text: &str) -> Positions {
@@ -48,52 +50,85 @@ impl Positions {
 
     /// Like [`Positions::index`], but refuses containers nested more than `max_depth` deep.
     pub fn index_limited(text: &str, max_depth: usize) -> Result<Positions, TooDeep> {
-        // yaml-rust2's marker index counts characters; spans are byte ranges.
-        let char_bytes = if text.is_ascii() {
-            Vec::new()
-        } else {
-            text.char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(text.len()))
-                .collect()
+        Ok(Self::read(text, max_depth)?.0)
+    }
+
+    /// Reads a document once: its positions, and its tree when the reader could read it
+    /// (`None` for YAML it rejects: the positions are then empty).
+    pub fn read(
+        text: &str,
+        max_depth: usize,
+    ) -> Result<(Positions, Option<yaml::Document>), TooDeep> {
+        let options = yaml::Options {
+            max_depth,
+            max_nodes: MAX_NODES,
+            // serde_yaml keeps `<<` as a key: so do the paths.
+            merge_keys: false,
         };
-        let mut builder = Builder {
-            text,
-            char_bytes,
-            stack: Vec::new(),
-            path: Vec::new(),
-            pending_end: None,
-            nodes: HashMap::new(),
-            duplicates: Vec::new(),
-        };
-        let mut parser = Parser::new_from_str(text);
-        loop {
-            match parser.next_token() {
-                Ok((Event::StreamEnd | Event::DocumentEnd, _)) => break,
-                Ok((event, mark)) => {
-                    if matches!(event, Event::MappingStart(..) | Event::SequenceStart(..))
-                        && builder.stack.len() >= max_depth
-                    {
-                        return Err(TooDeep {
-                            offset: block_key_start(text, builder.offset(mark)),
-                        });
-                    }
-                    builder.on_event(event, mark);
-                }
-                // The scanner looks ahead through flow collections and gives up past 255
-                // levels, before the parser has emitted the level that is too deep.
-                Err(error) if error.info() == "recursion limit exceeded" => {
-                    return Err(TooDeep {
-                        offset: builder.offset(*error.marker()),
-                    });
-                }
-                Err(_) => return Ok(Positions::default()),
+        match yaml::parse_with(text, options) {
+            Ok(document) => {
+                let positions = document.root.as_ref().map(Self::of).unwrap_or_default();
+                Ok((positions, Some(document)))
             }
+            Err(e) if e.kind == ErrorKind::TooDeep => Err(TooDeep { offset: e.offset }),
+            Err(_) => Ok((Positions::default(), None)),
         }
-        Ok(Positions {
-            nodes: builder.nodes,
-            duplicates: builder.duplicates,
-        })
+    }
+
+    /// Indexes a tree read by [`yaml::parse_with`].
+    pub fn of(root: &YNode) -> Positions {
+        let mut positions = Positions::default();
+        // Depth first with an explicit stack, children pushed in reverse: document order,
+        // so duplicates are listed in the order they are written.
+        let mut todo: Vec<Visit> = vec![Visit {
+            path: Vec::new(),
+            key: None,
+            repeated: false,
+            node: root,
+        }];
+        while let Some(Visit {
+            path,
+            key,
+            repeated,
+            node,
+        }) = todo.pop()
+        {
+            if let (true, Some(key)) = (repeated, &key) {
+                positions.duplicates.push((key.clone(), path.clone()));
+            }
+            // A node an alias repeats is one node, at the alias: errors inside it are the
+            // anchor's.
+            if let Some(alias) = &node.alias {
+                let value = alias.clone();
+                positions.nodes.insert(path, NodePosition { key, value });
+                continue;
+            }
+            let mut children = Vec::new();
+            match &node.kind {
+                YKind::Scalar { .. } => {}
+                YKind::Seq(items) => {
+                    children.extend(items.iter().enumerate().map(|(i, item)| Visit {
+                        path: child(&path, i.to_string()),
+                        key: None,
+                        repeated: false,
+                        node: item,
+                    }));
+                }
+                YKind::Map(entries) => {
+                    let mut seen = std::collections::HashSet::new();
+                    children.extend(entries.iter().map(|(name, span, value)| Visit {
+                        path: child(&path, name.clone()),
+                        key: Some(span.clone()),
+                        repeated: !seen.insert(name.as_str()),
+                        node: value,
+                    }));
+                }
+            }
+            let value = node.span.clone();
+            positions.nodes.insert(path, NodePosition { key, value });
+            todo.extend(children.into_iter().rev());
+        }
+        positions
     }
 
     /// Keys that appear twice in the same mapping, in document order (the second occurrence).
@@ -141,252 +176,19 @@ impl Positions {
     }
 }
 
-enum Frame {
-    Map {
-        start: usize,
-        key: Option<(String, Range<usize>)>,
-        /// Whether this container added a segment to the builder's path (all but the root).
-        pushed: bool,
-        first_key: bool,
-    },
-    Seq {
-        start: usize,
-        next: usize,
-        pushed: bool,
-    },
-}
-
-struct Builder<'a> {
-    text: &'a str,
-    /// Byte offset of each character; empty for ASCII text, where they are equal.
-    char_bytes: Vec<usize>,
-    stack: Vec<Frame>,
-    /// Path of the innermost open container: one shared vector, so each node costs one copy of
-    /// its path (its key in `nodes`), not one per level.
+/// A node to index, and where it sits.
+struct Visit<'a> {
     path: Path,
-    /// A scalar whose end is only known when the next event starts (block and multi-line scalars).
-    pending_end: Option<(Path, usize)>,
-    nodes: HashMap<Path, NodePosition>,
-    duplicates: Vec<(Range<usize>, Path)>,
+    key: Option<Range<usize>>,
+    /// Whether its key repeats an earlier key of the same mapping.
+    repeated: bool,
+    node: &'a YNode,
 }
 
-/// Where a node sits in its parent.
-enum Place {
-    /// The root node.
-    Root,
-    /// A mapping key (not a node of its own).
-    Key,
-    /// A mapping value or sequence item: its path segment and, for values, the key's span.
-    Child(String, Option<Range<usize>>),
-}
-
-impl Builder<'_> {
-    fn offset(&self, mark: Marker) -> usize {
-        if self.char_bytes.is_empty() {
-            mark.index()
-        } else {
-            self.char_bytes
-                .get(mark.index())
-                .copied()
-                .unwrap_or(self.text.len())
-        }
-        .min(self.text.len())
-    }
-
-    /// Where the node that starts now goes, advancing the parent.
-    fn place(&mut self) -> Place {
-        match self.stack.last_mut() {
-            None => Place::Root,
-            Some(Frame::Map { key, .. }) => match key.take() {
-                Some((name, span)) => Place::Child(name, Some(span)),
-                None => Place::Key,
-            },
-            Some(Frame::Seq { next, .. }) => {
-                *next += 1;
-                Place::Child((*next - 1).to_string(), None)
-            }
-        }
-    }
-
-    /// Records a node at the current path plus `segment`.
-    fn insert(&mut self, segment: Option<String>, position: NodePosition) {
-        match segment {
-            Some(segment) => {
-                self.path.push(segment);
-                self.nodes.insert(self.path.clone(), position);
-                self.path.pop();
-            }
-            None => {
-                self.nodes.insert(self.path.clone(), position);
-            }
-        }
-    }
-
-    /// The end of a scalar starting at `start`, or `None` when only the next event tells.
-    fn scalar_end(&self, start: usize, value: &str, style: TScalarStyle) -> Option<usize> {
-        let rest = &self.text[start..];
-        let end = match style {
-            TScalarStyle::Plain if rest.starts_with(value) => start + value.len(),
-            TScalarStyle::SingleQuoted => start + closing_quote(rest, '\'')?,
-            TScalarStyle::DoubleQuoted => start + closing_quote(rest, '"')?,
-            // Multi-line plain scalars and block scalars (`|`, `>`).
-            _ => return None,
-        };
-        Some(end.min(self.text.len()))
-    }
-
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        let at = self.offset(mark);
-        if let Some((path, start)) = self.pending_end.take()
-            && let Some(node) = self.nodes.get_mut(&path)
-        {
-            node.value.end = self.text[..at].trim_end().len().max(start);
-        }
-        match event {
-            Event::Scalar(value, style, ..) => {
-                let end = self.scalar_end(at, &value, style);
-                let span = at..end.unwrap_or(at);
-                match self.place() {
-                    Place::Key => {
-                        self.path.push(value);
-                        if self.nodes.contains_key(&self.path) {
-                            self.duplicates.push((span.clone(), self.path.clone()));
-                        }
-                        let value = self.path.pop().unwrap_or_default();
-                        if let Some(Frame::Map {
-                            start,
-                            key,
-                            first_key,
-                            ..
-                        }) = self.stack.last_mut()
-                        {
-                            // A block mapping's start event comes after its first key.
-                            if *first_key {
-                                *first_key = false;
-                                *start = (*start).min(span.start);
-                            }
-                            *key = Some((value, span));
-                        }
-                    }
-                    place => {
-                        let (segment, key) = match place {
-                            Place::Child(segment, key) => (Some(segment), key),
-                            _ => (None, None),
-                        };
-                        if end.is_none() {
-                            let mut path = self.path.clone();
-                            path.extend(segment.clone());
-                            self.pending_end = Some((path, at));
-                        }
-                        self.insert(segment, NodePosition { key, value: span });
-                    }
-                }
-            }
-            Event::Alias(_) => match self.place() {
-                Place::Key => {
-                    if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
-                        *key = Some(("*".to_string(), at..at + 1));
-                    }
-                }
-                Place::Root => self.insert(
-                    None,
-                    NodePosition {
-                        key: None,
-                        value: at..at + 1,
-                    },
-                ),
-                Place::Child(segment, key) => self.insert(
-                    Some(segment),
-                    NodePosition {
-                        key,
-                        value: at..at + 1,
-                    },
-                ),
-            },
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let (segment, key) = match self.place() {
-                    Place::Root => (None, None),
-                    // A complex (non-scalar) mapping key: index it under a placeholder name.
-                    Place::Key => (Some("?".to_string()), None),
-                    Place::Child(segment, key) => (Some(segment), key),
-                };
-                let pushed = segment.is_some();
-                self.path.extend(segment);
-                self.nodes
-                    .insert(self.path.clone(), NodePosition { key, value: at..at });
-                self.stack
-                    .push(if matches!(event, Event::MappingStart(..)) {
-                        Frame::Map {
-                            start: at,
-                            key: None,
-                            pushed,
-                            first_key: true,
-                        }
-                    } else {
-                        Frame::Seq {
-                            start: at,
-                            next: 0,
-                            pushed,
-                        }
-                    });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                if let Some(Frame::Map { start, pushed, .. } | Frame::Seq { start, pushed, .. }) =
-                    self.stack.pop()
-                {
-                    if let Some(node) = self.nodes.get_mut(&self.path) {
-                        let end = self.text[..at].trim_end().len().max(start);
-                        node.value = start..end;
-                    }
-                    if pushed {
-                        let segment = self.path.pop();
-                        // The value after a complex key is indexed under the same placeholder.
-                        if segment.as_deref() == Some("?")
-                            && let Some(Frame::Map {
-                                key: key @ None, ..
-                            }) = self.stack.last_mut()
-                        {
-                            *key = Some(("?".to_string(), start..start));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// yaml-rust2 marks a block mapping's start at the `:` after its first key; the key, at the
-/// start of that line (after indentation and `- `), is the better place to point at.
-fn block_key_start(text: &str, offset: usize) -> usize {
-    if !text[offset..].starts_with(':') {
-        return offset;
-    }
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let prefix = &text[line_start..offset];
-    line_start + (prefix.len() - prefix.trim_start_matches([' ', '-']).len())
-}
-
-/// Length of a quoted scalar up to and including its closing quote, honouring `\"` in double
-/// quotes and `''` in single quotes.
-fn closing_quote(raw: &str, quote: char) -> Option<usize> {
-    let mut chars = raw.char_indices().skip(1).peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' if quote == '"' => {
-                chars.next();
-            }
-            c if c == quote => {
-                if quote == '\'' && chars.peek().map(|(_, c)| *c) == Some('\'') {
-                    chars.next();
-                } else {
-                    return Some(i + c.len_utf8());
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+fn child(path: &[String], segment: String) -> Path {
+    let mut path = path.to_vec();
+    path.push(segment);
+    path
 }
 
 #[cfg(test)]

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use super::{LoadContext, env_load_errors, find_in_code, read_file, read_lock, syntax_error};
 use crate::diagnostic::{Diagnostic, Label};
+use crate::formats::dotenv::phpdotenv;
+use crate::formats::dsn;
+use crate::formats::url;
 use crate::lint::app::{App, ConfigCache, Endpoint, Engine, Framework, Kind, Tls, Transport};
-use crate::lint::composer::{LARAVEL, PHPDOTENV, SYMFONY_MAILER};
-use crate::lint::dotenv::phpdotenv;
-use crate::lint::dsn;
+use crate::lint::composer::{LARAVEL, Lock, PHPDOTENV, SYMFONY_MAILER};
 use crate::lint::env::{self, AppEnv, AppEnvSource, Env};
 use crate::lint::files::{FileId, Files, Origin, display_path};
 use crate::lint::php;
@@ -74,6 +75,14 @@ fn framework_copy(name: &str, version: Option<Version>) -> (Version, &'static st
     })
 }
 
+/// The phpdotenv version that reads the app's env files, from its composer.lock.
+pub fn dotenv_version(lock: &Lock) -> phpdotenv::Version {
+    phpdotenv::Version::for_app(
+        lock.get(PHPDOTENV).map(|p| p.version.major),
+        lock.get(LARAVEL).map(|p| p.version.major),
+    )
+}
+
 pub fn load(ctx: &LoadContext) -> App {
     let root = ctx.root;
     let mut files = Files::default();
@@ -82,10 +91,7 @@ pub fn load(ctx: &LoadContext) -> App {
     let lock_errors = errors.len();
     let version = lock.get(LARAVEL).cloned();
     let mut env_errors = Vec::new();
-    let dialect = phpdotenv::Version::for_app(
-        lock.get(PHPDOTENV).map(|p| p.version.major),
-        version.as_ref().map(|p| p.version.major),
-    );
+    let dialect = dotenv_version(&lock);
     let env = env::load_laravel(
         root,
         &mut files,
@@ -739,7 +745,7 @@ fn merge_url(url: &Node, entries: &mut Vec<(String, Node)>) {
         return;
     };
     let component = |range: std::ops::Range<usize>| {
-        let decoded = dsn::rawurldecode(&text[range.clone()]);
+        let decoded = url::rawurldecode(&text[range.clone()]);
         url.sub(
             range.clone(),
             json_decoded(&url.traced().expect("string").slice(range), decoded),

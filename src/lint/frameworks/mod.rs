@@ -12,6 +12,7 @@ use super::composer::{self, Lock};
 use super::env::{AppEnv, LoadError};
 use super::files::{FileId, Files, Origin};
 use crate::diagnostic::Diagnostic;
+use crate::formats::dotenv::Dialect;
 use crate::source::SourceError;
 
 /// What a loader needs besides the app's files.
@@ -40,6 +41,18 @@ pub fn detect(root: &Path) -> Option<Framework> {
     } else {
         None
     }
+}
+
+/// The dotenv dialect of the app at `root`, as `load` reads its env files; `None` when the
+/// directory is not a Laravel or Symfony app.
+pub fn dotenv_dialect(root: &Path) -> Option<Dialect> {
+    Some(match detect(root)? {
+        Framework::Symfony => Dialect::Symfony,
+        Framework::Laravel => {
+            let lock = read_lock(root, &mut Files::default(), &mut Vec::new());
+            Dialect::PhpDotenv(laravel::dotenv_version(&lock))
+        }
+    })
 }
 
 pub fn load(framework: Framework, ctx: &LoadContext) -> App {

@@ -7,15 +7,16 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::{LoadContext, env_load_errors, read_file, read_lock, syntax_error};
+use crate::formats::dotenv::{MAX_EXPANDED_VALUE, too_large_message};
+use crate::formats::dsn::{self, Dsn};
+use crate::formats::url;
+use crate::formats::yaml::{self, YKind, YNode};
 use crate::lint::app::{App, Endpoint, Engine, Framework, Kind, Tls, Transport};
 use crate::lint::composer::{SYMFONY_AMAZON_MAILER, SYMFONY_FRAMEWORK, SYMFONY_MAILER};
-use crate::lint::dotenv::{MAX_EXPANDED_VALUE, too_large_message};
-use crate::lint::dsn::{self, Dsn};
 use crate::lint::env::{self, Env, VarSource};
 use crate::lint::files::{FileId, Files, Origin, display_path};
 use crate::lint::traced::Traced;
 use crate::lint::value::{EnvOutcome, EnvUse, Node, Val};
-use crate::lint::yaml::{self, YKind, YNode};
 
 /// A YAML node and the file it is in.
 #[derive(Clone)]
@@ -509,7 +510,7 @@ impl Resolver<'_> {
                     let start = t.len() - t.trim_start().len();
                     Val::Str(s.slice(start..t.trim_end().len().max(start)))
                 }
-                ("urlencode", Val::Str(s)) => Val::Str(s.map_text(urlencode(s.as_str()))),
+                ("urlencode", Val::Str(s)) => Val::Str(s.map_text(url::urlencode(s.as_str()))),
                 ("resolve", Val::Str(s)) => {
                     let inner = self.interpolate(s, here.clone(), None, depth + 1);
                     inner.val
@@ -550,17 +551,18 @@ impl Resolver<'_> {
     }
 }
 
-/// PHP `urlencode`.
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b' ' => "+".to_string(),
-            b if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') => {
-                (b as char).to_string()
-            }
-            b => format!("%{b:02X}"),
-        })
-        .collect()
+/// Whether this symfony/mailer decodes DSN credentials with `urldecode` (`+` becomes a
+/// space): every version before symfony/symfony#53320, released in 5.4.35, 6.3.12, 6.4.3 and
+/// 7.0.3 (6.0 to 6.2 never got it).
+pub fn mailer_decodes_plus_as_space(mailer: crate::lint::version::Version) -> bool {
+    match (mailer.major, mailer.minor) {
+        (..=4, _) => true,
+        (5, _) => !mailer.at_least(5, 4, 35),
+        (6, ..=3) => !mailer.at_least(6, 3, 12),
+        (6, 4) => !mailer.at_least(6, 4, 3),
+        (7, 0) => !mailer.at_least(7, 0, 3),
+        _ => false,
+    }
 }
 
 /// The transports a DSN string defines (several with `failover(...)`/`roundrobin(...)`).
@@ -621,13 +623,13 @@ fn transport(app: &App, name: &str, default: bool, member: &Node) -> Transport {
     let plus_is_space = app
         .mailer_version
         .as_ref()
-        .is_some_and(|p| dsn::mailer_decodes_plus_as_space(p.version));
+        .is_some_and(|p| mailer_decodes_plus_as_space(p.version));
     let decoded = |r: &Range<usize>| {
         let raw = &text[r.clone()];
         let decoded = if plus_is_space {
-            dsn::urldecode(raw)
+            url::urldecode(raw)
         } else {
-            dsn::rawurldecode(raw)
+            url::rawurldecode(raw)
         };
         let slice = traced.slice(r.clone());
         part(
@@ -945,5 +947,27 @@ mod tests {
             .find(|(n, _)| n == "X-SES-CONFIGURATION-SET")
             .unwrap();
         assert_eq!(set.1.str(), Some("tx"));
+    }
+
+    #[test]
+    fn mailer_versions_that_decode_plus_as_space() {
+        let v = |t: &str| crate::lint::version::Version::parse(t).unwrap();
+        for (version, plus_is_space) in [
+            ("5.4.34", true),
+            ("5.4.35", false),
+            ("6.2.14", true),
+            ("6.3.12", false),
+            ("6.4.2", true),
+            ("6.4.3", false),
+            ("7.0.2", true),
+            ("7.0.3", false),
+            ("7.1.0", false),
+        ] {
+            assert_eq!(
+                mailer_decodes_plus_as_space(v(version)),
+                plus_is_space,
+                "{version}"
+            );
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::eval::Eval;
 use super::parse::{PhpError, parse};
-use crate::lint::dotenv::Entry;
+use crate::formats::dotenv::Entry;
 use crate::lint::files::{FileId, Origin};
 use crate::lint::traced::Traced;
 use crate::lint::value::Val;

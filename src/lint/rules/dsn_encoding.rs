@@ -55,9 +55,10 @@ use std::collections::BTreeSet;
 
 use super::{Ctx, overlaps};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::formats::dotenv::Quirk;
+use crate::formats::dsn;
+use crate::formats::url;
 use crate::lint::app::{Framework, Transport};
-use crate::lint::dotenv::Quirk;
-use crate::lint::dsn;
 use crate::lint::files::Origin;
 use crate::lint::value::Node;
 
@@ -238,12 +239,12 @@ fn credentials(ctx: &Ctx, t: &Transport, node: &Node, out: &mut Vec<Diagnostic>)
             format!("unencoded `{c}` in the DSN {part}: {effect}"),
             format!(
                 "`{c}` must be written {}",
-                dsn::rawurlencode(&c.to_string())
+                url::rawurlencode(&c.to_string())
             ),
         );
         d = d.with_help(format!(
             "URL-encode the {part}: `{c}` is `{}`{}",
-            dsn::rawurlencode(&c.to_string()),
+            url::rawurlencode(&c.to_string()),
             if symfony {
                 "; or keep it in its own variable and use %env(urlencode:NAME)% in the DSN"
             } else {
@@ -288,7 +289,7 @@ fn password_fix(ctx: &Ctx, node: &Node, password: std::ops::Range<usize>) -> Opt
         if c == '%' && is_percent_escape(&raw[i..]) {
             encoded.push(c);
         } else {
-            encoded.push_str(&dsn::rawurlencode(&c.to_string()));
+            encoded.push_str(&url::rawurlencode(&c.to_string()));
         }
     }
     if encoded == raw {
@@ -334,7 +335,7 @@ fn raw_percent(ctx: &Ctx, node: &Node, at: usize, part: &str) -> Diagnostic {
 fn raw_plus(ctx: &Ctx, node: &Node, at: usize, part: &str) -> Option<Diagnostic> {
     let installed = ctx.app.mailer_version.as_ref();
     let (severity, message) = match installed {
-        Some(p) if dsn::mailer_decodes_plus_as_space(p.version) => (
+        Some(p) if crate::lint::frameworks::symfony::mailer_decodes_plus_as_space(p.version) => (
             Severity::Error,
             format!(
                 "unencoded `+` in the DSN {part}: symfony/mailer {} decodes it as a space, so \

@@ -42,8 +42,8 @@
 
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::formats::dsn;
 use crate::lint::app::{Framework, Kind, Transport};
-use crate::lint::dsn;
 use crate::lint::value::{EnvOutcome, Node};
 use crate::lint::version::Version;
 

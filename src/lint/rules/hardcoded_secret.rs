@@ -46,8 +46,9 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use super::{Ctx, is_iam_secret_shape, is_placeholder, is_smtp_password_shape};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::formats::dsn;
+use crate::formats::url;
 use crate::lint::app::{Framework, Kind, Transport};
-use crate::lint::dsn;
 use crate::lint::traced::Traced;
 use crate::lint::value::{EnvOutcome, Node, Val};
 
@@ -164,7 +165,7 @@ fn lost_secrets(value: &Traced, is_dsn: bool) -> Vec<Traced> {
             let password = dsn::parse_symfony(member).ok()?.password?;
             let raw = &member[password.clone()];
             let slice = value.slice(range.start + password.start..range.start + password.end);
-            let decoded = dsn::rawurldecode(raw);
+            let decoded = url::rawurldecode(raw);
             Some(if decoded == raw {
                 slice
             } else {

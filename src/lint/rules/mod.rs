@@ -97,7 +97,7 @@ impl<'a> Ctx<'a> {
                 // the middle of a DSN cut after its query string was not shortened.
                 let text = files.text(node.at.file);
                 let cut = var.quirks.iter().any(|q| match q {
-                    crate::lint::dotenv::Quirk::CutByHash { at, .. } => {
+                    crate::formats::dotenv::Quirk::CutByHash { at, .. } => {
                         at.file == node.at.file
                             && at.span.start >= node.at.span.end
                             && text

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{DotenvError, Entry, Normalized, Quirk, Scope, TraceBuilder, replace_all, too_large};
-use crate::lint::files::{FileId, Origin};
-use crate::lint::traced::Traced;
+use crate::formats::span::{FileId, Origin};
+use crate::formats::traced::Traced;
 
 pub fn parse(text: &str, file: FileId, scope: &Scope) -> Result<Vec<Entry>, DotenvError> {
     let norm = Normalized::new(text);
@@ -91,6 +91,7 @@ impl Lexer<'_> {
 
     fn error(&self, e: LexError) -> DotenvError {
         DotenvError {
+            cause: e.message.clone(),
             message: e.message,
             offset: self
                 .b
@@ -565,20 +566,7 @@ mod tests {
     use super::*;
 
     fn parse_in(text: &str, process: &[(&str, &str)]) -> Result<Vec<Entry>, DotenvError> {
-        let process: HashMap<String, String> = process
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let earlier = HashMap::new();
-        parse(
-            text,
-            0,
-            &Scope {
-                process: &process,
-                earlier: &earlier,
-                budget: &Default::default(),
-            },
-        )
+        super::super::parse_in_process(parse, text, process)
     }
 
     fn values(text: &str) -> Vec<(String, Option<String>)> {

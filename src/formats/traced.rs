@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::files::Origin;
+use super::span::Origin;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Piece {

@@ -1,15 +1,24 @@
-//! `.env` files in the two dialects PHP apps use: vlucas/phpdotenv (Laravel) and
-//! symfony/dotenv (Symfony). They differ in ways that silently change values (`#` and `$`
-//! handling, quoting), so each is parsed exactly as its library does, with positions.
+//! `.env` files in the two dialects PHP apps use: vlucas/phpdotenv (Laravel; v3, v4 and v5
+//! differ) and symfony/dotenv (Symfony). They differ in ways that silently change values (`#`
+//! and `$` handling, quoting), so each is parsed exactly as its library does, with positions.
+//!
+//! [`phpdotenv`] and [`symfony`] give every entry with its spans, interpolation quirks and
+//! provenance: `lint` reads an app's env files with them. [`read`] gives one file's values
+//! without positions, and errors that name the line and the variable but never a value: `sesform
+//! smtp check --env-file` reads an app's `.env` with it. Expansion is capped by a [`Budget`]
+//! either way, and every parser runs in linear time (see `lint::adversarial`).
 
 pub mod phpdotenv;
+mod read;
 pub mod symfony;
+
+pub use read::{Dialect, ReadError, Values, read};
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::files::{FileId, Origin};
-use super::traced::Traced;
+use crate::formats::span::{FileId, Origin};
+use crate::formats::traced::Traced;
 
 /// One `NAME=value` assignment.
 #[derive(Debug, Clone)]
@@ -47,7 +56,10 @@ pub enum Quirk {
 /// A syntax error, as the library reports it, with the byte offset it stopped at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DotenvError {
+    /// The library's message; phpdotenv's quotes the line, value and all.
     pub message: String,
+    /// What is wrong, without quoting the file (for messages that must not show a value).
+    pub cause: String,
     pub offset: usize,
 }
 
@@ -247,6 +259,26 @@ pub(crate) fn the_too_large_quirk(entries: &[Entry]) -> (&Origin, &str) {
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     found[0]
+}
+
+/// `parse(text)` with only `process` around it (the parsers' tests).
+#[cfg(test)]
+pub(crate) fn parse_in_process(
+    parse: fn(&str, FileId, &Scope) -> Result<Vec<Entry>, DotenvError>,
+    text: &str,
+    process: &[(&str, &str)],
+) -> Result<Vec<Entry>, DotenvError> {
+    let process: HashMap<String, String> = process
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let earlier = HashMap::new();
+    let scope = Scope {
+        process: &process,
+        earlier: &earlier,
+        budget: &Default::default(),
+    };
+    parse(text, 0, &scope)
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{DotenvError, Entry, Normalized, Quirk, Scope, TraceBuilder, too_large};
-use crate::lint::files::FileId;
-use crate::lint::traced::Traced;
+use crate::formats::span::FileId;
+use crate::formats::traced::Traced;
 
 /// The phpdotenv major version that reads the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -101,6 +101,7 @@ pub fn parse_as(
         let entry =
             parse_entry(version, &builder, range, scope, &values).map_err(|f| DotenvError {
                 message: version.message(&f),
+                cause: f.cause.clone(),
                 offset: norm.offset(f.at),
             })?;
         if let Some(entry) = entry {
@@ -588,20 +589,7 @@ mod tests {
     use super::*;
 
     fn parse_with(text: &str, process: &[(&str, &str)]) -> Result<Vec<Entry>, DotenvError> {
-        let process: HashMap<String, String> = process
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let earlier = HashMap::new();
-        parse(
-            text,
-            0,
-            &Scope {
-                process: &process,
-                earlier: &earlier,
-                budget: &Default::default(),
-            },
-        )
+        super::super::parse_in_process(parse, text, process)
     }
 
     fn values(text: &str) -> Vec<(String, String)> {

@@ -8,6 +8,8 @@
 
 use std::ops::Range;
 
+use super::url::urldecode;
+
 /// The parts `parse_url` finds, as byte ranges of the input.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UrlParts {
@@ -102,76 +104,6 @@ fn split_tail(s: &str, from: usize, parts: &mut UrlParts) {
     if let Some(f) = fragment {
         parts.fragment = Some(f + 1..s.len());
     }
-}
-
-fn hex(c: u8) -> Option<u8> {
-    (c as char).to_digit(16).map(|d| d as u8)
-}
-
-/// Whether this symfony/mailer decodes DSN credentials with `urldecode` (`+` becomes a
-/// space): every version before symfony/symfony#53320, released in 5.4.35, 6.3.12, 6.4.3 and
-/// 7.0.3 (6.0 to 6.2 never got it).
-pub fn mailer_decodes_plus_as_space(mailer: crate::lint::version::Version) -> bool {
-    match (mailer.major, mailer.minor) {
-        (..=4, _) => true,
-        (5, _) => !mailer.at_least(5, 4, 35),
-        (6, ..=3) => !mailer.at_least(6, 3, 12),
-        (6, 4) => !mailer.at_least(6, 4, 3),
-        (7, 0) => !mailer.at_least(7, 0, 3),
-        _ => false,
-    }
-}
-
-/// PHP `rawurldecode`: `%XX` sequences only; `+` stays `+`.
-pub fn rawurldecode(s: &str) -> String {
-    decode(s, false)
-}
-
-/// PHP `urldecode` (used by `parse_str`): also `+` to a space.
-pub fn urldecode(s: &str) -> String {
-    decode(s, true)
-}
-
-fn decode(s: &str, plus: bool) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len() => {
-                if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                    out.push(h * 16 + l);
-                    i += 3;
-                    continue;
-                }
-                out.push(b'%');
-            }
-            b'+' if plus => out.push(b' '),
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Whether `s` contains a `%XX` sequence that `rawurldecode` would decode.
-pub fn has_percent_escape(s: &str) -> bool {
-    let b = s.as_bytes();
-    (0..b.len().saturating_sub(2))
-        .any(|i| b[i] == b'%' && hex(b[i + 1]).is_some() && hex(b[i + 2]).is_some())
-}
-
-/// PHP `rawurlencode`, for suggesting the encoded form.
-pub fn rawurlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// One `name=value` of a query string, as `parse_str` reads it.
@@ -385,6 +317,7 @@ fn has_query_param(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::url::rawurldecode;
 
     fn part(s: &str, r: &Option<Range<usize>>) -> Option<String> {
         r.clone().map(|r| s[r].to_string())
@@ -427,33 +360,6 @@ mod tests {
         assert_eq!(parse_url("smtp://"), None);
         assert_eq!(parse_symfony("null").unwrap_err(), DsnError::NoScheme);
         assert_eq!(parse_symfony("smtp:foo").unwrap_err(), DsnError::NoHost);
-    }
-
-    #[test]
-    fn decoding() {
-        assert_eq!(rawurldecode("a%2Fb+c%zz%"), "a/b+c%zz%");
-        assert_eq!(urldecode("a%2Fb+c"), "a/b c");
-        let v = |t: &str| crate::lint::version::Version::parse(t).unwrap();
-        for (version, plus_is_space) in [
-            ("5.4.34", true),
-            ("5.4.35", false),
-            ("6.2.14", true),
-            ("6.3.12", false),
-            ("6.4.2", true),
-            ("6.4.3", false),
-            ("7.0.2", true),
-            ("7.0.3", false),
-            ("7.1.0", false),
-        ] {
-            assert_eq!(
-                mailer_decodes_plus_as_space(v(version)),
-                plus_is_space,
-                "{version}"
-            );
-        }
-        assert!(has_percent_escape("ab%2Fc"));
-        assert!(!has_percent_escape("ab%zz"));
-        assert_eq!(rawurlencode("a/b+c"), "a%2Fb%2Bc");
     }
 
     #[test]
