@@ -325,12 +325,11 @@ fn why_explains_each_verdict() {
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(
         verdict(&run),
-        "No record: the set `quiet` publishes no events; add an EventBridge destination (sesform-event-log) and an event log."
+        "No record: the set `quiet` publishes no events; add it to the spec's `event_log` and apply."
     );
     let next = json["steps"][2]["next"].as_str().unwrap();
     assert!(
-        next.contains("  quiet:\n    event_destinations:\n      sesform-event-log:")
-            && next.contains("eventbridge: {}"),
+        next.contains("event_log:\n  retention_days: 30\n  configuration_sets: [quiet]"),
         "{next}"
     );
 

@@ -12,16 +12,11 @@ pub mod record;
 pub use filter::{EventFilter, EventKind};
 pub use record::EventRecord;
 
-use crate::model::DEFAULT_STACK;
+use crate::model::{DEFAULT_STACK, event_log};
 
-/// The log group prefix of every stack's event log.
-pub const LOG_GROUP_PREFIX: &str = "/aws/events/sesform/";
-
-/// The name of the destination sesform puts on each configuration set whose events it logs.
-pub const DESTINATION_NAME: &str = "sesform-event-log";
-
-/// Where a stack's events are: `--log-group` when given, else `/aws/events/sesform/<stack>`
-/// (the stack from `--stack`, else the spec's, else `default`). The one place that names it.
+/// Where a stack's events are: `--log-group` when given; else the spec's `event_log.log_group`
+/// (when `--stack` names no other stack); else `/aws/events/sesform/<stack>`, the stack from
+/// `--stack`, else the spec's, else `default`. The one place that names it.
 pub fn log_group_name(
     explicit: Option<&str>,
     stack: Option<&str>,
@@ -30,10 +25,13 @@ pub fn log_group_name(
     if let Some(group) = explicit {
         return group.to_string();
     }
-    let stack = stack
-        .or_else(|| spec.and_then(|s| s.stack.as_deref()))
-        .unwrap_or(DEFAULT_STACK);
-    format!("{LOG_GROUP_PREFIX}{stack}")
+    let spec_stack = spec.map(|s| s.stack.as_deref().unwrap_or(DEFAULT_STACK));
+    let stack = stack.or(spec_stack).unwrap_or(DEFAULT_STACK);
+    let declared = spec
+        .filter(|_| spec_stack == Some(stack))
+        .and_then(|s| s.event_log.as_ref())
+        .and_then(|log| log.log_group.clone());
+    declared.unwrap_or_else(|| event_log::default_log_group(stack))
 }
 
 #[cfg(test)]
@@ -51,5 +49,20 @@ mod tests {
             "/aws/events/sesform/prod"
         );
         assert_eq!(log_group_name(Some("/x"), Some("prod"), None), "/x");
+
+        let spec: crate::spec::Spec = serde_yaml::from_str(
+            "version: 1\nregion: eu-west-1\nstack: prod\nevent_log: {log_group: /mail/events}\n",
+        )
+        .unwrap();
+        assert_eq!(log_group_name(None, None, Some(&spec)), "/mail/events");
+        assert_eq!(
+            log_group_name(None, Some("prod"), Some(&spec)),
+            "/mail/events"
+        );
+        // Another stack's log is its default one, not this spec's.
+        assert_eq!(
+            log_group_name(None, Some("staging"), Some(&spec)),
+            "/aws/events/sesform/staging"
+        );
     }
 }

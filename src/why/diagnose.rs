@@ -6,7 +6,7 @@
 use super::facts::{Facts, IdentityFacts, SetSource};
 use super::{Diagnosis, Outcome, Question, Status, Step, Verdict};
 use crate::aws::rfc3339;
-use crate::events::{DESTINATION_NAME, EventKind, EventRecord};
+use crate::events::{EventKind, EventRecord};
 use crate::model::{SandboxStatus, Target};
 
 /// The event types a destination must publish for `why` to see a message's fate.
@@ -15,10 +15,8 @@ const FATE: [&str; 4] = ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT"];
 /// The spec snippet that makes a set publish its events to the event log.
 fn destination_snippet(set: &str) -> String {
     format!(
-        "add an EventBridge destination to the set in the spec, then `sesform apply`:\n\
-         configuration_sets:\n  {set}:\n    event_destinations:\n      {DESTINATION_NAME}:\n        \
-         events: [SEND, DELIVERY, BOUNCE, COMPLAINT, REJECT, DELIVERY_DELAY, RENDERING_FAILURE]\n        \
-         eventbridge: {{}}"
+        "log the set's events: add it to the spec's event log, then `sesform apply`:\n\
+         event_log:\n  retention_days: 30\n  configuration_sets: [{set}]   # or `all`"
     )
 }
 
@@ -549,7 +547,7 @@ fn verdict(q: &Question, facts: &Facts, steps: &[Step]) -> Verdict {
     }
     let sentence = match (&facts.set, &facts.history) {
         (Some(set), _) if steps[2].next.is_some() => format!(
-            "No record: the set `{}` publishes no events; add an EventBridge destination ({DESTINATION_NAME}) and an event log.",
+            "No record: the set `{}` publishes no events; add it to the spec's `event_log` and apply.",
             set.name
         ),
         (None, _) => format!(
