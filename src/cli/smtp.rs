@@ -195,10 +195,9 @@ fn run_password(global: &GlobalArgs) -> Result<u8, u8> {
     {
         eprintln!("{warning}");
     }
-    Ok(print_stdout(&smtp_view::password(&password::smtp_password(
-        secret.expose(),
-        region,
-    ))))
+    Ok(print_stdout(&smtp_view::password(
+        &password::smtp_password(secret.expose(), region),
+    )))
 }
 
 /// The dotenv dialect of the app an env file belongs to: its framework's (phpdotenv in the

@@ -96,7 +96,10 @@ mod tests {
              sesform smtp rotate mailer --confirm-old-key-unused\n"
         );
         let deleted = human("mailer", &rotation(OldKey::Deleted), "eu-west-1", now);
-        assert!(deleted.ends_with("Deleted the old access key AKIAOLD.\n"), "{deleted}");
+        assert!(
+            deleted.ends_with("Deleted the old access key AKIAOLD.\n"),
+            "{deleted}"
+        );
     }
 
     #[test]
