@@ -138,10 +138,7 @@ async fn destroy_locked(
     };
     let (plan, _) = session.plan_for(&[], options).await?;
     if !session.quiet && !args.output.json() {
-        print_stdout(&format!(
-            "Destroying every resource tagged sesform:stack={} in {}.\n\n",
-            session.stack, plan.region
-        ));
+        print_stdout(&render::apply::destroying(&session.stack, &plan.region));
     }
     let run = Execution {
         command: "destroy",
@@ -192,26 +189,19 @@ async fn force_unlock(global: &GlobalArgs, args: &ForceUnlockArgs) -> CliResult<
     let info = lock::find(ssm, stack, region, &args.id)
         .await
         .map_err(explain)?;
-    if !args.force {
-        let question = format!(
-            "Lock {}.\nRemoving it while that run is still going lets another run change the stack at the same time.\nRemove it? Only 'yes' will be accepted: ",
-            info.describe()
-        );
-        if !ask(
-            &question,
+    if !args.force
+        && !ask(
+            &render::lock::unlock_question(&info),
             "force-unlock cannot ask for confirmation; pass --force",
-        )? {
-            eprintln!("Not removed.");
-            return Ok(exit::FAILURE);
-        }
+        )?
+    {
+        eprintln!("Not removed.");
+        return Ok(exit::FAILURE);
     }
     let info = lock::force_unlock(ssm, stack, region, &args.id)
         .await
         .map_err(explain)?;
-    print_stdout(&format!(
-        "Removed the lock {} of stack {stack} in {region}.\n",
-        info.id
-    ));
+    print_stdout(&render::lock::removed(&info, stack, region));
     Ok(exit::SUCCESS)
 }
 
@@ -298,24 +288,13 @@ async fn execute(
     };
     let describe = || {
         let state = state.lock().unwrap_or_else(|e| e.into_inner());
-        let mut text = format!(
-            "Applying ({}s): {}/{total} done",
-            display.elapsed().as_secs(),
-            state.1
-        );
-        if !state.0.is_empty() {
-            let shown: Vec<&str> = state.0.iter().take(3).map(String::as_str).collect();
-            let more = state.0.len().saturating_sub(shown.len());
-            text.push_str(&format!(", in flight: {}", shown.join(", ")));
-            if more > 0 {
-                text.push_str(&format!(" and {more} more"));
-            }
-        }
-        let pacing = super::progress::pacing(&session.clients.pacers);
-        if !pacing.is_empty() {
-            text.push_str(&format!(" ({pacing})"));
-        }
-        text
+        render::progress::applying(
+            display.elapsed(),
+            state.1,
+            total,
+            state.0.iter().map(String::as_str),
+            &render::progress::pacing(&session.clients.pacers),
+        )
     };
     ctx.show_secrets = run.show_secrets;
     let report = display

@@ -11,7 +11,7 @@ use crate::export::{self, ExportOptions};
 use crate::init::{self, InitOptions};
 use crate::model::{Kind, SandboxStatus, State};
 use crate::plan::Action;
-use crate::render::count;
+use crate::render;
 use crate::render::status::{IdentityReport, StatusReport};
 use crate::render::style::Style;
 
@@ -59,10 +59,7 @@ pub fn run_init(global: &GlobalArgs, args: &InitArgs) -> u8 {
         return exit::FAILURE;
     }
     if !global.quiet {
-        print_stdout(&format!(
-            "Wrote {}. Next: read it, then `sesform validate`, `sesform plan`, `sesform apply`.\n",
-            args.output.display()
-        ));
+        print_stdout(&render::init::written(&args.output));
     }
     exit::SUCCESS
 }
@@ -106,11 +103,7 @@ pub fn run_export(global: &GlobalArgs, args: &ExportArgs) -> u8 {
                     std::fs::write(path, yaml)
                         .map_err(|e| error(format!("writing {}: {e}", path.display())))?;
                     if !global.quiet {
-                        print_stdout(&format!(
-                            "Wrote {}: {}.\n",
-                            path.display(),
-                            crate::render::spec_counts(&exported.spec)
-                        ));
+                        print_stdout(&render::init::exported(path, &exported.spec));
                     }
                 }
                 None => {
@@ -132,9 +125,9 @@ pub fn run_status(global: &GlobalArgs, args: &StatusArgs) -> u8 {
             let session = session::open(global, &args.spec, &args.aws).await?;
             let report = status(&session).await?;
             if args.output.json() {
-                print_stdout(&(serde_json::to_string_pretty(&report).expect("json") + "\n"));
+                print_stdout(&render::status::json(&report));
             } else {
-                print_stdout(&crate::render::status::human(
+                print_stdout(&render::status::human(
                     &report,
                     Style::new(stdout_color(global)),
                 ));
@@ -302,11 +295,7 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
         }
         if waiting.is_empty() {
             display.finish();
-            let all = match names.len() {
-                1 => "The identity".to_string(),
-                n => format!("All {n} identities"),
-            };
-            eprintln!("{all} verified after {}s.", elapsed.as_secs());
+            eprintln!("{}", render::status::all_verified(names.len(), elapsed));
             return Ok(());
         }
         if elapsed >= timeout {
@@ -317,14 +306,7 @@ pub async fn wait_verified(session: &Session, timeout: Duration) -> CliResult<()
                 waiting.join(", ")
             )));
         }
-        let line = format!(
-            "waiting for {} of {} to verify ({}s of {}s): {}",
-            waiting.len(),
-            count(names.len(), "identity", "identities"),
-            elapsed.as_secs(),
-            timeout.as_secs(),
-            waiting.join(", ")
-        );
+        let line = render::status::waiting(&waiting, names.len(), elapsed, timeout);
         if terminal {
             display.set(&line);
         } else if line.split(" (").next() != last_line.split(" (").next() || tick.is_multiple_of(20)

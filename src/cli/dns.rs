@@ -7,7 +7,6 @@ use super::session::{self, CliResult, Reported, Session, error};
 use super::{GlobalArgs, exit, print_stdout};
 use crate::dns::{self, DnsRecord};
 use crate::render;
-use crate::render::dns::DnsFormat;
 use crate::render::style::Style;
 
 pub fn run(global: &GlobalArgs, args: &DnsArgs) -> u8 {
@@ -107,11 +106,7 @@ fn byodkim_public_key(session: &Session, name: &str, source: &str) -> Option<Str
 pub async fn print_after_apply(session: &Session, style: Style) {
     match records(session).await {
         Ok((records, _)) if !records.is_empty() => {
-            print_stdout(&format!(
-                "\n{} publish these records at your DNS provider (`sesform dns --format bind|route53` for other formats):\n\n{}",
-                style.bold("DNS:"),
-                render::dns::render(&records, DnsFormat::Table)
-            ));
+            print_stdout(&render::dns::after_apply(&records, style));
         }
         Ok(_) => {}
         Err(Reported(_)) => {}

@@ -332,10 +332,7 @@ pub fn rule(args: &RuleArgs) -> u8 {
         });
     };
     match args.format {
-        RuleFormat::Json => print_stdout(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json).expect("serializes")
-        )),
+        RuleFormat::Json => print_stdout(&render::pretty_json(&json)),
         RuleFormat::Text => print_stdout(&text),
     }
 }

@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::{GlobalArgs, exit};
 use crate::local::{LocalConfig, LocalSes, Verified};
+use crate::render;
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -219,46 +220,18 @@ pub fn serve(global: &GlobalArgs, config: LocalConfig, ca_out: Option<&std::path
                 "(standard output)".to_string()
             }
         };
-        for issued in local.issued() {
-            if !quiet {
-                match &issued.written_to {
-                    Some(path) => eprintln!(
-                        "SMTP user {}: key {} and its SMTP password written to {}",
-                        issued.user,
-                        issued.key_id,
-                        path.display()
-                    ),
-                    None => eprintln!(
-                        "SMTP user {}: key {} (no dotenv file in the spec: its password is not shown)",
-                        issued.user, issued.key_id
-                    ),
-                }
+        if !quiet {
+            for issued in local.issued() {
+                eprint!("{}", render::local::issued(issued));
             }
         }
-        let mut line = format!("sesform local ready: api={}", local.api_url());
-        if let Some(port) = local.smtp_port() {
-            line.push_str(&format!(" smtp=127.0.0.1:{port}"));
-        }
-        if let Some(port) = local.smtps_port() {
-            line.push_str(&format!(" smtps=127.0.0.1:{port}"));
-        }
-        line.push_str(&format!(" ca={ca} region={}\n", local.region()));
-        super::print_stdout(&line);
+        super::print_stdout(&render::local::ready(&local, &ca));
         super::smtp::wait_for_stop().await;
         let stats = local.smtp_stats();
         let messages = local.control().messages();
         local.stop().await;
         if !quiet {
-            eprintln!(
-                "stopped: {} messages recorded; SMTP: {} sessions, {} accepted, {} good and {} bad logins, {} idle timeouts, {} session caps",
-                messages.len(),
-                stats.sessions,
-                stats.messages,
-                stats.auth_successes,
-                stats.auth_failures,
-                stats.idle_timeouts,
-                stats.session_caps
-            );
+            eprint!("{}", render::local::stopped(messages.len(), &stats));
         }
         exit::SUCCESS
     })

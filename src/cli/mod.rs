@@ -91,10 +91,7 @@ pub fn main() -> ExitCode {
                 args::IamPolicyKind::Apply => permissions::apply_policy(),
                 args::IamPolicyKind::Events => permissions::events_policy(),
             };
-            print_stdout(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&policy).expect("policy serializes")
-            ))
+            print_stdout(&crate::render::pretty_json(&policy))
         }
         Command::Completions(args) => {
             let mut script = Vec::new();
@@ -102,10 +99,8 @@ pub fn main() -> ExitCode {
             print_stdout(&String::from_utf8_lossy(&script))
         }
         Command::Man(args) => man(args),
-        Command::Schema => print_stdout(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(crate::spec::schema::json_schema())
-                .expect("schema serializes")
+        Command::Schema => print_stdout(&crate::render::pretty_json(
+            crate::spec::schema::json_schema(),
         )),
     };
     ExitCode::from(code)

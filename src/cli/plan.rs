@@ -54,11 +54,7 @@ async fn plan(global: &GlobalArgs, args: &PlanArgs) -> CliResult<u8> {
             Style::new(stdout_color(global)),
         ));
         if let Some(path) = &args.out {
-            print_stdout(&format!(
-                "\nSaved the plan to {}. Apply exactly this plan with:\n  sesform apply --plan {}\n",
-                path.display(),
-                path.display()
-            ));
+            print_stdout(&render::plan::saved(path));
         }
     }
     Ok(if !plan.errors.is_empty() {

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::GlobalArgs;
-use crate::aws::Pacers;
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,53 +140,5 @@ impl Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         self.finish();
-    }
-}
-
-/// The pacing made visible: `sesv2 1.0 requests/s, 7 waiting` for each paced service that
-/// has requests waiting for their turn, or has seen throttles.
-pub fn pacing(pacers: &Pacers) -> String {
-    let mut parts = Vec::new();
-    for (service, pacer) in pacers.each() {
-        let waiting = pacer.waiting();
-        let throttles = pacer.throttles();
-        if waiting == 0 && throttles == 0 {
-            continue;
-        }
-        let mut part = match pacer.rate() {
-            Some(rate) => format!("{service} paced at {rate:.1} requests/s"),
-            None => format!("{service} unpaced"),
-        };
-        if waiting > 0 {
-            part.push_str(&format!(", {waiting} waiting"));
-        }
-        if throttles > 0 {
-            part.push_str(&format!(", {throttles} throttled"));
-        }
-        parts.push(part);
-    }
-    parts.join("; ")
-}
-
-/// `identities 118/1000, topics 4/4`.
-pub fn tally(kinds: &[(&'static str, u64, u64)]) -> String {
-    kinds
-        .iter()
-        .filter(|(_, _, total)| *total > 0)
-        .map(|(kind, done, total)| format!("{kind} {done}/{total}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tallies_read_as_counts_per_kind() {
-        assert_eq!(
-            tally(&[("identities", 118, 1000), ("users", 0, 0), ("topics", 4, 4)]),
-            "identities 118/1000, topics 4/4"
-        );
     }
 }

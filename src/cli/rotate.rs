@@ -1,4 +1,5 @@
-//! `sesform smtp rotate USER`
+//! `sesform smtp rotate USER`: finds the user in the spec, rotates its key under the stack's
+//! lock, and hands the result to [`crate::render::rotate`].
 
 use std::path::PathBuf;
 
@@ -7,8 +8,9 @@ use clap::Args;
 use super::args::AwsArgs;
 use super::session::{self, CliResult, Reported, error};
 use super::{GlobalArgs, exit, print_stdout};
-use crate::credentials::{self, Activity, IssueRequest, OldKey, RotateRequest};
+use crate::credentials::{self, IssueRequest, RotateRequest};
 use crate::model::State;
+use crate::render;
 
 #[derive(Debug, Args)]
 pub struct RotateArgs {
@@ -92,67 +94,14 @@ async fn rotate_locked(args: &RotateArgs, session: &session::Session) -> CliResu
     let rotation = credentials::rotate(&session.clients.iam, &request)
         .await
         .map_err(error)?;
-    let mut text = String::new();
-    if let Some(recovery) = &rotation.recovery {
-        for key in &recovery.deleted {
-            text.push_str(&format!(
-                "smtp_user.{}: deleted access key {key}, which an interrupted earlier run created but never wrote out\n",
-                args.user
-            ));
-        }
-        if let Some(key) = &recovery.adopted {
-            text.push_str(&format!(
-                "smtp_user.{}: an interrupted earlier rotation had written access key {key} to the credentials file; it is now the recorded key\n",
-                args.user
-            ));
-        }
-    }
-    if let Some(room) = &rotation.made_room {
-        text.push_str(&format!(
-            "Deleted access key {room} to make room for the new one (IAM allows two per user).\n"
-        ));
-    }
-    print_stdout(&text);
-    if let Some(issued) = &rotation.issued {
-        super::apply::report_issued(std::slice::from_ref(issued), session);
-    } else if let Some(key) = &rotation.in_place {
-        print_stdout(&format!(
-            "smtp_user.{}: access key {key} from an earlier rotation is recorded and its credentials are in place; no new key issued\n",
-            args.user
-        ));
-    }
-    match (&rotation.old_key, &rotation.old_key_fate) {
-        (Some(old), OldKey::Deleted) => {
-            print_stdout(&format!("Deleted the old access key {old}.\n"));
-        }
-        (Some(old), OldKey::Kept(activity)) => {
-            let why = match activity {
-                Some(Activity::Used(at)) => format!("IAM saw it used {} ago", ago(*at)),
-                Some(Activity::Created(at)) => format!(
-                    "it was created {} ago and IAM has no record of its use yet (IAM's last-used data can lag by hours)",
-                    ago(*at)
-                ),
-                None => "IAM gives neither its last use nor its creation date".into(),
-            };
-            print_stdout(&format!(
-                "Kept the old access key {old}: {why}. Once every app uses the new credentials, run:\n  sesform smtp rotate {} --confirm-old-key-unused\n",
-                args.user
-            ));
-        }
-        _ => {}
-    }
-    Ok(exit::SUCCESS)
-}
-
-fn ago(epoch_seconds: i64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let seconds = (now - epoch_seconds).max(0);
-    let (count, unit) = match seconds {
-        s if s < 3600 => (s / 60, "minute"),
-        s if s < 172_800 => (s / 3600, "hour"),
-        s => (s / 86_400, "day"),
-    };
-    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
+    print_stdout(&render::rotate::human(
+        &args.user,
+        &rotation,
+        &session.loaded.spec.region,
+        now,
+    ));
+    Ok(exit::SUCCESS)
 }

@@ -246,33 +246,7 @@ impl Session {
 
     /// AWS calls made so far, per service and operation (`-v`).
     pub fn call_report(&self, elapsed: std::time::Duration) -> String {
-        let counter = &self.clients.counter;
-        let mut text = format!(
-            "{} AWS calls in {:.2}s:\n",
-            counter.total(),
-            elapsed.as_secs_f64()
-        );
-        for (operation, count) in counter.by_operation() {
-            text.push_str(&format!("  {operation:<48} {count:>6}\n"));
-        }
-        for (service, pacer) in self.clients.pacers.each() {
-            if pacer.is_auto() || pacer.throttles() > 0 {
-                text.push_str(&format!(
-                    "  {service} pacing: {}, {} throttled answer{} (retried)\n",
-                    pacer.rate().map_or("unpaced".into(), |r| format!(
-                        "{r:.1} requests/s{}",
-                        if pacer.is_auto() {
-                            " at the end (auto)"
-                        } else {
-                            ""
-                        }
-                    )),
-                    pacer.throttles(),
-                    if pacer.throttles() == 1 { "" } else { "s" }
-                ));
-            }
-        }
-        text
+        render::progress::call_report(&self.clients.counter, &self.clients.pacers, elapsed)
     }
 
     pub fn desired(&self) -> Vec<State> {
@@ -385,24 +359,18 @@ impl Session {
         };
         let progress = super::progress::Progress::new(self.progress);
         let describe = || {
-            let mut text = format!(
-                "Reading live state ({}s): {}",
-                progress.elapsed().as_secs(),
-                super::progress::tally(&tally.snapshot())
-            );
-            let pacing = super::progress::pacing(&self.clients.pacers);
-            if !pacing.is_empty() {
-                text.push_str(&format!(" ({pacing})"));
-            }
-            text
+            render::progress::reading_live(
+                progress.elapsed(),
+                &tally.snapshot(),
+                &render::progress::pacing(&self.clients.pacers),
+            )
         };
         let (live, account_id) = progress.during(read, describe).await;
         progress.finish();
         if progress.printed.load(std::sync::atomic::Ordering::Relaxed) {
             eprintln!(
-                "Read live state in {:.1}s: {}",
-                progress.elapsed().as_secs_f64(),
-                super::progress::tally(&tally.snapshot())
+                "{}",
+                render::progress::read_live(progress.elapsed(), &tally.snapshot())
             );
         }
         let mut live = live.map_err(|e| error(format!("reading live state: {e}")))?;

@@ -1,21 +1,22 @@
 //! `sesform smtp ...`: SMTP credentials. `password` derives an SMTP password from a secret key
 //! on standard input; `check` tries credentials against an endpoint; `serve` (hidden) runs the
 //! local SES-like SMTP server as a process for CI.
+//! Flags and settings only: what they print is [`crate::render::smtp`]'s.
 //!
 //! Secrets never reach output: they are read from standard input, a file or the environment,
-//! and every line `check` prints goes through a [`Redactor`] in case a server echoes them.
+//! and the check's view redacts every line in case a server echoes them.
 
 use std::collections::HashMap;
 use std::io::{BufRead, IsTerminal, Read};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use base64::Engine;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{GlobalArgs, exit, print_stdout, stdout_color};
 use crate::formats::dotenv::{self, Dialect, phpdotenv};
 use crate::lint::frameworks;
+use crate::render::smtp::{self as smtp_view, CheckView, Verdict};
 use crate::render::style::Style;
 use crate::smtp::check::{self, CheckOptions, StepDone};
 use crate::smtp::client;
@@ -187,21 +188,15 @@ fn run_password(global: &GlobalArgs) -> Result<u8, u8> {
             "no secret access key on standard input (expected one line)",
         ));
     }
-    if !global.quiet {
-        match PasswordShape::of(&secret) {
-            PasswordShape::IamSecret => {}
-            PasswordShape::SmtpV4 => eprintln!(
-                "warning: the input looks like an SMTP password already, not a secret access key"
-            ),
-            PasswordShape::Other => eprintln!(
-                "warning: the input is {} characters long; IAM secret access keys are 40",
-                secret.expose().chars().count()
-            ),
-        }
+    let shape = PasswordShape::of(&secret);
+    if !global.quiet
+        && let Some(warning) =
+            smtp_view::password_input_warning(shape, secret.expose().chars().count())
+    {
+        eprintln!("{warning}");
     }
-    Ok(print_stdout(&format!(
-        "{}\n",
-        password::smtp_password(secret.expose(), region)
+    Ok(print_stdout(&smtp_view::password(
+        &password::smtp_password(secret.expose(), region),
     )))
 }
 
@@ -258,41 +253,6 @@ fn load_settings(args: &CheckArgs) -> Result<SmtpSettings, u8> {
             "nothing to check: pass --env-file PATH or --dsn DSN, or set {DSN_ENV}"
         ))),
     }
-}
-
-const MIN_REDACTED_LEN: usize = 8;
-
-/// Replaces every form in which a password could come back (plain, base64 as sent by AUTH
-/// LOGIN and PLAIN) with `<redacted>`. Belt and braces: nothing prints them on purpose, but a
-/// server could echo what it received.
-struct Redactor {
-    needles: Vec<String>,
-}
-
-impl Redactor {
-    fn new(username: &str, password: &Secret) -> Redactor {
-        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        let p = password.expose();
-        let mut needles = vec![p.to_string(), b64(p), b64(&format!("\0{username}\0{p}"))];
-        // Very short passwords would turn ordinary words into `<redacted>` (and so give
-        // themselves away); nothing prints them on purpose anyway.
-        needles.retain(|n| n.len() >= MIN_REDACTED_LEN);
-        // Longest first, so a needle inside another does not leave a partial secret.
-        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        Redactor { needles }
-    }
-
-    fn clean(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for needle in &self.needles {
-            out = out.replace(needle.as_str(), "<redacted>");
-        }
-        out
-    }
-}
-
-fn millis(d: Duration) -> String {
-    format!("{} ms", d.as_millis())
 }
 
 /// The check to run, from the settings and the command line, and the endpoint's region.
@@ -355,81 +315,41 @@ fn resolve(
 fn run_check(global: &GlobalArgs, args: &CheckArgs) -> Result<u8, u8> {
     let settings = load_settings(args)?;
     let (options, region) = resolve(global, args, &settings)?;
-    let mode = options.mode;
-    let redact = Redactor::new(&options.username, &options.password);
-    let style = Style::new(stdout_color(global));
+    let view = CheckView::new(&options, Style::new(stdout_color(global)));
     let quiet = global.quiet;
 
     for note in &settings.notes {
-        eprintln!("note: {}", redact.clean(note));
+        eprint!("{}", view.note(note));
     }
     if !quiet {
-        print_stdout(&redact.clean(&format!(
-            "Checking SMTP credentials of {} at {}:{} ({}), from {}; no mail is sent\n",
-            options.username,
-            options.host,
-            options.port,
-            mode.label(),
-            settings.source
-        )));
+        print_stdout(&view.header(&settings.source));
     }
     let mut on_step = |done: &StepDone| {
         if !quiet {
-            let line = format!(
-                "  {} {:<14} {:>7}  {}\n",
-                style.green("ok  "),
-                done.step.to_string(),
-                millis(done.elapsed),
-                done.detail
-            );
-            print_stdout(&redact.clean(&line));
+            print_stdout(&view.step(done));
         }
     };
     let outcome = super::session::runtime().block_on(check::run(&options, &mut on_step));
-
-    let mut out = String::new();
-    let code = match outcome {
-        Ok(()) => {
-            out.push_str(&format!(
-                "\n{} {}:{} accepted the credentials of {}\n",
-                style.green_bold("OK:"),
-                options.host,
-                options.port,
-                options.username
-            ));
-            exit::SUCCESS
-        }
+    let (verdict, code) = match outcome {
+        Ok(()) => (Verdict::Accepted, exit::SUCCESS),
         Err(failure) => {
-            if !quiet {
-                out.push_str(&format!(
-                    "  {} {:<14} {:>7}  {}\n",
-                    style.red("FAIL"),
-                    failure.step.to_string(),
-                    millis(failure.elapsed),
-                    failure
-                ));
-            }
             let context = diagnose::Context {
                 host: &options.host,
                 port: options.port,
-                mode,
+                mode: options.mode,
                 region: region.as_deref(),
                 username: &options.username,
                 password: PasswordShape::of(&options.password),
             };
             let explanation = diagnose::explain(&failure, &context);
-            out.push_str(&format!(
-                "\n{} {}\n",
-                style.red("FAILED:"),
-                explanation.summary
-            ));
-            for hint in &explanation.hints {
-                out.push_str(&format!("  {hint}\n"));
-            }
-            exit::FAILURE
+            let verdict = Verdict::Rejected {
+                failure,
+                explanation,
+            };
+            (verdict, exit::FAILURE)
         }
     };
-    print_stdout(&redact.clean(&out));
+    print_stdout(&view.verdict(&verdict, !quiet));
     Ok(code)
 }
 
@@ -494,29 +414,6 @@ pub(super) async fn wait_for_stop() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redactor_hides_every_encoding() {
-        let password = Secret::new("BPassword+/=");
-        let r = Redactor::new("AKIAEXAMPLE", &password);
-        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        let text = format!(
-            "x BPassword+/= y {} z {}",
-            b64("BPassword+/="),
-            b64("\0AKIAEXAMPLE\0BPassword+/=")
-        );
-        let clean = r.clean(&text);
-        assert!(!clean.contains("BPassword"), "{clean}");
-        assert!(!clean.contains(&b64("BPassword+/=")), "{clean}");
-        assert_eq!(clean.matches("<redacted>").count(), 3, "{clean}");
-        let short = Redactor::new("u", &Secret::new("x"));
-        assert_eq!(short.clean("expects"), "expects");
-    }
 }
 
 #[cfg(test)]

@@ -75,6 +75,11 @@ struct IssuedKey<'a> {
     credentials_written_to: Option<String>,
 }
 
+/// What `destroy` is about to do, above its plan.
+pub fn destroying(stack: &str, region: &str) -> String {
+    format!("Destroying every resource tagged sesform:stack={stack} in {region}.\n\n")
+}
+
 /// The document for a run of `command` over `plan`; `report` is absent when nothing ran.
 pub fn json(
     command: &str,

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use serde_json::json;
 
+use super::style::Style;
 use crate::dns::DnsRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -14,11 +15,20 @@ pub enum DnsFormat {
     Route53,
 }
 
+/// After a successful apply: the records still to publish, as a table.
+pub fn after_apply(records: &[DnsRecord], style: Style) -> String {
+    format!(
+        "\n{} publish these records at your DNS provider (`sesform dns --format bind|route53` for other formats):\n\n{}",
+        style.bold("DNS:"),
+        table(records)
+    )
+}
+
 pub fn render(records: &[DnsRecord], format: DnsFormat) -> String {
     match format {
         DnsFormat::Table => table(records),
         DnsFormat::Bind => bind(records),
-        DnsFormat::Json => serde_json::to_string_pretty(records).expect("json") + "\n",
+        DnsFormat::Json => super::pretty_json(&records),
         DnsFormat::Route53 => route53(records),
     }
 }

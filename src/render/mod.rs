@@ -6,8 +6,11 @@
 //!   their files relative to the repository root.
 //! - `lint`, `validate`: each command's report around its diagnostics (summaries, the rules'
 //!   documentation, each code's URL).
-//! - `plan`, `apply`, `dns`, `status`, `events`, `why`: the views of those commands; `style`
-//!   colors them.
+//! - `plan`, `apply`, `dns`, `status`, `events`, `why`, `local`: the views of those commands;
+//!   `init` (and export), `lock` (force-unlock), `smtp` (`smtp password` and `smtp check`, whose
+//!   every line is redacted), `rotate` (`smtp rotate`).
+//! - `progress`: the texts of progress lines and of `-v`'s AWS call report; `style` colors the
+//!   views; [`pretty_json`] is the JSON of the commands that print a value as it is.
 
 pub mod apply;
 pub mod concise;
@@ -16,14 +19,26 @@ pub mod dns;
 pub mod events;
 pub mod github;
 pub mod gitlab;
+pub mod init;
 pub mod lint;
+pub mod local;
+pub mod lock;
 pub mod paths;
 pub mod plan;
+pub mod progress;
+pub mod rotate;
 pub mod sarif;
+pub mod smtp;
 pub mod status;
 pub mod style;
 pub mod validate;
 pub mod why;
+
+/// A value as indented JSON and a newline: the JSON of `status`, `dns`, `iam-policy`, `schema`.
+pub fn pretty_json(value: &impl serde::Serialize) -> String {
+    // Only types whose serialization cannot fail come here (no maps with non-string keys).
+    serde_json::to_string_pretty(value).expect("a view's JSON serializes") + "\n"
+}
 
 /// What a spec declares, counted: `1 identity, 2 configuration sets, 1 SNS topic, 0 SMTP users`.
 pub fn spec_counts(spec: &crate::spec::Spec) -> String {

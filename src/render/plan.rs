@@ -35,6 +35,14 @@ pub fn redact(value: &mut Value) {
     }
 }
 
+/// Where `plan --out` saved the plan, and how to apply exactly it.
+pub fn saved(path: &std::path::Path) -> String {
+    let path = path.display();
+    format!(
+        "\nSaved the plan to {path}. Apply exactly this plan with:\n  sesform apply --plan {path}\n"
+    )
+}
+
 /// The plan for people: each change with its fields, then warnings, notes, unmanaged
 /// resources and the summary line.
 pub fn human(plan: &Plan, style: Style) -> String {

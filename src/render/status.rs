@@ -2,6 +2,7 @@
 //! [`StatusReport`] (also its JSON) and for people.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -24,6 +25,38 @@ pub struct StatusReport {
     pub account: AccountInfo,
     pub identities: Vec<IdentityReport>,
     pub missing: Vec<String>,
+}
+
+/// `status --format json`: the report as it is.
+pub fn json(report: &StatusReport) -> String {
+    super::pretty_json(report)
+}
+
+/// `apply --wait-verified` is done: `The identity` or `All 3 identities verified after 40s.`
+pub fn all_verified(identities: usize, elapsed: Duration) -> String {
+    let all = match identities {
+        1 => "The identity".to_string(),
+        n => format!("All {n} identities"),
+    };
+    format!("{all} verified after {}s.", elapsed.as_secs())
+}
+
+/// `waiting for 1 of 2 identities to verify (30s of 600s): example.com (PENDING)`; `waiting`
+/// names each identity still waiting, with its status.
+pub fn waiting(
+    waiting: &[String],
+    identities: usize,
+    elapsed: Duration,
+    timeout: Duration,
+) -> String {
+    format!(
+        "waiting for {} of {} to verify ({}s of {}s): {}",
+        waiting.len(),
+        super::count(identities, "identity", "identities"),
+        elapsed.as_secs(),
+        timeout.as_secs(),
+        waiting.join(", ")
+    )
 }
 
 /// ` (case ID)` of the production access review, when AWS gave one.
