@@ -167,6 +167,43 @@ impl EventLog {
         .map_err(|e| format!("{:?}", e.into_service_error()))
     }
 
+    /// A stored template, as `CreateEmailTemplate` makes it.
+    pub fn template(&self, name: &str, subject: &str, text: &str) {
+        let content = aws_sdk_sesv2::types::EmailTemplateContent::builder()
+            .subject(subject)
+            .text(text)
+            .build();
+        block_on(
+            self.aws
+                .ses()
+                .create_email_template()
+                .template_name(name)
+                .template_content(content)
+                .send(),
+        )
+        .expect("CreateEmailTemplate");
+    }
+
+    /// SESv2 SendEmail with Template content (the stored `template` and `data`); the message id.
+    pub fn send_template(&self, to: &str, set: &str, template: &str, data: &str) -> String {
+        let template = aws_sdk_sesv2::types::Template::builder()
+            .template_name(template)
+            .template_data(data)
+            .build();
+        block_on(
+            self.aws
+                .ses()
+                .send_email()
+                .from_email_address(FROM)
+                .destination(Destination::builder().to_addresses(to).build())
+                .content(EmailContent::builder().template(template).build())
+                .configuration_set_name(set)
+                .send(),
+        )
+        .map(|out| out.message_id().unwrap_or_default().to_string())
+        .expect("SendEmail with a template")
+    }
+
     /// The same message over SMTP, through the emulator's SMTP side (one send path with the
     /// API), with the set in the `X-SES-CONFIGURATION-SET` header; the message id from the
     /// `250 Ok <id>` reply.
