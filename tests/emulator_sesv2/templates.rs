@@ -290,3 +290,76 @@ async fn a_template_that_does_not_exist_is_404() {
     assert!(error.contains("NotFoundException"), "{error}");
     assert!(emulator.control().messages().is_empty(), "nothing was sent");
 }
+
+/// boto3 (from the repo's .venv, a client nobody here wrote) creates a template, reads it back
+/// and sends with it: once rendered, once with data that lacks a variable.
+#[test]
+fn boto3_creates_and_sends_with_a_template() {
+    let python = crate::util::repo_file(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} not found; run ./scripts/install-emulators (scripts/test does)",
+        python.display()
+    );
+    let emulator = Emulator::start_background().unwrap();
+    let control = emulator.control();
+    control.set_open_sending(REGION, true);
+    const SCRIPT: &str = r#"
+import json, sys
+import boto3
+ses = boto3.client("sesv2", endpoint_url=sys.argv[1], region_name=sys.argv[2],
+                   aws_access_key_id="AKIDBOTO3TEST", aws_secret_access_key="boto3-test-secret")
+ses.create_email_template(TemplateName="greeting", TemplateContent={
+    "Subject": "Hello {{user.first}}", "Text": "Hi {{user.first}}", "Html": "<b>{{user.first}}</b>"})
+got = ses.get_email_template(TemplateName="greeting")
+listed = ses.list_email_templates(PageSize=10)
+def send(data):
+    return ses.send_email(
+        FromEmailAddress="app@example.com",
+        Destination={"ToAddresses": ["ana@example.org"]},
+        Content={"Template": {"TemplateName": "greeting", "TemplateData": data}},
+    )["MessageId"]
+try:
+    ses.get_email_template(TemplateName="missing")
+    missing = None
+except ses.exceptions.NotFoundException as e:
+    missing = e.response["ResponseMetadata"]["HTTPStatusCode"]
+print(json.dumps({
+    "subject": got["TemplateContent"]["Subject"],
+    "listed": [t["TemplateName"] for t in listed["TemplatesMetadata"]],
+    "rendered": send(json.dumps({"user": {"first": "Ana"}})),
+    "failed": send(json.dumps({"user": {}})),
+    "missing": missing,
+}))
+"#;
+    let output = std::process::Command::new(&python)
+        .args(["-c", SCRIPT, &emulator.endpoint_url(), REGION])
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("run python");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let out: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(out["subject"], "Hello {{user.first}}");
+    assert_eq!(out["listed"], serde_json::json!(["greeting"]));
+    assert_eq!(out["missing"], 404);
+    let messages = control.messages();
+    let rendered = messages
+        .iter()
+        .find(|m| m.message_id.as_deref() == out["rendered"].as_str())
+        .expect("the rendered message");
+    assert_eq!(rendered.subject.as_deref(), Some("Hello Ana"));
+    assert_eq!(types_of(&rendered.events), ["Send", "Delivery"]);
+    let failed = messages
+        .iter()
+        .find(|m| m.message_id.as_deref() == out["failed"].as_str())
+        .expect("the failed message");
+    assert_eq!(types_of(&failed.events), ["Send", "Rendering Failure"]);
+    assert_eq!(
+        failed.events[1].event["failure"]["errorMessage"],
+        "Attribute 'user.first' is not present in the rendering data."
+    );
+}
