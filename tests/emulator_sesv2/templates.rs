@@ -39,24 +39,18 @@ async fn template_crud_follows_the_api_reference() {
     )
     .await;
     create(&ses, "receipt", content("Receipt", "Total {{total}}", None)).await;
-    expect_error(
-        ses.create_email_template()
-            .template_name("welcome")
+    for (name, code) in [
+        ("welcome", "AlreadyExistsException"),
+        ("no spaces", "BadRequestException"),
+    ] {
+        let result = ses
+            .create_email_template()
+            .template_name(name)
             .template_content(content("x", "y", None))
             .send()
-            .await,
-        "AlreadyExistsException",
-        400,
-    );
-    expect_error(
-        ses.create_email_template()
-            .template_name("no spaces")
-            .template_content(content("x", "y", None))
-            .send()
-            .await,
-        "BadRequestException",
-        400,
-    );
+            .await;
+        expect_error(result, code, 400);
+    }
 
     let got = ses
         .get_email_template()

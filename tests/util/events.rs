@@ -153,13 +153,23 @@ impl EventLog {
             .subject(text("Your order").expect("subject"))
             .body(Body::builder().text(text("Hello").expect("body")).build())
             .build();
+        self.send_content(to, set, EmailContent::builder().simple(message).build())
+    }
+
+    /// SESv2 SendEmail from `FROM` to `to` with `content`; the message id or the service error.
+    fn send_content(
+        &self,
+        to: &str,
+        set: Option<&str>,
+        content: EmailContent,
+    ) -> Result<String, String> {
         block_on(
             self.aws
                 .ses()
                 .send_email()
                 .from_email_address(FROM)
                 .destination(Destination::builder().to_addresses(to).build())
-                .content(EmailContent::builder().simple(message).build())
+                .content(content)
                 .set_configuration_set_name(set.map(str::to_string))
                 .send(),
         )
@@ -190,17 +200,11 @@ impl EventLog {
             .template_name(template)
             .template_data(data)
             .build();
-        block_on(
-            self.aws
-                .ses()
-                .send_email()
-                .from_email_address(FROM)
-                .destination(Destination::builder().to_addresses(to).build())
-                .content(EmailContent::builder().template(template).build())
-                .configuration_set_name(set)
-                .send(),
+        self.send_content(
+            to,
+            Some(set),
+            EmailContent::builder().template(template).build(),
         )
-        .map(|out| out.message_id().unwrap_or_default().to_string())
         .expect("SendEmail with a template")
     }
 
