@@ -184,6 +184,10 @@ async fn send_template(ses: &Client, template: Template) -> Result<String, Strin
         .map_err(|e| format!("{:?}", e.into_service_error()))
 }
 
+fn last_subject(emulator: &Emulator) -> Option<String> {
+    emulator.control().messages().last()?.subject.clone()
+}
+
 fn by_name(name: &str, data: &str) -> Template {
     Template::builder()
         .template_name(name)
@@ -221,31 +225,13 @@ async fn send_with_a_template_renders_it() {
         .template_data(r#"{"name": "Bo", "order": {"id": 9}}"#)
         .build();
     send_template(&ses, by_arn).await.unwrap();
-    assert_eq!(
-        emulator
-            .control()
-            .messages()
-            .last()
-            .unwrap()
-            .subject
-            .as_deref(),
-        Some("Hi Bo")
-    );
+    assert_eq!(last_subject(&emulator), Some("Hi Bo".to_owned()));
     let inline = Template::builder()
         .template_content(content("Inline {{x}}", "{{x}}", None))
         .template_data(r#"{"x": "yes"}"#)
         .build();
     send_template(&ses, inline).await.unwrap();
-    assert_eq!(
-        emulator
-            .control()
-            .messages()
-            .last()
-            .unwrap()
-            .subject
-            .as_deref(),
-        Some("Inline yes")
-    );
+    assert_eq!(last_subject(&emulator), Some("Inline yes".to_owned()));
 }
 
 #[tokio::test]
