@@ -11,3 +11,4 @@ mod faults;
 mod identities;
 mod standalone;
 mod tags;
+mod templates;

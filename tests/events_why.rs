@@ -378,3 +378,92 @@ fn why_explains_each_verdict() {
     assert_eq!(verdict(&run), "No record: there is no event log (/none).");
     assert!(!run.all().contains("test-secret"));
 }
+
+/// Reject (a recipient knob: the content carries a virus), DeliveryDelay (a knob) and
+/// Rendering Failure (a template whose data lacks a variable), from the emulator through
+/// EventBridge and CloudWatch Logs to `events tail --type` and `why`.
+#[test]
+fn tail_and_why_cover_reject_delay_and_rendering_failure() {
+    let log = EventLog::start();
+    let (virus, slow, broken) = (
+        "virus@example.org",
+        "slow@example.org",
+        "broken@example.org",
+    );
+    let control = log.aws.control();
+    control.set_recipient_outcome(REGION, virus, Some(RecipientOutcome::Reject));
+    control.set_recipient_outcome(REGION, slow, Some(RecipientOutcome::Delay));
+    log.template("welcome", "Hi {{name}}", "Your order {{order.id}}");
+    let rejected = log.send(virus, Some(SET));
+    let delayed = log.send(slow, Some(SET));
+    let failed = log.send_template(broken, SET, "welcome", r#"{"name": "Ana"}"#);
+    // Send+Reject, Send+DeliveryDelay, Send+Rendering Failure.
+    log.wait_logged(6);
+
+    let tail = |kind: &str| {
+        let run = log.sesform(&["events", "tail", "--type", kind, "--format", "json"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        json_lines(&run.stdout)
+    };
+    let reject = tail("reject");
+    assert_eq!(types(&reject), ["Reject"]);
+    assert_eq!(reject[0]["message_id"], rejected.as_str());
+    assert_eq!(reject[0]["reject_reason"], "Bad content");
+    assert_eq!(reject[0]["recipients"], serde_json::json!([virus]));
+
+    let delay = tail("delivery-delay");
+    assert_eq!(types(&delay), ["DeliveryDelay"]);
+    assert_eq!(delay[0]["message_id"], delayed.as_str());
+    assert_eq!(delay[0]["recipients"], serde_json::json!([slow]));
+    assert_eq!(delay[0]["delay"]["reason"], "TransientCommunicationFailure");
+    assert_eq!(
+        delay[0]["delay"]["diagnostic_code"],
+        "smtp; 421 4.4.1 Unable to connect to remote host"
+    );
+
+    let failure = tail("rendering-failure");
+    assert_eq!(types(&failure), ["Rendering Failure"]);
+    assert_eq!(failure[0]["message_id"], failed.as_str());
+    assert_eq!(failure[0]["recipients"], serde_json::json!([broken]));
+    assert_eq!(failure[0]["rendering_failure"]["template"], "welcome");
+    assert_eq!(
+        failure[0]["rendering_failure"]["error"],
+        "Attribute 'order.id' is not present in the rendering data."
+    );
+
+    // Nothing was delivered to any of them.
+    let run = log.sesform(&["events", "tail", "--type", "delivery", "--format", "json"]);
+    assert_eq!(json_lines(&run.stdout).len(), 0, "{run:?}");
+
+    // why: each is a cause found, not delivered (exit 1).
+    let (run, json) = why(&log, &[virus]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let time = json["timeline"][0]["time"].as_str().unwrap().to_string();
+    assert_eq!(
+        verdict(&run),
+        format!("Rejected by SES on {time}: Bad content.")
+    );
+    assert_eq!(json["verdict"]["outcome"], "not_delivered");
+    assert_eq!(json["timeline"][0]["type"], "Reject");
+
+    let (run, json) = why(&log, &[slow]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        verdict(&run).starts_with("Delayed since ")
+            && verdict(&run).contains("TransientCommunicationFailure")
+            && verdict(&run).ends_with("SES retries until the message expires."),
+        "{run:?}"
+    );
+    assert_eq!(json["verdict"]["outcome"], "not_delivered");
+
+    let (run, json) = why(&log, &[broken]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        verdict(&run).starts_with("Not sent: the template failed to render on ")
+            && verdict(&run).contains("welcome")
+            && verdict(&run).contains("Attribute 'order.id' is not present"),
+        "{run:?}"
+    );
+    assert_eq!(json["verdict"]["outcome"], "not_delivered");
+    assert_eq!(json["timeline"][0]["type"], "Rendering Failure");
+}

@@ -78,6 +78,14 @@ pub struct LocalArgs {
     /// Mail to this address is delivered, then complained about (repeatable).
     #[arg(long = "complaint", value_name = "ADDRESS")]
     pub complaints: Vec<String>,
+    /// Mail to this address is rejected as carrying a virus: Send, then Reject (Bad content),
+    /// and the message goes to none of its recipients (repeatable).
+    #[arg(long = "reject", value_name = "ADDRESS")]
+    pub rejects: Vec<String>,
+    /// Mail to this address is delayed: a DeliveryDelay event (TransientCommunicationFailure)
+    /// instead of a delivery (repeatable).
+    #[arg(long = "delay", value_name = "ADDRESS")]
+    pub delays: Vec<String>,
 }
 
 /// Every error of `local` (bad option values, a spec that does not load, a port in use)
@@ -162,16 +170,15 @@ pub fn build(global: &GlobalArgs, args: &LocalArgs) -> Result<LocalConfig, u8> {
         "--user",
     )?;
     use crate::emulator::sending::RecipientOutcome;
-    config.recipient_outcomes = args
-        .bounces
-        .iter()
-        .map(|a| (a.clone(), RecipientOutcome::Bounce))
-        .chain(
-            args.complaints
-                .iter()
-                .map(|a| (a.clone(), RecipientOutcome::Complaint)),
-        )
-        .collect();
+    config.recipient_outcomes = [
+        (&args.bounces, RecipientOutcome::Bounce),
+        (&args.complaints, RecipientOutcome::Complaint),
+        (&args.rejects, RecipientOutcome::Reject),
+        (&args.delays, RecipientOutcome::Delay),
+    ]
+    .into_iter()
+    .flat_map(|(addresses, outcome)| addresses.iter().map(move |a| (a.clone(), outcome)))
+    .collect();
     config.iam_keys = pairs(
         env_list("SESFORM_LOCAL_IAM_KEYS").into_iter(),
         "SESFORM_LOCAL_IAM_KEYS",

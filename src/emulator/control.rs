@@ -320,7 +320,8 @@ impl Control {
     }
 
     /// What mail to `address` (not a mailbox simulator address) does in `region`: bounce
-    /// (hard), complaint, or delivery; `None` = delivered, the default.
+    /// (hard), complaint, reject (the whole message), delay, or delivery; `None` = delivered,
+    /// the default.
     pub fn set_recipient_outcome(
         &self,
         region: &str,

@@ -16,7 +16,7 @@
 //! | `GET/DELETE /_emulator/calls`                   | `{"calls": [...], "counts": {...}}` / clear    |
 //! | `GET/PUT /_emulator/shape`                      | `{"shape": "sparse" \| "aws" \| "dense"}`       |
 //! | `GET /_emulator/recipients`                     | `{"recipients": {"a@b.c": "bounce"}}`          |
-//! | `PUT/DELETE /_emulator/recipients/{address}`    | `{"outcome": "bounce" \| "complaint" \| "delivery"}` / default |
+//! | `PUT/DELETE /_emulator/recipients/{address}`    | `{"outcome": "bounce" \| "complaint" \| "reject" \| "delay" \| "delivery"}` / default |
 
 use hyper::body::Incoming;
 use hyper::{Request, StatusCode};

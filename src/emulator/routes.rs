@@ -79,6 +79,11 @@ operations! {
     GetSuppressedDestination => GET "/v2/email/suppression/addresses/{EmailAddress}",
     DeleteSuppressedDestination => DELETE "/v2/email/suppression/addresses/{EmailAddress}",
     ListSuppressedDestinations => GET "/v2/email/suppression/addresses",
+    CreateEmailTemplate => POST "/v2/email/templates",
+    ListEmailTemplates => GET "/v2/email/templates",
+    GetEmailTemplate => GET "/v2/email/templates/{TemplateName}",
+    UpdateEmailTemplate => PUT "/v2/email/templates/{TemplateName}",
+    DeleteEmailTemplate => DELETE "/v2/email/templates/{TemplateName}",
 }
 
 /// A name that is not one of [`Operation::ALL`].

@@ -69,6 +69,18 @@ pub fn reshape(shape: Shape, operation: Operation, output: &mut Value) {
             }
         }
         Operation::GetAccount => account(shape, output),
+        Operation::GetEmailTemplate => {
+            if let Some(Value::Object(content)) = output.get_mut("TemplateContent") {
+                for part in ["Subject", "Text", "Html"] {
+                    match shape {
+                        // An empty part is no part.
+                        Shape::Sparse => drop_empty(content, part),
+                        Shape::Aws => {}
+                        Shape::Dense => fill(content, part, json!("")),
+                    }
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -324,6 +336,19 @@ mod tests {
         let dense = reshaped(Shape::Dense, Operation::GetConfigurationSet, set);
         assert_eq!(dense["TrackingOptions"]["CustomRedirectDomain"], "");
         assert_eq!(dense["DeliveryOptions"]["TlsPolicy"], "OPTIONAL");
+    }
+
+    #[test]
+    fn template_parts_in_each_shape() {
+        let template =
+            json!({"TemplateName": "t", "TemplateContent": {"Subject": "Hi", "Text": ""}});
+        let sparse = reshaped(Shape::Sparse, Operation::GetEmailTemplate, template.clone());
+        assert_eq!(sparse["TemplateContent"], json!({"Subject": "Hi"}));
+        let dense = reshaped(Shape::Dense, Operation::GetEmailTemplate, template);
+        assert_eq!(
+            dense["TemplateContent"],
+            json!({"Subject": "Hi", "Text": "", "Html": ""})
+        );
     }
 
     #[test]

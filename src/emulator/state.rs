@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use serde::{Deserialize, Serialize};
 
 use super::faults::FaultPlan;
-use super::model::{Account, ConfigurationSet, Identity};
+use super::model::{Account, ConfigurationSet, EmailTemplate, Identity};
 use super::shape::Shape;
 
 /// The account id in every ARN the emulator hands out.
@@ -23,6 +23,7 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 pub struct RegionState {
     pub identities: BTreeMap<String, Identity>,
     pub configuration_sets: BTreeMap<String, ConfigurationSet>,
+    pub templates: BTreeMap<String, EmailTemplate>,
     pub account: Account,
     /// Messages handed to SES here, recent sends and the account-level suppression list.
     pub outbox: super::sending::Outbox,

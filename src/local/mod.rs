@@ -45,7 +45,8 @@ pub struct LocalConfig {
     pub iam_keys: Vec<(String, Secret)>,
     pub sns_endpoint: Option<String>,
     pub events_endpoint: Option<String>,
-    /// Recipients that hard-bounce or complain (`--bounce`, `--complaint`).
+    /// Recipients that hard-bounce, complain, are rejected or delayed (`--bounce`,
+    /// `--complaint`, `--reject`, `--delay`).
     pub recipient_outcomes: Vec<(String, crate::emulator::sending::RecipientOutcome)>,
 }
 

@@ -174,7 +174,7 @@ async fn errors_carry_the_type_in_header_and_body() {
             .contains("missing.example.com")
     );
 
-    let response = raw_http(&url, "GET", "/v2/email/templates", "").await;
+    let response = raw_http(&url, "GET", "/v2/email/contact-lists", "").await;
     assert_eq!(response.status, 404);
     assert_eq!(response.json()["__type"], "UnknownOperationException");
     let response = raw_http(&url, "PATCH", "/v2/email/account", "").await;

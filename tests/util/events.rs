@@ -153,18 +153,59 @@ impl EventLog {
             .subject(text("Your order").expect("subject"))
             .body(Body::builder().text(text("Hello").expect("body")).build())
             .build();
+        self.send_content(to, set, EmailContent::builder().simple(message).build())
+    }
+
+    /// SESv2 SendEmail from `FROM` to `to` with `content`; the message id or the service error.
+    fn send_content(
+        &self,
+        to: &str,
+        set: Option<&str>,
+        content: EmailContent,
+    ) -> Result<String, String> {
         block_on(
             self.aws
                 .ses()
                 .send_email()
                 .from_email_address(FROM)
                 .destination(Destination::builder().to_addresses(to).build())
-                .content(EmailContent::builder().simple(message).build())
+                .content(content)
                 .set_configuration_set_name(set.map(str::to_string))
                 .send(),
         )
         .map(|out| out.message_id().unwrap_or_default().to_string())
         .map_err(|e| format!("{:?}", e.into_service_error()))
+    }
+
+    /// A stored template, as `CreateEmailTemplate` makes it.
+    pub fn template(&self, name: &str, subject: &str, text: &str) {
+        let content = aws_sdk_sesv2::types::EmailTemplateContent::builder()
+            .subject(subject)
+            .text(text)
+            .build();
+        block_on(
+            self.aws
+                .ses()
+                .create_email_template()
+                .template_name(name)
+                .template_content(content)
+                .send(),
+        )
+        .expect("CreateEmailTemplate");
+    }
+
+    /// SESv2 SendEmail with Template content (the stored `template` and `data`); the message id.
+    pub fn send_template(&self, to: &str, set: &str, template: &str, data: &str) -> String {
+        let template = aws_sdk_sesv2::types::Template::builder()
+            .template_name(template)
+            .template_data(data)
+            .build();
+        self.send_content(
+            to,
+            Some(set),
+            EmailContent::builder().template(template).build(),
+        )
+        .expect("SendEmail with a template")
     }
 
     /// The same message over SMTP, through the emulator's SMTP side (one send path with the

@@ -5,9 +5,11 @@ mod config_set;
 mod enums;
 mod identity;
 mod tags;
+mod template;
 
 pub use account::*;
 pub use config_set::*;
 pub use enums::*;
 pub use identity::*;
 pub use tags::*;
+pub use template::*;

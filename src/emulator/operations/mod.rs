@@ -6,6 +6,7 @@ mod event_destinations;
 mod identities;
 mod sending;
 mod tags;
+mod templates;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -58,6 +59,11 @@ pub fn dispatch(
         Op::GetSuppressedDestination => sending::get_suppressed,
         Op::DeleteSuppressedDestination => sending::delete_suppressed,
         Op::ListSuppressedDestinations => sending::list_suppressed,
+        Op::CreateEmailTemplate => templates::create,
+        Op::GetEmailTemplate => templates::get,
+        Op::UpdateEmailTemplate => templates::update,
+        Op::DeleteEmailTemplate => templates::delete,
+        Op::ListEmailTemplates => templates::list,
     };
     handler(request, region)
 }

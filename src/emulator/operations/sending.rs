@@ -8,9 +8,11 @@ use serde_json::{Value, json};
 use super::to_json;
 use crate::emulator::errors::ApiError;
 use crate::emulator::ids;
-use crate::emulator::model::SuppressionListReason;
+use crate::emulator::model::{EmailTemplateContent, SuppressionListReason};
 use crate::emulator::protocol::ApiRequest;
-use crate::emulator::sending::{self, Channel, SendRequest, SuppressedDestination};
+use crate::emulator::sending::{
+    self, Channel, RenderingFailure, SendRequest, SuppressedDestination, render,
+};
 use crate::emulator::state::RegionState;
 
 #[derive(Deserialize, Default)]
@@ -29,6 +31,17 @@ struct Destination {
 struct Content {
     simple: Option<Simple>,
     raw: Option<Raw>,
+    template: Option<Template>,
+}
+
+/// `Content.Template`: a stored template by name or ARN, or the content inline.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Template {
+    template_name: Option<String>,
+    template_arn: Option<String>,
+    template_content: Option<EmailTemplateContent>,
+    template_data: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -79,14 +92,45 @@ struct SendEmailInput {
 
 pub fn send_email(request: &ApiRequest, region: &mut RegionState) -> Result<Value, ApiError> {
     let input: SendEmailInput = request.json()?;
-    let (data, from) = match (&input.content.simple, &input.content.raw) {
-        (Some(simple), None) => {
-            let from = input.from_email_address.clone().ok_or_else(|| {
-                ApiError::bad_request("FromEmailAddress is required for Simple content.")
-            })?;
-            (simple_message(&from, &input.destination, simple), from)
+    let content = &input.content;
+    let mut rendering_failure = None;
+    let (data, from) = match (&content.simple, &content.raw, &content.template) {
+        (Some(simple), None, None) => {
+            let from = required_from(&input, "Simple")?;
+            let message = compose(
+                &from,
+                &input.destination,
+                Some(&simple.subject.data),
+                simple.body.text.as_ref().map(|p| p.data.as_str()),
+                simple.body.html.as_ref().map(|p| p.data.as_str()),
+            );
+            (message, from)
         }
-        (None, Some(raw)) => {
+        (None, None, Some(template)) => {
+            let from = required_from(&input, "Template")?;
+            let (name, stored) = template_content(template, region)?;
+            match render::render(&stored, template.template_data.as_deref()) {
+                Ok(rendered) => {
+                    let message = compose(
+                        &from,
+                        &input.destination,
+                        rendered.subject.as_deref(),
+                        rendered.text.as_deref(),
+                        rendered.html.as_deref(),
+                    );
+                    (message, from)
+                }
+                // SES accepts the send; the failure is an event, and nothing is delivered.
+                Err(error_message) => {
+                    rendering_failure = Some(RenderingFailure {
+                        template_name: name,
+                        error_message,
+                    });
+                    (compose(&from, &input.destination, None, None, None), from)
+                }
+            }
+        }
+        (None, Some(raw), None) => {
             let data = base64::engine::general_purpose::STANDARD
                 .decode(raw.data.trim())
                 .map_err(|_| ApiError::bad_request("Content.Raw.Data is not valid base64."))?;
@@ -102,7 +146,7 @@ pub fn send_email(request: &ApiRequest, region: &mut RegionState) -> Result<Valu
         }
         _ => {
             return Err(ApiError::bad_request(
-                "Content needs exactly one of Simple or Raw (Template is not emulated).",
+                "Content needs exactly one of Simple, Raw or Template.",
             ));
         }
     };
@@ -141,6 +185,7 @@ pub fn send_email(request: &ApiRequest, region: &mut RegionState) -> Result<Valu
         data,
         configuration_set: input.configuration_set_name,
         transcript: Vec::new(),
+        rendering_failure,
         tags: (!input.email_tags.is_empty()).then(|| {
             input
                 .email_tags
@@ -159,29 +204,75 @@ pub fn send_email(request: &ApiRequest, region: &mut RegionState) -> Result<Valu
     }
 }
 
-fn simple_message(from: &str, destination: &Destination, simple: &Simple) -> Vec<u8> {
-    let mut text = format!("From: {from}\r\n");
+fn required_from(input: &SendEmailInput, kind: &str) -> Result<String, ApiError> {
+    input.from_email_address.clone().ok_or_else(|| {
+        ApiError::bad_request(format!("FromEmailAddress is required for {kind} content."))
+    })
+}
+
+/// The template's name (for the Rendering Failure event) and content: inline, or stored under
+/// `TemplateName` or the name in `TemplateArn` (`arn:aws:ses:REGION:ACCOUNT:template/NAME`).
+fn template_content(
+    template: &Template,
+    region: &RegionState,
+) -> Result<(Option<String>, EmailTemplateContent), ApiError> {
+    let name = template.template_name.clone().or_else(|| {
+        template
+            .template_arn
+            .as_deref()
+            .and_then(|arn| arn.rsplit_once(":template/"))
+            .map(|(_, name)| name.to_string())
+    });
+    if let Some(content) = &template.template_content {
+        return Ok((name, content.clone()));
+    }
+    let name = name.ok_or_else(|| {
+        ApiError::bad_request("Template needs a TemplateName, TemplateArn or TemplateContent.")
+    })?;
+    let stored = region
+        .templates
+        .get(&name)
+        .ok_or_else(|| super::templates::template_not_found(&name))?;
+    Ok((Some(name), stored.content.clone()))
+}
+
+/// The MIME message SES builds from Simple or rendered Template content: text, HTML, or both
+/// as `multipart/alternative`.
+fn compose(
+    from: &str,
+    destination: &Destination,
+    subject: Option<&str>,
+    text: Option<&str>,
+    html: Option<&str>,
+) -> Vec<u8> {
+    let mut message = format!("From: {from}\r\n");
     if !destination.to_addresses.is_empty() {
-        text.push_str(&format!("To: {}\r\n", destination.to_addresses.join(", ")));
+        message.push_str(&format!("To: {}\r\n", destination.to_addresses.join(", ")));
     }
     if !destination.cc_addresses.is_empty() {
-        text.push_str(&format!("Cc: {}\r\n", destination.cc_addresses.join(", ")));
+        message.push_str(&format!("Cc: {}\r\n", destination.cc_addresses.join(", ")));
     }
-    text.push_str(&format!("Subject: {}\r\n", simple.subject.data));
-    text.push_str("MIME-Version: 1.0\r\n");
-    match (&simple.body.text, &simple.body.html) {
-        (_, Some(html)) => {
-            text.push_str("Content-Type: text/html; charset=UTF-8\r\n\r\n");
-            text.push_str(&html.data);
-        }
-        (Some(plain), None) => {
-            text.push_str("Content-Type: text/plain; charset=UTF-8\r\n\r\n");
-            text.push_str(&plain.data);
-        }
-        (None, None) => text.push_str("\r\n"),
+    if let Some(subject) = subject {
+        message.push_str(&format!("Subject: {subject}\r\n"));
     }
-    text.push_str("\r\n");
-    text.into_bytes()
+    message.push_str("MIME-Version: 1.0\r\n");
+    let part = |kind: &str, body: &str| {
+        format!("Content-Type: text/{kind}; charset=UTF-8\r\n\r\n{body}\r\n")
+    };
+    match (text, html) {
+        (Some(plain), Some(html)) => {
+            let boundary = format!("=_sesform_{}", ids::request_id());
+            message.push_str(&format!(
+                "Content-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n--{boundary}\r\n{}--{boundary}\r\n{}--{boundary}--\r\n",
+                part("plain", plain),
+                part("html", html),
+            ));
+        }
+        (None, Some(html)) => message.push_str(&part("html", html)),
+        (Some(plain), None) => message.push_str(&part("plain", plain)),
+        (None, None) => message.push_str("\r\n"),
+    }
+    message.into_bytes()
 }
 
 #[derive(Deserialize)]

@@ -22,7 +22,26 @@ pub enum Event {
     Complaint {
         recipients: Vec<String>,
     },
+    /// SES found a virus: nothing is delivered.
+    Reject,
+    DeliveryDelay {
+        recipients: Vec<String>,
+        /// When SES stops retrying (RFC 3339).
+        expires_at: String,
+    },
+    RenderingFailure {
+        template_name: Option<String>,
+        error_message: String,
+    },
 }
+
+/// The delay the emulator reports: the guide's example (`TransientCommunicationFailure`,
+/// `4.4.1`, `smtp; 421 4.4.1 Unable to connect to remote host`).
+const DELAY_TYPE: &str = "TransientCommunicationFailure";
+const DELAY_STATUS: &str = "4.4.1";
+const DELAY_DIAGNOSTIC: &str = "smtp; 421 4.4.1 Unable to connect to remote host";
+/// The reason of every Reject event: SES rejects only messages with a virus.
+const REJECT_REASON: &str = "Bad content";
 
 /// The bounces the emulator produces (all `Permanent`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +84,9 @@ impl Event {
             Event::Delivery { .. } => EventType::Delivery,
             Event::Bounce { .. } => EventType::Bounce,
             Event::Complaint { .. } => EventType::Complaint,
+            Event::Reject => EventType::Reject,
+            Event::DeliveryDelay { .. } => EventType::DeliveryDelay,
+            Event::RenderingFailure { .. } => EventType::RenderingFailure,
         }
     }
 
@@ -75,6 +97,9 @@ impl Event {
             Event::Delivery { .. } => "Delivery",
             Event::Bounce { .. } => "Bounce",
             Event::Complaint { .. } => "Complaint",
+            Event::Reject => "Reject",
+            Event::DeliveryDelay { .. } => "DeliveryDelay",
+            Event::RenderingFailure { .. } => "Rendering Failure",
         }
     }
 
@@ -86,6 +111,9 @@ impl Event {
             Event::Delivery { .. } => "Email Delivered",
             Event::Bounce { .. } => "Email Bounced",
             Event::Complaint { .. } => "Email Complaint Received",
+            Event::Reject => "Email Rejected",
+            Event::DeliveryDelay { .. } => "Email Delivery Delayed",
+            Event::RenderingFailure { .. } => "Email Rendering Failed",
         }
     }
 
@@ -138,6 +166,38 @@ impl Event {
                     "arrivalDate": at,
                 }),
             ),
+            Event::Reject => ("reject", json!({"reason": REJECT_REASON})),
+            Event::DeliveryDelay {
+                recipients,
+                expires_at,
+            } => (
+                "deliveryDelay",
+                json!({
+                    "timestamp": at,
+                    "delayType": DELAY_TYPE,
+                    "expirationTime": expires_at,
+                    "delayedRecipients": recipients.iter().map(|r| json!({
+                        "emailAddress": r,
+                        "status": DELAY_STATUS,
+                        "diagnosticCode": DELAY_DIAGNOSTIC,
+                    })).collect::<Vec<_>>(),
+                }),
+            ),
+            Event::RenderingFailure {
+                template_name,
+                error_message,
+            } => {
+                // The message was never rendered: the guide's example has no headers.
+                if let Some(mail) = event["mail"].as_object_mut() {
+                    mail.remove("headers");
+                    mail.remove("commonHeaders");
+                }
+                let mut failure = json!({"errorMessage": error_message});
+                if let Some(name) = template_name {
+                    failure["templateName"] = json!(name);
+                }
+                ("failure", failure)
+            }
         };
         event[key] = body;
         event
@@ -192,6 +252,93 @@ mod tests {
             serde_json::json!(["main"])
         );
         assert_eq!(event["mail"]["headersTruncated"], false);
+    }
+
+    /// The member names of `value`'s object at `key`, sorted.
+    fn keys(value: &Value) -> Vec<String> {
+        let mut keys: Vec<String> = value
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn reject_follows_the_guide() {
+        let event = Event::Reject.to_json(&mail(), "2026-12-05T08:00:01.000Z");
+        assert_eq!(event["eventType"], "Reject");
+        // The guide's Reject record: `reject: {reason: "Bad content"}`, and the full mail.
+        assert_eq!(event["reject"], json!({"reason": "Bad content"}));
+        assert_eq!(event["mail"]["commonHeaders"]["subject"], "Hi");
+        assert_eq!(Event::Reject.detail_type(), "Email Rejected");
+    }
+
+    #[test]
+    fn delivery_delay_follows_the_guide() {
+        let event = Event::DeliveryDelay {
+            recipients: vec!["x@y.z".into()],
+            expires_at: "2026-12-06T08:00:01.000Z".into(),
+        }
+        .to_json(&mail(), "2026-12-05T08:00:01.000Z");
+        assert_eq!(event["eventType"], "DeliveryDelay");
+        let delay = &event["deliveryDelay"];
+        assert_eq!(
+            keys(delay),
+            [
+                "delayType",
+                "delayedRecipients",
+                "expirationTime",
+                "timestamp"
+            ]
+        );
+        assert_eq!(delay["delayType"], "TransientCommunicationFailure");
+        assert_eq!(delay["timestamp"], "2026-12-05T08:00:01.000Z");
+        assert_eq!(delay["expirationTime"], "2026-12-06T08:00:01.000Z");
+        assert_eq!(
+            delay["delayedRecipients"],
+            json!([{
+                "emailAddress": "x@y.z",
+                "status": "4.4.1",
+                "diagnosticCode": "smtp; 421 4.4.1 Unable to connect to remote host",
+            }])
+        );
+    }
+
+    #[test]
+    fn rendering_failure_follows_the_guide() {
+        let failure = Event::RenderingFailure {
+            template_name: Some("MyTemplate".into()),
+            error_message: "Attribute 'attributeName' is not present in the rendering data.".into(),
+        };
+        let event = failure.to_json(&mail(), "2026-12-05T08:00:01.000Z");
+        assert_eq!(event["eventType"], "Rendering Failure");
+        assert_eq!(keys(&event), ["eventType", "failure", "mail"]);
+        assert_eq!(
+            event["failure"],
+            json!({
+                "errorMessage": "Attribute 'attributeName' is not present in the rendering data.",
+                "templateName": "MyTemplate",
+            })
+        );
+        // The guide's example mail has no headers: the message was never rendered.
+        assert_eq!(
+            keys(&event["mail"]),
+            [
+                "destination",
+                "headersTruncated",
+                "messageId",
+                "sendingAccountId",
+                "source",
+                "sourceArn",
+                "tags",
+                "timestamp"
+            ]
+        );
+        assert_eq!(failure.event_type(), EventType::RenderingFailure);
+        assert_eq!(failure.detail_type(), "Email Rendering Failed");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod events;
 pub mod message;
 pub mod publish;
+pub mod render;
 mod smtp;
 
 pub use smtp::SmtpSink;
@@ -57,6 +58,17 @@ pub struct SendRequest {
     pub transcript: Vec<String>,
     /// `EmailTags` of an API call (SMTP: the `X-SES-MESSAGE-TAGS` header).
     pub tags: Option<Vec<(String, String)>>,
+    /// A `SendEmail` with Template content whose render failed: SES accepts the message,
+    /// publishes Send and Rendering Failure, and delivers nothing.
+    pub rendering_failure: Option<RenderingFailure>,
+}
+
+/// Why a template did not render (the Rendering Failure event's `failure` object).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderingFailure {
+    /// `None` for inline `TemplateContent` sent without a name.
+    pub template_name: Option<String>,
+    pub error_message: String,
 }
 
 /// Why SES refused a message. Each has SES's SMTP reply and API error.
@@ -277,6 +289,12 @@ pub enum RecipientOutcome {
     Bounce,
     /// Delivered, then a complaint (`abuse`); listed when the reasons include COMPLAINT.
     Complaint,
+    /// SES finds a virus in the message: Send, then Reject (`Bad content`), and nothing is
+    /// delivered, to any recipient of that message (the content is rejected, not an address).
+    Reject,
+    /// The recipient's server cannot be reached for now: a DeliveryDelay event
+    /// (`TransientCommunicationFailure`) instead of a delivery; SES keeps retrying.
+    Delay,
 }
 
 /// What one region keeps for sending: the record, recent sends (rate), the suppression list.
@@ -334,6 +352,10 @@ fn string_like(pattern: &str, text: &str) -> bool {
     }
     p[pi..].iter().all(|c| *c == '*')
 }
+
+/// How long after a delay the emulator says SES gives up (`expirationTime`): its own choice,
+/// as SES documents no fixed retry window.
+const DELAY_EXPIRY: Duration = Duration::from_secs(24 * 3600);
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
 
@@ -414,7 +436,16 @@ pub fn send(
     if let Some(arn) = authorizing_identity(region, &request.source) {
         mail.source_arn = super::state::identity_arn(region_name, &arn);
     }
-    let happened = outcomes(region, &request.destinations);
+    let happened = match &request.rendering_failure {
+        Some(failure) => vec![
+            Event::Send,
+            Event::RenderingFailure {
+                template_name: failure.template_name.clone(),
+                error_message: failure.error_message.clone(),
+            },
+        ],
+        None => outcomes(region, &request.destinations),
+    };
     suppress(
         region,
         configuration_set.as_deref(),
@@ -623,10 +654,13 @@ pub fn is_simulator(address: &str) -> bool {
 }
 
 /// The events of an accepted message: Send, then per recipient what SES (or the simulator)
-/// makes of it, grouped by kind.
+/// makes of it, grouped by kind; or Send and Reject when a recipient's knob says the content
+/// carries a virus (SES then delivers to no one).
 fn outcomes(region: &RegionState, recipients: &[String]) -> Vec<Event> {
     let mut delivered = Vec::new();
     let mut complained = Vec::new();
+    let mut delayed = Vec::new();
+    let mut rejected = false;
     let mut bounced: BTreeMap<&'static str, (BounceSubType, Vec<String>)> = BTreeMap::new();
     let mut bounce = |subtype: BounceSubType, key: &'static str, r: &String| {
         bounced
@@ -662,11 +696,17 @@ fn outcomes(region: &RegionState, recipients: &[String]) -> Vec<Event> {
                     delivered.push(r.clone());
                     complained.push(r.clone());
                 }
+                Some(RecipientOutcome::Reject) => rejected = true,
+                Some(RecipientOutcome::Delay) => delayed.push(r.clone()),
                 Some(RecipientOutcome::Delivery) | None => delivered.push(r.clone()),
             }
         }
     }
     let mut events = vec![Event::Send];
+    if rejected {
+        events.push(Event::Reject);
+        return events;
+    }
     if !delivered.is_empty() {
         events.push(Event::Delivery {
             recipients: delivered,
@@ -681,6 +721,12 @@ fn outcomes(region: &RegionState, recipients: &[String]) -> Vec<Event> {
     if !complained.is_empty() {
         events.push(Event::Complaint {
             recipients: complained,
+        });
+    }
+    if !delayed.is_empty() {
+        events.push(Event::DeliveryDelay {
+            recipients: delayed,
+            expires_at: rfc3339_millis(SystemTime::now() + DELAY_EXPIRY),
         });
     }
     events

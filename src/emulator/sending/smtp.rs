@@ -22,6 +22,7 @@ impl MailSink for SmtpSink {
             configuration_set: None,
             transcript: submission.transcript.to_vec(),
             tags: None,
+            rendering_failure: None,
         };
         let result = {
             let mut state = lock(&self.state);

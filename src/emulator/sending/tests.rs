@@ -69,6 +69,7 @@ fn request(from: &str, to: &[&str], extra: &str) -> SendRequest {
         configuration_set: None,
         transcript: vec![],
         tags: None,
+        rendering_failure: None,
     }
 }
 
@@ -283,4 +284,60 @@ fn api_tags_replace_header_tags() {
     assert_eq!(tags(0)["from-header"], serde_json::json!(["1"]));
     assert_eq!(tags(1)["campaign"], serde_json::json!(["welcome"]));
     assert!(tags(1).get("from-header").is_none());
+}
+
+#[test]
+fn reject_and_delay_knobs() {
+    let mut region = region();
+    region
+        .outbox
+        .recipients
+        .insert("virus@y.z".into(), RecipientOutcome::Reject);
+    region
+        .outbox
+        .recipients
+        .insert("slow@y.z".into(), RecipientOutcome::Delay);
+    // A rejected message is delivered to no one, not even its other recipients.
+    send(
+        "eu-west-1",
+        &mut region,
+        request("a@example.com", &["x@y.z", "Virus@y.z"], ""),
+    )
+    .unwrap();
+    assert_eq!(
+        types_of(&region.outbox.records[0].events),
+        ["Send", "Reject"]
+    );
+    send(
+        "eu-west-1",
+        &mut region,
+        request("a@example.com", &["x@y.z", "slow@y.z"], ""),
+    )
+    .unwrap();
+    let events = &region.outbox.records[1].events;
+    assert_eq!(types_of(events), ["Send", "Delivery", "DeliveryDelay"]);
+    assert_eq!(events[1].event["delivery"]["recipients"], json!(["x@y.z"]));
+    let delay = &events[2].event["deliveryDelay"];
+    assert_eq!(delay["delayedRecipients"][0]["emailAddress"], "slow@y.z");
+    assert!(
+        delay["expirationTime"].as_str() > delay["timestamp"].as_str(),
+        "{delay}"
+    );
+    assert!(region.outbox.suppressed.is_empty(), "neither is suppressed");
+}
+
+#[test]
+fn a_failed_render_is_sent_then_fails_without_delivery() {
+    let mut region = region();
+    let mut failing = request("a@example.com", &["x@y.z"], "");
+    failing.rendering_failure = Some(RenderingFailure {
+        template_name: Some("welcome".into()),
+        error_message: "Attribute 'name' is not present in the rendering data.".into(),
+    });
+    let accepted = send("eu-west-1", &mut region, failing).unwrap();
+    assert!(!accepted.message_id.is_empty());
+    let record = &region.outbox.records[0];
+    assert_eq!(record.status, "accepted");
+    assert_eq!(types_of(&record.events), ["Send", "Rendering Failure"]);
+    assert_eq!(record.events[1].event["failure"]["templateName"], "welcome");
 }
