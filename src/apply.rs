@@ -318,7 +318,7 @@ async fn execute(change: &Change, ctx: &Context<'_>) -> AwsResult<()> {
                 _ => None,
             };
             let account = match &after.target {
-                Target::EventBridge(bus) if bus.starts_with("default@") => ctx.account_id().await?,
+                Target::EventBridge(bus) if bus.is_default() => ctx.account_id().await?,
                 _ => String::new(),
             };
             let create = action == Action::Create;

@@ -111,7 +111,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
     let arns = sns.list_topics().await?;
     let own_topics: BTreeMap<String, String> = arns
         .iter()
-        .map(|arn| (arn.clone(), model::desired::topic_name(arn).to_string()))
+        .map(|arn| (arn.clone(), model::topic_name(arn).to_string()))
         .collect();
     let mut topics_used = BTreeSet::new();
     for (set, mut destinations) in sets.into_iter().flatten() {
@@ -155,7 +155,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
     }
 
     for arn in arns {
-        let name = model::desired::topic_name(&arn).to_string();
+        let name = model::topic_name(&arn).to_string();
         if !topics_used.contains(&name) {
             continue;
         }
@@ -228,7 +228,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
             let label = format!("attached policy {}", policy.name);
             if policy.arn.contains(":iam::aws:policy/") {
                 // AWS managed: known by name, no need to read it.
-                if crate::lint::online::SENDING_MANAGED_POLICIES.contains(&policy.name.as_str()) {
+                if model::SENDING_MANAGED_POLICIES.contains(&policy.name.as_str()) {
                     policies.push((label, false, Some(SENDS_ANYTHING.into())));
                 }
             } else {
@@ -278,7 +278,7 @@ pub async fn export(clients: &Clients, options: &ExportOptions) -> AwsResult<Exp
             spec.smtp_users.insert(
                 user.clone(),
                 spec::SmtpUser {
-                    path: (live.path != crate::live::SMTP_USER_PATH).then(|| live.path.clone()),
+                    path: (live.path != model::SMTP_USER_PATH).then(|| live.path.clone()),
                     allow_from: allow_from.into_iter().collect(),
                     allow_send_email: send_email,
                     credentials: None,
@@ -427,7 +427,10 @@ fn destination_spec(d: &model::EventDestinationState) -> Option<spec::EventDesti
         }
         Target::EventBridge(bus) => {
             out.eventbridge = Some(spec::EventBridge {
-                event_bus_arn: (!bus.starts_with("default@")).then(|| bus.clone()),
+                event_bus_arn: match bus {
+                    model::EventBus::Default { .. } => None,
+                    model::EventBus::Arn(arn) => Some(arn.clone()),
+                },
             })
         }
         Target::Firehose {

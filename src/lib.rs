@@ -14,6 +14,8 @@ pub mod dns;
 pub mod emulator;
 pub mod export;
 pub mod init;
+#[cfg(test)]
+mod layers;
 pub mod lint;
 pub mod live;
 pub mod local;
@@ -21,6 +23,7 @@ pub mod lock;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod resources;
 pub mod secret;
 pub mod smtp;
 pub mod source;

@@ -14,10 +14,6 @@ use crate::aws::sesv2::{AccountInfo, IdentityStatus};
 use crate::aws::{AwsResult, Clients};
 use crate::model::*;
 
-/// Where SMTP users are looked for when they are not named in the spec: sesform's default path
-/// plus every path the spec uses.
-pub const SMTP_USER_PATH: &str = "/sesform/";
-
 /// What `read` found.
 #[derive(Debug, Clone, Default)]
 pub struct Live {
@@ -306,12 +302,10 @@ async fn read_sns(
     if options.partial {
         // Every topic of the account still resolves targets given by ARN.
         for arn in &arns {
-            let name = crate::model::desired::topic_name(arn).to_string();
+            let name = topic_name(arn).to_string();
             live.own_topics.insert(arn.clone(), name);
         }
-        arns.retain(|arn| {
-            wanted.contains(&Address::sns_topic(crate::model::desired::topic_name(arn)))
-        });
+        arns.retain(|arn| wanted.contains(&Address::sns_topic(topic_name(arn))));
     }
     let topics: Vec<(String, Tags)> = limit
         .each("topics", arns, |arn| async move {
@@ -320,7 +314,7 @@ async fn read_sns(
         .await?;
     let mut in_spec = Vec::new();
     for (arn, tags) in topics {
-        let name = crate::model::desired::topic_name(&arn).to_string();
+        let name = topic_name(&arn).to_string();
         live.own_topics.insert(arn.clone(), name.clone());
         let orphan =
             !wanted.contains(&Address::sns_topic(&name)) || other_stack(&tags, options.stack);

@@ -8,7 +8,7 @@ use iam::types::Tag;
 
 use super::{AwsError, AwsResult, CallCounter, ErrorKind, Pacer};
 use crate::model::Tags;
-use crate::model::desired::canonical_json;
+use crate::model::canonical_json;
 use crate::secret::Secret;
 
 const SERVICE: &str = "iam";

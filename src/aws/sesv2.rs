@@ -13,7 +13,6 @@ use ses::types::{
 };
 
 use super::{AwsError, AwsResult, CallCounter, ErrorKind, Pacer};
-use crate::model::desired::normalize_event_bus;
 use crate::model::*;
 
 const SERVICE: &str = "sesv2";
@@ -648,7 +647,7 @@ impl Ses {
                 dims.sort();
                 Target::CloudWatch(dims)
             } else if let Some(eb) = d.event_bridge_destination() {
-                Target::EventBridge(normalize_event_bus(eb.event_bus_arn()))
+                Target::EventBridge(EventBus::from_arn(eb.event_bus_arn()))
             } else if let Some(fh) = d.kinesis_firehose_destination() {
                 Target::Firehose {
                     delivery_stream_arn: fh.delivery_stream_arn().to_string(),
@@ -763,18 +762,12 @@ impl Ses {
                 }
                 definition.cloud_watch_destination(cw.build().map_err(build_error)?)
             }
-            Target::EventBridge(bus) => {
-                let arn = match bus.strip_prefix("default@") {
-                    Some(region) => arn("events", region, account_id, "event-bus/default"),
-                    None => bus.clone(),
-                };
-                definition.event_bridge_destination(
-                    EventBridgeDestination::builder()
-                        .event_bus_arn(arn)
-                        .build()
-                        .map_err(build_error)?,
-                )
-            }
+            Target::EventBridge(bus) => definition.event_bridge_destination(
+                EventBridgeDestination::builder()
+                    .event_bus_arn(bus.arn(account_id))
+                    .build()
+                    .map_err(build_error)?,
+            ),
             Target::Firehose {
                 delivery_stream_arn,
                 iam_role_arn,

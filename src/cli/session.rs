@@ -10,9 +10,10 @@ use super::{GlobalArgs, exit, stderr_color};
 use crate::aws::{AwsOptions, Clients, Rates};
 use crate::live::{self, Live, ReadOptions};
 use crate::lock;
-use crate::model::{ACCESS_KEY_TAG, Address, DEFAULT_STACK, State, desired};
+use crate::model::{ACCESS_KEY_TAG, Address, DEFAULT_STACK, State};
 use crate::plan::{self, DiffInput, Plan, PlanOptions, SpecRef};
 use crate::render;
+use crate::resources::desired;
 use crate::spec::{self, LoadedSpec, SpecError};
 
 /// An error already shown to the user, carrying the exit code.

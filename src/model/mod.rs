@@ -11,7 +11,13 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub mod desired;
+mod event_bus;
+mod json;
+mod names;
+
+pub use event_bus::EventBus;
+pub use json::canonical_json;
+pub use names::{SENDING_MANAGED_POLICIES, SMTP_POLICY_NAME, SMTP_USER_PATH, topic_name};
 
 /// Tags sesform puts on everything it creates.
 pub const MANAGED_BY_TAG: &str = "managed-by";
@@ -22,8 +28,6 @@ pub const STACK_TAG: &str = "sesform:stack";
 pub const PREVENT_DESTROY_TAG: &str = "sesform:prevent-destroy";
 /// The stack name used when the spec names none.
 pub const DEFAULT_STACK: &str = "default";
-/// Name of the inline policy sesform puts on SMTP users.
-pub const SMTP_POLICY_NAME: &str = "sesform-ses-send";
 
 pub type Tags = BTreeMap<String, String>;
 
@@ -277,7 +281,7 @@ pub enum Target {
     /// [`Target::own_topic`]).
     SnsTopic(String),
     CloudWatch(Vec<Dimension>),
-    EventBridge(String),
+    EventBridge(EventBus),
     Firehose {
         delivery_stream_arn: String,
         iam_role_arn: String,

@@ -494,7 +494,7 @@ mod tests {
     use super::*;
 
     fn managed() -> Tags {
-        desired::managed_tags(&Tags::new(), "test", false)
+        crate::resources::desired::managed_tags(&Tags::new(), "test", false)
     }
 
     fn set(suppression: Option<&[&str]>) -> State {
@@ -612,7 +612,7 @@ mod tests {
         let State::ConfigurationSet(mut guarded) = set(None) else {
             unreachable!()
         };
-        guarded.tags = desired::managed_tags(&Tags::new(), "test", true);
+        guarded.tags = crate::resources::desired::managed_tags(&Tags::new(), "test", true);
         let mut l = live(&[State::ConfigurationSet(guarded)]);
         l.orphans.insert(Address::configuration_set("tx"));
         let d = run(&[], &l, prune);
@@ -625,7 +625,7 @@ mod tests {
         let State::ConfigurationSet(mut theirs) = set(None) else {
             unreachable!()
         };
-        theirs.tags = desired::managed_tags(&Tags::new(), "other", false);
+        theirs.tags = crate::resources::desired::managed_tags(&Tags::new(), "other", false);
         let l = live(&[State::ConfigurationSet(theirs)]);
         let d = run(&[set(None)], &l, PlanOptions::default());
         assert!(d.changes.is_empty());

@@ -12,7 +12,7 @@ pub fn references(state: &State) -> Vec<Address> {
             let mut refs = vec![Address::configuration_set(&d.configuration_set)];
             if let Target::SnsTopic(topic) = &d.target {
                 // By ARN, it may still be a topic of this spec that is yet to be created.
-                refs.push(Address::sns_topic(crate::model::desired::topic_name(topic)));
+                refs.push(Address::sns_topic(crate::model::topic_name(topic)));
             }
             refs
         }

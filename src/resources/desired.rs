@@ -2,9 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::*;
+use crate::model::*;
 use crate::spec::{self, Spec};
 
 /// The desired resources, in a stable order (by address).
@@ -44,10 +44,7 @@ pub fn resources(spec: &Spec) -> Vec<State> {
     for (name, user) in &spec.smtp_users {
         out.push(State::SmtpUser(SmtpUserState {
             name: name.clone(),
-            path: user
-                .path
-                .clone()
-                .unwrap_or_else(|| crate::live::SMTP_USER_PATH.into()),
+            path: user.path.clone().unwrap_or_else(|| SMTP_USER_PATH.into()),
             policy: Some(smtp_policy(user, &spec.region)),
             tags: managed_tags(&user.tags, stack, user.prevent_destroy),
             access_key: user.credentials.as_ref().map(|_| KEY_ACTIVE.to_string()),
@@ -125,15 +122,6 @@ fn configuration_set_state(
     }
 }
 
-/// The name of a topic given by name or by ARN.
-pub fn topic_name(topic: &str) -> &str {
-    if topic.starts_with("arn:") {
-        topic.rsplit(':').next().unwrap_or(topic)
-    } else {
-        topic
-    }
-}
-
 fn event_destination_state(
     spec: &Spec,
     set: &str,
@@ -157,11 +145,13 @@ fn event_destination_state(
         dims.sort();
         Target::CloudWatch(dims)
     } else if let Some(eb) = &dest.eventbridge {
-        Target::EventBridge(eb.event_bus_arn.clone().unwrap_or_else(|| {
-            // The account id is not known offline; `default` stands for the default bus and
-            // is how the live side reports a default-bus ARN too.
-            format!("default@{}", spec.region)
-        }))
+        Target::EventBridge(match &eb.event_bus_arn {
+            Some(arn) => EventBus::from_arn(arn),
+            // The account id is not known offline.
+            None => EventBus::Default {
+                region: spec.region.clone(),
+            },
+        })
     } else if let Some(fh) = &dest.firehose {
         Target::Firehose {
             delivery_stream_arn: fh.delivery_stream_arn.clone(),
@@ -176,16 +166,6 @@ fn event_destination_state(
         enabled: dest.enabled.unwrap_or(true),
         events: dest.events.iter().map(|e| e.as_str().to_string()).collect(),
         target,
-    }
-}
-
-/// `arn:aws:events:R:A:event-bus/default` and `default@R` are the same bus.
-pub fn normalize_event_bus(arn: &str) -> String {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() == 6 && parts[5] == "event-bus/default" {
-        format!("default@{}", parts[3])
-    } else {
-        arn.to_string()
     }
 }
 
@@ -297,31 +277,10 @@ pub fn smtp_policy(user: &spec::SmtpUser, region: &str) -> String {
     }))
 }
 
-/// JSON with object keys sorted and single-element lists of strings kept as lists, so a
-/// policy AWS returns and the one sesform writes compare equal.
-pub fn canonical_json(value: &Value) -> String {
-    fn sort(value: &Value) -> Value {
-        match value {
-            Value::Object(map) => {
-                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                Value::Object(
-                    entries
-                        .into_iter()
-                        .map(|(k, v)| (k.clone(), sort(v)))
-                        .collect(),
-                )
-            }
-            Value::Array(items) => Value::Array(items.iter().map(sort).collect()),
-            other => other.clone(),
-        }
-    }
-    sort(value).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn full_spec_resources_have_stable_addresses() {
@@ -357,14 +316,6 @@ mod tests {
         assert_eq!(
             statement["Condition"]["StringEquals"]["aws:RequestedRegion"],
             "eu-west-1"
-        );
-    }
-
-    #[test]
-    fn default_event_bus_normalizes() {
-        assert_eq!(
-            normalize_event_bus("arn:aws:events:eu-west-1:123456789012:event-bus/default"),
-            "default@eu-west-1"
         );
     }
 }
