@@ -13,7 +13,7 @@ use crate::lock;
 use crate::model::{ACCESS_KEY_TAG, Address, DEFAULT_STACK, State};
 use crate::plan::{self, DiffInput, Plan, PlanOptions, SpecRef};
 use crate::render;
-use crate::resources::desired;
+use crate::resources;
 use crate::spec::{self, LoadedSpec, SpecError};
 
 /// An error already shown to the user, carrying the exit code.
@@ -278,7 +278,7 @@ impl Session {
     }
 
     pub fn desired(&self) -> Vec<State> {
-        desired::resources(&self.loaded.spec)
+        resources::desired(&self.loaded.spec)
     }
 
     pub fn spec_ref(&self) -> SpecRef {

@@ -73,7 +73,7 @@ pub fn apply(
     verified: &Verified,
     endpoint: Option<(&str, u16)>,
 ) -> Result<Vec<IssuedLocal>, String> {
-    let resources = crate::resources::desired::resources(&loaded.spec);
+    let resources = crate::resources::desired(&loaded.spec);
     let partition_arn =
         |service: &str, resource: &str| crate::model::arn(service, region, ACCOUNT_ID, resource);
     // In dependency order: sets, their destinations, identities, the account, users.

@@ -82,6 +82,29 @@ impl Kind {
     }
 }
 
+/// What a plan does to one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Create,
+    Update,
+    Replace,
+    Delete,
+    NoOp,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Replace => "replace",
+            Action::Delete => "delete",
+            Action::NoOp => "no-op",
+        }
+    }
+}
+
 /// A resource's stable, readable address: `identity.example.com`,
 /// `event_destination.transactional.to-sns`, `sns_subscription.events.https:https://x/y`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -401,14 +424,6 @@ pub const ACCESS_KEY_PENDING_TAG: &str = "sesform:access-key-pending";
 /// Tags sesform keeps for its own bookkeeping; they never show up as drift.
 pub fn internal_tag(key: &str) -> bool {
     key == ACCESS_KEY_TAG || key == ACCESS_KEY_PENDING_TAG
-}
-
-/// Fields that never count as a change: what only one side can know.
-pub fn ignored_in_diff(kind: Kind, field: &str) -> bool {
-    matches!(
-        (kind, field),
-        (Kind::Identity, "dkim.private_key_from") | (Kind::SmtpUser, "credentials") | (_, "kind")
-    )
 }
 
 #[cfg(test)]
