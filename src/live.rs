@@ -1,6 +1,7 @@
 //! AWS -> live model: reads what the plan needs, concurrently, and sorts what it finds into
 //! resources the spec declares, resources this stack manages that the spec no longer declares
-//! ("orphans"), and everything else ("unmanaged", never touched).
+//! ("orphans"), and everything else ("unmanaged", never touched). `export` reads through here
+//! too ([`ReadOptions::everything`]): every resource of the region, whoever owns it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,7 +36,23 @@ pub struct Live {
     pub users: BTreeMap<String, LiveUser>,
     /// Access keys of the users sesform manages, by user name.
     pub access_keys: BTreeMap<String, Vec<AccessKey>>,
+    /// Read for export only: the policies other than sesform's own that reach each user
+    /// (inline and attached), by user name.
+    pub other_policies: BTreeMap<String, Vec<UserPolicy>>,
 }
+
+/// A policy that reaches a user: `inline policy NAME` or `attached policy NAME`, and its
+/// document as canonical JSON (`None` when it could not be read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserPolicy {
+    pub label: String,
+    pub document: Option<String>,
+}
+
+/// What an AWS managed policy that allows sending (AmazonSESFullAccess) amounts to: known by
+/// name, never read.
+const SENDS_ANYTHING: &str =
+    r#"{"Statement":[{"Effect":"Allow","Action":"ses:*","Resource":"*"}]}"#;
 
 /// Ownership of a live taggable resource, from its tags. The `sesform:` namespace is sesform's
 /// own, so the stack tag alone decides: a `managed-by` tag removed by hand is drift to repair,
@@ -58,6 +75,10 @@ pub struct ReadOptions<'a> {
     /// A partial read (`plan --target`): only the desired resources are looked up, by name,
     /// with no listing (SNS topics excepted: they are found by name in ListTopics).
     pub partial: bool,
+    /// Read everything for `export`: every resource is kept, whoever owns it, with the
+    /// destinations of every set, the subscriptions of every topic, and every user under `/`
+    /// with the policies that reach it (no access keys).
+    pub everything: bool,
 }
 
 /// Resources read so far and to read, per kind (`identities`, `topics`...), for progress.
@@ -114,6 +135,7 @@ pub async fn read(
         live.subscription_arns.extend(part.subscription_arns);
         live.users.extend(part.users);
         live.access_keys.extend(part.access_keys);
+        live.other_policies.extend(part.other_policies);
         live.account = live.account.or(part.account);
     }
     // Destinations name this account's topics, like the spec does; other topics keep their ARN.
@@ -184,10 +206,16 @@ impl Limit<'_> {
     }
 }
 
-/// Sorts one taggable resource into spec / orphan / unmanaged.
-fn classify(live: &mut Live, state: State, wanted: &BTreeSet<Address>, stack: &str) -> bool {
+/// Sorts one taggable resource into spec / orphan / unmanaged; true when it is kept in
+/// `resources` (always, when reading everything).
+fn classify(
+    live: &mut Live,
+    state: State,
+    wanted: &BTreeSet<Address>,
+    options: &ReadOptions,
+) -> bool {
     let address = state.address();
-    let owned = state.tags().is_some_and(|t| owned_by(t, stack));
+    let owned = state.tags().is_some_and(|t| owned_by(t, options.stack));
     if wanted.contains(&address) {
         live.resources.insert(address, state);
         true
@@ -196,8 +224,11 @@ fn classify(live: &mut Live, state: State, wanted: &BTreeSet<Address>, stack: &s
         live.resources.insert(address, state);
         true
     } else {
-        live.unmanaged.insert(address);
-        false
+        live.unmanaged.insert(address.clone());
+        if options.everything {
+            live.resources.insert(address, state);
+        }
+        options.everything
     }
 }
 
@@ -239,7 +270,7 @@ async fn read_ses(
         .await?;
     for (state, status) in identities.into_iter().flatten() {
         let name = state.name.clone();
-        if classify(&mut live, State::Identity(state), wanted, options.stack) {
+        if classify(&mut live, State::Identity(state), wanted, options) {
             live.identity_status.insert(name, status);
         }
     }
@@ -253,15 +284,10 @@ async fn read_ses(
     for set in sets.into_iter().flatten() {
         let name = set.name.clone();
         // Another stack's set of the same name: its destinations are not this stack's.
-        let orphan = !wanted.contains(&Address::configuration_set(&name))
-            || other_stack(&set.tags, options.stack);
-        if classify(
-            &mut live,
-            State::ConfigurationSet(set),
-            wanted,
-            options.stack,
-        ) && !orphan
-        {
+        let orphan = !options.everything
+            && (!wanted.contains(&Address::configuration_set(&name))
+                || other_stack(&set.tags, options.stack));
+        if classify(&mut live, State::ConfigurationSet(set), wanted, options) && !orphan {
             managed_sets.push(name);
         }
     }
@@ -316,8 +342,8 @@ async fn read_sns(
     for (arn, tags) in topics {
         let name = topic_name(&arn).to_string();
         live.own_topics.insert(arn.clone(), name.clone());
-        let orphan =
-            !wanted.contains(&Address::sns_topic(&name)) || other_stack(&tags, options.stack);
+        let orphan = !options.everything
+            && (!wanted.contains(&Address::sns_topic(&name)) || other_stack(&tags, options.stack));
         if classify(
             &mut live,
             State::SnsTopic(TopicState {
@@ -325,7 +351,7 @@ async fn read_sns(
                 tags,
             }),
             wanted,
-            options.stack,
+            options,
         ) {
             live.topic_arns.insert(name.clone(), arn.clone());
             if !orphan {
@@ -355,7 +381,7 @@ async fn read_sns(
             if sub.confirmed() {
                 live.subscription_arns
                     .insert(address.clone(), sub.arn.clone());
-                if wanted.contains(&address) {
+                if wanted.contains(&address) || options.everything {
                     attribute_reads.push((address.clone(), sub.arn.clone()));
                 }
             }
@@ -399,6 +425,9 @@ async fn read_iam(
     if options.partial {
         paths.clear();
     }
+    if options.everything {
+        paths = BTreeSet::from(["/".to_string()]);
+    }
     let listed: Vec<Vec<String>> = limit
         .each("user lists", paths, |path| async move {
             iam.list_users(&path).await
@@ -411,10 +440,18 @@ async fn read_iam(
             let Some(user) = iam.get_user(&name).await? else {
                 return Ok(None);
             };
+            if options.everything {
+                // Another stack's user is not exported: its policies are not read.
+                if other_stack(&user.tags, options.stack) {
+                    return AwsResult::Ok(Some((user, None, None, Vec::new(), Vec::new())));
+                }
+                let (own, others) = user_policies(iam, &name).await?;
+                return AwsResult::Ok(Some((user, own, None, Vec::new(), others)));
+            }
             // Policy and keys matter only for users sesform manages.
             if !(wanted.contains(&Address::smtp_user(&name)) || owned_by(&user.tags, options.stack))
             {
-                return AwsResult::Ok(Some((user, None, None, Vec::new())));
+                return AwsResult::Ok(Some((user, None, None, Vec::new(), Vec::new())));
             }
             // One after the other: the task holds one of the `parallelism` permits.
             let policy = iam.get_user_policy(&name, SMTP_POLICY_NAME).await?;
@@ -422,10 +459,10 @@ async fn read_iam(
             let file = options.credential_files.get(&name).map(|f| f.as_path());
             let access_key =
                 crate::credentials::key_state(&user.tags, &keys, file).map(str::to_string);
-            AwsResult::Ok(Some((user, policy, access_key, keys)))
+            AwsResult::Ok(Some((user, policy, access_key, keys, Vec::new())))
         })
         .await?;
-    for (user, policy, access_key, keys) in users.into_iter().flatten() {
+    for (user, policy, access_key, keys, others) in users.into_iter().flatten() {
         let state = State::SmtpUser(SmtpUserState {
             name: user.name.clone(),
             path: user.path.clone(),
@@ -439,12 +476,49 @@ async fn read_iam(
             access_key,
             credentials: None,
         });
-        if classify(&mut live, state, wanted, options.stack) {
+        if classify(&mut live, state, wanted, options) {
             live.access_keys.insert(user.name.clone(), keys);
+            if options.everything {
+                live.other_policies.insert(user.name.clone(), others);
+            }
             live.users.insert(user.name.clone(), user);
         }
     }
     Ok(live)
+}
+
+/// Every policy that reaches a user: sesform's own inline policy, and the others (inline and
+/// attached) in the order IAM lists them. One request after the other: the caller holds one
+/// of the `parallelism` permits.
+async fn user_policies(
+    iam: &crate::aws::iam::Iam,
+    user: &str,
+) -> AwsResult<(Option<String>, Vec<UserPolicy>)> {
+    let mut own = None;
+    let mut others = Vec::new();
+    for policy in iam.list_user_policies(user).await? {
+        let document = iam.get_user_policy(user, &policy).await?;
+        if policy == SMTP_POLICY_NAME {
+            own = document;
+        } else {
+            let label = format!("inline policy {policy}");
+            others.push(UserPolicy { label, document });
+        }
+    }
+    for policy in iam.list_attached_user_policies(user).await? {
+        let label = format!("attached policy {}", policy.name);
+        let document = if policy.arn.contains(":iam::aws:policy/") {
+            // AWS managed: known by name, no need to read it.
+            if !SENDING_MANAGED_POLICIES.contains(&policy.name.as_str()) {
+                continue;
+            }
+            Some(SENDS_ANYTHING.to_string())
+        } else {
+            iam.managed_policy_document(&policy.arn).await?
+        };
+        others.push(UserPolicy { label, document });
+    }
+    Ok((own, others))
 }
 
 impl Live {

@@ -355,6 +355,7 @@ impl Session {
         let options = ReadOptions {
             tally: &tally,
             partial,
+            everything: false,
             stack: &self.stack,
             parallelism: self.parallelism,
             account: spec.account.is_some()
