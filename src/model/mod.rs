@@ -2,7 +2,7 @@
 //! from AWS): one normalized shape per resource kind, so a diff is a plain comparison.
 //!
 //! Normalization happens when a model is built, never in the diff: event types are sets, enum
-//! values are upper case, tags are sorted maps, defaults AWS fills in are written out on both
+//! values are typed ([`TlsPolicy`]...) and keep their wire form, tags are sorted maps, defaults AWS fills in are written out on both
 //! sides, and the account's own SNS topics are named, not addressed by ARN (another account's
 //! keep their ARN).
 
@@ -11,10 +11,15 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod enums;
 mod event_bus;
 mod json;
 mod names;
 
+pub use enums::{
+    ContactLanguage, DimensionSource, DkimOrigin, EventType, HttpsPolicy, IdentityType, KeyLength,
+    MailType, MxFailure, SuppressionReason, TlsPolicy,
+};
 pub use event_bus::EventBus;
 pub use json::canonical_json;
 pub use names::{SENDING_MANAGED_POLICIES, SMTP_POLICY_NAME, SMTP_USER_PATH, topic_name};
@@ -225,19 +230,19 @@ pub struct AccountState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sending_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suppression: Option<BTreeSet<String>>,
+    pub suppression: Option<BTreeSet<SuppressionReason>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production_access: Option<ProductionAccessState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductionAccessState {
-    pub mail_type: String,
+    pub mail_type: MailType,
     pub website_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_case: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_language: Option<String>,
+    pub contact_language: Option<ContactLanguage>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub additional_contacts: Vec<String>,
 }
@@ -273,11 +278,11 @@ pub struct SubscriptionState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigurationSetState {
     pub name: String,
-    pub tls: String,
+    pub tls: TlsPolicy,
     pub sending_enabled: bool,
     pub reputation_metrics: bool,
     /// `None`: the account-level list applies; `Some(empty)`: suppression off for this set.
-    pub suppression: Option<BTreeSet<String>>,
+    pub suppression: Option<BTreeSet<SuppressionReason>>,
     pub tracking: Option<TrackingState>,
     pub tags: Tags,
 }
@@ -285,7 +290,7 @@ pub struct ConfigurationSetState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackingState {
     pub custom_redirect_domain: String,
-    pub https_policy: String,
+    pub https_policy: HttpsPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -293,7 +298,7 @@ pub struct EventDestinationState {
     pub configuration_set: String,
     pub name: String,
     pub enabled: bool,
-    pub events: BTreeSet<String>,
+    pub events: BTreeSet<EventType>,
     pub target: Target,
 }
 
@@ -323,15 +328,14 @@ impl Target {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Dimension {
     pub name: String,
-    pub source: String,
+    pub source: DimensionSource,
     pub default_value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IdentityState {
     pub name: String,
-    /// `DOMAIN` or `EMAIL_ADDRESS`.
-    pub identity_type: String,
+    pub identity_type: IdentityType,
     /// DKIM of a domain identity; `None` for addresses, which inherit their domain's.
     pub dkim: Option<DkimState>,
     pub mail_from: Option<MailFromState>,
@@ -343,10 +347,9 @@ pub struct IdentityState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DkimState {
     pub signing_enabled: bool,
-    /// `AWS_SES` (Easy DKIM) or `EXTERNAL` (BYODKIM).
-    pub origin: String,
+    pub origin: DkimOrigin,
     /// Easy DKIM key length for the next key (`RSA_2048_BIT`).
-    pub key_length: Option<String>,
+    pub key_length: Option<KeyLength>,
     /// BYODKIM selector.
     pub selector: Option<String>,
     /// Where the BYODKIM private key is read at apply time (desired side only; never the key).
@@ -357,7 +360,7 @@ pub struct DkimState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailFromState {
     pub domain: String,
-    pub on_mx_failure: String,
+    pub on_mx_failure: MxFailure,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

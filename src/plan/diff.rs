@@ -405,7 +405,8 @@ mod tests {
             tls: "REQUIRE".into(),
             sending_enabled: true,
             reputation_metrics: false,
-            suppression: suppression.map(|s| s.iter().map(|r| r.to_string()).collect()),
+            suppression: suppression
+                .map(|s| s.iter().map(|r| SuppressionReason::from(*r)).collect()),
             tracking: None,
             tags: managed(),
         })
@@ -416,7 +417,7 @@ mod tests {
             configuration_set: "tx".into(),
             name: "to-sns".into(),
             enabled: true,
-            events: ["BOUNCE".to_string(), "COMPLAINT".to_string()].into(),
+            events: [EventType::Bounce, EventType::Complaint].into(),
             target: Target::SnsTopic(topic.into()),
         })
     }

@@ -66,7 +66,7 @@ pub fn dependencies(changes: &[Change]) -> Vec<Vec<usize>> {
 mod tests {
     use super::*;
     use crate::model::{ConfigurationSetState, EventDestinationState, TopicState};
-    use crate::model::{Kind, State, Target};
+    use crate::model::{EventType, Kind, State, Target};
 
     fn change(action: Action, state: State) -> Change {
         let (before, after) = match action {
@@ -109,7 +109,7 @@ mod tests {
             configuration_set: "tx".into(),
             name: "to-sns".into(),
             enabled: true,
-            events: ["BOUNCE".to_string()].into(),
+            events: [EventType::Bounce].into(),
             target: Target::SnsTopic(topic.into()),
         })
     }

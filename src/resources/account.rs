@@ -2,9 +2,11 @@
 //! the keys the spec sets are managed. Production access follows the review state rather than
 //! a plain diff (see [`before`]).
 
+use std::collections::BTreeSet;
+
 use futures::future::BoxFuture;
 
-use super::{KindDef, Remark, Step, enum_from, nothing_to_prepare, nothing_to_reconcile};
+use super::{KindDef, Remark, Step, enum_from, nothing_to_prepare, nothing_to_reconcile, typed};
 use crate::aws::{AwsError, AwsResult, ErrorKind};
 use crate::live::Live;
 use crate::model::*;
@@ -33,25 +35,23 @@ fn desired(spec: &Spec, out: &mut Vec<State>) {
             .production_access
             .as_ref()
             .map(|p| ProductionAccessState {
-                mail_type: super::wire(&p.mail_type),
+                mail_type: typed(&p.mail_type),
                 website_url: p.website_url.clone(),
                 use_case: p.use_case.clone(),
-                contact_language: p.contact_language.map(|l| super::wire(&l)),
+                contact_language: p.contact_language.map(|l| typed(&l)),
                 additional_contacts: p.additional_contacts.clone(),
             }),
     }));
 }
 
 /// Suppression reasons as the model holds them (`BOUNCE`).
-pub(super) fn reasons(list: &[spec::SuppressionReason]) -> std::collections::BTreeSet<String> {
-    list.iter().map(super::wire).collect()
+pub(super) fn reasons(list: &[spec::SuppressionReason]) -> BTreeSet<SuppressionReason> {
+    list.iter().map(typed).collect()
 }
 
 /// The spec's suppression reasons; reasons the spec does not know are left out.
-pub(super) fn spec_reasons(
-    set: &std::collections::BTreeSet<String>,
-) -> Vec<spec::SuppressionReason> {
-    set.iter().filter_map(|r| enum_from(r)).collect()
+pub(super) fn spec_reasons(set: &BTreeSet<SuppressionReason>) -> Vec<spec::SuppressionReason> {
+    set.iter().filter_map(|r| enum_from(r.as_str())).collect()
 }
 
 /// Defaults (sending on) are left out, so an exported spec reads like one written by hand.
@@ -66,15 +66,15 @@ fn export(state: &State, spec: &mut Spec, _skipped: &mut Vec<String>) {
             .production_access
             .as_ref()
             .map(|p| spec::ProductionAccess {
-                mail_type: if p.mail_type == "MARKETING" {
+                mail_type: if p.mail_type == MailType::Marketing {
                     spec::MailType::Marketing
                 } else {
                     spec::MailType::Transactional
                 },
                 website_url: p.website_url.clone(),
                 use_case: p.use_case.clone(),
-                contact_language: p.contact_language.as_deref().map(|l| {
-                    if l == "JA" {
+                contact_language: p.contact_language.as_ref().map(|l| {
+                    if *l == ContactLanguage::Ja {
                         spec::ContactLanguage::Ja
                     } else {
                         spec::ContactLanguage::En

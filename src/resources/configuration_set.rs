@@ -4,7 +4,7 @@
 use futures::future::BoxFuture;
 
 use super::account::{reasons, spec_reasons};
-use super::{KindDef, Remark, Step, enum_from, managed_tags, nothing_to_prepare, user_tags};
+use super::{KindDef, Remark, Step, enum_from, managed_tags, nothing_to_prepare, typed, user_tags};
 use crate::aws::AwsResult;
 use crate::live::Live;
 use crate::model::*;
@@ -26,17 +26,13 @@ fn desired(spec: &Spec, out: &mut Vec<State>) {
     for (name, set) in &spec.configuration_sets {
         out.push(State::ConfigurationSet(ConfigurationSetState {
             name: name.to_string(),
-            tls: set.tls.unwrap_or(spec::TlsPolicy::Optional).as_str().into(),
+            tls: typed(&set.tls.unwrap_or(spec::TlsPolicy::Optional)),
             sending_enabled: set.sending_enabled.unwrap_or(true),
             reputation_metrics: set.reputation_metrics.unwrap_or(false),
             suppression: set.suppression.as_deref().map(reasons),
             tracking: set.tracking.as_ref().map(|t| TrackingState {
                 custom_redirect_domain: t.custom_redirect_domain.clone(),
-                https_policy: t
-                    .https_policy
-                    .unwrap_or(spec::HttpsPolicy::Optional)
-                    .as_str()
-                    .into(),
+                https_policy: typed(&t.https_policy.unwrap_or(spec::HttpsPolicy::Optional)),
             }),
             tags: managed_tags(&set.tags, super::stack(spec), set.prevent_destroy),
         }));
@@ -62,13 +58,13 @@ fn export(state: &State, spec: &mut Spec, _skipped: &mut Vec<String>) {
     spec.configuration_sets.insert(
         c.name.clone(),
         spec::ConfigurationSet {
-            tls: (c.tls == "REQUIRE").then_some(spec::TlsPolicy::Require),
+            tls: (c.tls == TlsPolicy::Require).then_some(spec::TlsPolicy::Require),
             sending_enabled: (!c.sending_enabled).then_some(false),
             reputation_metrics: c.reputation_metrics.then_some(true),
             suppression: c.suppression.as_ref().map(spec_reasons),
             tracking: c.tracking.as_ref().map(|t| spec::Tracking {
                 custom_redirect_domain: t.custom_redirect_domain.clone(),
-                https_policy: enum_from(&t.https_policy)
+                https_policy: enum_from(t.https_policy.as_str())
                     .filter(|p| *p != spec::HttpsPolicy::Optional),
             }),
             tags: user_tags(&c.tags),

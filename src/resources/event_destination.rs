@@ -4,7 +4,7 @@
 
 use futures::future::BoxFuture;
 
-use super::{KindDef, Remark, Step, enum_from, nothing_to_reconcile};
+use super::{KindDef, Remark, Step, enum_from, nothing_to_reconcile, typed};
 use crate::aws::{AwsResult, ErrorKind};
 use crate::live::Live;
 use crate::model::*;
@@ -30,7 +30,11 @@ fn desired(spec: &Spec, out: &mut Vec<State>) {
                     configuration_set: set.to_string(),
                     name: name.to_string(),
                     enabled: dest.enabled.unwrap_or(true),
-                    events: dest.events.iter().map(|e| e.as_str().to_string()).collect(),
+                    events: dest
+                        .events
+                        .iter()
+                        .map(|e| EventType::from(e.as_str()))
+                        .collect(),
                     target,
                 }));
             }
@@ -51,7 +55,7 @@ fn target(spec: &Spec, dest: &spec::EventDestination) -> Option<Target> {
             .iter()
             .map(|d| Dimension {
                 name: d.name.clone(),
-                source: d.source.as_str().into(),
+                source: typed(&d.source),
                 default_value: d.default_value.clone(),
             })
             .collect();
@@ -120,7 +124,7 @@ fn destination_spec(d: &EventDestinationState) -> Option<spec::EventDestination>
         events: d
             .events
             .iter()
-            .filter_map(|e| spec::EventType::parse(e))
+            .filter_map(|e| spec::EventType::parse(e.as_str()))
             .collect(),
         ..Default::default()
     };
@@ -133,7 +137,7 @@ fn destination_spec(d: &EventDestinationState) -> Option<spec::EventDestination>
                     .filter_map(|dim| {
                         Some(spec::CloudWatchDimension {
                             name: dim.name.clone(),
-                            source: enum_from(&dim.source)?,
+                            source: enum_from(dim.source.as_str())?,
                             default_value: dim.default_value.clone(),
                         })
                     })

@@ -32,15 +32,19 @@ fn state(name: &str, identity: &spec::Identity, stack: &str) -> IdentityState {
     let is_domain = !name.contains('@');
     IdentityState {
         name: name.to_string(),
-        identity_type: if is_domain { "DOMAIN" } else { "EMAIL_ADDRESS" }.into(),
+        identity_type: if is_domain {
+            IdentityType::Domain
+        } else {
+            IdentityType::EmailAddress
+        },
         dkim: is_domain.then(|| dkim(identity.dkim.clone().unwrap_or_default())),
         mail_from: identity.mail_from.as_ref().map(|m| MailFromState {
             domain: m.domain.clone(),
-            on_mx_failure: m
-                .on_mx_failure
-                .unwrap_or(spec::MxFailure::UseDefaultValue)
-                .as_str()
-                .into(),
+            on_mx_failure: MxFailure::from(
+                m.on_mx_failure
+                    .unwrap_or(spec::MxFailure::UseDefaultValue)
+                    .as_str(),
+            ),
         }),
         configuration_set: identity.configuration_set.clone(),
         feedback_forwarding: identity.feedback_forwarding.unwrap_or(true),
@@ -53,7 +57,7 @@ fn dkim(spec_dkim: spec::Dkim) -> DkimState {
     match &spec_dkim.byodkim {
         Some(byo) => DkimState {
             signing_enabled,
-            origin: "EXTERNAL".into(),
+            origin: DkimOrigin::External,
             key_length: None,
             selector: Some(byo.selector.clone()),
             private_key_from: match (&byo.private_key.file, &byo.private_key.env) {
@@ -65,15 +69,14 @@ fn dkim(spec_dkim: spec::Dkim) -> DkimState {
         },
         None => DkimState {
             signing_enabled,
-            origin: "AWS_SES".into(),
-            key_length: Some(
+            origin: DkimOrigin::AwsSes,
+            key_length: Some(KeyLength::from(
                 spec_dkim
                     .easy
                     .and_then(|e| e.key_length)
                     .unwrap_or(spec::DkimKeyLength::RSA_2048_BIT)
-                    .as_str()
-                    .into(),
-            ),
+                    .as_str(),
+            )),
             selector: None,
             private_key_from: None,
         },
@@ -99,7 +102,7 @@ fn export(state: &State, spec: &mut Spec, skipped: &mut Vec<String>) {
         return;
     };
     let mut mail_from = i.mail_from.as_ref();
-    if i.identity_type == "EMAIL_ADDRESS"
+    if i.identity_type == IdentityType::EmailAddress
         && let Some(m) = mail_from.take()
     {
         skipped.push(format!(
@@ -113,7 +116,7 @@ fn export(state: &State, spec: &mut Spec, skipped: &mut Vec<String>) {
             dkim: i.dkim.as_ref().and_then(|d| dkim_spec(&i.name, d)),
             mail_from: mail_from.map(|m| spec::MailFrom {
                 domain: m.domain.clone(),
-                on_mx_failure: enum_from(&m.on_mx_failure)
+                on_mx_failure: enum_from(m.on_mx_failure.as_str())
                     .filter(|b| *b != spec::MxFailure::UseDefaultValue),
             }),
             configuration_set: i.configuration_set.clone(),
@@ -126,7 +129,7 @@ fn export(state: &State, spec: &mut Spec, skipped: &mut Vec<String>) {
 
 fn dkim_spec(name: &str, d: &DkimState) -> Option<spec::Dkim> {
     let enabled = (!d.signing_enabled).then_some(false);
-    if d.origin == "EXTERNAL" {
+    if d.origin == DkimOrigin::External {
         let private_key = match d.private_key_from.as_deref() {
             Some(source) if source.starts_with("file:") => spec::SecretSource {
                 file: source.strip_prefix("file:").map(str::to_string),
@@ -155,9 +158,9 @@ fn dkim_spec(name: &str, d: &DkimState) -> Option<spec::Dkim> {
     }
     let key = d
         .key_length
-        .as_deref()
-        .filter(|k| *k != "RSA_2048_BIT")
-        .and_then(enum_from);
+        .as_ref()
+        .filter(|k| **k != KeyLength::Rsa2048)
+        .and_then(|k| enum_from(k.as_str()));
     (enabled.is_some() || key.is_some()).then(|| spec::Dkim {
         enabled,
         easy: key.map(|k| spec::EasyDkim {

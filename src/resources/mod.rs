@@ -205,6 +205,11 @@ fn enum_from<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::from(text)).ok()
 }
 
+/// The model's value of a spec enum (the same wire value, `REQUIRE`).
+fn typed<T: for<'a> From<&'a str>>(value: &impl serde::Serialize) -> T {
+    T::from(wire(value).as_str())
+}
+
 /// A spec enum's wire value (`REQUIRE`).
 fn wire<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value)
