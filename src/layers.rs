@@ -37,6 +37,9 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
             "resources",
         ],
     ),
+    ("live", &["plan", "apply", "export", "cli", "resources"]),
+    ("resources", &["plan", "apply", "export", "cli"]),
+    ("plan", &["apply", "export", "cli"]),
 ];
 
 /// Cycles known and not yet broken, each with why; the check fails on any other, and on one of

@@ -360,8 +360,23 @@ async fn read_sns(
         }
     }
     // Subscriptions of spec topics; deleting an orphan topic removes its subscriptions.
+    read_subscriptions(clients, in_spec, wanted, options, limit, &mut live).await?;
+    Ok(live)
+}
+
+/// The subscriptions of `topics` (name, ARN), and the attributes of the confirmed ones this
+/// read needs.
+async fn read_subscriptions(
+    clients: &Clients,
+    topics: Vec<(String, String)>,
+    wanted: &BTreeSet<Address>,
+    options: &ReadOptions<'_>,
+    limit: &Limit<'_>,
+    live: &mut Live,
+) -> AwsResult<()> {
+    let sns = &clients.sns;
     let subscriptions: Vec<_> = limit
-        .each("subscription lists", in_spec, |(name, arn)| async move {
+        .each("subscription lists", topics, |(name, arn)| async move {
             sns.subscriptions(&arn).await.map(|subs| (name, subs))
         })
         .await?;
@@ -405,7 +420,7 @@ async fn read_sns(
             s.raw_message_delivery = raw;
         }
     }
-    Ok(live)
+    Ok(())
 }
 
 async fn read_iam(

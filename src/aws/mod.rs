@@ -1,9 +1,12 @@
 //! The AWS side: one module per service, the only code that imports an aws-sdk crate. Each
-//! turns SDK types into sesform's own model ([`crate::model`]) and back.
+//! turns SDK types into sesform's own model ([`crate::model`]) and back, and imports nothing
+//! above the model.
 //!
-//! Every call goes through a per-service [`Pacer`] (SES allows one control-plane request per
-//! second per account and region; a steady-state run should never be throttled) and is counted,
-//! so plans can be held to the minimum number of calls.
+//! Every call goes through its service's [`Meter`], which names the operation once: it waits
+//! for the service's [`Pacer`] (SES allows one control-plane request per second per account
+//! and region; a steady-state run should never be throttled), counts the call, so plans can be
+//! held to the minimum number of calls, and maps the error. [`retag`] is the one way tags
+//! change.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -122,30 +122,7 @@ impl Ses {
         };
         let is_domain = out.identity_type().is_some_and(|t| t.as_str() == "DOMAIN");
         let dkim_attributes = out.dkim_attributes();
-        let dkim = is_domain.then(|| {
-            let attrs = dkim_attributes;
-            let origin = attrs
-                .and_then(|a| a.signing_attributes_origin())
-                .map_or(DkimOrigin::AwsSes, |o| DkimOrigin::from(o.as_str()));
-            let external = origin == DkimOrigin::External;
-            DkimState {
-                signing_enabled: attrs.is_some_and(|a| a.signing_enabled()),
-                key_length: (!external).then(|| {
-                    attrs
-                        .and_then(|a| {
-                            a.next_signing_key_length()
-                                .or(a.current_signing_key_length())
-                        })
-                        .map_or(KeyLength::Rsa2048, |k| KeyLength::from(k.as_str()))
-                }),
-                // For BYODKIM, SES lists the selector as the only token.
-                selector: external
-                    .then(|| attrs.and_then(|a| a.tokens().first().cloned()))
-                    .flatten(),
-                origin,
-                private_key_from: None,
-            }
-        });
+        let dkim = is_domain.then(|| dkim_state(dkim_attributes));
         // AWS answers "no custom MAIL FROM" as no structure, as only `BehaviorOnMxFailure`, or as
         // all three members with an empty domain: all mean the same.
         let custom_mail_from = out
@@ -229,41 +206,7 @@ impl Ses {
     ) -> AwsResult<()> {
         let name = &after.name;
         if let (Some(b), Some(a)) = (&before.dkim, &after.dkim) {
-            let signing_changed =
-                b.origin != a.origin || b.key_length != a.key_length || b.selector != a.selector;
-            if signing_changed {
-                let attrs = signing_attributes(a, private_key)?;
-                self.meter
-                    .send(
-                        "PutEmailIdentityDkimSigningAttributes",
-                        name,
-                        self.client
-                            .put_email_identity_dkim_signing_attributes()
-                            .email_identity(name)
-                            .signing_attributes_origin(
-                                attrs
-                                    .domain_signing_attributes_origin()
-                                    .cloned()
-                                    .unwrap_or(ses::types::DkimSigningAttributesOrigin::AwsSes),
-                            )
-                            .signing_attributes(attrs)
-                            .send(),
-                    )
-                    .await?;
-            }
-            if b.signing_enabled != a.signing_enabled {
-                self.meter
-                    .send(
-                        "PutEmailIdentityDkimAttributes",
-                        name,
-                        self.client
-                            .put_email_identity_dkim_attributes()
-                            .email_identity(name)
-                            .signing_enabled(a.signing_enabled)
-                            .send(),
-                    )
-                    .await?;
-            }
+            self.update_dkim(name, b, a, private_key).await?;
         }
         if before.mail_from != after.mail_from {
             let mut request = self
@@ -313,6 +256,53 @@ impl Ses {
                 &format!("identity/{name}"),
             );
             self.retag(&arn, &before.tags, &after.tags).await?;
+        }
+        Ok(())
+    }
+
+    /// The DKIM part of an identity update: signing attributes (origin, key length,
+    /// selector), then whether mail is signed.
+    async fn update_dkim(
+        &self,
+        name: &str,
+        b: &DkimState,
+        a: &DkimState,
+        private_key: Option<&str>,
+    ) -> AwsResult<()> {
+        let signing_changed =
+            b.origin != a.origin || b.key_length != a.key_length || b.selector != a.selector;
+        if signing_changed {
+            let attrs = signing_attributes(a, private_key)?;
+            self.meter
+                .send(
+                    "PutEmailIdentityDkimSigningAttributes",
+                    name,
+                    self.client
+                        .put_email_identity_dkim_signing_attributes()
+                        .email_identity(name)
+                        .signing_attributes_origin(
+                            attrs
+                                .domain_signing_attributes_origin()
+                                .cloned()
+                                .unwrap_or(ses::types::DkimSigningAttributesOrigin::AwsSes),
+                        )
+                        .signing_attributes(attrs)
+                        .send(),
+                )
+                .await?;
+        }
+        if b.signing_enabled != a.signing_enabled {
+            self.meter
+                .send(
+                    "PutEmailIdentityDkimAttributes",
+                    name,
+                    self.client
+                        .put_email_identity_dkim_attributes()
+                        .email_identity(name)
+                        .signing_enabled(a.signing_enabled)
+                        .send(),
+                )
+                .await?;
         }
         Ok(())
     }
@@ -867,6 +857,31 @@ impl Ses {
             },
         )
         .await
+    }
+}
+
+/// A domain's DKIM as GetEmailIdentity reports it (no attributes: SES's defaults).
+fn dkim_state(attrs: Option<&ses::types::DkimAttributes>) -> DkimState {
+    let origin = attrs
+        .and_then(|a| a.signing_attributes_origin())
+        .map_or(DkimOrigin::AwsSes, |o| DkimOrigin::from(o.as_str()));
+    let external = origin == DkimOrigin::External;
+    DkimState {
+        signing_enabled: attrs.is_some_and(|a| a.signing_enabled()),
+        key_length: (!external).then(|| {
+            attrs
+                .and_then(|a| {
+                    a.next_signing_key_length()
+                        .or(a.current_signing_key_length())
+                })
+                .map_or(KeyLength::Rsa2048, |k| KeyLength::from(k.as_str()))
+        }),
+        // For BYODKIM, SES lists the selector as the only token.
+        selector: external
+            .then(|| attrs.and_then(|a| a.tokens().first().cloned()))
+            .flatten(),
+        origin,
+        private_key_from: None,
     }
 }
 

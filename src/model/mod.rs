@@ -1,5 +1,7 @@
-//! The resource model shared by the desired side (built from the spec) and the live side (read
-//! from AWS): one normalized shape per resource kind, so a diff is a plain comparison.
+//! The resource model shared by the desired side (built from the spec, see
+//! [`crate::resources`]) and the live side (read from AWS): one normalized shape per resource
+//! kind, so a diff is a plain comparison. The model is the vocabulary the rest of sesform
+//! shares (states, typed enums, names, ARNs, tags) and imports nothing of sesform's.
 //!
 //! Normalization happens when a model is built, never in the diff: event types are sets, enum
 //! values are typed ([`TlsPolicy`]...) and keep their wire form, tags are sorted maps, defaults AWS fills in are written out on both

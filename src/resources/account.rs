@@ -4,8 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use futures::future::BoxFuture;
-
 use super::{KindDef, Remark, Step, enum_from, nothing_to_prepare, nothing_to_reconcile, typed};
 use crate::aws::{AwsError, AwsResult, ErrorKind};
 use crate::live::Live;
@@ -20,7 +18,7 @@ pub const DEF: KindDef = KindDef {
     ignored_in_diff: &[],
     prepare: nothing_to_prepare,
     reconcile: nothing_to_reconcile,
-    apply: apply_boxed,
+    apply: |step, ctx| Box::pin(apply(step, ctx)),
     export,
 };
 
@@ -135,10 +133,6 @@ pub fn before(
         };
     }
     Some((before, remarks))
-}
-
-fn apply_boxed<'a>(step: &'a Step<'a>, ctx: &'a Context<'a>) -> BoxFuture<'a, AwsResult<()>> {
-    Box::pin(apply(step, ctx))
 }
 
 async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {

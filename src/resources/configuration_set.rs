@@ -1,8 +1,6 @@
 //! Configuration sets: delivery options, reputation metrics, suppression and tracking. Their
 //! event destinations are a kind of their own.
 
-use futures::future::BoxFuture;
-
 use super::account::{reasons, spec_reasons};
 use super::{KindDef, Remark, Step, enum_from, managed_tags, nothing_to_prepare, typed, user_tags};
 use crate::aws::AwsResult;
@@ -18,7 +16,7 @@ pub const DEF: KindDef = KindDef {
     ignored_in_diff: &[],
     prepare: nothing_to_prepare,
     reconcile,
-    apply: apply_boxed,
+    apply: |step, ctx| Box::pin(apply(step, ctx)),
     export,
 };
 
@@ -72,10 +70,6 @@ fn export(state: &State, spec: &mut Spec, _skipped: &mut Vec<String>) {
             prevent_destroy: c.tags.contains_key(PREVENT_DESTROY_TAG),
         },
     );
-}
-
-fn apply_boxed<'a>(step: &'a Step<'a>, ctx: &'a Context<'a>) -> BoxFuture<'a, AwsResult<()>> {
-    Box::pin(apply(step, ctx))
 }
 
 async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {

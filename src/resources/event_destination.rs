@@ -2,8 +2,6 @@
 //! EventBridge or Firehose. A topic of the spec's account is named; another account's keeps its
 //! ARN (see [`Target::own_topic`]).
 
-use futures::future::BoxFuture;
-
 use super::{KindDef, Remark, Step, enum_from, nothing_to_reconcile, typed};
 use crate::aws::{AwsResult, ErrorKind};
 use crate::live::Live;
@@ -18,7 +16,7 @@ pub const DEF: KindDef = KindDef {
     ignored_in_diff: &[],
     prepare,
     reconcile: nothing_to_reconcile,
-    apply: apply_boxed,
+    apply: |step, ctx| Box::pin(apply(step, ctx)),
     export,
 };
 
@@ -167,10 +165,6 @@ fn destination_spec(d: &EventDestinationState) -> Option<spec::EventDestination>
         }
     }
     Some(out)
-}
-
-fn apply_boxed<'a>(step: &'a Step<'a>, ctx: &'a Context<'a>) -> BoxFuture<'a, AwsResult<()>> {
-    Box::pin(apply(step, ctx))
 }
 
 async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {

@@ -1,7 +1,5 @@
 //! Identities: domains (with DKIM and MAIL FROM) and email addresses.
 
-use futures::future::BoxFuture;
-
 use super::{
     KindDef, Step, enum_from, managed_tags, nothing_to_prepare, nothing_to_reconcile, user_tags,
 };
@@ -18,7 +16,7 @@ pub const DEF: KindDef = KindDef {
     ignored_in_diff: &["dkim.private_key_from"],
     prepare: nothing_to_prepare,
     reconcile: nothing_to_reconcile,
-    apply: apply_boxed,
+    apply: |step, ctx| Box::pin(apply(step, ctx)),
     export,
 };
 
@@ -168,10 +166,6 @@ fn dkim_spec(name: &str, d: &DkimState) -> Option<spec::Dkim> {
         }),
         byodkim: None,
     })
-}
-
-fn apply_boxed<'a>(step: &'a Step<'a>, ctx: &'a Context<'a>) -> BoxFuture<'a, AwsResult<()>> {
-    Box::pin(apply(step, ctx))
 }
 
 async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use super::{KindDef, Remark, Step, managed_tags, user_tags};
@@ -22,7 +21,7 @@ pub const DEF: KindDef = KindDef {
     ignored_in_diff: &["credentials"],
     prepare,
     reconcile,
-    apply: apply_boxed,
+    apply: |step, ctx| Box::pin(apply(step, ctx)),
     export,
 };
 
@@ -213,10 +212,6 @@ fn reconcile(current: &mut State, desired: &mut State, _: &Live) -> Vec<Remark> 
         (Some(_), Some(KEY_INTERRUPTED)) => vec![Remark::Note("an earlier run stopped while creating an access key; apply keeps the key that run created if its credentials were written, otherwise deletes it (its secret is nowhere) and creates a new one; keys created elsewhere are kept".into())],
         _ => Vec::new(),
     }
-}
-
-fn apply_boxed<'a>(step: &'a Step<'a>, ctx: &'a Context<'a>) -> BoxFuture<'a, AwsResult<()>> {
-    Box::pin(apply(step, ctx))
 }
 
 async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {

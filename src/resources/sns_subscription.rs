@@ -1,7 +1,6 @@
 //! Subscriptions to the spec's SNS topics. SNS hides a subscription pending confirmation (no
 //! ARN, no attributes), so such a one can neither differ nor be deleted.
 
-use futures::future::BoxFuture;
 use serde_json::Value;
 
 use super::{KindDef, Remark, Step, nothing_to_prepare};
@@ -18,7 +17,7 @@ pub const DEF: KindDef = KindDef {
     ignored_in_diff: &[],
     prepare: nothing_to_prepare,
     reconcile,
-    apply: apply_boxed,
+    apply: |step, ctx| Box::pin(apply(step, ctx)),
     export,
 };
 
@@ -87,10 +86,6 @@ fn export(state: &State, spec: &mut Spec, skipped: &mut Vec<String>) {
             raw_message_delivery: sub.raw_message_delivery.then_some(true),
         });
     }
-}
-
-fn apply_boxed<'a>(step: &'a Step<'a>, ctx: &'a Context<'a>) -> BoxFuture<'a, AwsResult<()>> {
-    Box::pin(apply(step, ctx))
 }
 
 async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {

@@ -1,7 +1,5 @@
 //! SNS topics that receive SES events, by name in the spec's account.
 
-use futures::future::BoxFuture;
-
 use super::{KindDef, Step, managed_tags, nothing_to_prepare, nothing_to_reconcile, user_tags};
 use crate::aws::AwsResult;
 use crate::model::*;
@@ -15,7 +13,7 @@ pub const DEF: KindDef = KindDef {
     ignored_in_diff: &[],
     prepare: nothing_to_prepare,
     reconcile: nothing_to_reconcile,
-    apply: apply_boxed,
+    apply: |step, ctx| Box::pin(apply(step, ctx)),
     export,
 };
 
@@ -41,10 +39,6 @@ fn export(state: &State, spec: &mut Spec, _skipped: &mut Vec<String>) {
             prevent_destroy: topic.tags.contains_key(PREVENT_DESTROY_TAG),
         },
     );
-}
-
-fn apply_boxed<'a>(step: &'a Step<'a>, ctx: &'a Context<'a>) -> BoxFuture<'a, AwsResult<()>> {
-    Box::pin(apply(step, ctx))
 }
 
 async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {
