@@ -20,7 +20,8 @@ use crate::model::*;
 pub struct Live {
     /// The account read (STS GetCallerIdentity); set by the caller of [`read`].
     pub account_id: String,
-    /// Resources that exist, by address: those the spec declares and this stack's orphans.
+    /// Resources that exist, by address: those the spec declares and this stack's orphans
+    /// (every one read, when reading everything for `export`).
     pub resources: BTreeMap<Address, State>,
     /// Addresses of existing resources that belong to this stack but are not in the spec.
     pub orphans: BTreeSet<Address>,

@@ -248,16 +248,9 @@ impl Ses {
                 )
                 .await?;
         }
-        if before.tags != after.tags {
-            let arn = arn(
-                "ses",
-                &self.region(),
-                account_id,
-                &format!("identity/{name}"),
-            );
-            self.retag(&arn, &before.tags, &after.tags).await?;
-        }
-        Ok(())
+        let resource = format!("identity/{name}");
+        self.retag(&resource, account_id, &before.tags, &after.tags)
+            .await
     }
 
     /// The DKIM part of an identity update: signing attributes (origin, key length,
@@ -510,16 +503,9 @@ impl Ses {
                 .send("PutConfigurationSetTrackingOptions", name, request.send())
                 .await?;
         }
-        if before.tags != after.tags {
-            let arn = arn(
-                "ses",
-                &self.region(),
-                account_id,
-                &format!("configuration-set/{name}"),
-            );
-            self.retag(&arn, &before.tags, &after.tags).await?;
-        }
-        Ok(())
+        let resource = format!("configuration-set/{name}");
+        self.retag(&resource, account_id, &before.tags, &after.tags)
+            .await
     }
 
     pub async fn delete_configuration_set(&self, name: &str) -> AwsResult<()> {
@@ -827,7 +813,16 @@ impl Ses {
         Ok(())
     }
 
-    async fn retag(&self, arn: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
+    /// Retags the SES resource `resource` (`identity/example.com`) of `account_id`; nothing
+    /// is called when the tags are equal.
+    async fn retag(
+        &self,
+        resource: &str,
+        account_id: &str,
+        before: &Tags,
+        after: &Tags,
+    ) -> AwsResult<()> {
+        let arn = &arn("ses", &self.region(), account_id, resource);
         super::retag(
             before,
             after,
