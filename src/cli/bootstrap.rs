@@ -184,13 +184,11 @@ async fn status(session: &Session) -> CliResult<StatusReport> {
         };
         let mut gaps = Vec::new();
         if !status.verified_for_sending {
-            gaps.push(
-                if state.identity_type == crate::model::IdentityType::Domain {
-                    "not verified: publish the DKIM records (`sesform dns`)".to_string()
-                } else {
-                    format!("not verified: click the link AWS mailed to {name}")
-                },
-            );
+            gaps.push(if state.identity_type == "DOMAIN" {
+                "not verified: publish the DKIM records (`sesform dns`)".to_string()
+            } else {
+                format!("not verified: click the link AWS mailed to {name}")
+            });
         }
         if state.mail_from.is_some() && status.mail_from_status.as_deref() != Some("SUCCESS") {
             gaps.push(

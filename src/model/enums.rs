@@ -40,6 +40,13 @@ macro_rules! wire_enum {
             }
         }
 
+        /// Compares with a wire value (`== "DOMAIN"`).
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
         impl PartialOrd for $name {
             fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
                 Some(self.cmp(other))
