@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::aws::sesv2::IdentityStatus;
-use crate::model::IdentityState;
+use crate::model::{DkimOrigin, IdentityState, IdentityType};
 
 /// SES's DKIM signing host when GetEmailIdentity does not name one.
 pub const DEFAULT_DKIM_HOST: &str = "dkim.amazonses.com";
@@ -36,7 +36,7 @@ pub fn records(
     region: &str,
     byodkim_public_key: Option<&str>,
 ) -> Vec<DnsRecord> {
-    if identity.identity_type != "DOMAIN" {
+    if identity.identity_type != IdentityType::Domain {
         return Vec::new();
     }
     let domain = &identity.name;
@@ -73,7 +73,7 @@ pub fn records(
     if let Some(selector) = identity
         .dkim
         .as_ref()
-        .filter(|d| d.origin == "EXTERNAL")
+        .filter(|d| d.origin == DkimOrigin::External)
         .and_then(|d| d.selector.as_ref())
         && let Some(public_key) = byodkim_public_key
     {

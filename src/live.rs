@@ -1,6 +1,7 @@
 //! AWS -> live model: reads what the plan needs, concurrently, and sorts what it finds into
 //! resources the spec declares, resources this stack manages that the spec no longer declares
-//! ("orphans"), and everything else ("unmanaged", never touched).
+//! ("orphans"), and everything else ("unmanaged", never touched). `export` reads through here
+//! too ([`ReadOptions::everything`]): every resource of the region, whoever owns it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,16 +15,13 @@ use crate::aws::sesv2::{AccountInfo, IdentityStatus};
 use crate::aws::{AwsResult, Clients};
 use crate::model::*;
 
-/// Where SMTP users are looked for when they are not named in the spec: sesform's default path
-/// plus every path the spec uses.
-pub const SMTP_USER_PATH: &str = "/sesform/";
-
 /// What `read` found.
 #[derive(Debug, Clone, Default)]
 pub struct Live {
     /// The account read (STS GetCallerIdentity); set by the caller of [`read`].
     pub account_id: String,
-    /// Resources that exist, by address: those the spec declares and this stack's orphans.
+    /// Resources that exist, by address: those the spec declares and this stack's orphans
+    /// (every one read, when reading everything for `export`).
     pub resources: BTreeMap<Address, State>,
     /// Addresses of existing resources that belong to this stack but are not in the spec.
     pub orphans: BTreeSet<Address>,
@@ -39,7 +37,23 @@ pub struct Live {
     pub users: BTreeMap<String, LiveUser>,
     /// Access keys of the users sesform manages, by user name.
     pub access_keys: BTreeMap<String, Vec<AccessKey>>,
+    /// Read for export only: the policies other than sesform's own that reach each user
+    /// (inline and attached), by user name.
+    pub other_policies: BTreeMap<String, Vec<UserPolicy>>,
 }
+
+/// A policy that reaches a user: `inline policy NAME` or `attached policy NAME`, and its
+/// document as canonical JSON (`None` when it could not be read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserPolicy {
+    pub label: String,
+    pub document: Option<String>,
+}
+
+/// What an AWS managed policy that allows sending (AmazonSESFullAccess) amounts to: known by
+/// name, never read.
+const SENDS_ANYTHING: &str =
+    r#"{"Statement":[{"Effect":"Allow","Action":"ses:*","Resource":"*"}]}"#;
 
 /// Ownership of a live taggable resource, from its tags. The `sesform:` namespace is sesform's
 /// own, so the stack tag alone decides: a `managed-by` tag removed by hand is drift to repair,
@@ -62,6 +76,10 @@ pub struct ReadOptions<'a> {
     /// A partial read (`plan --target`): only the desired resources are looked up, by name,
     /// with no listing (SNS topics excepted: they are found by name in ListTopics).
     pub partial: bool,
+    /// Read everything for `export`: every resource is kept, whoever owns it, with the
+    /// destinations of every set, the subscriptions of every topic, and every user under `/`
+    /// with the policies that reach it (no access keys).
+    pub everything: bool,
 }
 
 /// Resources read so far and to read, per kind (`identities`, `topics`...), for progress.
@@ -118,6 +136,7 @@ pub async fn read(
         live.subscription_arns.extend(part.subscription_arns);
         live.users.extend(part.users);
         live.access_keys.extend(part.access_keys);
+        live.other_policies.extend(part.other_policies);
         live.account = live.account.or(part.account);
     }
     // Destinations name this account's topics, like the spec does; other topics keep their ARN.
@@ -188,10 +207,16 @@ impl Limit<'_> {
     }
 }
 
-/// Sorts one taggable resource into spec / orphan / unmanaged.
-fn classify(live: &mut Live, state: State, wanted: &BTreeSet<Address>, stack: &str) -> bool {
+/// Sorts one taggable resource into spec / orphan / unmanaged; true when it is kept in
+/// `resources` (always, when reading everything).
+fn classify(
+    live: &mut Live,
+    state: State,
+    wanted: &BTreeSet<Address>,
+    options: &ReadOptions,
+) -> bool {
     let address = state.address();
-    let owned = state.tags().is_some_and(|t| owned_by(t, stack));
+    let owned = state.tags().is_some_and(|t| owned_by(t, options.stack));
     if wanted.contains(&address) {
         live.resources.insert(address, state);
         true
@@ -200,8 +225,11 @@ fn classify(live: &mut Live, state: State, wanted: &BTreeSet<Address>, stack: &s
         live.resources.insert(address, state);
         true
     } else {
-        live.unmanaged.insert(address);
-        false
+        live.unmanaged.insert(address.clone());
+        if options.everything {
+            live.resources.insert(address, state);
+        }
+        options.everything
     }
 }
 
@@ -243,7 +271,7 @@ async fn read_ses(
         .await?;
     for (state, status) in identities.into_iter().flatten() {
         let name = state.name.clone();
-        if classify(&mut live, State::Identity(state), wanted, options.stack) {
+        if classify(&mut live, State::Identity(state), wanted, options) {
             live.identity_status.insert(name, status);
         }
     }
@@ -257,15 +285,10 @@ async fn read_ses(
     for set in sets.into_iter().flatten() {
         let name = set.name.clone();
         // Another stack's set of the same name: its destinations are not this stack's.
-        let orphan = !wanted.contains(&Address::configuration_set(&name))
-            || other_stack(&set.tags, options.stack);
-        if classify(
-            &mut live,
-            State::ConfigurationSet(set),
-            wanted,
-            options.stack,
-        ) && !orphan
-        {
+        let orphan = !options.everything
+            && (!wanted.contains(&Address::configuration_set(&name))
+                || other_stack(&set.tags, options.stack));
+        if classify(&mut live, State::ConfigurationSet(set), wanted, options) && !orphan {
             managed_sets.push(name);
         }
     }
@@ -306,12 +329,10 @@ async fn read_sns(
     if options.partial {
         // Every topic of the account still resolves targets given by ARN.
         for arn in &arns {
-            let name = crate::model::desired::topic_name(arn).to_string();
+            let name = topic_name(arn).to_string();
             live.own_topics.insert(arn.clone(), name);
         }
-        arns.retain(|arn| {
-            wanted.contains(&Address::sns_topic(crate::model::desired::topic_name(arn)))
-        });
+        arns.retain(|arn| wanted.contains(&Address::sns_topic(topic_name(arn))));
     }
     let topics: Vec<(String, Tags)> = limit
         .each("topics", arns, |arn| async move {
@@ -320,10 +341,10 @@ async fn read_sns(
         .await?;
     let mut in_spec = Vec::new();
     for (arn, tags) in topics {
-        let name = crate::model::desired::topic_name(&arn).to_string();
+        let name = topic_name(&arn).to_string();
         live.own_topics.insert(arn.clone(), name.clone());
-        let orphan =
-            !wanted.contains(&Address::sns_topic(&name)) || other_stack(&tags, options.stack);
+        let orphan = !options.everything
+            && (!wanted.contains(&Address::sns_topic(&name)) || other_stack(&tags, options.stack));
         if classify(
             &mut live,
             State::SnsTopic(TopicState {
@@ -331,7 +352,7 @@ async fn read_sns(
                 tags,
             }),
             wanted,
-            options.stack,
+            options,
         ) {
             live.topic_arns.insert(name.clone(), arn.clone());
             if !orphan {
@@ -340,8 +361,23 @@ async fn read_sns(
         }
     }
     // Subscriptions of spec topics; deleting an orphan topic removes its subscriptions.
+    read_subscriptions(clients, in_spec, wanted, options, limit, &mut live).await?;
+    Ok(live)
+}
+
+/// The subscriptions of `topics` (name, ARN), and the attributes of the confirmed ones this
+/// read needs.
+async fn read_subscriptions(
+    clients: &Clients,
+    topics: Vec<(String, String)>,
+    wanted: &BTreeSet<Address>,
+    options: &ReadOptions<'_>,
+    limit: &Limit<'_>,
+    live: &mut Live,
+) -> AwsResult<()> {
+    let sns = &clients.sns;
     let subscriptions: Vec<_> = limit
-        .each("subscription lists", in_spec, |(name, arn)| async move {
+        .each("subscription lists", topics, |(name, arn)| async move {
             sns.subscriptions(&arn).await.map(|subs| (name, subs))
         })
         .await?;
@@ -361,7 +397,7 @@ async fn read_sns(
             if sub.confirmed() {
                 live.subscription_arns
                     .insert(address.clone(), sub.arn.clone());
-                if wanted.contains(&address) {
+                if wanted.contains(&address) || options.everything {
                     attribute_reads.push((address.clone(), sub.arn.clone()));
                 }
             }
@@ -385,7 +421,7 @@ async fn read_sns(
             s.raw_message_delivery = raw;
         }
     }
-    Ok(live)
+    Ok(())
 }
 
 async fn read_iam(
@@ -405,6 +441,9 @@ async fn read_iam(
     if options.partial {
         paths.clear();
     }
+    if options.everything {
+        paths = BTreeSet::from(["/".to_string()]);
+    }
     let listed: Vec<Vec<String>> = limit
         .each("user lists", paths, |path| async move {
             iam.list_users(&path).await
@@ -417,10 +456,18 @@ async fn read_iam(
             let Some(user) = iam.get_user(&name).await? else {
                 return Ok(None);
             };
+            if options.everything {
+                // Another stack's user is not exported: its policies are not read.
+                if other_stack(&user.tags, options.stack) {
+                    return AwsResult::Ok(Some((user, None, None, Vec::new(), Vec::new())));
+                }
+                let (own, others) = user_policies(iam, &name).await?;
+                return AwsResult::Ok(Some((user, own, None, Vec::new(), others)));
+            }
             // Policy and keys matter only for users sesform manages.
             if !(wanted.contains(&Address::smtp_user(&name)) || owned_by(&user.tags, options.stack))
             {
-                return AwsResult::Ok(Some((user, None, None, Vec::new())));
+                return AwsResult::Ok(Some((user, None, None, Vec::new(), Vec::new())));
             }
             // One after the other: the task holds one of the `parallelism` permits.
             let policy = iam.get_user_policy(&name, SMTP_POLICY_NAME).await?;
@@ -428,10 +475,10 @@ async fn read_iam(
             let file = options.credential_files.get(&name).map(|f| f.as_path());
             let access_key =
                 crate::credentials::key_state(&user.tags, &keys, file).map(str::to_string);
-            AwsResult::Ok(Some((user, policy, access_key, keys)))
+            AwsResult::Ok(Some((user, policy, access_key, keys, Vec::new())))
         })
         .await?;
-    for (user, policy, access_key, keys) in users.into_iter().flatten() {
+    for (user, policy, access_key, keys, others) in users.into_iter().flatten() {
         let state = State::SmtpUser(SmtpUserState {
             name: user.name.clone(),
             path: user.path.clone(),
@@ -445,12 +492,49 @@ async fn read_iam(
             access_key,
             credentials: None,
         });
-        if classify(&mut live, state, wanted, options.stack) {
+        if classify(&mut live, state, wanted, options) {
             live.access_keys.insert(user.name.clone(), keys);
+            if options.everything {
+                live.other_policies.insert(user.name.clone(), others);
+            }
             live.users.insert(user.name.clone(), user);
         }
     }
     Ok(live)
+}
+
+/// Every policy that reaches a user: sesform's own inline policy, and the others (inline and
+/// attached) in the order IAM lists them. One request after the other: the caller holds one
+/// of the `parallelism` permits.
+async fn user_policies(
+    iam: &crate::aws::iam::Iam,
+    user: &str,
+) -> AwsResult<(Option<String>, Vec<UserPolicy>)> {
+    let mut own = None;
+    let mut others = Vec::new();
+    for policy in iam.list_user_policies(user).await? {
+        let document = iam.get_user_policy(user, &policy).await?;
+        if policy == SMTP_POLICY_NAME {
+            own = document;
+        } else {
+            let label = format!("inline policy {policy}");
+            others.push(UserPolicy { label, document });
+        }
+    }
+    for policy in iam.list_attached_user_policies(user).await? {
+        let label = format!("attached policy {}", policy.name);
+        let document = if policy.arn.contains(":iam::aws:policy/") {
+            // AWS managed: known by name, no need to read it.
+            if !SENDING_MANAGED_POLICIES.contains(&policy.name.as_str()) {
+                continue;
+            }
+            Some(SENDS_ANYTHING.to_string())
+        } else {
+            iam.managed_policy_document(&policy.arn).await?
+        };
+        others.push(UserPolicy { label, document });
+    }
+    Ok((own, others))
 }
 
 impl Live {

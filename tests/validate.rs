@@ -453,7 +453,7 @@ fn schema_is_valid_json_schema_and_matches_the_committed_copy() {
         .as_str()
         .unwrap();
     assert!(
-        path.contains(&format!("Default: `{}`", sesform::live::SMTP_USER_PATH)),
+        path.contains(&format!("Default: `{}`", sesform::model::SMTP_USER_PATH)),
         "{path}"
     );
     // Editors read the committed copy through the `$schema` line of the example specs.

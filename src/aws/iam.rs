@@ -6,9 +6,9 @@ use std::sync::Arc;
 use aws_sdk_iam as iam;
 use iam::types::Tag;
 
-use super::{AwsError, AwsResult, CallCounter, ErrorKind, Pacer};
+use super::{AwsError, AwsResult, CallCounter, ErrorKind, Found, Meter, Pacer};
 use crate::model::Tags;
-use crate::model::desired::canonical_json;
+use crate::model::canonical_json;
 use crate::secret::Secret;
 
 const SERVICE: &str = "iam";
@@ -16,8 +16,7 @@ const SERVICE: &str = "iam";
 #[derive(Clone)]
 pub struct Iam {
     client: iam::Client,
-    pacer: Arc<Pacer>,
-    counter: Arc<CallCounter>,
+    meter: Meter,
     /// Attempts [`crate::credentials::issue`] makes at CreateAccessKey (`--max-attempts`).
     pub create_attempts: u32,
 }
@@ -94,8 +93,7 @@ impl Iam {
                     .interceptor(super::observe::Observer::new("iam", Some(pacer.clone())))
                     .build(),
             ),
-            pacer,
-            counter,
+            meter: Meter::new(SERVICE, pacer, counter),
             create_attempts: 3,
         }
     }
@@ -107,24 +105,24 @@ impl Iam {
         }
     }
 
-    async fn call(&self, operation: &str) {
-        self.pacer.wait().await;
-        self.counter.record(SERVICE, operation);
-    }
-
     /// GetUser, which includes the user's tags.
     pub async fn get_user(&self, name: &str) -> AwsResult<Option<LiveUser>> {
-        self.call("GetUser").await;
-        match self.client.get_user().user_name(name).send().await {
+        match self
+            .meter
+            .send(
+                "GetUser",
+                name,
+                self.client.get_user().user_name(name).send(),
+            )
+            .await
+        {
             Ok(out) => Ok(out.user().map(|u| LiveUser {
                 name: u.user_name().to_string(),
                 path: u.path().to_string(),
                 arn: u.arn().to_string(),
                 tags: tags_of(u.tags()),
             })),
-            Err(e) => {
-                none_if_not_found(AwsError::from_sdk("GetUser", name, &e.into_service_error()))
-            }
+            Err(e) => none_if_not_found(e),
         }
     }
 
@@ -139,13 +137,13 @@ impl Iam {
             .send();
         // Paced page by page: the paginator sends the next request only when polled.
         loop {
-            self.call("ListUsers").await;
-            let Some(page) = pages.next().await else {
+            let Some(page) = self
+                .meter
+                .page("ListUsers", path_prefix, pages.next())
+                .await?
+            else {
                 return Ok(names);
             };
-            let page = page.map_err(|e| {
-                AwsError::from_sdk("ListUsers", path_prefix, &e.into_service_error())
-            })?;
             names.extend(page.users().iter().map(|u| u.user_name().to_string()));
             if !page.is_truncated() || page.marker().is_none() {
                 return Ok(names);
@@ -159,62 +157,63 @@ impl Iam {
         user: &str,
         policy_name: &str,
     ) -> AwsResult<Option<String>> {
-        self.call("GetUserPolicy").await;
         match self
-            .client
-            .get_user_policy()
-            .user_name(user)
-            .policy_name(policy_name)
-            .send()
+            .meter
+            .send(
+                "GetUserPolicy",
+                user,
+                self.client
+                    .get_user_policy()
+                    .user_name(user)
+                    .policy_name(policy_name)
+                    .send(),
+            )
             .await
         {
             Ok(out) => policy_json(out.policy_document(), "GetUserPolicy", user).map(Some),
-            Err(e) => none_if_not_found(AwsError::from_sdk(
-                "GetUserPolicy",
-                user,
-                &e.into_service_error(),
-            )),
+            Err(e) => none_if_not_found(e),
         }
     }
 
     /// Names of the user's inline policies.
     pub async fn list_user_policies(&self, user: &str) -> AwsResult<Vec<String>> {
-        self.call("ListUserPolicies").await;
         let out = self
-            .client
-            .list_user_policies()
-            .user_name(user)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListUserPolicies", user, &e.into_service_error()))?;
+            .meter
+            .send(
+                "ListUserPolicies",
+                user,
+                self.client.list_user_policies().user_name(user).send(),
+            )
+            .await?;
         Ok(out.policy_names().to_vec())
     }
 
     /// The managed policies attached to the user.
     pub async fn list_attached_user_policies(&self, user: &str) -> AwsResult<Vec<AttachedPolicy>> {
-        self.call("ListAttachedUserPolicies").await;
         let out = self
-            .client
-            .list_attached_user_policies()
-            .user_name(user)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("ListAttachedUserPolicies", user, &e.into_service_error())
-            })?;
+            .meter
+            .send(
+                "ListAttachedUserPolicies",
+                user,
+                self.client
+                    .list_attached_user_policies()
+                    .user_name(user)
+                    .send(),
+            )
+            .await?;
         Ok(attached(out.attached_policies()))
     }
 
     /// Names of the groups the user is in.
     pub async fn list_groups_for_user(&self, user: &str) -> AwsResult<Vec<String>> {
-        self.call("ListGroupsForUser").await;
         let out = self
-            .client
-            .list_groups_for_user()
-            .user_name(user)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListGroupsForUser", user, &e.into_service_error()))?;
+            .meter
+            .send(
+                "ListGroupsForUser",
+                user,
+                self.client.list_groups_for_user().user_name(user).send(),
+            )
+            .await?;
         Ok(out
             .groups()
             .iter()
@@ -224,14 +223,14 @@ impl Iam {
 
     /// Names of the group's inline policies.
     pub async fn list_group_policies(&self, group: &str) -> AwsResult<Vec<String>> {
-        self.call("ListGroupPolicies").await;
         let out = self
-            .client
-            .list_group_policies()
-            .group_name(group)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListGroupPolicies", group, &e.into_service_error()))?;
+            .meter
+            .send(
+                "ListGroupPolicies",
+                group,
+                self.client.list_group_policies().group_name(group).send(),
+            )
+            .await?;
         Ok(out.policy_names().to_vec())
     }
 
@@ -241,21 +240,21 @@ impl Iam {
         group: &str,
         policy_name: &str,
     ) -> AwsResult<Option<String>> {
-        self.call("GetGroupPolicy").await;
         match self
-            .client
-            .get_group_policy()
-            .group_name(group)
-            .policy_name(policy_name)
-            .send()
+            .meter
+            .send(
+                "GetGroupPolicy",
+                group,
+                self.client
+                    .get_group_policy()
+                    .group_name(group)
+                    .policy_name(policy_name)
+                    .send(),
+            )
             .await
         {
             Ok(out) => policy_json(out.policy_document(), "GetGroupPolicy", group).map(Some),
-            Err(e) => none_if_not_found(AwsError::from_sdk(
-                "GetGroupPolicy",
-                group,
-                &e.into_service_error(),
-            )),
+            Err(e) => none_if_not_found(e),
         }
     }
 
@@ -264,105 +263,119 @@ impl Iam {
         &self,
         group: &str,
     ) -> AwsResult<Vec<AttachedPolicy>> {
-        self.call("ListAttachedGroupPolicies").await;
         let out = self
-            .client
-            .list_attached_group_policies()
-            .group_name(group)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("ListAttachedGroupPolicies", group, &e.into_service_error())
-            })?;
+            .meter
+            .send(
+                "ListAttachedGroupPolicies",
+                group,
+                self.client
+                    .list_attached_group_policies()
+                    .group_name(group)
+                    .send(),
+            )
+            .await?;
         Ok(attached(out.attached_policies()))
     }
 
     /// The default version of a managed policy as canonical JSON (GetPolicy, then
     /// GetPolicyVersion); `None` when the policy does not exist.
     pub async fn managed_policy_document(&self, arn: &str) -> AwsResult<Option<String>> {
-        self.call("GetPolicy").await;
-        let policy = match self.client.get_policy().policy_arn(arn).send().await {
+        let policy = match self
+            .meter
+            .send(
+                "GetPolicy",
+                arn,
+                self.client.get_policy().policy_arn(arn).send(),
+            )
+            .await
+        {
             Ok(out) => out,
             Err(e) => {
-                return none_if_not_found(AwsError::from_sdk(
-                    "GetPolicy",
-                    arn,
-                    &e.into_service_error(),
-                ));
+                return none_if_not_found(e);
             }
         };
         let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
             return Ok(None);
         };
-        self.call("GetPolicyVersion").await;
         match self
-            .client
-            .get_policy_version()
-            .policy_arn(arn)
-            .version_id(version)
-            .send()
+            .meter
+            .send(
+                "GetPolicyVersion",
+                arn,
+                self.client
+                    .get_policy_version()
+                    .policy_arn(arn)
+                    .version_id(version)
+                    .send(),
+            )
             .await
         {
             Ok(out) => match out.policy_version().and_then(|v| v.document()) {
                 Some(doc) => policy_json(doc, "GetPolicyVersion", arn).map(Some),
                 None => Ok(None),
             },
-            Err(e) => none_if_not_found(AwsError::from_sdk(
-                "GetPolicyVersion",
-                arn,
-                &e.into_service_error(),
-            )),
+            Err(e) => none_if_not_found(e),
         }
     }
 
     pub async fn create_user(&self, name: &str, path: &str, tags: &Tags) -> AwsResult<()> {
-        self.call("CreateUser").await;
-        self.client
-            .create_user()
-            .user_name(name)
-            .path(path)
-            .set_tags(Some(sdk_tags(tags)))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("CreateUser", name, &e.into_service_error()))?;
+        self.meter
+            .send(
+                "CreateUser",
+                name,
+                self.client
+                    .create_user()
+                    .user_name(name)
+                    .path(path)
+                    .set_tags(Some(sdk_tags(tags)))
+                    .send(),
+            )
+            .await?;
         Ok(())
     }
 
     pub async fn set_path(&self, name: &str, path: &str) -> AwsResult<()> {
-        self.call("UpdateUser").await;
-        self.client
-            .update_user()
-            .user_name(name)
-            .new_path(path)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("UpdateUser", name, &e.into_service_error()))?;
+        self.meter
+            .send(
+                "UpdateUser",
+                name,
+                self.client
+                    .update_user()
+                    .user_name(name)
+                    .new_path(path)
+                    .send(),
+            )
+            .await?;
         Ok(())
     }
 
     pub async fn retag(&self, name: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
-        let (removed, changed) = super::tag_changes(before, after);
-        if !removed.is_empty() {
-            self.call("UntagUser").await;
-            self.client
-                .untag_user()
-                .user_name(name)
-                .set_tag_keys(Some(removed))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("UntagUser", name, &e.into_service_error()))?;
-        }
-        if !changed.is_empty() {
-            self.call("TagUser").await;
-            self.client
-                .tag_user()
-                .user_name(name)
-                .set_tags(Some(sdk_tags(&changed)))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("TagUser", name, &e.into_service_error()))?;
-        }
-        Ok(())
+        super::retag(
+            before,
+            after,
+            |keys| async move {
+                let request = self
+                    .client
+                    .untag_user()
+                    .user_name(name)
+                    .set_tag_keys(Some(keys))
+                    .send();
+                self.meter
+                    .send("UntagUser", name, request)
+                    .await
+                    .map(|_| ())
+            },
+            |tags| async move {
+                let request = self
+                    .client
+                    .tag_user()
+                    .user_name(name)
+                    .set_tags(Some(sdk_tags(&tags)))
+                    .send();
+                self.meter.send("TagUser", name, request).await.map(|_| ())
+            },
+        )
+        .await
     }
 
     pub async fn put_user_policy(
@@ -371,47 +384,46 @@ impl Iam {
         policy_name: &str,
         document: &str,
     ) -> AwsResult<()> {
-        self.call("PutUserPolicy").await;
-        self.client
-            .put_user_policy()
-            .user_name(user)
-            .policy_name(policy_name)
-            .policy_document(document)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("PutUserPolicy", user, &e.into_service_error()))?;
+        self.meter
+            .send(
+                "PutUserPolicy",
+                user,
+                self.client
+                    .put_user_policy()
+                    .user_name(user)
+                    .policy_name(policy_name)
+                    .policy_document(document)
+                    .send(),
+            )
+            .await?;
         Ok(())
     }
 
     pub async fn delete_user_policy(&self, user: &str, policy_name: &str) -> AwsResult<()> {
-        self.call("DeleteUserPolicy").await;
-        match self
-            .client
-            .delete_user_policy()
-            .user_name(user)
-            .policy_name(policy_name)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk(
+        self.meter
+            .send(
                 "DeleteUserPolicy",
                 user,
-                &e.into_service_error(),
-            )),
-        }
+                self.client
+                    .delete_user_policy()
+                    .user_name(user)
+                    .policy_name(policy_name)
+                    .send(),
+            )
+            .await
+            .gone()
     }
 
     /// A user's access keys with their status and creation time.
     pub async fn list_access_keys(&self, user: &str) -> AwsResult<Vec<AccessKey>> {
-        self.call("ListAccessKeys").await;
         let out = self
-            .client
-            .list_access_keys()
-            .user_name(user)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListAccessKeys", user, &e.into_service_error()))?;
+            .meter
+            .send(
+                "ListAccessKeys",
+                user,
+                self.client.list_access_keys().user_name(user).send(),
+            )
+            .await?;
         Ok(out
             .access_key_metadata()
             .iter()
@@ -429,9 +441,11 @@ impl Iam {
     /// the SDK's automatic retry off: a retry after a lost answer would make a second key whose
     /// secret nobody has. The caller retries, after looking at the user's keys.
     pub async fn create_access_key(&self, user: &str) -> Result<(String, Secret), CreateKeyError> {
-        self.call("CreateAccessKey").await;
         let once = iam::config::Builder::default()
             .retry_config(aws_config::retry::RetryConfig::disabled());
+        // The raw SDK error tells whether IAM answered: paced and counted here, not sent
+        // through `Meter::send`.
+        self.meter.call("CreateAccessKey").await;
         let out = match self
             .client
             .create_access_key()
@@ -495,34 +509,31 @@ impl Iam {
         &self,
         key_id: &str,
     ) -> AwsResult<iam::operation::get_access_key_last_used::GetAccessKeyLastUsedOutput> {
-        self.call("GetAccessKeyLastUsed").await;
-        self.client
-            .get_access_key_last_used()
-            .access_key_id(key_id)
-            .send()
+        self.meter
+            .send(
+                "GetAccessKeyLastUsed",
+                key_id,
+                self.client
+                    .get_access_key_last_used()
+                    .access_key_id(key_id)
+                    .send(),
+            )
             .await
-            .map_err(|e| {
-                AwsError::from_sdk("GetAccessKeyLastUsed", key_id, &e.into_service_error())
-            })
     }
 
     pub async fn delete_access_key(&self, user: &str, key_id: &str) -> AwsResult<()> {
-        self.call("DeleteAccessKey").await;
-        match self
-            .client
-            .delete_access_key()
-            .user_name(user)
-            .access_key_id(key_id)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk(
+        self.meter
+            .send(
                 "DeleteAccessKey",
                 user,
-                &e.into_service_error(),
-            )),
-        }
+                self.client
+                    .delete_access_key()
+                    .user_name(user)
+                    .access_key_id(key_id)
+                    .send(),
+            )
+            .await
+            .gone()
     }
 
     /// Deletes a user with what IAM requires gone first: its inline policy and access keys.
@@ -531,29 +542,20 @@ impl Iam {
             self.delete_access_key(name, &key.id).await?;
         }
         self.delete_user_policy(name, policy_name).await?;
-        self.call("DeleteUser").await;
-        match self.client.delete_user().user_name(name).send().await {
-            Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk(
+        self.meter
+            .send(
                 "DeleteUser",
                 name,
-                &e.into_service_error(),
-            )),
-        }
+                self.client.delete_user().user_name(name).send(),
+            )
+            .await
+            .gone()
     }
 }
 
 fn not_found_empty<T: Default>(e: AwsError) -> AwsResult<T> {
     if e.kind == ErrorKind::NotFound {
         Ok(T::default())
-    } else {
-        Err(e)
-    }
-}
-
-fn ignore_not_found(e: AwsError) -> AwsResult<()> {
-    if e.kind == ErrorKind::NotFound {
-        Ok(())
     } else {
         Err(e)
     }

@@ -1,9 +1,12 @@
 //! The AWS side: one module per service, the only code that imports an aws-sdk crate. Each
-//! turns SDK types into sesform's own model ([`crate::model`]) and back.
+//! turns SDK types into sesform's own model ([`crate::model`]) and back, and imports nothing
+//! above the model.
 //!
-//! Every call goes through a per-service [`Pacer`] (SES allows one control-plane request per
-//! second per account and region; a steady-state run should never be throttled) and is counted,
-//! so plans can be held to the minimum number of calls.
+//! Every call goes through its service's [`Meter`], which names the operation once: it waits
+//! for the service's [`Pacer`] (SES allows one control-plane request per second per account
+//! and region; a steady-state run should never be throttled), counts the call, so plans can be
+//! held to the minimum number of calls, and maps the error. [`retag`] is the one way tags
+//! change.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,6 +17,8 @@ use std::time::Duration;
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_smithy_runtime_api::client::result::{CreateUnhandledError, SdkError};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::time::Instant;
 
 pub mod iam;
@@ -256,6 +261,70 @@ impl CallCounter {
 
     pub fn by_operation(&self) -> BTreeMap<String, u64> {
         self.counts.lock().expect("counter lock").clone()
+    }
+}
+
+/// One service's pacing and call counting. Every request goes through [`Meter::send`] (a
+/// paginator's pages through [`Meter::page`]), which names the operation once: it waits for the
+/// service's pace, counts the call, sends, and maps an error to [`AwsError`].
+#[derive(Clone)]
+pub(crate) struct Meter {
+    service: &'static str,
+    pacer: Arc<Pacer>,
+    counter: Arc<CallCounter>,
+}
+
+impl Meter {
+    pub(crate) fn new(
+        service: &'static str,
+        pacer: Arc<Pacer>,
+        counter: Arc<CallCounter>,
+    ) -> Meter {
+        Meter {
+            service,
+            pacer,
+            counter,
+        }
+    }
+
+    pub(crate) async fn call(&self, operation: &str) {
+        self.pacer.wait().await;
+        self.counter.record(self.service, operation);
+    }
+
+    /// Sends `request` (an SDK `send()` future, which sends nothing until awaited here).
+    pub(crate) async fn send<T, E, R>(
+        &self,
+        operation: &str,
+        resource: &str,
+        request: impl Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> AwsResult<T>
+    where
+        E: std::error::Error + Send + Sync + CreateUnhandledError + ProvideErrorMetadata + 'static,
+        R: fmt::Debug + Send + Sync + 'static,
+    {
+        self.call(operation).await;
+        request
+            .await
+            .map_err(|e| AwsError::from_sdk(operation, resource, &e.into_service_error()))
+    }
+
+    /// The next page of a paginator (`pages.next()`), paced and counted like any request:
+    /// the paginator sends the next request only when polled. `None` after the last page.
+    pub(crate) async fn page<T, E, R>(
+        &self,
+        operation: &str,
+        resource: &str,
+        next: impl Future<Output = Option<Result<T, SdkError<E, R>>>>,
+    ) -> AwsResult<Option<T>>
+    where
+        E: std::error::Error + Send + Sync + CreateUnhandledError + ProvideErrorMetadata + 'static,
+        R: fmt::Debug + Send + Sync + 'static,
+    {
+        self.call(operation).await;
+        next.await
+            .transpose()
+            .map_err(|e| AwsError::from_sdk(operation, resource, &e.into_service_error()))
     }
 }
 
@@ -505,9 +574,53 @@ impl std::error::Error for AwsError {}
 
 pub type AwsResult<T> = Result<T, AwsError>;
 
-/// What retagging from `before` to `after` takes: keys to remove, and tags to set (new or
-/// changed values). Every service tags this way: one Untag call and one Tag call at most.
-pub(crate) fn tag_changes(
+/// Reads and deletes of something that may not exist.
+pub(crate) trait Found<T> {
+    /// `Ok(None)` for NotFound.
+    fn found(self) -> AwsResult<Option<T>>;
+    /// Success either way for NotFound: what a delete wants gone is gone.
+    fn gone(self) -> AwsResult<()>;
+}
+
+impl<T> Found<T> for AwsResult<T> {
+    fn found(self) -> AwsResult<Option<T>> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn gone(self) -> AwsResult<()> {
+        self.found().map(|_| ())
+    }
+}
+
+/// Brings a resource's tags from `before` to `after` with the service's own calls: `untag`
+/// the keys removed, then `tag` the new or changed values; one call of each at most, none
+/// when nothing changed. SESv2, SNS and IAM all tag this way.
+pub(crate) async fn retag<U, T>(
+    before: &crate::model::Tags,
+    after: &crate::model::Tags,
+    untag: impl FnOnce(Vec<String>) -> U,
+    tag: impl FnOnce(crate::model::Tags) -> T,
+) -> AwsResult<()>
+where
+    U: Future<Output = AwsResult<()>>,
+    T: Future<Output = AwsResult<()>>,
+{
+    let (removed, changed) = tag_changes(before, after);
+    if !removed.is_empty() {
+        untag(removed).await?;
+    }
+    if !changed.is_empty() {
+        tag(changed).await?;
+    }
+    Ok(())
+}
+
+/// Keys to remove, and tags to set (new or changed values).
+fn tag_changes(
     before: &crate::model::Tags,
     after: &crate::model::Tags,
 ) -> (Vec<String>, crate::model::Tags) {

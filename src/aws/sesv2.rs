@@ -12,17 +12,15 @@ use ses::types::{
     SuppressionOptions, Tag, TlsPolicy, TrackingOptions,
 };
 
-use super::{AwsError, AwsResult, CallCounter, ErrorKind, Pacer};
-use crate::model::desired::normalize_event_bus;
-use crate::model::*;
+use super::{AwsError, AwsResult, CallCounter, ErrorKind, Found, Meter, Pacer};
+use crate::model::{self, *};
 
 const SERVICE: &str = "sesv2";
 
 #[derive(Clone)]
 pub struct Ses {
     client: ses::Client,
-    pacer: Arc<Pacer>,
-    counter: Arc<CallCounter>,
+    meter: Meter,
 }
 
 /// What GetEmailIdentity says beyond the managed state: verification and DNS.
@@ -62,14 +60,8 @@ impl Ses {
                     .interceptor(super::observe::Observer::new("sesv2", Some(pacer.clone())))
                     .build(),
             ),
-            pacer,
-            counter,
+            meter: Meter::new(SERVICE, pacer, counter),
         }
-    }
-
-    async fn call(&self, operation: &str) {
-        self.pacer.wait().await;
-        self.counter.record(SERVICE, operation);
     }
 
     /// Every identity name in the region (ListEmailIdentities, 1,000 per page).
@@ -93,13 +85,13 @@ impl Ses {
             .send();
         // Paced page by page: the paginator sends the next request only when polled.
         loop {
-            self.call("ListEmailIdentities").await;
-            let Some(page) = pages.next().await else {
+            let Some(page) = self
+                .meter
+                .page("ListEmailIdentities", "", pages.next())
+                .await?
+            else {
                 return Ok(names);
             };
-            let page = page.map_err(|e| {
-                AwsError::from_sdk("ListEmailIdentities", "", &e.into_service_error())
-            })?;
             names.extend(page.email_identities().iter().filter_map(|i| {
                 let verified = i.sending_enabled()
                     && i.verification_status()
@@ -116,50 +108,21 @@ impl Ses {
         &self,
         name: &str,
     ) -> AwsResult<Option<(IdentityState, IdentityStatus)>> {
-        self.call("GetEmailIdentity").await;
-        let out = match self
-            .client
-            .get_email_identity()
-            .email_identity(name)
-            .send()
+        let Some(out) = self
+            .meter
+            .send(
+                "GetEmailIdentity",
+                name,
+                self.client.get_email_identity().email_identity(name).send(),
+            )
             .await
-        {
-            Ok(out) => out,
-            Err(e) => {
-                let e = AwsError::from_sdk("GetEmailIdentity", name, &e.into_service_error());
-                return if e.kind == ErrorKind::NotFound {
-                    Ok(None)
-                } else {
-                    Err(e)
-                };
-            }
+            .found()?
+        else {
+            return Ok(None);
         };
         let is_domain = out.identity_type().is_some_and(|t| t.as_str() == "DOMAIN");
         let dkim_attributes = out.dkim_attributes();
-        let dkim = is_domain.then(|| {
-            let attrs = dkim_attributes;
-            let origin = attrs
-                .and_then(|a| a.signing_attributes_origin())
-                .map_or("AWS_SES".to_string(), |o| o.as_str().to_string());
-            let external = origin == "EXTERNAL";
-            DkimState {
-                signing_enabled: attrs.is_some_and(|a| a.signing_enabled()),
-                key_length: (!external).then(|| {
-                    attrs
-                        .and_then(|a| {
-                            a.next_signing_key_length()
-                                .or(a.current_signing_key_length())
-                        })
-                        .map_or("RSA_2048_BIT".to_string(), |k| k.as_str().to_string())
-                }),
-                // For BYODKIM, SES lists the selector as the only token.
-                selector: external
-                    .then(|| attrs.and_then(|a| a.tokens().first().cloned()))
-                    .flatten(),
-                origin,
-                private_key_from: None,
-            }
-        });
+        let dkim = is_domain.then(|| dkim_state(dkim_attributes));
         // AWS answers "no custom MAIL FROM" as no structure, as only `BehaviorOnMxFailure`, or as
         // all three members with an empty domain: all mean the same.
         let custom_mail_from = out
@@ -168,8 +131,7 @@ impl Ses {
         let mail_from = custom_mail_from.map(|m| MailFromState {
             domain: m.mail_from_domain().to_string(),
             on_mx_failure: enum_value(m.behavior_on_mx_failure().as_str())
-                .unwrap_or("USE_DEFAULT_VALUE")
-                .to_string(),
+                .map_or(MxFailure::UseDefaultValue, MxFailure::from),
         });
         let state = IdentityState {
             name: name.to_string(),
@@ -191,7 +153,11 @@ impl Ses {
             dkim_status: dkim_attributes
                 .and_then(|a| a.status())
                 .map(|s| s.as_str().to_string()),
-            dkim_tokens: if state.dkim.as_ref().is_some_and(|d| d.origin == "AWS_SES") {
+            dkim_tokens: if state
+                .dkim
+                .as_ref()
+                .is_some_and(|d| d.origin == DkimOrigin::AwsSes)
+            {
                 dkim_attributes
                     .map(|a| a.tokens().to_vec())
                     .unwrap_or_default()
@@ -215,7 +181,6 @@ impl Ses {
         state: &IdentityState,
         private_key: Option<&str>,
     ) -> AwsResult<()> {
-        self.call("CreateEmailIdentity").await;
         let mut request = self
             .client
             .create_email_identity()
@@ -225,9 +190,9 @@ impl Ses {
         if let Some(dkim) = &state.dkim {
             request = request.dkim_signing_attributes(signing_attributes(dkim, private_key)?);
         }
-        request.send().await.map_err(|e| {
-            AwsError::from_sdk("CreateEmailIdentity", &state.name, &e.into_service_error())
-        })?;
+        self.meter
+            .send("CreateEmailIdentity", &state.name, request.send())
+            .await?;
         Ok(())
     }
 
@@ -241,50 +206,9 @@ impl Ses {
     ) -> AwsResult<()> {
         let name = &after.name;
         if let (Some(b), Some(a)) = (&before.dkim, &after.dkim) {
-            let signing_changed =
-                b.origin != a.origin || b.key_length != a.key_length || b.selector != a.selector;
-            if signing_changed {
-                self.call("PutEmailIdentityDkimSigningAttributes").await;
-                let attrs = signing_attributes(a, private_key)?;
-                self.client
-                    .put_email_identity_dkim_signing_attributes()
-                    .email_identity(name)
-                    .signing_attributes_origin(
-                        attrs
-                            .domain_signing_attributes_origin()
-                            .cloned()
-                            .unwrap_or(ses::types::DkimSigningAttributesOrigin::AwsSes),
-                    )
-                    .signing_attributes(attrs)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        AwsError::from_sdk(
-                            "PutEmailIdentityDkimSigningAttributes",
-                            name,
-                            &e.into_service_error(),
-                        )
-                    })?;
-            }
-            if b.signing_enabled != a.signing_enabled {
-                self.call("PutEmailIdentityDkimAttributes").await;
-                self.client
-                    .put_email_identity_dkim_attributes()
-                    .email_identity(name)
-                    .signing_enabled(a.signing_enabled)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        AwsError::from_sdk(
-                            "PutEmailIdentityDkimAttributes",
-                            name,
-                            &e.into_service_error(),
-                        )
-                    })?;
-            }
+            self.update_dkim(name, b, a, private_key).await?;
         }
         if before.mail_from != after.mail_from {
-            self.call("PutEmailIdentityMailFromAttributes").await;
             let mut request = self
                 .client
                 .put_email_identity_mail_from_attributes()
@@ -294,55 +218,84 @@ impl Ses {
                     .mail_from_domain(&m.domain)
                     .behavior_on_mx_failure(BehaviorOnMxFailure::from(m.on_mx_failure.as_str()));
             }
-            request.send().await.map_err(|e| {
-                AwsError::from_sdk(
-                    "PutEmailIdentityMailFromAttributes",
-                    name,
-                    &e.into_service_error(),
-                )
-            })?;
+            self.meter
+                .send("PutEmailIdentityMailFromAttributes", name, request.send())
+                .await?;
         }
         if before.feedback_forwarding != after.feedback_forwarding {
-            self.call("PutEmailIdentityFeedbackAttributes").await;
-            self.client
-                .put_email_identity_feedback_attributes()
-                .email_identity(name)
-                .email_forwarding_enabled(after.feedback_forwarding)
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk(
-                        "PutEmailIdentityFeedbackAttributes",
-                        name,
-                        &e.into_service_error(),
-                    )
-                })?;
+            self.meter
+                .send(
+                    "PutEmailIdentityFeedbackAttributes",
+                    name,
+                    self.client
+                        .put_email_identity_feedback_attributes()
+                        .email_identity(name)
+                        .email_forwarding_enabled(after.feedback_forwarding)
+                        .send(),
+                )
+                .await?;
         }
         if before.configuration_set != after.configuration_set {
-            self.call("PutEmailIdentityConfigurationSetAttributes")
-                .await;
-            self.client
-                .put_email_identity_configuration_set_attributes()
-                .email_identity(name)
-                .set_configuration_set_name(after.configuration_set.clone())
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk(
-                        "PutEmailIdentityConfigurationSetAttributes",
-                        name,
-                        &e.into_service_error(),
-                    )
-                })?;
+            self.meter
+                .send(
+                    "PutEmailIdentityConfigurationSetAttributes",
+                    name,
+                    self.client
+                        .put_email_identity_configuration_set_attributes()
+                        .email_identity(name)
+                        .set_configuration_set_name(after.configuration_set.clone())
+                        .send(),
+                )
+                .await?;
         }
-        if before.tags != after.tags {
-            let arn = arn(
-                "ses",
-                &self.region(),
-                account_id,
-                &format!("identity/{name}"),
-            );
-            self.retag(&arn, &before.tags, &after.tags).await?;
+        let resource = format!("identity/{name}");
+        self.retag(&resource, account_id, &before.tags, &after.tags)
+            .await
+    }
+
+    /// The DKIM part of an identity update: signing attributes (origin, key length,
+    /// selector), then whether mail is signed.
+    async fn update_dkim(
+        &self,
+        name: &str,
+        b: &DkimState,
+        a: &DkimState,
+        private_key: Option<&str>,
+    ) -> AwsResult<()> {
+        let signing_changed =
+            b.origin != a.origin || b.key_length != a.key_length || b.selector != a.selector;
+        if signing_changed {
+            let attrs = signing_attributes(a, private_key)?;
+            self.meter
+                .send(
+                    "PutEmailIdentityDkimSigningAttributes",
+                    name,
+                    self.client
+                        .put_email_identity_dkim_signing_attributes()
+                        .email_identity(name)
+                        .signing_attributes_origin(
+                            attrs
+                                .domain_signing_attributes_origin()
+                                .cloned()
+                                .unwrap_or(ses::types::DkimSigningAttributesOrigin::AwsSes),
+                        )
+                        .signing_attributes(attrs)
+                        .send(),
+                )
+                .await?;
+        }
+        if b.signing_enabled != a.signing_enabled {
+            self.meter
+                .send(
+                    "PutEmailIdentityDkimAttributes",
+                    name,
+                    self.client
+                        .put_email_identity_dkim_attributes()
+                        .email_identity(name)
+                        .signing_enabled(a.signing_enabled)
+                        .send(),
+                )
+                .await?;
         }
         Ok(())
     }
@@ -355,21 +308,17 @@ impl Ses {
     }
 
     pub async fn delete_identity(&self, name: &str) -> AwsResult<()> {
-        self.call("DeleteEmailIdentity").await;
-        match self
-            .client
-            .delete_email_identity()
-            .email_identity(name)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk(
+        self.meter
+            .send(
                 "DeleteEmailIdentity",
                 name,
-                &e.into_service_error(),
-            )),
-        }
+                self.client
+                    .delete_email_identity()
+                    .email_identity(name)
+                    .send(),
+            )
+            .await
+            .gone()
     }
 
     pub async fn list_configuration_sets(&self) -> AwsResult<Vec<String>> {
@@ -381,13 +330,13 @@ impl Ses {
             .into_paginator()
             .send();
         loop {
-            self.call("ListConfigurationSets").await;
-            let Some(page) = pages.next().await else {
+            let Some(page) = self
+                .meter
+                .page("ListConfigurationSets", "", pages.next())
+                .await?
+            else {
                 return Ok(names);
             };
-            let page = page.map_err(|e| {
-                AwsError::from_sdk("ListConfigurationSets", "", &e.into_service_error())
-            })?;
             names.extend(page.configuration_sets().iter().cloned());
             if page.next_token().is_none() {
                 return Ok(names);
@@ -399,23 +348,20 @@ impl Ses {
         &self,
         name: &str,
     ) -> AwsResult<Option<ConfigurationSetState>> {
-        self.call("GetConfigurationSet").await;
-        let out = match self
-            .client
-            .get_configuration_set()
-            .configuration_set_name(name)
-            .send()
+        let Some(out) = self
+            .meter
+            .send(
+                "GetConfigurationSet",
+                name,
+                self.client
+                    .get_configuration_set()
+                    .configuration_set_name(name)
+                    .send(),
+            )
             .await
-        {
-            Ok(out) => out,
-            Err(e) => {
-                let e = AwsError::from_sdk("GetConfigurationSet", name, &e.into_service_error());
-                return if e.kind == ErrorKind::NotFound {
-                    Ok(None)
-                } else {
-                    Err(e)
-                };
-            }
+            .found()?
+        else {
+            return Ok(None);
         };
         Ok(Some(ConfigurationSetState {
             name: name.to_string(),
@@ -423,8 +369,7 @@ impl Ses {
                 .delivery_options()
                 .and_then(|d| d.tls_policy())
                 .and_then(|t| enum_value(t.as_str()))
-                .unwrap_or("OPTIONAL")
-                .to_string(),
+                .map_or(model::TlsPolicy::Optional, model::TlsPolicy::from),
             sending_enabled: out.sending_options().is_none_or(|s| s.sending_enabled()),
             reputation_metrics: out
                 .reputation_options()
@@ -432,7 +377,7 @@ impl Ses {
             suppression: out.suppression_options().map(|s| {
                 s.suppressed_reasons()
                     .iter()
-                    .map(|r| r.as_str().to_string())
+                    .map(|r| SuppressionReason::from(r.as_str()))
                     .collect()
             }),
             // No custom redirect domain is SES's own tracking domain, however it is spelled.
@@ -444,45 +389,43 @@ impl Ses {
                     https_policy: t
                         .https_policy()
                         .and_then(|p| enum_value(p.as_str()))
-                        .unwrap_or("OPTIONAL")
-                        .to_string(),
+                        .map_or(model::HttpsPolicy::Optional, model::HttpsPolicy::from),
                 }),
             tags: tags_of(out.tags()),
         }))
     }
 
     pub async fn create_configuration_set(&self, state: &ConfigurationSetState) -> AwsResult<()> {
-        self.call("CreateConfigurationSet").await;
-        self.client
-            .create_configuration_set()
-            .configuration_set_name(&state.name)
-            .delivery_options(
-                DeliveryOptions::builder()
-                    .tls_policy(TlsPolicy::from(state.tls.as_str()))
-                    .build(),
+        self.meter
+            .send(
+                "CreateConfigurationSet",
+                &state.name,
+                self.client
+                    .create_configuration_set()
+                    .configuration_set_name(&state.name)
+                    .delivery_options(
+                        DeliveryOptions::builder()
+                            .tls_policy(TlsPolicy::from(state.tls.as_str()))
+                            .build(),
+                    )
+                    .reputation_options(
+                        ses::types::ReputationOptions::builder()
+                            .reputation_metrics_enabled(state.reputation_metrics)
+                            .build(),
+                    )
+                    .sending_options(
+                        ses::types::SendingOptions::builder()
+                            .sending_enabled(state.sending_enabled)
+                            .build(),
+                    )
+                    .set_suppression_options(state.suppression.as_ref().map(suppression_options))
+                    .set_tracking_options(
+                        state.tracking.as_ref().map(tracking_options).transpose()?,
+                    )
+                    .set_tags(Some(sdk_tags(&state.tags)))
+                    .send(),
             )
-            .reputation_options(
-                ses::types::ReputationOptions::builder()
-                    .reputation_metrics_enabled(state.reputation_metrics)
-                    .build(),
-            )
-            .sending_options(
-                ses::types::SendingOptions::builder()
-                    .sending_enabled(state.sending_enabled)
-                    .build(),
-            )
-            .set_suppression_options(state.suppression.as_ref().map(suppression_options))
-            .set_tracking_options(state.tracking.as_ref().map(tracking_options).transpose()?)
-            .set_tags(Some(sdk_tags(&state.tags)))
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk(
-                    "CreateConfigurationSet",
-                    &state.name,
-                    &e.into_service_error(),
-                )
-            })?;
+            .await?;
         Ok(())
     }
 
@@ -494,72 +437,59 @@ impl Ses {
     ) -> AwsResult<()> {
         let name = &after.name;
         if before.tls != after.tls {
-            self.call("PutConfigurationSetDeliveryOptions").await;
-            self.client
-                .put_configuration_set_delivery_options()
-                .configuration_set_name(name)
-                .tls_policy(TlsPolicy::from(after.tls.as_str()))
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk(
-                        "PutConfigurationSetDeliveryOptions",
-                        name,
-                        &e.into_service_error(),
-                    )
-                })?;
+            self.meter
+                .send(
+                    "PutConfigurationSetDeliveryOptions",
+                    name,
+                    self.client
+                        .put_configuration_set_delivery_options()
+                        .configuration_set_name(name)
+                        .tls_policy(TlsPolicy::from(after.tls.as_str()))
+                        .send(),
+                )
+                .await?;
         }
         if before.reputation_metrics != after.reputation_metrics {
-            self.call("PutConfigurationSetReputationOptions").await;
-            self.client
-                .put_configuration_set_reputation_options()
-                .configuration_set_name(name)
-                .reputation_metrics_enabled(after.reputation_metrics)
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk(
-                        "PutConfigurationSetReputationOptions",
-                        name,
-                        &e.into_service_error(),
-                    )
-                })?;
+            self.meter
+                .send(
+                    "PutConfigurationSetReputationOptions",
+                    name,
+                    self.client
+                        .put_configuration_set_reputation_options()
+                        .configuration_set_name(name)
+                        .reputation_metrics_enabled(after.reputation_metrics)
+                        .send(),
+                )
+                .await?;
         }
         if before.sending_enabled != after.sending_enabled {
-            self.call("PutConfigurationSetSendingOptions").await;
-            self.client
-                .put_configuration_set_sending_options()
-                .configuration_set_name(name)
-                .sending_enabled(after.sending_enabled)
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk(
-                        "PutConfigurationSetSendingOptions",
-                        name,
-                        &e.into_service_error(),
-                    )
-                })?;
+            self.meter
+                .send(
+                    "PutConfigurationSetSendingOptions",
+                    name,
+                    self.client
+                        .put_configuration_set_sending_options()
+                        .configuration_set_name(name)
+                        .sending_enabled(after.sending_enabled)
+                        .send(),
+                )
+                .await?;
         }
         if before.suppression != after.suppression {
-            self.call("PutConfigurationSetSuppressionOptions").await;
             // No reasons list at all means "use the account's"; an empty list turns it off.
-            self.client
-                .put_configuration_set_suppression_options()
-                .configuration_set_name(name)
-                .set_suppressed_reasons(after.suppression.as_ref().map(reasons))
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk(
-                        "PutConfigurationSetSuppressionOptions",
-                        name,
-                        &e.into_service_error(),
-                    )
-                })?;
+            self.meter
+                .send(
+                    "PutConfigurationSetSuppressionOptions",
+                    name,
+                    self.client
+                        .put_configuration_set_suppression_options()
+                        .configuration_set_name(name)
+                        .set_suppressed_reasons(after.suppression.as_ref().map(reasons))
+                        .send(),
+                )
+                .await?;
         }
         if before.tracking != after.tracking {
-            self.call("PutConfigurationSetTrackingOptions").await;
             let mut request = self
                 .client
                 .put_configuration_set_tracking_options()
@@ -569,67 +499,45 @@ impl Ses {
                     .custom_redirect_domain(&t.custom_redirect_domain)
                     .https_policy(HttpsPolicy::from(t.https_policy.as_str()));
             }
-            request.send().await.map_err(|e| {
-                AwsError::from_sdk(
-                    "PutConfigurationSetTrackingOptions",
-                    name,
-                    &e.into_service_error(),
-                )
-            })?;
+            self.meter
+                .send("PutConfigurationSetTrackingOptions", name, request.send())
+                .await?;
         }
-        if before.tags != after.tags {
-            let arn = arn(
-                "ses",
-                &self.region(),
-                account_id,
-                &format!("configuration-set/{name}"),
-            );
-            self.retag(&arn, &before.tags, &after.tags).await?;
-        }
-        Ok(())
+        let resource = format!("configuration-set/{name}");
+        self.retag(&resource, account_id, &before.tags, &after.tags)
+            .await
     }
 
     pub async fn delete_configuration_set(&self, name: &str) -> AwsResult<()> {
-        self.call("DeleteConfigurationSet").await;
-        match self
-            .client
-            .delete_configuration_set()
-            .configuration_set_name(name)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk(
+        self.meter
+            .send(
                 "DeleteConfigurationSet",
                 name,
-                &e.into_service_error(),
-            )),
-        }
+                self.client
+                    .delete_configuration_set()
+                    .configuration_set_name(name)
+                    .send(),
+            )
+            .await
+            .gone()
     }
 
     /// All destinations of a set in one call.
     pub async fn get_event_destinations(&self, set: &str) -> AwsResult<Vec<EventDestinationState>> {
-        self.call("GetConfigurationSetEventDestinations").await;
-        let out = match self
-            .client
-            .get_configuration_set_event_destinations()
-            .configuration_set_name(set)
-            .send()
+        let Some(out) = self
+            .meter
+            .send(
+                "GetConfigurationSetEventDestinations",
+                set,
+                self.client
+                    .get_configuration_set_event_destinations()
+                    .configuration_set_name(set)
+                    .send(),
+            )
             .await
-        {
-            Ok(out) => out,
-            Err(e) => {
-                let e = AwsError::from_sdk(
-                    "GetConfigurationSetEventDestinations",
-                    set,
-                    &e.into_service_error(),
-                );
-                return if e.kind == ErrorKind::NotFound {
-                    Ok(Vec::new())
-                } else {
-                    Err(e)
-                };
-            }
+            .found()?
+        else {
+            return Ok(Vec::new());
         };
         let mut destinations = Vec::new();
         for d in out.event_destinations() {
@@ -641,14 +549,14 @@ impl Ses {
                     .iter()
                     .map(|c| Dimension {
                         name: c.dimension_name().to_string(),
-                        source: c.dimension_value_source().as_str().to_string(),
+                        source: DimensionSource::from(c.dimension_value_source().as_str()),
                         default_value: c.default_dimension_value().to_string(),
                     })
                     .collect();
                 dims.sort();
                 Target::CloudWatch(dims)
             } else if let Some(eb) = d.event_bridge_destination() {
-                Target::EventBridge(normalize_event_bus(eb.event_bus_arn()))
+                Target::EventBridge(EventBus::from_arn(eb.event_bus_arn()))
             } else if let Some(fh) = d.kinesis_firehose_destination() {
                 Target::Firehose {
                     delivery_stream_arn: fh.delivery_stream_arn().to_string(),
@@ -668,7 +576,7 @@ impl Ses {
                 events: d
                     .matching_event_types()
                     .iter()
-                    .map(|e| e.as_str().to_string())
+                    .map(|e| model::EventType::from(e.as_str()))
                     .collect(),
                 target,
             });
@@ -687,37 +595,31 @@ impl Ses {
         let definition = self.definition(state, topic_arn, account_id)?;
         let resource = format!("{}/{}", state.configuration_set, state.name);
         if create {
-            self.call("CreateConfigurationSetEventDestination").await;
-            self.client
-                .create_configuration_set_event_destination()
-                .configuration_set_name(&state.configuration_set)
-                .event_destination_name(&state.name)
-                .event_destination(definition)
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk(
-                        "CreateConfigurationSetEventDestination",
-                        &resource,
-                        &e.into_service_error(),
-                    )
-                })?;
+            self.meter
+                .send(
+                    "CreateConfigurationSetEventDestination",
+                    &resource,
+                    self.client
+                        .create_configuration_set_event_destination()
+                        .configuration_set_name(&state.configuration_set)
+                        .event_destination_name(&state.name)
+                        .event_destination(definition)
+                        .send(),
+                )
+                .await?;
         } else {
-            self.call("UpdateConfigurationSetEventDestination").await;
-            self.client
-                .update_configuration_set_event_destination()
-                .configuration_set_name(&state.configuration_set)
-                .event_destination_name(&state.name)
-                .event_destination(definition)
-                .send()
-                .await
-                .map_err(|e| {
-                    AwsError::from_sdk(
-                        "UpdateConfigurationSetEventDestination",
-                        &resource,
-                        &e.into_service_error(),
-                    )
-                })?;
+            self.meter
+                .send(
+                    "UpdateConfigurationSetEventDestination",
+                    &resource,
+                    self.client
+                        .update_configuration_set_event_destination()
+                        .configuration_set_name(&state.configuration_set)
+                        .event_destination_name(&state.name)
+                        .event_destination(definition)
+                        .send(),
+                )
+                .await?;
         }
         Ok(())
     }
@@ -763,18 +665,12 @@ impl Ses {
                 }
                 definition.cloud_watch_destination(cw.build().map_err(build_error)?)
             }
-            Target::EventBridge(bus) => {
-                let arn = match bus.strip_prefix("default@") {
-                    Some(region) => arn("events", region, account_id, "event-bus/default"),
-                    None => bus.clone(),
-                };
-                definition.event_bridge_destination(
-                    EventBridgeDestination::builder()
-                        .event_bus_arn(arn)
-                        .build()
-                        .map_err(build_error)?,
-                )
-            }
+            Target::EventBridge(bus) => definition.event_bridge_destination(
+                EventBridgeDestination::builder()
+                    .event_bus_arn(bus.arn(account_id))
+                    .build()
+                    .map_err(build_error)?,
+            ),
             Target::Firehose {
                 delivery_stream_arn,
                 iam_role_arn,
@@ -790,32 +686,25 @@ impl Ses {
     }
 
     pub async fn delete_event_destination(&self, set: &str, name: &str) -> AwsResult<()> {
-        self.call("DeleteConfigurationSetEventDestination").await;
-        match self
-            .client
-            .delete_configuration_set_event_destination()
-            .configuration_set_name(set)
-            .event_destination_name(name)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk(
+        self.meter
+            .send(
                 "DeleteConfigurationSetEventDestination",
                 &format!("{set}/{name}"),
-                &e.into_service_error(),
-            )),
-        }
+                self.client
+                    .delete_configuration_set_event_destination()
+                    .configuration_set_name(set)
+                    .event_destination_name(name)
+                    .send(),
+            )
+            .await
+            .gone()
     }
 
     pub async fn get_account(&self) -> AwsResult<AccountInfo> {
-        self.call("GetAccount").await;
         let out = self
-            .client
-            .get_account()
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("GetAccount", "", &e.into_service_error()))?;
+            .meter
+            .send("GetAccount", "", self.client.get_account().send())
+            .await?;
         let details = out.details();
         let review = details.and_then(|d| d.review_details());
         let review_status = review
@@ -839,17 +728,19 @@ impl Ses {
                         .map(|s| {
                             s.suppressed_reasons()
                                 .iter()
-                                .map(|r| r.as_str().to_string())
+                                .map(|r| SuppressionReason::from(r.as_str()))
                                 .collect()
                         })
                         .unwrap_or_default(),
                 ),
                 production_access: details.and_then(|d| {
                     Some(ProductionAccessState {
-                        mail_type: d.mail_type()?.as_str().to_string(),
+                        mail_type: model::MailType::from(d.mail_type()?.as_str()),
                         website_url: d.website_url()?.to_string(),
                         use_case: d.use_case_description().map(str::to_string),
-                        contact_language: d.contact_language().map(|l| l.as_str().to_string()),
+                        contact_language: d
+                            .contact_language()
+                            .map(|l| model::ContactLanguage::from(l.as_str())),
                         additional_contacts: d.additional_contact_email_addresses().to_vec(),
                     })
                 }),
@@ -864,89 +755,128 @@ impl Ses {
     }
 
     pub async fn put_account_sending(&self, enabled: bool) -> AwsResult<()> {
-        self.call("PutAccountSendingAttributes").await;
-        self.client
-            .put_account_sending_attributes()
-            .sending_enabled(enabled)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk(
-                    "PutAccountSendingAttributes",
-                    "account",
-                    &e.into_service_error(),
-                )
-            })?;
+        self.meter
+            .send(
+                "PutAccountSendingAttributes",
+                "account",
+                self.client
+                    .put_account_sending_attributes()
+                    .sending_enabled(enabled)
+                    .send(),
+            )
+            .await?;
         Ok(())
     }
 
-    pub async fn put_account_suppression(&self, reasons_set: &BTreeSet<String>) -> AwsResult<()> {
-        self.call("PutAccountSuppressionAttributes").await;
-        self.client
-            .put_account_suppression_attributes()
-            .set_suppressed_reasons(Some(reasons(reasons_set)))
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk(
-                    "PutAccountSuppressionAttributes",
-                    "account",
-                    &e.into_service_error(),
-                )
-            })?;
+    pub async fn put_account_suppression(
+        &self,
+        reasons_set: &BTreeSet<SuppressionReason>,
+    ) -> AwsResult<()> {
+        self.meter
+            .send(
+                "PutAccountSuppressionAttributes",
+                "account",
+                self.client
+                    .put_account_suppression_attributes()
+                    .set_suppressed_reasons(Some(reasons(reasons_set)))
+                    .send(),
+            )
+            .await?;
         Ok(())
     }
 
     /// Submits the production access request (PutAccountDetails).
     pub async fn put_account_details(&self, request: &ProductionAccessState) -> AwsResult<()> {
-        self.call("PutAccountDetails").await;
-        self.client
-            .put_account_details()
-            .mail_type(MailType::from(request.mail_type.as_str()))
-            .website_url(&request.website_url)
-            .set_use_case_description(request.use_case.clone())
-            .set_contact_language(
-                request
-                    .contact_language
-                    .as_deref()
-                    .map(ContactLanguage::from),
+        self.meter
+            .send(
+                "PutAccountDetails",
+                "account",
+                self.client
+                    .put_account_details()
+                    .mail_type(MailType::from(request.mail_type.as_str()))
+                    .website_url(&request.website_url)
+                    .set_use_case_description(request.use_case.clone())
+                    .set_contact_language(
+                        request
+                            .contact_language
+                            .as_ref()
+                            .map(|l| ContactLanguage::from(l.as_str())),
+                    )
+                    .set_additional_contact_email_addresses(
+                        (!request.additional_contacts.is_empty())
+                            .then(|| request.additional_contacts.clone()),
+                    )
+                    .production_access_enabled(true)
+                    .send(),
             )
-            .set_additional_contact_email_addresses(
-                (!request.additional_contacts.is_empty())
-                    .then(|| request.additional_contacts.clone()),
-            )
-            .production_access_enabled(true)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("PutAccountDetails", "account", &e.into_service_error())
-            })?;
+            .await?;
         Ok(())
     }
 
-    async fn retag(&self, arn: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
-        let (removed, changed) = super::tag_changes(before, after);
-        if !removed.is_empty() {
-            self.call("UntagResource").await;
-            self.client
-                .untag_resource()
-                .resource_arn(arn)
-                .set_tag_keys(Some(removed))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("UntagResource", arn, &e.into_service_error()))?;
-        }
-        if !changed.is_empty() {
-            self.call("TagResource").await;
-            self.client
-                .tag_resource()
-                .resource_arn(arn)
-                .set_tags(Some(sdk_tags(&changed)))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("TagResource", arn, &e.into_service_error()))?;
-        }
-        Ok(())
+    /// Retags the SES resource `resource` (`identity/example.com`) of `account_id`; nothing
+    /// is called when the tags are equal.
+    async fn retag(
+        &self,
+        resource: &str,
+        account_id: &str,
+        before: &Tags,
+        after: &Tags,
+    ) -> AwsResult<()> {
+        let arn = &arn("ses", &self.region(), account_id, resource);
+        super::retag(
+            before,
+            after,
+            |keys| async move {
+                let request = self
+                    .client
+                    .untag_resource()
+                    .resource_arn(arn)
+                    .set_tag_keys(Some(keys))
+                    .send();
+                self.meter
+                    .send("UntagResource", arn, request)
+                    .await
+                    .map(|_| ())
+            },
+            |tags| async move {
+                let request = self
+                    .client
+                    .tag_resource()
+                    .resource_arn(arn)
+                    .set_tags(Some(sdk_tags(&tags)))
+                    .send();
+                self.meter
+                    .send("TagResource", arn, request)
+                    .await
+                    .map(|_| ())
+            },
+        )
+        .await
+    }
+}
+
+/// A domain's DKIM as GetEmailIdentity reports it (no attributes: SES's defaults).
+fn dkim_state(attrs: Option<&ses::types::DkimAttributes>) -> DkimState {
+    let origin = attrs
+        .and_then(|a| a.signing_attributes_origin())
+        .map_or(DkimOrigin::AwsSes, |o| DkimOrigin::from(o.as_str()));
+    let external = origin == DkimOrigin::External;
+    DkimState {
+        signing_enabled: attrs.is_some_and(|a| a.signing_enabled()),
+        key_length: (!external).then(|| {
+            attrs
+                .and_then(|a| {
+                    a.next_signing_key_length()
+                        .or(a.current_signing_key_length())
+                })
+                .map_or(KeyLength::Rsa2048, |k| KeyLength::from(k.as_str()))
+        }),
+        // For BYODKIM, SES lists the selector as the only token.
+        selector: external
+            .then(|| attrs.and_then(|a| a.tokens().first().cloned()))
+            .flatten(),
+        origin,
+        private_key_from: None,
     }
 }
 
@@ -956,14 +886,6 @@ impl Ses {
 fn enum_value(value: &str) -> Option<&str> {
     const SDK_PLACEHOLDER: &str = "no value was set";
     (!value.is_empty() && value != SDK_PLACEHOLDER).then_some(value)
-}
-
-fn ignore_not_found(e: AwsError) -> AwsResult<()> {
-    if e.kind == ErrorKind::NotFound {
-        Ok(())
-    } else {
-        Err(e)
-    }
 }
 
 fn build_error(e: ses::error::BuildError) -> AwsError {
@@ -987,13 +909,13 @@ fn sdk_tags(tags: &Tags) -> Vec<Tag> {
         .collect()
 }
 
-fn reasons(set: &BTreeSet<String>) -> Vec<SuppressionListReason> {
+fn reasons(set: &BTreeSet<SuppressionReason>) -> Vec<SuppressionListReason> {
     set.iter()
         .map(|r| SuppressionListReason::from(r.as_str()))
         .collect()
 }
 
-fn suppression_options(set: &BTreeSet<String>) -> SuppressionOptions {
+fn suppression_options(set: &BTreeSet<SuppressionReason>) -> SuppressionOptions {
     SuppressionOptions::builder()
         .set_suppressed_reasons(Some(reasons(set)))
         .build()
@@ -1012,7 +934,7 @@ fn signing_attributes(
     private_key: Option<&str>,
 ) -> AwsResult<DkimSigningAttributes> {
     let builder = DkimSigningAttributes::builder();
-    let builder = if dkim.origin == "EXTERNAL" {
+    let builder = if dkim.origin == DkimOrigin::External {
         let key = private_key.ok_or_else(|| AwsError {
             kind: ErrorKind::Config,
             operation: "BYODKIM".into(),
@@ -1026,7 +948,11 @@ fn signing_attributes(
     } else {
         builder
             .domain_signing_attributes_origin(ses::types::DkimSigningAttributesOrigin::AwsSes)
-            .set_next_signing_key_length(dkim.key_length.as_deref().map(DkimSigningKeyLength::from))
+            .set_next_signing_key_length(
+                dkim.key_length
+                    .as_ref()
+                    .map(|k| DkimSigningKeyLength::from(k.as_str())),
+            )
     };
     Ok(builder.build())
 }
@@ -1059,27 +985,20 @@ impl Ses {
         &self,
         address: &str,
     ) -> AwsResult<Option<SuppressedDestination>> {
-        self.call("GetSuppressedDestination").await;
-        let out = match self
-            .client
-            .get_suppressed_destination()
-            .email_address(address)
-            .send()
+        let Some(out) = self
+            .meter
+            .send(
+                "GetSuppressedDestination",
+                address,
+                self.client
+                    .get_suppressed_destination()
+                    .email_address(address)
+                    .send(),
+            )
             .await
-        {
-            Ok(out) => out,
-            Err(e) => {
-                let e = AwsError::from_sdk(
-                    "GetSuppressedDestination",
-                    address,
-                    &e.into_service_error(),
-                );
-                return if e.kind == ErrorKind::NotFound {
-                    Ok(None)
-                } else {
-                    Err(e)
-                };
-            }
+            .found()?
+        else {
+            return Ok(None);
         };
         Ok(out.suppressed_destination().map(|d| SuppressedDestination {
             email_address: d.email_address().to_string(),

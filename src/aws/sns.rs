@@ -6,7 +6,7 @@ use std::sync::Arc;
 use aws_sdk_sns as sns;
 use sns::types::Tag;
 
-use super::{AwsError, AwsResult, CallCounter, ErrorKind, Pacer};
+use super::{AwsResult, CallCounter, Found, Meter, Pacer};
 use crate::model::Tags;
 
 const SERVICE: &str = "sns";
@@ -16,8 +16,7 @@ pub const PENDING_CONFIRMATION: &str = "PendingConfirmation";
 #[derive(Clone)]
 pub struct Sns {
     client: sns::Client,
-    pacer: Arc<Pacer>,
-    counter: Arc<CallCounter>,
+    meter: Meter,
 }
 
 /// A subscription as ListSubscriptionsByTopic reports it.
@@ -46,14 +45,8 @@ impl Sns {
                     .interceptor(super::observe::Observer::new("sns", Some(pacer.clone())))
                     .build(),
             ),
-            pacer,
-            counter,
+            meter: Meter::new(SERVICE, pacer, counter),
         }
-    }
-
-    async fn call(&self, operation: &str) {
-        self.pacer.wait().await;
-        self.counter.record(SERVICE, operation);
     }
 
     /// Every topic ARN in the region, 100 per page.
@@ -62,12 +55,9 @@ impl Sns {
         let mut pages = self.client.list_topics().into_paginator().send();
         // Paced page by page: the paginator sends the next request only when polled.
         loop {
-            self.call("ListTopics").await;
-            let Some(page) = pages.next().await else {
+            let Some(page) = self.meter.page("ListTopics", "", pages.next()).await? else {
                 return Ok(arns);
             };
-            let page =
-                page.map_err(|e| AwsError::from_sdk("ListTopics", "", &e.into_service_error()))?;
             arns.extend(
                 page.topics()
                     .iter()
@@ -80,14 +70,17 @@ impl Sns {
     }
 
     pub async fn tags(&self, arn: &str) -> AwsResult<Tags> {
-        self.call("ListTagsForResource").await;
         let out = self
-            .client
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListTagsForResource", arn, &e.into_service_error()))?;
+            .meter
+            .send(
+                "ListTagsForResource",
+                arn,
+                self.client
+                    .list_tags_for_resource()
+                    .resource_arn(arn)
+                    .send(),
+            )
+            .await?;
         Ok(out
             .tags()
             .iter()
@@ -104,17 +97,13 @@ impl Sns {
             .into_paginator()
             .send();
         loop {
-            self.call("ListSubscriptionsByTopic").await;
-            let Some(page) = pages.next().await else {
+            let Some(page) = self
+                .meter
+                .page("ListSubscriptionsByTopic", topic_arn, pages.next())
+                .await?
+            else {
                 return Ok(subs);
             };
-            let page = page.map_err(|e| {
-                AwsError::from_sdk(
-                    "ListSubscriptionsByTopic",
-                    topic_arn,
-                    &e.into_service_error(),
-                )
-            })?;
             subs.extend(page.subscriptions().iter().map(|s| LiveSubscription {
                 arn: s.subscription_arn().unwrap_or_default().to_string(),
                 protocol: s.protocol().unwrap_or_default().to_string(),
@@ -127,20 +116,17 @@ impl Sns {
     }
 
     pub async fn raw_message_delivery(&self, subscription_arn: &str) -> AwsResult<bool> {
-        self.call("GetSubscriptionAttributes").await;
         let out = self
-            .client
-            .get_subscription_attributes()
-            .subscription_arn(subscription_arn)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk(
-                    "GetSubscriptionAttributes",
-                    subscription_arn,
-                    &e.into_service_error(),
-                )
-            })?;
+            .meter
+            .send(
+                "GetSubscriptionAttributes",
+                subscription_arn,
+                self.client
+                    .get_subscription_attributes()
+                    .subscription_arn(subscription_arn)
+                    .send(),
+            )
+            .await?;
         Ok(out
             .attributes()
             .and_then(|a| a.get("RawMessageDelivery"))
@@ -149,53 +135,62 @@ impl Sns {
 
     /// Creates the topic (idempotent in SNS: an existing topic's ARN is returned).
     pub async fn create_topic(&self, name: &str, tags: &Tags) -> AwsResult<String> {
-        self.call("CreateTopic").await;
         let out = self
-            .client
-            .create_topic()
-            .name(name)
-            .set_tags(Some(sdk_tags(tags)))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("CreateTopic", name, &e.into_service_error()))?;
+            .meter
+            .send(
+                "CreateTopic",
+                name,
+                self.client
+                    .create_topic()
+                    .name(name)
+                    .set_tags(Some(sdk_tags(tags)))
+                    .send(),
+            )
+            .await?;
         Ok(out.topic_arn().unwrap_or_default().to_string())
     }
 
     pub async fn retag(&self, arn: &str, before: &Tags, after: &Tags) -> AwsResult<()> {
-        let (removed, changed) = super::tag_changes(before, after);
-        if !removed.is_empty() {
-            self.call("UntagResource").await;
-            self.client
-                .untag_resource()
-                .resource_arn(arn)
-                .set_tag_keys(Some(removed))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("UntagResource", arn, &e.into_service_error()))?;
-        }
-        if !changed.is_empty() {
-            self.call("TagResource").await;
-            self.client
-                .tag_resource()
-                .resource_arn(arn)
-                .set_tags(Some(sdk_tags(&changed)))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("TagResource", arn, &e.into_service_error()))?;
-        }
-        Ok(())
+        super::retag(
+            before,
+            after,
+            |keys| async move {
+                let request = self
+                    .client
+                    .untag_resource()
+                    .resource_arn(arn)
+                    .set_tag_keys(Some(keys))
+                    .send();
+                self.meter
+                    .send("UntagResource", arn, request)
+                    .await
+                    .map(|_| ())
+            },
+            |tags| async move {
+                let request = self
+                    .client
+                    .tag_resource()
+                    .resource_arn(arn)
+                    .set_tags(Some(sdk_tags(&tags)))
+                    .send();
+                self.meter
+                    .send("TagResource", arn, request)
+                    .await
+                    .map(|_| ())
+            },
+        )
+        .await
     }
 
     pub async fn delete_topic(&self, arn: &str) -> AwsResult<()> {
-        self.call("DeleteTopic").await;
-        match self.client.delete_topic().topic_arn(arn).send().await {
-            Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk(
+        self.meter
+            .send(
                 "DeleteTopic",
                 arn,
-                &e.into_service_error(),
-            )),
-        }
+                self.client.delete_topic().topic_arn(arn).send(),
+            )
+            .await
+            .gone()
     }
 
     /// Subscribes an endpoint. Email and HTTP endpoints stay pending until they confirm.
@@ -206,28 +201,25 @@ impl Sns {
         endpoint: &str,
         raw: bool,
     ) -> AwsResult<()> {
-        self.call("Subscribe").await;
         let attributes: HashMap<String, String> = if raw {
             HashMap::from([("RawMessageDelivery".to_string(), "true".to_string())])
         } else {
             HashMap::new()
         };
-        self.client
-            .subscribe()
-            .topic_arn(topic_arn)
-            .protocol(protocol)
-            .endpoint(endpoint)
-            .set_attributes((!attributes.is_empty()).then_some(attributes))
-            .return_subscription_arn(true)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk(
-                    "Subscribe",
-                    &format!("{protocol}:{endpoint}"),
-                    &e.into_service_error(),
-                )
-            })?;
+        self.meter
+            .send(
+                "Subscribe",
+                &format!("{protocol}:{endpoint}"),
+                self.client
+                    .subscribe()
+                    .topic_arn(topic_arn)
+                    .protocol(protocol)
+                    .endpoint(endpoint)
+                    .set_attributes((!attributes.is_empty()).then_some(attributes))
+                    .return_subscription_arn(true)
+                    .send(),
+            )
+            .await?;
         Ok(())
     }
 
@@ -236,48 +228,33 @@ impl Sns {
         subscription_arn: &str,
         raw: bool,
     ) -> AwsResult<()> {
-        self.call("SetSubscriptionAttributes").await;
-        self.client
-            .set_subscription_attributes()
-            .subscription_arn(subscription_arn)
-            .attribute_name("RawMessageDelivery")
-            .attribute_value(raw.to_string())
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk(
-                    "SetSubscriptionAttributes",
-                    subscription_arn,
-                    &e.into_service_error(),
-                )
-            })?;
+        self.meter
+            .send(
+                "SetSubscriptionAttributes",
+                subscription_arn,
+                self.client
+                    .set_subscription_attributes()
+                    .subscription_arn(subscription_arn)
+                    .attribute_name("RawMessageDelivery")
+                    .attribute_value(raw.to_string())
+                    .send(),
+            )
+            .await?;
         Ok(())
     }
 
     pub async fn unsubscribe(&self, subscription_arn: &str) -> AwsResult<()> {
-        self.call("Unsubscribe").await;
-        match self
-            .client
-            .unsubscribe()
-            .subscription_arn(subscription_arn)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => ignore_not_found(AwsError::from_sdk(
+        self.meter
+            .send(
                 "Unsubscribe",
                 subscription_arn,
-                &e.into_service_error(),
-            )),
-        }
-    }
-}
-
-fn ignore_not_found(e: AwsError) -> AwsResult<()> {
-    if e.kind == ErrorKind::NotFound {
-        Ok(())
-    } else {
-        Err(e)
+                self.client
+                    .unsubscribe()
+                    .subscription_arn(subscription_arn)
+                    .send(),
+            )
+            .await
+            .gone()
     }
 }
 

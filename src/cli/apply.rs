@@ -254,7 +254,7 @@ async fn execute(
     if !run.json {
         print_stdout("\n");
     }
-    let mut ctx = apply::Context::new(
+    let mut ctx = apply::context(
         &session.clients,
         plan,
         &session.loaded.base_dir,

@@ -10,9 +10,10 @@ use super::{GlobalArgs, exit, stderr_color};
 use crate::aws::{AwsOptions, Clients, Rates};
 use crate::live::{self, Live, ReadOptions};
 use crate::lock;
-use crate::model::{ACCESS_KEY_TAG, Address, DEFAULT_STACK, State, desired};
+use crate::model::{ACCESS_KEY_TAG, Address, DEFAULT_STACK, State};
 use crate::plan::{self, DiffInput, Plan, PlanOptions, SpecRef};
 use crate::render;
+use crate::resources;
 use crate::spec::{self, LoadedSpec, SpecError};
 
 /// An error already shown to the user, carrying the exit code.
@@ -250,7 +251,7 @@ impl Session {
     }
 
     pub fn desired(&self) -> Vec<State> {
-        desired::resources(&self.loaded.spec)
+        resources::desired(&self.loaded.spec)
     }
 
     pub fn spec_ref(&self) -> SpecRef {
@@ -327,6 +328,7 @@ impl Session {
         let options = ReadOptions {
             tally: &tally,
             partial,
+            everything: false,
             stack: &self.stack,
             parallelism: self.parallelism,
             account: spec.account.is_some()

@@ -171,7 +171,7 @@ impl std::error::Error for OnlineError {}
 
 /// AWS managed policies known to allow `ses:SendRawEmail`; their documents are not read.
 /// Other managed policies (AWS or customer) are read with GetPolicy and GetPolicyVersion.
-pub const SENDING_MANAGED_POLICIES: &[&str] = &["AmazonSESFullAccess", "AdministratorAccess"];
+pub use crate::model::SENDING_MANAGED_POLICIES;
 
 /// Reads what `needs` asks for, with read-only calls: per region GetAccount and
 /// ListEmailIdentities (verification status comes with the list); per access key

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::emulator::{ACCOUNT_ID, Control, Operation, VerificationStatus};
-use crate::model::{State, Target};
+use crate::model::{EventBus, State, Target};
 use crate::secret::Secret;
 use crate::spec::LoadedSpec;
 
@@ -73,7 +73,7 @@ pub fn apply(
     verified: &Verified,
     endpoint: Option<(&str, u16)>,
 ) -> Result<Vec<IssuedLocal>, String> {
-    let resources = crate::model::desired::resources(&loaded.spec);
+    let resources = crate::resources::desired(&loaded.spec);
     let partition_arn =
         |service: &str, resource: &str| crate::model::arn(service, region, ACCOUNT_ID, resource);
     // In dependency order: sets, their destinations, identities, the account, users.
@@ -113,10 +113,9 @@ pub fn apply(
                     json!({"SnsDestination": {"TopicArn": partition_arn("sns", topic)}})
                 }
                 Target::EventBridge(bus) => {
-                    let arn = if bus.starts_with("arn:") {
-                        bus.clone()
-                    } else {
-                        partition_arn("events", "event-bus/default")
+                    let arn = match bus {
+                        EventBus::Arn(arn) => arn.clone(),
+                        EventBus::Default { .. } => partition_arn("events", "event-bus/default"),
                     };
                     json!({"EventBridgeDestination": {"EventBusArn": arn}})
                 }

@@ -1,8 +1,10 @@
-//! The resource model shared by the desired side (built from the spec) and the live side (read
-//! from AWS): one normalized shape per resource kind, so a diff is a plain comparison.
+//! The resource model shared by the desired side (built from the spec, see
+//! [`crate::resources`]) and the live side (read from AWS): one normalized shape per resource
+//! kind, so a diff is a plain comparison. The model is the vocabulary the rest of sesform
+//! shares (states, typed enums, names, ARNs, tags) and imports nothing of sesform's.
 //!
 //! Normalization happens when a model is built, never in the diff: event types are sets, enum
-//! values are upper case, tags are sorted maps, defaults AWS fills in are written out on both
+//! values are typed ([`TlsPolicy`]...) and keep their wire form, tags are sorted maps, defaults AWS fills in are written out on both
 //! sides, and the account's own SNS topics are named, not addressed by ARN (another account's
 //! keep their ARN).
 
@@ -11,8 +13,19 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub mod desired;
+mod enums;
 pub mod event_log;
+mod event_bus;
+mod json;
+mod names;
+
+pub use enums::{
+    ContactLanguage, DimensionSource, DkimOrigin, EventType, HttpsPolicy, IdentityType, KeyLength,
+    MailType, MxFailure, SuppressionReason, TlsPolicy,
+};
+pub use event_bus::EventBus;
+pub use json::canonical_json;
+pub use names::{SENDING_MANAGED_POLICIES, SMTP_POLICY_NAME, SMTP_USER_PATH, topic_name};
 
 /// Tags sesform puts on everything it creates.
 pub const MANAGED_BY_TAG: &str = "managed-by";
@@ -23,8 +36,6 @@ pub const STACK_TAG: &str = "sesform:stack";
 pub const PREVENT_DESTROY_TAG: &str = "sesform:prevent-destroy";
 /// The stack name used when the spec names none.
 pub const DEFAULT_STACK: &str = "default";
-/// Name of the inline policy sesform puts on SMTP users.
-pub const SMTP_POLICY_NAME: &str = "sesform-ses-send";
 
 pub type Tags = BTreeMap<String, String>;
 
@@ -75,6 +86,29 @@ impl Kind {
             Kind::EventDestination => "event_destination",
             Kind::Identity => "identity",
             Kind::SmtpUser => "smtp_user",
+        }
+    }
+}
+
+/// What a plan does to one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Create,
+    Update,
+    Replace,
+    Delete,
+    NoOp,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Replace => "replace",
+            Action::Delete => "delete",
+            Action::NoOp => "no-op",
         }
     }
 }
@@ -199,19 +233,19 @@ pub struct AccountState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sending_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suppression: Option<BTreeSet<String>>,
+    pub suppression: Option<BTreeSet<SuppressionReason>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production_access: Option<ProductionAccessState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductionAccessState {
-    pub mail_type: String,
+    pub mail_type: MailType,
     pub website_url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_case: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_language: Option<String>,
+    pub contact_language: Option<ContactLanguage>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub additional_contacts: Vec<String>,
 }
@@ -247,11 +281,11 @@ pub struct SubscriptionState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigurationSetState {
     pub name: String,
-    pub tls: String,
+    pub tls: TlsPolicy,
     pub sending_enabled: bool,
     pub reputation_metrics: bool,
     /// `None`: the account-level list applies; `Some(empty)`: suppression off for this set.
-    pub suppression: Option<BTreeSet<String>>,
+    pub suppression: Option<BTreeSet<SuppressionReason>>,
     pub tracking: Option<TrackingState>,
     pub tags: Tags,
 }
@@ -259,7 +293,7 @@ pub struct ConfigurationSetState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackingState {
     pub custom_redirect_domain: String,
-    pub https_policy: String,
+    pub https_policy: HttpsPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -267,7 +301,7 @@ pub struct EventDestinationState {
     pub configuration_set: String,
     pub name: String,
     pub enabled: bool,
-    pub events: BTreeSet<String>,
+    pub events: BTreeSet<EventType>,
     pub target: Target,
 }
 
@@ -278,7 +312,7 @@ pub enum Target {
     /// [`Target::own_topic`]).
     SnsTopic(String),
     CloudWatch(Vec<Dimension>),
-    EventBridge(String),
+    EventBridge(EventBus),
     Firehose {
         delivery_stream_arn: String,
         iam_role_arn: String,
@@ -297,15 +331,14 @@ impl Target {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Dimension {
     pub name: String,
-    pub source: String,
+    pub source: DimensionSource,
     pub default_value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IdentityState {
     pub name: String,
-    /// `DOMAIN` or `EMAIL_ADDRESS`.
-    pub identity_type: String,
+    pub identity_type: IdentityType,
     /// DKIM of a domain identity; `None` for addresses, which inherit their domain's.
     pub dkim: Option<DkimState>,
     pub mail_from: Option<MailFromState>,
@@ -317,10 +350,9 @@ pub struct IdentityState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DkimState {
     pub signing_enabled: bool,
-    /// `AWS_SES` (Easy DKIM) or `EXTERNAL` (BYODKIM).
-    pub origin: String,
+    pub origin: DkimOrigin,
     /// Easy DKIM key length for the next key (`RSA_2048_BIT`).
-    pub key_length: Option<String>,
+    pub key_length: Option<KeyLength>,
     /// BYODKIM selector.
     pub selector: Option<String>,
     /// Where the BYODKIM private key is read at apply time (desired side only; never the key).
@@ -331,7 +363,7 @@ pub struct DkimState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailFromState {
     pub domain: String,
-    pub on_mx_failure: String,
+    pub on_mx_failure: MxFailure,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -398,14 +430,6 @@ pub const ACCESS_KEY_PENDING_TAG: &str = "sesform:access-key-pending";
 /// Tags sesform keeps for its own bookkeeping; they never show up as drift.
 pub fn internal_tag(key: &str) -> bool {
     key == ACCESS_KEY_TAG || key == ACCESS_KEY_PENDING_TAG
-}
-
-/// Fields that never count as a change: what only one side can know.
-pub fn ignored_in_diff(kind: Kind, field: &str) -> bool {
-    matches!(
-        (kind, field),
-        (Kind::Identity, "dkim.private_key_from") | (Kind::SmtpUser, "credentials") | (_, "kind")
-    )
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::{Action, Change, Message, Plan, Summary, order};
 use crate::live::{Live, owned_by};
 use crate::model::*;
+use crate::resources::{self, Remark};
 
 /// What the user allowed this plan to do.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,181 +52,19 @@ pub fn diff(input: &DiffInput) -> Diff {
         warnings: Vec::new(),
         notes: Vec::new(),
     };
-    let live = input.live;
     // Parents that exist unmanaged: their children may not change until they are adopted.
     let mut unadopted: BTreeSet<Address> = BTreeSet::new();
     for desired in input.desired {
-        let desired = &own_topics_by_name(desired, live);
-        let address = desired.address();
-        if let State::SmtpUser(SmtpUserState {
-            credentials: None, ..
-        }) = desired
-        {
-            out.notes.push(Message {
-                address: address.clone(),
-                message: "has no `credentials`: sesform creates no access key for it, so it has no SMTP credentials; add `credentials:` (a dotenv file) to get them".into(),
-            });
+        if let Some(change) = desired_change(input, desired, &mut unadopted, &mut out) {
+            out.changes.push(change);
         }
-        if let State::Account(account) = desired {
-            let account_change = account_change(account, live, input.options, &mut out);
-            out.changes.push(account_change);
-            continue;
-        }
-        let Some(current) = live.resources.get(&address) else {
-            out.changes.push(change(
-                desired.kind(),
-                Action::Create,
-                None,
-                Some(desired.clone()),
-                arn_of(live, &address),
-            ));
-            continue;
-        };
-        if let Some(tags) = current.tags()
-            && !owned_by(tags, input.stack)
-        {
-            let other_stack = tags.get(STACK_TAG).filter(|_| {
-                tags.get(MANAGED_BY_TAG)
-                    .is_some_and(|v| v == MANAGED_BY_VALUE)
-            });
-            let owner = match other_stack {
-                Some(other) => format!("by the sesform stack `{other}`"),
-                None => "outside sesform".to_string(),
-            };
-            if let Some(other) = other_stack {
-                // Adopting is for what was made outside sesform, never another stack's, so
-                // `--adopt` is no way out here.
-                let adopt_note = if input.options.adopt {
-                    ", so it is not adopted"
-                } else {
-                    " (--adopt never takes another stack's resources)"
-                };
-                out.errors.push(Message {
-                    address: address.clone(),
-                    message: format!(
-                        "belongs to the sesform stack `{other}`{adopt_note}; remove it from this spec, or, to move it here, remove it from stack `{other}`'s spec and set its `sesform:stack` tag to `{}`",
-                        input.stack
-                    ),
-                });
-                continue;
-            }
-            if input.options.adopt {
-                out.notes.push(Message {
-                    address: address.clone(),
-                    message: format!("exists, created {owner}; apply adopts it (tags it as managed) without recreating it"),
-                });
-            } else if !tags.contains_key(STACK_TAG) && same_apart_from_ownership(current, desired) {
-                // What `export` wrote matches: nothing to change, but not managed yet.
-                out.notes.push(Message {
-                    address: address.clone(),
-                    message: "matches the spec but was created outside sesform; `sesform adopt` tags it so sesform manages it".into(),
-                });
-                out.changes.push(change(
-                    desired.kind(),
-                    Action::NoOp,
-                    Some(current.clone()),
-                    Some(desired.clone()),
-                    arn_of(live, &address),
-                ));
-                unadopted.insert(address.clone());
-                continue;
-            } else {
-                out.errors.push(Message {
-                    address: address.clone(),
-                    message: format!(
-                        "already exists, created {owner}; run with --adopt to manage it from now on, or remove it from the spec"
-                    ),
-                });
-                continue;
-            }
-        }
-        let mut current = current.clone();
-        // SNS hides a pending subscription's attributes; it cannot differ until confirmed.
-        if let (State::SnsSubscription(live_sub), State::SnsSubscription(want)) =
-            (&mut current, desired)
-            && !live.subscription_arns.contains_key(&address)
-        {
-            live_sub.raw_message_delivery = want.raw_message_delivery;
-            out.notes.push(Message {
-                address: address.clone(),
-                message: "subscription is pending confirmation by its endpoint".into(),
-            });
-        }
-        if let (State::SmtpUser(live_user), State::SmtpUser(want)) = (&mut current, desired) {
-            reconcile_access_key(live_user, want, &address, &mut out);
-        }
-        let desired = &leave_unmanaged_fields(desired, &current);
-        let changed = changed_fields(&current, desired);
-        if let Some(parent) = desired.parent().filter(|p| unadopted.contains(p))
-            && !changed.is_empty()
-        {
-            out.errors.push(Message {
-                address: address.clone(),
-                message: format!("differs from the spec, but belongs to {parent}, which sesform does not manage yet; run `sesform adopt` first"),
-            });
-            continue;
-        }
-        let action = if changed.is_empty() {
-            Action::NoOp
-        } else {
-            Action::Update
-        };
-        let mut c = change(
-            desired.kind(),
-            action,
-            Some(current),
-            Some(desired.clone()),
-            arn_of(live, &address),
-        );
-        c.changed = changed;
-        out.changes.push(c);
     }
-
-    let mut orphans: Vec<&Address> = live.orphans.iter().collect();
+    let mut orphans: Vec<&Address> = input.live.orphans.iter().collect();
     orphans.sort();
     for address in orphans {
-        let state = &live.resources[address];
-        // A child goes with its parent when the parent is deleted too.
-        if state.parent().is_some_and(|p| live.orphans.contains(&p)) {
-            continue;
+        if let Some(change) = orphan_change(input, address, &mut out) {
+            out.changes.push(change);
         }
-        if let State::SnsSubscription(_) = state
-            && !live.subscription_arns.contains_key(address)
-        {
-            out.warnings.push(Message {
-                address: address.clone(),
-                message: "not in the spec, but pending confirmation: SNS cannot delete it; it expires after 3 days unconfirmed".into(),
-            });
-            continue;
-        }
-        if !input.options.prune {
-            out.warnings.push(Message {
-                address: address.clone(),
-                message:
-                    "managed by this stack but no longer in the spec; run with --prune to delete it"
-                        .into(),
-            });
-            continue;
-        }
-        if state.prevent_destroy() {
-            let message = if input.options.destroy {
-                "destroy would delete it, but prevent_destroy is set; set `prevent_destroy: false` in the spec and apply (or remove its `sesform:prevent-destroy` tag), then destroy again"
-            } else {
-                "would be deleted by --prune, but prevent_destroy is set; put it back in the spec, or remove the `sesform:prevent-destroy` tag to allow deletion"
-            };
-            out.errors.push(Message {
-                address: address.clone(),
-                message: message.into(),
-            });
-            continue;
-        }
-        out.changes.push(change(
-            state.kind(),
-            Action::Delete,
-            Some(state.clone()),
-            None,
-            arn_of(live, address),
-        ));
     }
     // A parent the plan refuses to touch (owned elsewhere) holds back its children too.
     let refused: BTreeSet<&Address> = out.errors.iter().map(|m| &m.address).collect();
@@ -240,31 +79,175 @@ pub fn diff(input: &DiffInput) -> Diff {
     out
 }
 
-/// The desired state with a destination's topic named when the spec gives the ARN of one of the
-/// account's own topics, as live state names them.
-fn own_topics_by_name(desired: &State, live: &Live) -> State {
-    let mut desired = desired.clone();
-    if let State::EventDestination(EventDestinationState {
-        target: Target::SnsTopic(topic),
-        ..
-    }) = &mut desired
-    {
-        *topic = Target::own_topic(topic, &live.own_topics);
+impl Diff {
+    /// Files what a kind's hooks have to say about `address`.
+    fn remarks(&mut self, address: &Address, remarks: Vec<Remark>) {
+        for remark in remarks {
+            let (list, message) = match remark {
+                Remark::Note(m) => (&mut self.notes, m),
+                Remark::Warning(m) => (&mut self.warnings, m),
+            };
+            list.push(Message {
+                address: address.clone(),
+                message,
+            });
+        }
     }
-    desired
+
+    fn error(&mut self, address: &Address, message: String) {
+        self.errors.push(Message {
+            address: address.clone(),
+            message,
+        });
+    }
 }
 
-/// The desired state with the optional keys the spec leaves out taken from live: SES has no way
-/// back to "unset" for them, so an omitted key means "not managed", never a perpetual diff.
-fn leave_unmanaged_fields(desired: &State, live: &State) -> State {
+/// The change one desired resource calls for, if the plan may make it.
+fn desired_change(
+    input: &DiffInput,
+    desired: &State,
+    unadopted: &mut BTreeSet<Address>,
+    out: &mut Diff,
+) -> Option<Change> {
+    let live = input.live;
+    let kind = resources::def(desired.kind());
     let mut desired = desired.clone();
-    if let (State::ConfigurationSet(want), State::ConfigurationSet(have)) = (&mut desired, live)
-        && want.suppression.is_none()
-    {
-        // Once set, a configuration set's suppression options can be changed, not removed.
-        want.suppression = have.suppression.clone();
+    let address = desired.address();
+    let remarks = (kind.prepare)(&mut desired, live);
+    out.remarks(&address, remarks);
+    if let State::Account(account) = &desired {
+        return Some(account_change(account, live, input.options, out));
     }
-    desired
+    let Some(current) = live.resources.get(&address) else {
+        let arn = arn_of(live, &address);
+        return Some(change(
+            desired.kind(),
+            Action::Create,
+            None,
+            Some(desired),
+            arn,
+        ));
+    };
+    if let Some(tags) = current.tags()
+        && !owned_by(tags, input.stack)
+    {
+        if !unowned(input, current, &desired, out) {
+            return None;
+        }
+        if !input.options.adopt {
+            // What `export` wrote matches: nothing to change, but not managed yet.
+            unadopted.insert(address.clone());
+            let arn = arn_of(live, &address);
+            let (before, after) = (Some(current.clone()), Some(desired));
+            return Some(change(current.kind(), Action::NoOp, before, after, arn));
+        }
+    }
+    let mut current = current.clone();
+    let remarks = (kind.reconcile)(&mut current, &mut desired, live);
+    out.remarks(&address, remarks);
+    let changed = changed_fields(&current, &desired);
+    if let Some(parent) = desired.parent().filter(|p| unadopted.contains(p))
+        && !changed.is_empty()
+    {
+        out.error(&address, format!("differs from the spec, but belongs to {parent}, which sesform does not manage yet; run `sesform adopt` first"));
+        return None;
+    }
+    let action = if changed.is_empty() {
+        Action::NoOp
+    } else {
+        Action::Update
+    };
+    let arn = arn_of(live, &address);
+    let mut c = change(desired.kind(), action, Some(current), Some(desired), arn);
+    c.changed = changed;
+    Some(c)
+}
+
+/// A desired resource that exists but is not this stack's: false when the plan may not go on
+/// with it (another stack's; or made outside sesform, differing, without `--adopt`). True when
+/// `--adopt` takes it over, or when it matches the spec as `export` wrote it (a no-op).
+fn unowned(input: &DiffInput, current: &State, desired: &State, out: &mut Diff) -> bool {
+    let address = desired.address();
+    let Some(tags) = current.tags() else {
+        return true;
+    };
+    let other_stack = tags.get(STACK_TAG).filter(|_| {
+        tags.get(MANAGED_BY_TAG)
+            .is_some_and(|v| v == MANAGED_BY_VALUE)
+    });
+    let owner = match other_stack {
+        Some(other) => format!("by the sesform stack `{other}`"),
+        None => "outside sesform".to_string(),
+    };
+    if let Some(other) = other_stack {
+        // Adopting is for what was made outside sesform, never another stack's, so
+        // `--adopt` is no way out here.
+        let adopt_note = if input.options.adopt {
+            ", so it is not adopted"
+        } else {
+            " (--adopt never takes another stack's resources)"
+        };
+        out.error(&address, format!(
+            "belongs to the sesform stack `{other}`{adopt_note}; remove it from this spec, or, to move it here, remove it from stack `{other}`'s spec and set its `sesform:stack` tag to `{}`",
+            input.stack
+        ));
+        return false;
+    }
+    if input.options.adopt {
+        out.remarks(&address, vec![Remark::Note(format!("exists, created {owner}; apply adopts it (tags it as managed) without recreating it"))]);
+        return true;
+    }
+    if !tags.contains_key(STACK_TAG) && same_apart_from_ownership(current, desired) {
+        out.remarks(&address, vec![Remark::Note("matches the spec but was created outside sesform; `sesform adopt` tags it so sesform manages it".into())]);
+        return true;
+    }
+    out.error(&address, format!(
+        "already exists, created {owner}; run with --adopt to manage it from now on, or remove it from the spec"
+    ));
+    false
+}
+
+/// The change a resource of this stack that the spec no longer names calls for, if any.
+fn orphan_change(input: &DiffInput, address: &Address, out: &mut Diff) -> Option<Change> {
+    let live = input.live;
+    let state = &live.resources[address];
+    // A child goes with its parent when the parent is deleted too.
+    if state.parent().is_some_and(|p| live.orphans.contains(&p)) {
+        return None;
+    }
+    if let State::SnsSubscription(_) = state
+        && !live.subscription_arns.contains_key(address)
+    {
+        out.remarks(address, vec![Remark::Warning("not in the spec, but pending confirmation: SNS cannot delete it; it expires after 3 days unconfirmed".into())]);
+        return None;
+    }
+    if !input.options.prune {
+        out.remarks(
+            address,
+            vec![Remark::Warning(
+                "managed by this stack but no longer in the spec; run with --prune to delete it"
+                    .into(),
+            )],
+        );
+        return None;
+    }
+    if state.prevent_destroy() {
+        let message = if input.options.destroy {
+            "destroy would delete it, but prevent_destroy is set; set `prevent_destroy: false` in the spec and apply (or remove its `sesform:prevent-destroy` tag), then destroy again"
+        } else {
+            "would be deleted by --prune, but prevent_destroy is set; put it back in the spec, or remove the `sesform:prevent-destroy` tag to allow deletion"
+        };
+        out.error(address, message.into());
+        return None;
+    }
+    let arn = arn_of(live, address);
+    Some(change(
+        state.kind(),
+        Action::Delete,
+        Some(state.clone()),
+        None,
+        arn,
+    ))
 }
 
 /// Equal but for sesform's own tags: what an exported spec and an untouched account look like.
@@ -282,34 +265,6 @@ fn same_apart_from_ownership(live: &State, desired: &State) -> bool {
         state
     }
     changed_fields(&strip(live), &strip(desired)).is_empty()
-}
-
-/// An access key is managed only when the spec asks for credentials, and a key whose secret
-/// sesform never saw is reported, not silently replaced.
-fn reconcile_access_key(
-    live: &mut SmtpUserState,
-    want: &SmtpUserState,
-    address: &Address,
-    out: &mut Diff,
-) {
-    let user = &want.name;
-    match (want.access_key.as_deref(), live.access_key.as_deref()) {
-        (None, _) => live.access_key = None,
-        (Some(_), Some(KEY_UNRECORDED)) => {
-            out.warnings.push(Message {
-                address: address.clone(),
-                message: format!(
-                    "has an access key whose secret sesform never saw (created elsewhere), so no SMTP credentials can be written; run `sesform smtp rotate {user}` to create a new key, write the credentials, and retire the old one"
-                ),
-            });
-            live.access_key = want.access_key.clone();
-        }
-        (Some(_), Some(KEY_INTERRUPTED)) => out.notes.push(Message {
-            address: address.clone(),
-            message: "an earlier run stopped while creating an access key; apply keeps the key that run created if its credentials were written, otherwise deletes it (its secret is nowhere) and creates a new one; keys created elsewhere are kept".into(),
-        }),
-        _ => {}
-    }
 }
 
 fn change(
@@ -344,8 +299,7 @@ fn arn_of(live: &Live, address: &Address) -> Option<String> {
     live.topic_arns.get(name).cloned()
 }
 
-/// The account is a singleton that always exists: only the settings the spec names are
-/// compared, and production access follows the review state rather than a plain diff.
+/// The account is a singleton that always exists: see [`resources::account::before`].
 fn account_change(
     desired: &AccountState,
     live: &Live,
@@ -353,65 +307,13 @@ fn account_change(
     out: &mut Diff,
 ) -> Change {
     let address = Address::account();
-    let Some(info) = &live.account else {
-        return change(
-            Kind::Account,
-            Action::NoOp,
-            None,
-            Some(State::Account(desired.clone())),
-            None,
-        );
-    };
-    let mut before = AccountState {
-        sending_enabled: desired.sending_enabled.and(info.state.sending_enabled),
-        suppression: desired
-            .suppression
-            .as_ref()
-            .and(info.state.suppression.clone()),
-        production_access: None,
-    };
-    if let Some(request) = &desired.production_access {
-        let case = info
-            .case_id
-            .as_deref()
-            .map(|c| format!(" (case {c})"))
-            .unwrap_or_default();
-        // Comparing equal means "nothing to submit".
-        let nothing_to_submit = Some(request.clone());
-        before.production_access = match info.sandbox {
-            SandboxStatus::Granted => {
-                out.notes.push(Message {
-                    address: address.clone(),
-                    message: "production access is granted: the account is out of the sandbox"
-                        .into(),
-                });
-                nothing_to_submit
-            }
-            SandboxStatus::Pending => {
-                out.notes.push(Message {
-                    address: address.clone(),
-                    message: format!("production access review is pending{case}; not resubmitted"),
-                });
-                nothing_to_submit
-            }
-            SandboxStatus::Denied if !options.resubmit => {
-                out.warnings.push(Message {
-                    address: address.clone(),
-                    message: format!("production access was denied{case}; AWS answers a new request after a denial with a conflict, so reply on the support case in the AWS Support Center; `--resubmit` submits again anyway"),
-                });
-                nothing_to_submit
-            }
-            SandboxStatus::Denied | SandboxStatus::Sandboxed => {
-                out.notes.push(Message {
-                    address: address.clone(),
-                    message: "the account is in the SES sandbox: only verified recipients, 200 messages a day; apply requests production access".into(),
-                });
-                None
-            }
-        };
-    }
-    let before = State::Account(before);
     let after = State::Account(desired.clone());
+    let Some((before, remarks)) = resources::account::before(desired, live, options.resubmit)
+    else {
+        return change(Kind::Account, Action::NoOp, None, Some(after), None);
+    };
+    out.remarks(&address, remarks);
+    let before = State::Account(before);
     let changed = changed_fields(&before, &after);
     let action = if changed.is_empty() {
         Action::NoOp
@@ -434,7 +336,7 @@ pub fn changed_fields(before: &State, after: &State) -> Vec<String> {
 }
 
 fn compare(path: &str, before: &Value, after: &Value, kind: Kind, out: &mut Vec<String>) {
-    if ignored_in_diff(kind, path) {
+    if resources::ignored_in_diff(kind, path) {
         return;
     }
     match (before, after) {
@@ -494,7 +396,7 @@ mod tests {
     use super::*;
 
     fn managed() -> Tags {
-        desired::managed_tags(&Tags::new(), "test", false)
+        resources::managed_tags(&Tags::new(), "test", false)
     }
 
     fn set(suppression: Option<&[&str]>) -> State {
@@ -503,7 +405,8 @@ mod tests {
             tls: "REQUIRE".into(),
             sending_enabled: true,
             reputation_metrics: false,
-            suppression: suppression.map(|s| s.iter().map(|r| r.to_string()).collect()),
+            suppression: suppression
+                .map(|s| s.iter().map(|r| SuppressionReason::from(*r)).collect()),
             tracking: None,
             tags: managed(),
         })
@@ -514,7 +417,7 @@ mod tests {
             configuration_set: "tx".into(),
             name: "to-sns".into(),
             enabled: true,
-            events: ["BOUNCE".to_string(), "COMPLAINT".to_string()].into(),
+            events: [EventType::Bounce, EventType::Complaint].into(),
             target: Target::SnsTopic(topic.into()),
         })
     }
@@ -612,7 +515,7 @@ mod tests {
         let State::ConfigurationSet(mut guarded) = set(None) else {
             unreachable!()
         };
-        guarded.tags = desired::managed_tags(&Tags::new(), "test", true);
+        guarded.tags = resources::managed_tags(&Tags::new(), "test", true);
         let mut l = live(&[State::ConfigurationSet(guarded)]);
         l.orphans.insert(Address::configuration_set("tx"));
         let d = run(&[], &l, prune);
@@ -625,7 +528,7 @@ mod tests {
         let State::ConfigurationSet(mut theirs) = set(None) else {
             unreachable!()
         };
-        theirs.tags = desired::managed_tags(&Tags::new(), "other", false);
+        theirs.tags = resources::managed_tags(&Tags::new(), "other", false);
         let l = live(&[State::ConfigurationSet(theirs)]);
         let d = run(&[set(None)], &l, PlanOptions::default());
         assert!(d.changes.is_empty());

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::Action;
 use crate::model::{Address, Kind, State};
 
 mod diff;
@@ -14,28 +15,6 @@ pub use diff::{DiffInput, PlanOptions, build, changed_fields};
 /// Version of the JSON plan format; bumped on incompatible changes. 2 added `account_id`,
 /// which apply checks: a format 1 plan cannot say which account it was made for.
 pub const FORMAT_VERSION: &str = "2";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    Create,
-    Update,
-    Replace,
-    Delete,
-    NoOp,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Replace => "replace",
-            Action::Delete => "delete",
-            Action::NoOp => "no-op",
-        }
-    }
-}
 
 /// One resource's change. `before` is the live state (absent for creates), `after` the desired
 /// state (absent for deletes); `changed` names the fields that differ (`dkim.key_length`).

@@ -1,41 +1,12 @@
 //! Dependency order: topics before their subscriptions and destinations, configuration sets
-//! before the destinations and identities that use them, and the reverse for deletes.
+//! before the destinations and identities that use them, and the reverse for deletes. Each
+//! kind says what it references ([`crate::resources`]); the registry's order breaks ties.
 
 use super::{Action, Change};
-use crate::model::{Address, Kind, State, Target};
+use crate::model::Address;
+use crate::resources::rank;
 
-/// What a resource needs to exist first.
-pub fn references(state: &State) -> Vec<Address> {
-    match state {
-        State::SnsSubscription(s) => vec![Address::sns_topic(&s.topic)],
-        State::EventDestination(d) => {
-            let mut refs = vec![Address::configuration_set(&d.configuration_set)];
-            if let Target::SnsTopic(topic) = &d.target {
-                // By ARN, it may still be a topic of this spec that is yet to be created.
-                refs.push(Address::sns_topic(crate::model::desired::topic_name(topic)));
-            }
-            refs
-        }
-        State::Identity(i) => i
-            .configuration_set
-            .iter()
-            .map(|s| Address::configuration_set(s))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn rank(kind: Kind) -> u8 {
-    match kind {
-        Kind::Account => 0,
-        Kind::SnsTopic => 1,
-        Kind::SnsSubscription => 2,
-        Kind::ConfigurationSet => 3,
-        Kind::EventDestination => 4,
-        Kind::Identity => 5,
-        Kind::SmtpUser => 6,
-    }
-}
+pub use crate::resources::references;
 
 /// Creates and updates in dependency order, then deletes in reverse: a valid sequential order.
 pub fn sorted(mut changes: Vec<Change>) -> Vec<Change> {
@@ -43,7 +14,7 @@ pub fn sorted(mut changes: Vec<Change>) -> Vec<Change> {
         let key = |c: &Change| {
             let deleting = c.action == Action::Delete;
             let r = rank(c.kind);
-            (deleting, if deleting { u8::MAX - r } else { r })
+            (deleting, if deleting { usize::MAX - r } else { r })
         };
         key(a).cmp(&key(b)).then_with(|| a.address.cmp(&b.address))
     });
@@ -95,6 +66,7 @@ pub fn dependencies(changes: &[Change]) -> Vec<Vec<usize>> {
 mod tests {
     use super::*;
     use crate::model::{ConfigurationSetState, EventDestinationState, TopicState};
+    use crate::model::{EventType, Kind, State, Target};
 
     fn change(action: Action, state: State) -> Change {
         let (before, after) = match action {
@@ -137,7 +109,7 @@ mod tests {
             configuration_set: "tx".into(),
             name: "to-sns".into(),
             enabled: true,
-            events: ["BOUNCE".to_string()].into(),
+            events: [EventType::Bounce].into(),
             target: Target::SnsTopic(topic.into()),
         })
     }

@@ -7,10 +7,15 @@ use super::facts::{Facts, IdentityFacts, SetSource};
 use super::{Diagnosis, Outcome, Question, Status, Step, Verdict};
 use crate::aws::rfc3339;
 use crate::events::{EventKind, EventRecord};
-use crate::model::{SandboxStatus, Target};
+use crate::model::{EventBus, EventType, SandboxStatus, Target};
 
 /// The event types a destination must publish for `why` to see a message's fate.
 const FATE: [&str; 4] = ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT"];
+
+/// Whether a destination publishes an event that tells a message's fate.
+fn publishes_fate(d: &crate::model::EventDestinationState) -> bool {
+    FATE.iter().any(|e| d.events.contains(&EventType::from(*e)))
+}
 
 /// The spec snippet that makes a set publish its events to the event log.
 fn destination_snippet(set: &str) -> String {
@@ -242,14 +247,15 @@ fn set_step(_q: &Question, facts: &Facts) -> Step {
     for d in &set.destinations {
         let target = match &d.target {
             Target::SnsTopic(topic) => format!("SNS topic {topic}"),
-            Target::EventBridge(bus) => format!("EventBridge bus {bus}"),
+            Target::EventBridge(EventBus::Default { .. }) => "EventBridge default bus".to_string(),
+            Target::EventBridge(EventBus::Arn(bus)) => format!("EventBridge bus {bus}"),
             Target::CloudWatch(_) => "CloudWatch metrics".to_string(),
             Target::Firehose {
                 delivery_stream_arn,
                 ..
             } => format!("Firehose {delivery_stream_arn}"),
         };
-        let events: Vec<&str> = d.events.iter().map(String::as_str).collect();
+        let events: Vec<&str> = d.events.iter().map(EventType::as_str).collect();
         evidence.push(format!(
             "destination {}{}: {} -> {target}",
             d.name,
@@ -268,13 +274,13 @@ fn set_step(_q: &Question, facts: &Facts) -> Step {
     }
     let logged = set.destinations.iter().any(|d| {
         d.enabled
-            && matches!(&d.target, Target::EventBridge(bus) if bus.starts_with("default@") || bus.ends_with(":event-bus/default"))
-            && FATE.iter().any(|e| d.events.contains(*e))
+            && matches!(&d.target, Target::EventBridge(bus) if bus.is_default())
+            && publishes_fate(d)
     });
     let publishing = set
         .destinations
         .iter()
-        .any(|d| d.enabled && FATE.iter().any(|e| d.events.contains(*e)));
+        .any(|d| d.enabled && publishes_fate(d));
     let mut s = if logged {
         step(
             "configuration_set",
