@@ -120,13 +120,14 @@ pub async fn read(
         parallelism: options.parallelism,
         tally: options.tally,
     };
-    let (ses, sns, iam) = tokio::join!(
+    let (ses, sns, iam, event_log) = tokio::join!(
         read_ses(clients, &wanted, options, &limit),
         read_sns(clients, &wanted, options, &limit),
         read_iam(clients, &wanted, options, &limit),
+        read_event_log(clients, &wanted, options, &limit),
     );
     let mut live = Live::default();
-    for part in [ses?, sns?, iam?] {
+    for part in [ses?, sns?, iam?, event_log?] {
         live.resources.extend(part.resources);
         live.orphans.extend(part.orphans);
         live.unmanaged.extend(part.unmanaged);
@@ -300,6 +301,85 @@ async fn read_ses(
         .await?;
     for destination in destinations.into_iter().flatten() {
         let state = State::EventDestination(destination);
+        let address = state.address();
+        if !wanted.contains(&address) {
+            live.orphans.insert(address.clone());
+        }
+        live.resources.insert(address, state);
+    }
+    Ok(live)
+}
+
+/// The stack's event log: its rule (by the stack's name for it), the log groups the spec and
+/// the rule name, and the stack's resource policy. One DescribeRule when there is no event log
+/// in the spec and none in AWS.
+async fn read_event_log(
+    clients: &Clients,
+    wanted: &BTreeSet<Address>,
+    options: &ReadOptions<'_>,
+    limit: &Limit<'_>,
+) -> AwsResult<Live> {
+    let mut live = Live::default();
+    let wants_log = wanted.iter().any(|a| a.as_str().starts_with("event_rule."));
+    if options.partial && !wants_log {
+        return Ok(live);
+    }
+    let rule_name = event_log::rule_name(options.stack);
+    let rule = limit.run(clients.events.rule(&rule_name)).await?;
+    if rule.is_none() && !wants_log {
+        return Ok(live);
+    }
+    let mut groups: BTreeSet<String> = named(wanted, "log_group.").into_iter().collect();
+    if let Some(rule) = &rule
+        && let Some((_, arn)) = rule
+            .targets
+            .iter()
+            .find(|(id, _)| id == event_log::TARGET_ID)
+        && let Some((_, name)) = arn.split_once(":log-group:")
+    {
+        groups.insert(name.to_string());
+    }
+    let (found, policies) = tokio::join!(
+        limit.each("log groups", groups, |name| async move {
+            clients.logs.log_group(&name).await
+        }),
+        limit.run(clients.logs.resource_policies()),
+    );
+    for group in found?.into_iter().flatten() {
+        let state = State::LogGroup(LogGroupState {
+            name: group.name,
+            retention_days: group.retention_days.and_then(|d| u32::try_from(d).ok()),
+            tags: group.tags,
+        });
+        classify(&mut live, state, wanted, options);
+    }
+    if let Some(rule) = rule {
+        let log_group = rule
+            .targets
+            .iter()
+            .find(|(id, _)| id == event_log::TARGET_ID)
+            .map(|(_, arn)| arn.clone())
+            .unwrap_or_default();
+        let state = State::EventRule(EventRuleState {
+            name: rule.name,
+            event_pattern: event_log::canonical_pattern(&rule.pattern),
+            enabled: rule.enabled,
+            log_group,
+            tags: rule.tags,
+        });
+        classify(&mut live, state, wanted, options);
+    }
+    // Untagged: the stack's by its name.
+    let policy_name = event_log::policy_name(options.stack);
+    if let Some((name, document)) = policies?.into_iter().find(|(name, _)| *name == policy_name) {
+        let (log_group, rule, standard_document) =
+            event_log::read_policy(&document).unwrap_or_default();
+        let state = State::LogPolicy(LogPolicyState {
+            name,
+            log_group,
+            rule,
+            standard_document,
+        });
         let address = state.address();
         if !wanted.contains(&address) {
             live.orphans.insert(address.clone());

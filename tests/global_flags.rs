@@ -94,7 +94,7 @@ fn per_service_endpoint_variables_are_honoured() {
         cmd.env("AWS_ENDPOINT_URL", &closed)
             .env("AWS_ENDPOINT_URL_SESV2", aws.emulator.endpoint_url())
             .env("AWS_ENDPOINT_URL_STS", &moto);
-        for service in ["SNS", "IAM"] {
+        for service in ["SNS", "IAM", "EVENTBRIDGE", "CLOUDWATCH_LOGS"] {
             if Some(service) != without {
                 cmd.env(format!("AWS_ENDPOINT_URL_{service}"), &moto);
             }

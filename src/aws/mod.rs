@@ -21,6 +21,7 @@ use aws_smithy_runtime_api::client::result::{CreateUnhandledError, SdkError};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::time::Instant;
 
+pub mod eventbridge;
 pub mod iam;
 pub mod logs;
 mod observe;
@@ -336,8 +337,10 @@ pub struct Clients {
     pub iam: iam::Iam,
     pub sts: sts::Sts,
     pub ssm: ssm::Ssm,
-    /// CloudWatch Logs: the event log (`events`, `why`), paced on its own.
+    /// CloudWatch Logs and EventBridge: the event log (plan, apply, `events`, `why`), each
+    /// paced on its own at its documented rate.
     pub logs: logs::Logs,
+    pub events: eventbridge::EventBridge,
     pub counter: Arc<CallCounter>,
     pub pacers: Pacers,
     pub region: String,
@@ -399,6 +402,7 @@ impl Clients {
             sts: sts::Sts::new(&config, counter.clone()),
             ssm: ssm::Ssm::new(&config, counter.clone()),
             logs: logs::Logs::new(&config, counter.clone()),
+            events: eventbridge::EventBridge::new(&config, counter.clone()),
             counter,
             pacers,
             region: options.region.clone(),
@@ -484,6 +488,16 @@ pub struct AwsError {
 }
 
 impl AwsError {
+    /// A request AWS refused for its content (a failed entry of a batch call, say).
+    pub fn invalid(operation: &str, resource: &str, message: String) -> AwsError {
+        AwsError {
+            kind: ErrorKind::Invalid,
+            operation: operation.to_string(),
+            resource: resource.to_string(),
+            message,
+        }
+    }
+
     pub fn config(message: String) -> AwsError {
         AwsError {
             kind: ErrorKind::Config,
@@ -505,9 +519,10 @@ impl AwsError {
             | "NotFound"
             | "ResourceNotFoundException"
             | "ParameterNotFound" => ErrorKind::NotFound,
-            "AlreadyExistsException" | "EntityAlreadyExists" | "ParameterAlreadyExists" => {
-                ErrorKind::AlreadyExists
-            }
+            "AlreadyExistsException"
+            | "ResourceAlreadyExistsException"
+            | "EntityAlreadyExists"
+            | "ParameterAlreadyExists" => ErrorKind::AlreadyExists,
             "ConflictException" | "ConcurrentModificationException" => ErrorKind::Conflict,
             "TooManyRequestsException" | "Throttling" | "ThrottlingException" | "Throttled" => {
                 ErrorKind::Throttled

@@ -126,7 +126,29 @@ pub const CALLS: &[Call] = &[
     write("ssm", "PutParameter"),
     write("ssm", "GetParameter"),
     write("ssm", "DeleteParameter"),
-    // CloudWatch Logs: the event log `events tail` and `why` read.
+    // EventBridge: the event log's rule on the default bus.
+    read("events", "DescribeRule"),
+    read("events", "ListTargetsByRule"),
+    read("events", "ListTagsForResource"),
+    write("events", "PutRule"),
+    write("events", "PutTargets"),
+    write("events", "RemoveTargets"),
+    write("events", "DeleteRule"),
+    write("events", "TagResource"),
+    write("events", "UntagResource"),
+    // CloudWatch Logs: the event log's log group and resource policy; its events, which
+    // `events tail` and `why` read.
+    read("logs", "DescribeLogGroups"),
+    read("logs", "ListTagsForResource"),
+    read("logs", "DescribeResourcePolicies"),
+    write("logs", "CreateLogGroup"),
+    write("logs", "DeleteLogGroup"),
+    write("logs", "PutRetentionPolicy"),
+    write("logs", "DeleteRetentionPolicy"),
+    write("logs", "TagResource"),
+    write("logs", "UntagResource"),
+    write("logs", "PutResourcePolicy"),
+    write("logs", "DeleteResourcePolicy"),
     diagnose("logs", "FilterLogEvents"),
 ];
 
@@ -222,6 +244,7 @@ mod tests {
             ("iam", include_str!("iam.rs")),
             ("ssm", include_str!("ssm.rs")),
             ("logs", include_str!("logs.rs")),
+            ("events", include_str!("eventbridge.rs")),
         ];
         let mut in_code = Vec::new();
         for (service, source) in sources {

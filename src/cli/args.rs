@@ -26,7 +26,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub profile: Option<String>,
     /// Send every AWS call to this endpoint (an emulator, say). AWS_ENDPOINT_URL and the
-    /// per-service AWS_ENDPOINT_URL_SESV2 / _SNS / _IAM / _SSM variables are honoured too.
+    /// per-service AWS_ENDPOINT_URL_SESV2 / _SNS / _IAM / _SSM / _EVENTBRIDGE /
+    /// _CLOUDWATCH_LOGS variables are honoured too.
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// When to color output.

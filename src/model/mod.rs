@@ -14,8 +14,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 mod enums;
-pub mod event_log;
 mod event_bus;
+pub mod event_log;
 mod json;
 mod names;
 
@@ -74,6 +74,9 @@ pub enum Kind {
     EventDestination,
     Identity,
     SmtpUser,
+    LogGroup,
+    LogPolicy,
+    EventRule,
 }
 
 impl Kind {
@@ -86,6 +89,9 @@ impl Kind {
             Kind::EventDestination => "event_destination",
             Kind::Identity => "identity",
             Kind::SmtpUser => "smtp_user",
+            Kind::LogGroup => "log_group",
+            Kind::LogPolicy => "log_policy",
+            Kind::EventRule => "event_rule",
         }
     }
 }
@@ -148,6 +154,18 @@ impl Address {
         Address(format!("smtp_user.{name}"))
     }
 
+    pub fn log_group(name: &str) -> Address {
+        Address(format!("log_group.{name}"))
+    }
+
+    pub fn log_policy(name: &str) -> Address {
+        Address(format!("log_policy.{name}"))
+    }
+
+    pub fn event_rule(name: &str) -> Address {
+        Address(format!("event_rule.{name}"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -171,6 +189,9 @@ pub enum State {
     EventDestination(EventDestinationState),
     Identity(IdentityState),
     SmtpUser(SmtpUserState),
+    LogGroup(LogGroupState),
+    LogPolicy(LogPolicyState),
+    EventRule(EventRuleState),
 }
 
 impl State {
@@ -183,6 +204,9 @@ impl State {
             State::EventDestination(_) => Kind::EventDestination,
             State::Identity(_) => Kind::Identity,
             State::SmtpUser(_) => Kind::SmtpUser,
+            State::LogGroup(_) => Kind::LogGroup,
+            State::LogPolicy(_) => Kind::LogPolicy,
+            State::EventRule(_) => Kind::EventRule,
         }
     }
 
@@ -197,6 +221,9 @@ impl State {
             State::EventDestination(d) => Address::event_destination(&d.configuration_set, &d.name),
             State::Identity(i) => Address::identity(&i.name),
             State::SmtpUser(u) => Address::smtp_user(&u.name),
+            State::LogGroup(g) => Address::log_group(&g.name),
+            State::LogPolicy(p) => Address::log_policy(&p.name),
+            State::EventRule(r) => Address::event_rule(&r.name),
         }
     }
 
@@ -208,6 +235,8 @@ impl State {
             State::ConfigurationSet(c) => Some(&c.tags),
             State::Identity(i) => Some(&i.tags),
             State::SmtpUser(u) => Some(&u.tags),
+            State::LogGroup(g) => Some(&g.tags),
+            State::EventRule(r) => Some(&r.tags),
             _ => None,
         }
     }
@@ -222,6 +251,7 @@ impl State {
         match self {
             State::SnsSubscription(s) => Some(Address::sns_topic(&s.topic)),
             State::EventDestination(d) => Some(Address::configuration_set(&d.configuration_set)),
+            State::LogPolicy(p) => Some(Address::log_group(&p.log_group)),
             _ => None,
         }
     }
@@ -430,6 +460,41 @@ pub const ACCESS_KEY_PENDING_TAG: &str = "sesform:access-key-pending";
 /// Tags sesform keeps for its own bookkeeping; they never show up as drift.
 pub fn internal_tag(key: &str) -> bool {
     key == ACCESS_KEY_TAG || key == ACCESS_KEY_PENDING_TAG
+}
+
+/// A CloudWatch Logs log group: where the event log keeps SES events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogGroupState {
+    pub name: String,
+    /// `None`: events never expire.
+    pub retention_days: Option<u32>,
+    pub tags: Tags,
+}
+
+/// A CloudWatch Logs resource policy that lets one EventBridge rule write to one log group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogPolicyState {
+    pub name: String,
+    /// The log group it opens (by name), read from the document's `Resource`.
+    pub log_group: String,
+    /// The rule it opens it to (by name), read from the document's `aws:SourceArn` condition.
+    pub rule: String,
+    /// Whether the document is exactly the one sesform writes for these two; an edited one is
+    /// drift, rewritten on apply.
+    pub standard_document: bool,
+}
+
+/// An EventBridge rule on the default bus, with one CloudWatch Logs log group target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRuleState {
+    pub name: String,
+    /// The event pattern, canonical JSON.
+    pub event_pattern: String,
+    pub enabled: bool,
+    /// The log group its `sesform-event-log` target writes to: a name in this account and
+    /// region, else the target's ARN; empty without that target.
+    pub log_group: String,
+    pub tags: Tags,
 }
 
 #[cfg(test)]

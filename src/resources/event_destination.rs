@@ -21,6 +21,7 @@ pub const DEF: KindDef = KindDef {
 };
 
 fn desired(spec: &Spec, out: &mut Vec<State>) {
+    event_log_destinations(spec, out);
     for (set, config) in &spec.configuration_sets {
         for (name, dest) in &config.event_destinations {
             if let Some(target) = target(spec, dest) {
@@ -37,6 +38,29 @@ fn desired(spec: &Spec, out: &mut Vec<State>) {
                 }));
             }
         }
+    }
+}
+
+/// The event log's destination on each set it logs: every recorded event type to the default
+/// bus, where the log's rule picks them up.
+fn event_log_destinations(spec: &Spec, out: &mut Vec<State>) {
+    let Some(log) = &spec.event_log else {
+        return;
+    };
+    for set in log.set_names(spec) {
+        out.push(State::EventDestination(EventDestinationState {
+            configuration_set: set.to_string(),
+            name: event_log::DESTINATION_NAME.to_string(),
+            enabled: true,
+            events: log
+                .event_types()
+                .iter()
+                .map(|e| EventType::from(e.as_str()))
+                .collect(),
+            target: Target::EventBridge(EventBus::Default {
+                region: spec.region.clone(),
+            }),
+        }));
     }
 }
 
@@ -104,6 +128,21 @@ fn export(state: &State, spec: &mut Spec, skipped: &mut Vec<String>) {
     let State::EventDestination(d) = state else {
         return;
     };
+    if d.name == event_log::DESTINATION_NAME
+        && matches!(&d.target, Target::EventBridge(bus) if bus.is_default())
+    {
+        // The event log's: its event types are the log's (the rule exports the sets).
+        let mut events: Vec<spec::EventType> = d
+            .events
+            .iter()
+            .filter_map(|e| spec::EventType::parse(e.as_str()))
+            .collect();
+        // In the spec's order (SEND, REJECT, BOUNCE, ...), as people write them.
+        events.sort();
+        let every = events.len() == spec::EventType::ALL.len();
+        spec.event_log.get_or_insert_with(Default::default).events = (!every).then_some(events);
+        return;
+    }
     let Some(out) = destination_spec(d) else {
         skipped.push(format!(
             "event_destination.{}.{}: its target is not one sesform manages",

@@ -21,7 +21,10 @@ pub mod account;
 pub mod configuration_set;
 mod context;
 pub mod event_destination;
+pub mod event_rule;
 pub mod identity;
+pub mod log_group;
+pub mod log_policy;
 pub mod smtp_user;
 pub mod sns_subscription;
 pub mod sns_topic;
@@ -51,7 +54,7 @@ pub struct KindDef {
 }
 
 /// Every kind, in the rank order creates and updates run (deletes run in reverse).
-pub const KINDS: [&KindDef; 7] = [
+pub const KINDS: [&KindDef; 10] = [
     &account::DEF,
     &sns_topic::DEF,
     &sns_subscription::DEF,
@@ -59,6 +62,9 @@ pub const KINDS: [&KindDef; 7] = [
     &event_destination::DEF,
     &identity::DEF,
     &smtp_user::DEF,
+    &log_group::DEF,
+    &log_policy::DEF,
+    &event_rule::DEF,
 ];
 
 /// The definition of `kind`.
@@ -183,6 +189,14 @@ pub fn user_tags(tags: &Tags) -> Tags {
 /// The stack a spec's resources are tagged with.
 fn stack(spec: &Spec) -> &str {
     spec.stack.as_deref().unwrap_or(crate::model::DEFAULT_STACK)
+}
+
+/// The event log's log group: the spec's name for it, else the stack's default.
+fn event_log_group(spec: &Spec) -> String {
+    spec.event_log
+        .as_ref()
+        .and_then(|log| log.log_group.clone())
+        .unwrap_or_else(|| crate::model::event_log::default_log_group(stack(spec)))
 }
 
 /// A spec with nothing in it yet, for `export` to fill.

@@ -66,6 +66,13 @@ impl Moto {
                 .spawn()
                 .expect("start moto_server");
             if wait_for_port(port, &mut child) {
+                // moto logs every request to stderr: drain it, or a long test fills the pipe
+                // and moto blocks mid-request.
+                if let Some(stderr) = child.stderr.take() {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut BufReader::new(stderr), &mut std::io::sink());
+                    });
+                }
                 return Moto { child, port };
             }
             let _ = child.kill();

@@ -1,0 +1,128 @@
+//! The event log's EventBridge rule: on the default bus (the only one SES publishes to), it
+//! matches `source: aws.ses` and the logged configuration sets, and targets the log group.
+
+use super::{KindDef, Remark, Step, managed_tags, nothing_to_prepare};
+use crate::aws::AwsResult;
+use crate::aws::eventbridge::RuleSpec;
+use crate::live::Live;
+use crate::model::*;
+use crate::resources::Context;
+use crate::spec::{self, Spec};
+
+pub const DEF: KindDef = KindDef {
+    kind: Kind::EventRule,
+    desired,
+    references,
+    ignored_in_diff: &[],
+    prepare: nothing_to_prepare,
+    reconcile,
+    apply: |step, ctx| Box::pin(apply(step, ctx)),
+    export,
+};
+
+const DESCRIPTION: &str = "SES events of a sesform stack, to its event log";
+
+fn desired(spec: &Spec, out: &mut Vec<State>) {
+    let Some(log) = &spec.event_log else {
+        return;
+    };
+    let stack = super::stack(spec);
+    out.push(State::EventRule(EventRuleState {
+        name: event_log::rule_name(stack),
+        event_pattern: event_log::rule_pattern(log.set_names(spec)),
+        enabled: true,
+        log_group: super::event_log_group(spec),
+        tags: managed_tags(&log.tags, stack, false),
+    }));
+}
+
+/// Its target group, and the policy that lets it write there, come first.
+fn references(state: &State) -> Vec<Address> {
+    match state {
+        State::EventRule(r) if !r.log_group.starts_with("arn:") => {
+            vec![Address::log_group(&r.log_group)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A target in this account and region is named, as the spec names it.
+fn reconcile(live: &mut State, _desired: &mut State, facts: &Live) -> Vec<Remark> {
+    if let State::EventRule(rule) = live
+        && let Some(name) = own_log_group(&rule.log_group, &facts.account_id)
+    {
+        rule.log_group = name;
+    }
+    Vec::new()
+}
+
+/// `arn:P:logs:R:ACCOUNT:log-group:NAME` of `account` -> NAME.
+fn own_log_group(target: &str, account: &str) -> Option<String> {
+    let parts: Vec<&str> = target.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", _, "logs", _, a, resource] if *a == account => {
+            resource.strip_prefix("log-group:").map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+/// The logged sets: `all` when they are every set of the spec (exported before the rule).
+fn export(state: &State, spec: &mut Spec, skipped: &mut Vec<String>) {
+    let State::EventRule(rule) = state else {
+        return;
+    };
+    let Some(sets) = event_log::pattern_sets(&rule.event_pattern) else {
+        skipped.push(format!(
+            "event_rule.{}: its pattern is not the one sesform writes",
+            rule.name
+        ));
+        return;
+    };
+    let all: Vec<&String> = spec.configuration_sets.keys().collect();
+    let selection = if sets.iter().collect::<Vec<_>>() == all {
+        None
+    } else {
+        Some(spec::SetSelection::Named(sets))
+    };
+    spec.event_log
+        .get_or_insert_with(Default::default)
+        .configuration_sets = selection;
+}
+
+async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {
+    let events = &ctx.clients.events;
+    match (step.before, step.after, step.action) {
+        (before, Some(State::EventRule(after)), Action::Create | Action::Update) => {
+            let rule = RuleSpec {
+                name: &after.name,
+                pattern: &after.event_pattern,
+                enabled: after.enabled,
+                description: DESCRIPTION,
+            };
+            let creating = step.action == Action::Create;
+            let arn = events
+                .put_rule(&rule, creating.then_some(&after.tags))
+                .await?;
+            if let Some(State::EventRule(before)) = before
+                && before.tags != after.tags
+            {
+                events.retag(&arn, &before.tags, &after.tags).await?;
+            }
+            let target = if after.log_group.starts_with("arn:") {
+                after.log_group.clone()
+            } else {
+                super::log_group::group_arn(ctx, &after.log_group).await?
+            };
+            events
+                .put_target(&after.name, event_log::TARGET_ID, &target)
+                .await
+        }
+        (Some(State::EventRule(before)), None, Action::Delete) => {
+            events
+                .delete_rule(&before.name, &[event_log::TARGET_ID.to_string()])
+                .await
+        }
+        _ => Err(step.mismatch()),
+    }
+}
