@@ -30,6 +30,9 @@ sns_topics:
   events:
     subscriptions:
       - {protocol: https, endpoint: "https://hooks.example.com/ses", raw_message_delivery: true}
+event_log:
+  retention_days: 7
+  tags: {team: mail}
 smtp_users:
   mailer:
     allow_from: ["*@example.com"]
@@ -149,6 +152,9 @@ fn every_call_of_each_command_is_in_its_documented_policy() {
         "sns:CreateTopic",
         "iam:CreateAccessKey",
         "ssm:PutParameter",
+        "events:PutRule",
+        "logs:CreateLogGroup",
+        "logs:PutResourcePolicy",
     ] {
         assert!(
             applied.contains(expected),
@@ -189,14 +195,6 @@ fn every_call_of_each_command_is_in_its_documented_policy() {
     }
 
     // events tail and why: the events policy (reads, the suppression list, the event log).
-    crate::util::aws::block_on(
-        r.aws
-            .logs()
-            .create_log_group()
-            .log_group_name("/aws/events/sesform/perms")
-            .send(),
-    )
-    .expect("CreateLogGroup");
     for args in [
         &["events", "tail", "--since", "1d"][..],
         &["why", "user@example.com", "--from", "noreply@example.com"],

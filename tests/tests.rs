@@ -7,6 +7,7 @@ mod ci_example;
 mod cli;
 mod credentials;
 mod emulator_sesv2;
+mod event_log;
 mod events_why;
 mod feedback;
 mod global_flags;

@@ -251,7 +251,6 @@ impl State {
         match self {
             State::SnsSubscription(s) => Some(Address::sns_topic(&s.topic)),
             State::EventDestination(d) => Some(Address::configuration_set(&d.configuration_set)),
-            State::LogPolicy(p) => Some(Address::log_group(&p.log_group)),
             _ => None,
         }
     }

@@ -171,6 +171,9 @@ fn group_title(kind: &str) -> &str {
         "event_destination" => "Event destinations",
         "identity" => "Identities",
         "smtp_user" => "SMTP users",
+        "log_group" => "Event log: CloudWatch Logs log group",
+        "log_policy" => "Event log: CloudWatch Logs resource policy",
+        "event_rule" => "Event log: EventBridge rule",
         other => other,
     }
 }

@@ -34,14 +34,7 @@ impl EventLog {
     /// out of the sandbox, suppressing BOUNCE and COMPLAINT; the set `tx` publishing every
     /// event to the default bus.
     pub fn start() -> EventLog {
-        let aws = AwsEnv::with_moto(Moto::start_for_event_log());
-        let control = aws.control();
-        control.set_event_endpoints(None, Some(aws.moto.endpoint_url()));
-        control.set_account(REGION, AccountPatch::production());
-        let log = EventLog {
-            aws,
-            dir: TestDir::new(),
-        };
+        let log = EventLog::emulators();
         log.create_log_plumbing(LOG_GROUP);
         log.verified_identity(DOMAIN);
         block_on(
@@ -55,6 +48,19 @@ impl EventLog {
         .expect("PutAccountSuppressionAttributes");
         log.set_with_log_destination(SET);
         log
+    }
+
+    /// The emulators alone, the SESv2 one publishing to moto's EventBridge, the account out of
+    /// the sandbox: for a test whose spec's `event_log` builds the rest with `sesform apply`.
+    pub fn emulators() -> EventLog {
+        let aws = AwsEnv::with_moto(Moto::start_for_event_log());
+        let control = aws.control();
+        control.set_event_endpoints(None, Some(aws.moto.endpoint_url()));
+        control.set_account(REGION, AccountPatch::production());
+        EventLog {
+            aws,
+            dir: TestDir::new(),
+        }
     }
 
     /// The log group, a rule on the default bus matching `source: aws.ses`, and its target.
