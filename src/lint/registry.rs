@@ -173,6 +173,14 @@ pub fn suggest(name: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    /// The spec checks rule names against its own copy of the list (so spec never imports
+    /// lint); it must name exactly the registered rules.
+    #[test]
+    fn the_spec_knows_every_rule_name() {
+        let registered: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+        assert_eq!(crate::spec::rule_names::RULE_NAMES, registered.as_slice());
+    }
+
     #[test]
     fn every_rule_is_documented_in_the_fixed_sections() {
         for rule in RULES {

@@ -6,6 +6,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod positions;
+pub mod rule_names;
 pub mod schema;
 pub mod semantic;
 pub mod structure;

@@ -905,8 +905,8 @@ impl Checker<'_> {
             if let Some(lint) = &client.lint {
                 for (key, rules) in [("select", &lint.select), ("ignore", &lint.ignore)] {
                     for (i, rule) in rules.iter().enumerate() {
-                        if crate::lint::registry::find(rule).is_none() {
-                            let help = crate::lint::registry::suggest(rule)
+                        if !super::rule_names::RULE_NAMES.contains(&rule.as_str()) {
+                            let help = super::rule_names::suggest(rule)
                                 .map(|s| format!("did you mean `{s}`?"))
                                 .or_else(|| Some("`sesform rule --all` lists the rules".into()));
                             self.error_at_value(
