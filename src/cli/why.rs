@@ -82,7 +82,7 @@ async fn run_why(global: &GlobalArgs, args: &WhyArgs) -> CliResult<u8> {
         message_id: args.message_id.clone(),
         from: args.from.clone(),
         configuration_set: args.configuration_set.clone(),
-        since: humantime::format_duration(args.since).to_string(),
+        since: render::duration_words(args.since),
         region: log.clients.region.clone(),
         log_group: log.group.clone(),
     };

@@ -144,10 +144,12 @@ impl EventRecord {
         let object = event.get(kind.object_key());
         let at = |o: Option<&Value>| o.and_then(|o| text(o, "/timestamp"));
         let mut record = EventRecord {
-            time: at(object)
-                .or(envelope_time)
-                .or_else(|| text(mail, "/timestamp"))
-                .unwrap_or_default(),
+            time: millis(
+                &at(object)
+                    .or(envelope_time)
+                    .or_else(|| text(mail, "/timestamp"))
+                    .unwrap_or_default(),
+            ),
             kind,
             message_id: text(mail, "/messageId").unwrap_or_default(),
             sender: text(mail, "/source").unwrap_or_default(),
@@ -258,9 +260,28 @@ impl EventRecord {
     }
 }
 
+/// An RFC 3339 time with milliseconds (`2026-12-05T11:53:51.000Z`), so times line up and sort
+/// as text; SES writes `Z` times with and without fractions. Kept as given when it does not parse.
+fn millis(time: &str) -> String {
+    humantime::parse_rfc3339_weak(time.trim_end_matches('Z'))
+        .map(|t| humantime::format_rfc3339_millis(t).to_string())
+        .unwrap_or_else(|_| time.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_carry_milliseconds() {
+        assert_eq!(millis("2026-12-05T11:53:51Z"), "2026-12-05T11:53:51.000Z");
+        assert_eq!(millis("2026-12-05T11:53:51.5Z"), "2026-12-05T11:53:51.500Z");
+        assert_eq!(
+            millis("2026-12-05T11:53:51.539Z"),
+            "2026-12-05T11:53:51.539Z"
+        );
+        assert_eq!(millis("yesterday"), "yesterday");
+    }
 
     /// The bounce example of the SES developer guide ("Examples of event data"), as
     /// EventBridge delivers it.

@@ -59,3 +59,34 @@ pub fn spec_counts(spec: &crate::spec::Spec) -> String {
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+/// A duration as people write it: `7 days`, `1 hour`, `90 minutes`, `45 s`.
+pub fn duration_words(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs();
+    let (n, one, many) = match secs {
+        s if s >= 86_400 && s % 86_400 == 0 => (s / 86_400, "day", "days"),
+        s if s >= 3_600 && s % 3_600 == 0 => (s / 3_600, "hour", "hours"),
+        s if s >= 60 && s % 60 == 0 => (s / 60, "minute", "minutes"),
+        s => (s, "second", "seconds"),
+    };
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn durations_in_words() {
+        assert_eq!(
+            super::duration_words(Duration::from_secs(7 * 86_400)),
+            "7 days"
+        );
+        assert_eq!(super::duration_words(Duration::from_secs(3_600)), "1 hour");
+        assert_eq!(
+            super::duration_words(Duration::from_secs(5_400)),
+            "90 minutes"
+        );
+        assert_eq!(super::duration_words(Duration::from_secs(45)), "45 seconds");
+    }
+}
