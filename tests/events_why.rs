@@ -467,3 +467,25 @@ fn tail_and_why_cover_reject_delay_and_rendering_failure() {
     assert_eq!(json["verdict"]["outcome"], "not_delivered");
     assert_eq!(json["timeline"][0]["type"], "Rendering Failure");
 }
+
+/// 0, 1 and 2 are verdicts; a diagnosis that could not be made (an unreachable endpoint, a bad
+/// flag) exits 3, so a script never reads an error as "not delivered".
+#[test]
+fn why_exits_3_when_it_cannot_diagnose() {
+    let dir = crate::util::TestDir::new();
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let run = crate::util::Run::of(
+        dir.sesform()
+            .env("AWS_ACCESS_KEY_ID", "AKIATESTTESTTESTTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .env("AWS_ENDPOINT_URL", &closed)
+            .args(["why", SUCCESS, "--region", REGION, "--max-attempts", "1"]),
+    );
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stderr.contains("error:"), "{run:?}");
+    let run = crate::util::Run::of(dir.sesform().args(["why", SUCCESS, "--since", "soon"]));
+    assert_eq!(run.code, 3, "{run:?}");
+}

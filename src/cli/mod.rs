@@ -109,7 +109,7 @@ pub fn main() -> ExitCode {
 /// The exit code of a command line clap refused. `--help` and `--version` succeed. A usage
 /// error must never look like "changes present" (`plan --detailed-exitcode` exits 2 for that),
 /// so it exits 1, except where 2 is the documented code for bad input: `lint` (as ruff) and
-/// `smtp`.
+/// `smtp`; and `why`, whose 0, 1 and 2 are verdicts, exits 3 as for any failed diagnosis.
 fn usage_exit_code(error: &clap::Error, args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     if error.exit_code() == 0 {
         return exit::SUCCESS;
@@ -124,6 +124,7 @@ fn usage_exit_code(error: &clap::Error, args: impl IntoIterator<Item = std::ffi:
     });
     match subcommand.as_deref() {
         Some("lint" | "smtp") => exit::ERROR_OR_CHANGES,
+        Some("why") => why::COULD_NOT_DIAGNOSE,
         _ => exit::FAILURE,
     }
 }

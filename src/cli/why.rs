@@ -36,10 +36,15 @@ pub struct WhyArgs {
     pub aws: AwsArgs,
 }
 
+/// Exit code of a diagnosis that could not be made (no credentials, an unreachable endpoint, an
+/// invalid spec): 0, 1 and 2 are verdicts.
+pub const COULD_NOT_DIAGNOSE: u8 = 3;
+
 pub fn run(global: &GlobalArgs, args: &WhyArgs) -> u8 {
     session::runtime().block_on(async {
         match run_why(global, args).await {
-            Ok(code) | Err(Reported(code)) => code,
+            Ok(code) => code,
+            Err(Reported(_)) => COULD_NOT_DIAGNOSE,
         }
     })
 }
