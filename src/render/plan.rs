@@ -162,20 +162,11 @@ pub fn human(plan: &Plan, style: Style) -> String {
     out
 }
 
+/// The kind's heading, from the registry; an unknown kind (a newer plan file) by its name.
 fn group_title(kind: &str) -> &str {
-    match kind {
-        "account" => "Account",
-        "sns_topic" => "SNS topics",
-        "sns_subscription" => "SNS subscriptions",
-        "configuration_set" => "Configuration sets",
-        "event_destination" => "Event destinations",
-        "identity" => "Identities",
-        "smtp_user" => "SMTP users",
-        "log_group" => "Event log: CloudWatch Logs log group",
-        "log_policy" => "Event log: CloudWatch Logs resource policy",
-        "event_rule" => "Event log: EventBridge rule",
-        other => other,
-    }
+    serde_json::from_value::<crate::model::Kind>(Value::String(kind.to_string()))
+        .map(|kind| crate::resources::def(kind).title)
+        .unwrap_or(kind)
 }
 
 fn render_change(out: &mut String, change: &Value, style: Style) {

@@ -13,6 +13,7 @@ use crate::spec::{self, Spec};
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::Account,
+    title: "Account",
     desired,
     references: super::no_references,
     ignored_in_diff: &[],

@@ -11,6 +11,7 @@ use crate::spec::{self, Spec};
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::ConfigurationSet,
+    title: "Configuration sets",
     desired,
     references: super::no_references,
     ignored_in_diff: &[],

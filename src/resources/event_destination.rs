@@ -11,6 +11,7 @@ use crate::spec::{self, Spec};
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::EventDestination,
+    title: "Event destinations",
     desired,
     references,
     ignored_in_diff: &[],

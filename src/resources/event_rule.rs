@@ -11,6 +11,7 @@ use crate::spec::{self, Spec};
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::EventRule,
+    title: "Event log: EventBridge rule",
     desired,
     references,
     ignored_in_diff: &[],

@@ -10,6 +10,7 @@ use crate::spec::{self, Spec};
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::Identity,
+    title: "Identities",
     desired,
     references,
     // Only the spec knows where the BYODKIM key is read from.

@@ -8,6 +8,7 @@ use crate::spec::Spec;
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::LogGroup,
+    title: "Event log: CloudWatch Logs log group",
     desired,
     references: super::no_references,
     ignored_in_diff: &[],

@@ -10,6 +10,7 @@ use crate::spec::Spec;
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::LogPolicy,
+    title: "Event log: CloudWatch Logs resource policy",
     desired,
     references,
     ignored_in_diff: &[],

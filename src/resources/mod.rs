@@ -5,9 +5,13 @@
 //! `desired`).
 //!
 //! [`KINDS`] is the registry: the one list of kinds, in dependency rank order, that `desired`,
-//! `plan` (order and diff), `apply` and `export` dispatch through. A new kind is a new module,
-//! a [`Kind`] and [`State`] variant, and one line here. A kind may expand from any spec section
-//! and call any AWS service; ordering between kinds comes from [`KindDef::references`].
+//! `plan` (order, diff and its headings), `apply` and `export` dispatch through. A new kind is a
+//! new module, a [`Kind`] and [`State`] variant, and one line here. A kind may expand from any
+//! spec section (`log_group`, `log_policy` and `event_rule` all come from `event_log`) and call
+//! any AWS service; ordering between kinds comes from [`KindDef::references`]. Reading is the
+//! one part that is not per kind: `aws/<service>` turns SDK answers into model states (only
+//! `aws` sees SDK types) and `live.rs` batches each service's reads under one concurrency limit,
+//! so a kind of a new service also adds its calls there.
 
 use futures::future::BoxFuture;
 
@@ -34,6 +38,8 @@ pub use context::Context;
 /// What the rest of sesform knows about a kind; one per kind, in [`KINDS`].
 pub struct KindDef {
     pub kind: Kind,
+    /// The heading of the kind's changes in a plan (`SNS topics`).
+    pub title: &'static str,
     /// Adds the kind's desired states from the spec.
     pub desired: fn(&Spec, &mut Vec<State>),
     /// What a state needs to exist first (and what must let go of it before it is deleted).

@@ -15,6 +15,7 @@ use crate::spec::{self, Spec};
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::SmtpUser,
+    title: "SMTP users",
     desired,
     references: super::no_references,
     // Only the spec knows where credentials go.

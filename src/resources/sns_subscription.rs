@@ -12,6 +12,7 @@ use crate::spec::{self, Spec};
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::SnsSubscription,
+    title: "SNS subscriptions",
     desired,
     references,
     ignored_in_diff: &[],

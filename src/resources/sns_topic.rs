@@ -8,6 +8,7 @@ use crate::spec::{self, Spec};
 
 pub const DEF: KindDef = KindDef {
     kind: Kind::SnsTopic,
+    title: "SNS topics",
     desired,
     references: super::no_references,
     ignored_in_diff: &[],
