@@ -94,30 +94,25 @@ fn export(state: &State, spec: &mut Spec, skipped: &mut Vec<String>) {
 async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {
     let events = &ctx.clients.events;
     match (step.before, step.after, step.action) {
-        (before, Some(State::EventRule(after)), Action::Create | Action::Update) => {
-            let rule = RuleSpec {
-                name: &after.name,
-                pattern: &after.event_pattern,
-                enabled: after.enabled,
-                description: DESCRIPTION,
-            };
-            let creating = step.action == Action::Create;
-            let arn = events
-                .put_rule(&rule, creating.then_some(&after.tags))
+        (_, Some(State::EventRule(after)), Action::Create) => {
+            events
+                .put_rule(&rule_spec(after), Some(&after.tags))
                 .await?;
-            if let Some(State::EventRule(before)) = before
-                && before.tags != after.tags
-            {
+            put_target(ctx, after).await
+        }
+        // Only what changed: PutRule for the pattern or state, PutTargets for the group.
+        (Some(State::EventRule(before)), Some(State::EventRule(after)), _) => {
+            if (&before.event_pattern, before.enabled) != (&after.event_pattern, after.enabled) {
+                events.put_rule(&rule_spec(after), None).await?;
+            }
+            if before.tags != after.tags {
+                let arn = rule_arn(ctx, &after.name).await?;
                 events.retag(&arn, &before.tags, &after.tags).await?;
             }
-            let target = if after.log_group.starts_with("arn:") {
-                after.log_group.clone()
-            } else {
-                super::log_group::group_arn(ctx, &after.log_group).await?
-            };
-            events
-                .put_target(&after.name, event_log::TARGET_ID, &target)
-                .await
+            if before.log_group != after.log_group {
+                put_target(ctx, after).await?;
+            }
+            Ok(())
         }
         (Some(State::EventRule(before)), None, Action::Delete) => {
             events
@@ -126,4 +121,36 @@ async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {
         }
         _ => Err(step.mismatch()),
     }
+}
+
+fn rule_spec(rule: &EventRuleState) -> RuleSpec<'_> {
+    RuleSpec {
+        name: &rule.name,
+        pattern: &rule.event_pattern,
+        enabled: rule.enabled,
+        description: DESCRIPTION,
+    }
+}
+
+/// The rule's one target: its log group, by ARN.
+async fn put_target(ctx: &Context<'_>, rule: &EventRuleState) -> AwsResult<()> {
+    let target = if rule.log_group.starts_with("arn:") {
+        rule.log_group.clone()
+    } else {
+        super::log_group::group_arn(ctx, &rule.log_group).await?
+    };
+    ctx.clients
+        .events
+        .put_target(&rule.name, event_log::TARGET_ID, &target)
+        .await
+}
+
+/// The rule's ARN on the default bus, as the resource policy's condition names it.
+pub(super) async fn rule_arn(ctx: &Context<'_>, name: &str) -> AwsResult<String> {
+    Ok(arn(
+        "events",
+        ctx.region,
+        &ctx.account_id().await?,
+        &format!("rule/{name}"),
+    ))
 }

@@ -45,19 +45,8 @@ async fn apply(step: &Step<'_>, ctx: &Context<'_>) -> AwsResult<()> {
     let logs = &ctx.clients.logs;
     match (step.after, step.action) {
         (Some(State::LogPolicy(after)), Action::Create | Action::Update) => {
-            let account = ctx.account_id().await?;
-            let group = arn(
-                "logs",
-                ctx.region,
-                &account,
-                &format!("log-group:{}", after.log_group),
-            );
-            let rule = arn(
-                "events",
-                ctx.region,
-                &account,
-                &format!("rule/{}", after.rule),
-            );
+            let group = super::log_group::group_arn(ctx, &after.log_group).await?;
+            let rule = super::event_rule::rule_arn(ctx, &after.rule).await?;
             logs.put_resource_policy(&after.name, &event_log::policy_document(&group, &rule))
                 .await
         }
