@@ -10,10 +10,6 @@ use crate::model::Tags;
 
 const SERVICE: &str = "events";
 
-/// The rule and target operations sesform calls allow 50 requests a second per account and
-/// region (EventBridge quotas, the lowest of them); a plan makes a handful.
-const DOCUMENTED_RATE: f64 = 50.0;
-
 #[derive(Clone)]
 pub struct EventBridge {
     client: eventbridge::Client,
@@ -44,8 +40,11 @@ pub struct RuleSpec<'a> {
 }
 
 impl EventBridge {
-    pub fn new(config: &aws_config::SdkConfig, counter: Arc<CallCounter>) -> EventBridge {
-        let pacer = Arc::new(Pacer::new(Some(super::Rate::Fixed(DOCUMENTED_RATE))));
+    pub fn new(
+        config: &aws_config::SdkConfig,
+        pacer: Arc<Pacer>,
+        counter: Arc<CallCounter>,
+    ) -> EventBridge {
         EventBridge {
             client: eventbridge::Client::from_conf(
                 eventbridge::config::Builder::from(config)

@@ -10,10 +10,6 @@ use crate::model::Tags;
 
 const SERVICE: &str = "logs";
 
-/// FilterLogEvents allows 5 requests a second per account and region (CloudWatch Logs
-/// quotas); the pacer keeps a long `--follow` and a paged read under it.
-pub const DOCUMENTED_RATE: f64 = 5.0;
-
 #[derive(Clone)]
 pub struct Logs {
     client: logs::Client,
@@ -48,8 +44,13 @@ pub struct LogPage {
 }
 
 impl Logs {
-    pub fn new(config: &aws_config::SdkConfig, counter: Arc<CallCounter>) -> Logs {
-        let pacer = Arc::new(Pacer::new(Some(super::Rate::Fixed(DOCUMENTED_RATE))));
+    /// Paced at the `logs` rate of `--api-rate` (default 5/s: FilterLogEvents' quota, so a long
+    /// `--follow` and a paged read stay under it).
+    pub fn new(
+        config: &aws_config::SdkConfig,
+        pacer: Arc<Pacer>,
+        counter: Arc<CallCounter>,
+    ) -> Logs {
         Logs {
             client: logs::Client::from_conf(
                 logs::config::Builder::from(config)

@@ -63,12 +63,22 @@ pub struct Rates {
     pub sesv2: Option<Rate>,
     pub sns: Option<Rate>,
     pub iam: Option<Rate>,
+    /// EventBridge and CloudWatch Logs: the event log.
+    pub events: Option<Rate>,
+    pub logs: Option<Rate>,
 }
 
 /// The documented (or, for IAM, a conservative) rate of each service: SES 1/s (the
 /// control-plane limit), SNS 30/s (ListTopics and ListSubscriptionsByTopic), IAM 10/s
-/// (unpublished).
-const DOCUMENTED: [(&str, f64); 3] = [("sesv2", 1.0), ("sns", 30.0), ("iam", 10.0)];
+/// (unpublished), EventBridge 50/s (the lowest of the rule and target operations' quotas),
+/// CloudWatch Logs 5/s (FilterLogEvents and DescribeLogGroups).
+const DOCUMENTED: [(&str, f64); 5] = [
+    ("sesv2", 1.0),
+    ("sns", 30.0),
+    ("iam", 10.0),
+    ("events", 50.0),
+    ("logs", 5.0),
+];
 
 fn documented(service: &str) -> f64 {
     DOCUMENTED
@@ -83,6 +93,8 @@ impl Default for Rates {
             sesv2: Some(Rate::Fixed(documented("sesv2"))),
             sns: Some(Rate::Fixed(documented("sns"))),
             iam: Some(Rate::Fixed(documented("iam"))),
+            events: Some(Rate::Fixed(documented("events"))),
+            logs: Some(Rate::Fixed(documented("logs"))),
         }
     }
 }
@@ -110,16 +122,20 @@ impl Rates {
                 "sesv2" | "ses" => rates.sesv2 = rate("sesv2")?,
                 "sns" => rates.sns = rate("sns")?,
                 "iam" => rates.iam = rate("iam")?,
+                "events" | "eventbridge" => rates.events = rate("events")?,
+                "logs" => rates.logs = rate("logs")?,
                 "all" => {
                     rates = Rates {
                         sesv2: rate("sesv2")?,
                         sns: rate("sns")?,
                         iam: rate("iam")?,
+                        events: rate("events")?,
+                        logs: rate("logs")?,
                     }
                 }
                 other => {
                     return Err(format!(
-                        "`{other}` is not a service; use sesv2, sns, iam or all"
+                        "`{other}` is not a service; use sesv2, sns, iam, events, logs or all"
                     ));
                 }
             }
@@ -337,8 +353,7 @@ pub struct Clients {
     pub iam: iam::Iam,
     pub sts: sts::Sts,
     pub ssm: ssm::Ssm,
-    /// CloudWatch Logs and EventBridge: the event log (plan, apply, `events`, `why`), each
-    /// paced on its own at its documented rate.
+    /// CloudWatch Logs and EventBridge: the event log (plan, apply, `events`, `why`).
     pub logs: logs::Logs,
     pub events: eventbridge::EventBridge,
     pub counter: Arc<CallCounter>,
@@ -352,14 +367,18 @@ pub struct Pacers {
     pub sesv2: Arc<Pacer>,
     pub sns: Arc<Pacer>,
     pub iam: Arc<Pacer>,
+    pub events: Arc<Pacer>,
+    pub logs: Arc<Pacer>,
 }
 
 impl Pacers {
-    pub fn each(&self) -> [(&'static str, &Pacer); 3] {
+    pub fn each(&self) -> [(&'static str, &Pacer); 5] {
         [
             ("sesv2", &self.sesv2),
             ("sns", &self.sns),
             ("iam", &self.iam),
+            ("events", &self.events),
+            ("logs", &self.logs),
         ]
     }
 }
@@ -393,6 +412,8 @@ impl Clients {
             sesv2: Arc::new(Pacer::new(options.rates.sesv2)),
             sns: Arc::new(Pacer::new(options.rates.sns)),
             iam: Arc::new(Pacer::new(options.rates.iam)),
+            events: Arc::new(Pacer::new(options.rates.events)),
+            logs: Arc::new(Pacer::new(options.rates.logs)),
         };
         Ok(Clients {
             ses: sesv2::Ses::new(&config, pacers.sesv2.clone(), counter.clone()),
@@ -401,8 +422,8 @@ impl Clients {
                 .with_create_attempts(options.max_attempts.max(1)),
             sts: sts::Sts::new(&config, counter.clone()),
             ssm: ssm::Ssm::new(&config, counter.clone()),
-            logs: logs::Logs::new(&config, counter.clone()),
-            events: eventbridge::EventBridge::new(&config, counter.clone()),
+            logs: logs::Logs::new(&config, pacers.logs.clone(), counter.clone()),
+            events: eventbridge::EventBridge::new(&config, pacers.events.clone(), counter.clone()),
             counter,
             pacers,
             region: options.region.clone(),
@@ -734,7 +755,9 @@ mod tests {
             Rates {
                 sesv2: None,
                 sns: None,
-                iam: None
+                iam: None,
+                events: None,
+                logs: None,
             }
         );
         assert_eq!(
@@ -742,9 +765,12 @@ mod tests {
             Rates {
                 sesv2: Some(Rate::Auto(1.0)),
                 sns: Some(Rate::Auto(30.0)),
-                iam: Some(Rate::Auto(10.0))
+                iam: Some(Rate::Auto(10.0)),
+                events: Some(Rate::Auto(50.0)),
+                logs: Some(Rate::Auto(5.0)),
             }
         );
+        assert_eq!(Rates::parse("logs=2").unwrap().logs, Some(Rate::Fixed(2.0)));
         assert_eq!(Rates::parse("").unwrap(), Rates::default());
     }
 

@@ -209,8 +209,9 @@ pub struct AwsArgs {
     /// Most AWS requests in flight at once, across SES, SNS and IAM.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub parallelism: usize,
-    /// Client-side request rates, e.g. `sesv2=1,sns=30,iam=10` (`off` = unpaced). Defaults
-    /// keep steady-state runs under the documented limits (SES: 1 request/s). `auto` (e.g.
+    /// Client-side request rates, e.g. `sesv2=1,sns=30,iam=10,events=50,logs=5` (`off` =
+    /// unpaced). Defaults keep steady-state runs under the documented limits (SES: 1
+    /// request/s). `auto` (e.g.
     /// `sesv2=auto`, `all=auto`) starts there, climbs while no throttle comes back and halves
     /// on one, for accounts whose real limit is higher.
     #[arg(long, env = "SESFORM_API_RATE", value_name = "RATES")]
