@@ -217,6 +217,11 @@ sns_topics:
     let _ = write!(
         s,
         r#"
+# Every SES event of the sets above, kept in CloudWatch Logs for `sesform events tail` and
+# `sesform why ADDRESS` ("why didn't it arrive?"). See docs/events.md for what it costs.
+event_log:
+  retention_days: 30
+
 smtp_users:
   # An IAM user that may only send (ses:SendRawEmail), only as {allow}, only in {region}.
   # apply creates one access key and writes the SMTP username and password (derived for this
