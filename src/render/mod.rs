@@ -53,6 +53,11 @@ pub fn spec_counts(spec: &crate::spec::Spec) -> String {
         count(spec.smtp_users.len(), "SMTP user", "SMTP users"),
     ]
     .join(", ")
+        + if spec.event_log.is_some() {
+            ", an event log"
+        } else {
+            ""
+        }
 }
 
 /// `1 identity`, `3 identities`: a count with its noun in the right number.
@@ -60,7 +65,7 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A duration as people write it: `7 days`, `1 hour`, `90 minutes`, `45 s`.
+/// A duration as people write it: `7 days`, `1 hour`, `90 minutes`, `45 seconds`.
 pub fn duration_words(duration: std::time::Duration) -> String {
     let secs = duration.as_secs();
     let (n, one, many) = match secs {
