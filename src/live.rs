@@ -320,7 +320,11 @@ async fn read_event_log(
     limit: &Limit<'_>,
 ) -> AwsResult<Live> {
     let mut live = Live::default();
-    let wants_log = wanted.iter().any(|a| a.as_str().starts_with("event_rule."));
+    let wants_log = wanted.iter().any(|a| {
+        ["event_rule.", "log_group.", "log_policy."]
+            .iter()
+            .any(|kind| a.as_str().starts_with(kind))
+    });
     if options.partial && !wants_log {
         return Ok(live);
     }

@@ -215,6 +215,15 @@ fn the_log_updates_in_place_exports_and_is_pruned() {
     let log = EventLog::emulators();
     log.dir.write("sesform.yaml", SPEC);
     apply(&log);
+    // A targeted plan reads the log's resources too.
+    for target in [
+        "log_group./aws/events/sesform/default",
+        "log_policy.sesform-default-event-log",
+        "event_rule.sesform-default-event-log",
+    ] {
+        let run = log.sesform(&["plan", "--detailed-exitcode", "--target", target]);
+        assert_eq!(run.code, 0, "{target}: {run:?}");
+    }
 
     // Every set, a longer retention, no user tags: the group and rule update in place, and
     // `quiet` gets its destination.
