@@ -74,79 +74,127 @@ pub fn apply(
     endpoint: Option<(&str, u16)>,
 ) -> Result<Vec<IssuedLocal>, String> {
     let resources = crate::resources::desired(&loaded.spec);
-    let partition_arn =
-        |service: &str, resource: &str| crate::model::arn(service, region, ACCOUNT_ID, resource);
     // In dependency order: sets, their destinations, identities, the account, users.
     for state in &resources {
         if let State::ConfigurationSet(set) = state {
-            let mut body = json!({
-                "ConfigurationSetName": set.name,
-                "DeliveryOptions": {"TlsPolicy": set.tls},
-                "SendingOptions": {"SendingEnabled": set.sending_enabled},
-                "ReputationOptions": {"ReputationMetricsEnabled": set.reputation_metrics},
-            });
-            if let Some(reasons) = &set.suppression {
-                body["SuppressionOptions"] = json!({"SuppressedReasons": reasons});
-            }
-            if let Some(tracking) = &set.tracking {
-                body["TrackingOptions"] = json!({
-                    "CustomRedirectDomain": tracking.custom_redirect_domain,
-                    "HttpsPolicy": tracking.https_policy,
-                });
-            }
-            call(
-                control,
-                region,
-                Operation::CreateConfigurationSet,
-                &[],
-                body,
-            )?;
+            create_set(control, region, set)?;
         }
     }
     for state in &resources {
         if let State::EventDestination(dest) = state {
-            let target = match &dest.target {
-                Target::SnsTopic(topic) if topic.starts_with("arn:") => {
-                    json!({"SnsDestination": {"TopicArn": topic}})
-                }
-                Target::SnsTopic(topic) => {
-                    json!({"SnsDestination": {"TopicArn": partition_arn("sns", topic)}})
-                }
-                Target::EventBridge(bus) => {
-                    let arn = match bus {
-                        EventBus::Arn(arn) => arn.clone(),
-                        EventBus::Default { .. } => partition_arn("events", "event-bus/default"),
-                    };
-                    json!({"EventBridgeDestination": {"EventBusArn": arn}})
-                }
-                Target::CloudWatch(dimensions) => json!({"CloudWatchDestination": {
-                    "DimensionConfigurations": dimensions.iter().map(|d| json!({
-                        "DimensionName": d.name,
-                        "DimensionValueSource": d.source,
-                        "DefaultDimensionValue": d.default_value,
-                    })).collect::<Vec<_>>()
-                }}),
-                Target::Firehose {
-                    delivery_stream_arn,
-                    iam_role_arn,
-                } => json!({"KinesisFirehoseDestination": {
-                    "DeliveryStreamArn": delivery_stream_arn,
-                    "IamRoleArn": iam_role_arn,
-                }}),
-            };
-            let mut definition = target;
-            definition["Enabled"] = json!(dest.enabled);
-            definition["MatchingEventTypes"] = json!(dest.events);
-            call(
-                control,
-                region,
-                Operation::CreateConfigurationSetEventDestination,
-                &[("ConfigurationSetName", &dest.configuration_set)],
-                json!({"EventDestinationName": dest.name, "EventDestination": definition}),
-            )?;
+            create_destination(control, region, dest)?;
         }
     }
+    create_identities(control, region, &resources, verified)?;
     for state in &resources {
+        if let State::Account(account) = state {
+            apply_account(control, region, account)?;
+        }
+    }
+    let mut issued = Vec::new();
+    for state in &resources {
+        if let State::SmtpUser(user) = state
+            && let Some(one) = issue_credentials(control, region, loaded, user, endpoint)?
+        {
+            issued.push(one);
+        }
+    }
+    Ok(issued)
+}
+
+fn create_set(
+    control: &Control,
+    region: &str,
+    set: &crate::model::ConfigurationSetState,
+) -> Result<(), String> {
+    let mut body = json!({
+        "ConfigurationSetName": set.name,
+        "DeliveryOptions": {"TlsPolicy": set.tls},
+        "SendingOptions": {"SendingEnabled": set.sending_enabled},
+        "ReputationOptions": {"ReputationMetricsEnabled": set.reputation_metrics},
+    });
+    if let Some(reasons) = &set.suppression {
+        body["SuppressionOptions"] = json!({"SuppressedReasons": reasons});
+    }
+    if let Some(tracking) = &set.tracking {
+        body["TrackingOptions"] = json!({
+            "CustomRedirectDomain": tracking.custom_redirect_domain,
+            "HttpsPolicy": tracking.https_policy,
+        });
+    }
+    call(
+        control,
+        region,
+        Operation::CreateConfigurationSet,
+        &[],
+        body,
+    )
+    .map(|_| ())
+}
+
+fn create_destination(
+    control: &Control,
+    region: &str,
+    dest: &crate::model::EventDestinationState,
+) -> Result<(), String> {
+    let mut definition = destination_target(region, &dest.target);
+    definition["Enabled"] = json!(dest.enabled);
+    definition["MatchingEventTypes"] = json!(dest.events);
+    call(
+        control,
+        region,
+        Operation::CreateConfigurationSetEventDestination,
+        &[("ConfigurationSetName", &dest.configuration_set)],
+        json!({"EventDestinationName": dest.name, "EventDestination": definition}),
+    )
+    .map(|_| ())
+}
+
+/// A destination's target in the SESv2 request's terms; the spec's own topics and the default
+/// bus by the local account's ARNs.
+fn destination_target(region: &str, target: &Target) -> Value {
+    let own_arn =
+        |service: &str, resource: &str| crate::model::arn(service, region, ACCOUNT_ID, resource);
+    match target {
+        Target::SnsTopic(topic) if topic.starts_with("arn:") => {
+            json!({"SnsDestination": {"TopicArn": topic}})
+        }
+        Target::SnsTopic(topic) => {
+            json!({"SnsDestination": {"TopicArn": own_arn("sns", topic)}})
+        }
+        Target::EventBridge(bus) => {
+            let arn = match bus {
+                EventBus::Arn(arn) => arn.clone(),
+                EventBus::Default { .. } => own_arn("events", "event-bus/default"),
+            };
+            json!({"EventBridgeDestination": {"EventBusArn": arn}})
+        }
+        Target::CloudWatch(dimensions) => json!({"CloudWatchDestination": {
+            "DimensionConfigurations": dimensions.iter().map(|d| json!({
+                "DimensionName": d.name,
+                "DimensionValueSource": d.source,
+                "DefaultDimensionValue": d.default_value,
+            })).collect::<Vec<_>>()
+        }}),
+        Target::Firehose {
+            delivery_stream_arn,
+            iam_role_arn,
+        } => json!({"KinesisFirehoseDestination": {
+            "DeliveryStreamArn": delivery_stream_arn,
+            "IamRoleArn": iam_role_arn,
+        }}),
+    }
+}
+
+/// The spec's identities, verified as `--verified` says; a name it lists that the spec does not
+/// declare is an error.
+fn create_identities(
+    control: &Control,
+    region: &str,
+    resources: &[State],
+    verified: &Verified,
+) -> Result<(), String> {
+    for state in resources {
         if let State::Identity(identity) = state {
             let mut body = json!({"EmailIdentity": identity.name});
             if let Some(set) = &identity.configuration_set {
@@ -175,78 +223,86 @@ pub fn apply(
             }
         }
     }
-    for state in &resources {
-        if let State::Account(account) = state {
-            if let Some(enabled) = account.sending_enabled {
-                call(
-                    control,
-                    region,
-                    Operation::PutAccountSendingAttributes,
-                    &[],
-                    json!({"SendingEnabled": enabled}),
-                )?;
-            }
-            if let Some(reasons) = &account.suppression {
-                call(
-                    control,
-                    region,
-                    Operation::PutAccountSuppressionAttributes,
-                    &[],
-                    json!({"SuppressedReasons": reasons}),
-                )?;
-            }
-        }
+    Ok(())
+}
+
+fn apply_account(
+    control: &Control,
+    region: &str,
+    account: &crate::model::AccountState,
+) -> Result<(), String> {
+    if let Some(enabled) = account.sending_enabled {
+        call(
+            control,
+            region,
+            Operation::PutAccountSendingAttributes,
+            &[],
+            json!({"SendingEnabled": enabled}),
+        )?;
     }
-    let mut issued = Vec::new();
-    for state in &resources {
-        let State::SmtpUser(user) = state else {
-            continue;
-        };
-        let Some(target) = &user.credentials else {
-            continue;
-        };
-        let key_id = access_key_id();
-        let secret = secret_access_key();
-        let password = Secret::new(crate::smtp::password::smtp_password(&secret, region));
-        let written_to = match crate::credentials::target_file(target, &loaded.base_dir) {
-            Some(path) => {
-                let vars =
-                    crate::credentials::variables_at(target, &key_id, &password, region, endpoint);
-                crate::credentials::write_dotenv(&path, &vars).map_err(|e| {
-                    format!(
-                        "writing the credentials of SMTP user {} to {}: {e}",
-                        user.name,
-                        path.display()
-                    )
-                })?;
-                Some(path)
-            }
-            None => None,
-        };
-        // SES checks the user's IAM policy: only the spec's `allow_from` addresses.
-        let allow_from = loaded
-            .spec
-            .smtp_users
-            .get(&user.name)
-            .map(|u| u.allow_from.clone())
-            .unwrap_or_default();
-        if !allow_from.iter().any(|pattern| pattern == "*") {
-            let user_arn = format!(
-                "arn:{}:iam::{ACCOUNT_ID}:user{}{}",
-                crate::model::partition(region),
-                user.path,
-                user.name
-            );
-            control.set_sender_policy(region, &key_id, &user_arn, &allow_from);
-        }
-        issued.push(IssuedLocal {
-            user: user.name.clone(),
-            key_id,
-            password,
-            written_to,
-        });
+    if let Some(reasons) = &account.suppression {
+        call(
+            control,
+            region,
+            Operation::PutAccountSuppressionAttributes,
+            &[],
+            json!({"SuppressedReasons": reasons}),
+        )?;
     }
-    Ok(issued)
+    Ok(())
+}
+
+/// A user with `credentials:` gets a local key, its SMTP password written where the spec says,
+/// and SES's check of its IAM policy (only the spec's `allow_from` senders).
+fn issue_credentials(
+    control: &Control,
+    region: &str,
+    loaded: &LoadedSpec,
+    user: &crate::model::SmtpUserState,
+    endpoint: Option<(&str, u16)>,
+) -> Result<Option<IssuedLocal>, String> {
+    let Some(target) = &user.credentials else {
+        return Ok(None);
+    };
+    let key_id = access_key_id();
+    let secret = secret_access_key();
+    let password = Secret::new(crate::smtp::password::smtp_password(&secret, region));
+    let written_to = match crate::credentials::target_file(target, &loaded.base_dir) {
+        Some(path) => {
+            let vars =
+                crate::credentials::variables_at(target, &key_id, &password, region, endpoint);
+            crate::credentials::write_dotenv(&path, &vars).map_err(|e| {
+                format!(
+                    "writing the credentials of SMTP user {} to {}: {e}",
+                    user.name,
+                    path.display()
+                )
+            })?;
+            Some(path)
+        }
+        None => None,
+    };
+    let allow_from = loaded
+        .spec
+        .smtp_users
+        .get(&user.name)
+        .map(|u| u.allow_from.clone())
+        .unwrap_or_default();
+    if !allow_from.iter().any(|pattern| pattern == "*") {
+        let user_arn = format!(
+            "arn:{}:iam::{ACCOUNT_ID}:user{}{}",
+            crate::model::partition(region),
+            user.path,
+            user.name
+        );
+        control.set_sender_policy(region, &key_id, &user_arn, &allow_from);
+    }
+    Ok(Some(IssuedLocal {
+        user: user.name.clone(),
+        key_id,
+        password,
+        written_to,
+    }))
 }
 
 /// Without a spec: the identities `--verified` names, created and verified.
