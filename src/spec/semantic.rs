@@ -633,6 +633,14 @@ impl Checker<'_> {
                 Some("give exactly one of `sns_topic`, `cloudwatch`, `eventbridge`, `firehose`; use two destinations for two targets".into()),
             );
         }
+        self.sns_target(&base, dest);
+        self.cloudwatch_target(&base, dest);
+        self.arn_targets(&base, dest);
+    }
+
+    /// A topic of the spec, or the ARN of a standard topic in the spec's region.
+    fn sns_target(&mut self, base: &[String], dest: &EventDestination) {
+        let base = base.to_vec();
         if let Some(topic) = &dest.sns_topic {
             let mut path = base.clone();
             path.push("sns_topic".into());
@@ -663,7 +671,11 @@ impl Checker<'_> {
                 self.reference(path, topic, "sns_topics", self.spec.sns_topics.keys());
             }
         }
-        let mut dimensions = base.clone();
+    }
+
+    /// At least one dimension, each name and default value as CloudWatch accepts them.
+    fn cloudwatch_target(&mut self, base: &[String], dest: &EventDestination) {
+        let mut dimensions = base.to_vec();
         dimensions.extend(["cloudwatch".to_string(), "dimensions".to_string()]);
         if let Some(cw) = &dest.cloudwatch
             && cw.dimensions.is_empty()
@@ -706,6 +718,11 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+
+    /// The EventBridge bus and the Firehose stream and role, by ARN.
+    fn arn_targets(&mut self, base: &[String], dest: &EventDestination) {
+        let base = base.to_vec();
         if let Some(bus) = dest
             .eventbridge
             .as_ref()
