@@ -380,36 +380,7 @@ pub fn send(
         explicit_set.as_deref(),
         &headers,
     );
-    let mut record = Record {
-        seq: SEQ.fetch_add(1, Ordering::Relaxed) + 1,
-        region: region_name.to_string(),
-        received_at: received_at.clone(),
-        channel: request.channel.clone(),
-        user: request.user.clone(),
-        status: "rejected",
-        reply: String::new(),
-        message_id: None,
-        envelope: Envelope {
-            from: request.source.clone(),
-            to: request.destinations.clone(),
-        },
-        subject: headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("Subject"))
-            .map(|(_, v)| v.clone()),
-        headers: headers
-            .iter()
-            .map(|(name, value)| Header {
-                name: name.clone(),
-                value: value.clone(),
-            })
-            .collect(),
-        size: request.data.len(),
-        configuration_set: None,
-        transcript: request.transcript.clone(),
-        events: Vec::new(),
-        data: request.data.clone(),
-    };
+    let mut record = new_record(region_name, &received_at, &request, &headers);
     let configuration_set = match decision {
         Ok(set) => set,
         Err(rejection) => {
@@ -452,29 +423,8 @@ pub fn send(
         &happened,
         &mail.message_id,
     );
-    let counted = request
-        .destinations
-        .iter()
-        .filter(|r| !is_simulator(r))
-        .count();
-    region.account.send_quota.sent_last24_hours += counted as f64;
-    let stamp = Instant::now();
-    region
-        .outbox
-        .recent
-        .extend(std::iter::repeat_n(stamp, counted));
-
-    let destinations: Vec<(String, super::model::EventDestinationDefinition)> = configuration_set
-        .as_deref()
-        .and_then(|name| region.configuration_sets.get(name))
-        .map(|set| {
-            set.event_destinations
-                .values()
-                .filter(|d| d.definition.enabled)
-                .map(|d| (format!("{}/{}", set.name, d.name), d.definition.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    count_sent(region, &request.destinations);
+    let destinations = enabled_destinations(region, configuration_set.as_deref());
     let at = rfc3339_millis(SystemTime::now());
     let mut publications = Vec::new();
     for (event_index, event) in happened.into_iter().enumerate() {
@@ -525,6 +475,73 @@ pub fn send(
         message_id,
         publications,
     })
+}
+
+/// What the outbox keeps of a message, before SES has decided on it.
+fn new_record(
+    region_name: &str,
+    received_at: &str,
+    request: &SendRequest,
+    headers: &[(String, String)],
+) -> Record {
+    Record {
+        seq: SEQ.fetch_add(1, Ordering::Relaxed) + 1,
+        region: region_name.to_string(),
+        received_at: received_at.to_string(),
+        channel: request.channel.clone(),
+        user: request.user.clone(),
+        status: "rejected",
+        reply: String::new(),
+        message_id: None,
+        envelope: Envelope {
+            from: request.source.clone(),
+            to: request.destinations.clone(),
+        },
+        subject: headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("Subject"))
+            .map(|(_, v)| v.clone()),
+        headers: headers
+            .iter()
+            .map(|(name, value)| Header {
+                name: name.clone(),
+                value: value.clone(),
+            })
+            .collect(),
+        size: request.data.len(),
+        configuration_set: None,
+        transcript: request.transcript.clone(),
+        events: Vec::new(),
+        data: request.data.clone(),
+    }
+}
+
+/// Counts an accepted message against the quota and the rate: one per recipient, the mailbox
+/// simulator's excepted (SES does not count them).
+fn count_sent(region: &mut RegionState, recipients: &[String]) {
+    let counted = recipients.iter().filter(|r| !is_simulator(r)).count();
+    region.account.send_quota.sent_last24_hours += counted as f64;
+    let stamp = Instant::now();
+    region
+        .outbox
+        .recent
+        .extend(std::iter::repeat_n(stamp, counted));
+}
+
+/// The enabled event destinations of a set, named `set/destination`.
+fn enabled_destinations(
+    region: &RegionState,
+    set: Option<&str>,
+) -> Vec<(String, super::model::EventDestinationDefinition)> {
+    set.and_then(|name| region.configuration_sets.get(name))
+        .map(|set| {
+            set.event_destinations
+                .values()
+                .filter(|d| d.definition.enabled)
+                .map(|d| (format!("{}/{}", set.name, d.name), d.definition.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The configuration set that applies, or why SES refuses the message.
