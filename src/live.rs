@@ -334,13 +334,11 @@ async fn read_event_log(
         return Ok(live);
     }
     let mut groups: BTreeSet<String> = named(wanted, "log_group.").into_iter().collect();
-    if let Some(rule) = &rule
-        && let Some((_, arn)) = rule
-            .targets
-            .iter()
-            .find(|(id, _)| id == event_log::TARGET_ID)
-        && let Some((_, name)) = arn.split_once(":log-group:")
-    {
+    let target = rule
+        .as_ref()
+        .and_then(|r| r.target(event_log::TARGET_ID))
+        .map(str::to_string);
+    if let Some(name) = target.as_deref().and_then(event_log::log_group_of) {
         groups.insert(name.to_string());
     }
     let (found, policies) = tokio::join!(
@@ -358,17 +356,11 @@ async fn read_event_log(
         classify(&mut live, state, wanted, options);
     }
     if let Some(rule) = rule {
-        let log_group = rule
-            .targets
-            .iter()
-            .find(|(id, _)| id == event_log::TARGET_ID)
-            .map(|(_, arn)| arn.clone())
-            .unwrap_or_default();
         let state = State::EventRule(EventRuleState {
             name: rule.name,
             event_pattern: event_log::canonical_pattern(&rule.pattern),
             enabled: rule.enabled,
-            log_group,
+            log_group: target.unwrap_or_default(),
             tags: rule.tags,
         });
         classify(&mut live, state, wanted, options);

@@ -30,6 +30,16 @@ pub struct LiveRule {
     pub tags: Tags,
 }
 
+impl LiveRule {
+    /// The ARN of the target with this id.
+    pub fn target(&self, id: &str) -> Option<&str> {
+        self.targets
+            .iter()
+            .find(|(target, _)| target == id)
+            .map(|(_, arn)| arn.as_str())
+    }
+}
+
 /// What sesform writes into a rule.
 #[derive(Debug, Clone)]
 pub struct RuleSpec<'a> {

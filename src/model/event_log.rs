@@ -28,6 +28,12 @@ pub fn policy_name(stack: &str) -> String {
 /// The id of the rule's one target.
 pub const TARGET_ID: &str = "sesform-event-log";
 
+/// The log group a log group ARN names (`...:log-group:NAME`, with or without `:*`).
+pub fn log_group_of(arn: &str) -> Option<&str> {
+    let (_, name) = arn.split_once(":log-group:")?;
+    Some(name.strip_suffix(":*").unwrap_or(name))
+}
+
 /// Whether the stack's name fits in the names above.
 pub fn check_stack(stack: &str) -> Result<(), String> {
     let length = rule_name(stack).len();
@@ -117,7 +123,7 @@ pub fn read_policy(document: &str) -> Option<(String, String, bool)> {
         .pointer("/Condition/ArnEquals/aws:SourceArn")?
         .as_str()?;
     let group_arn = resource.strip_suffix(":*").unwrap_or(resource);
-    let group = group_arn.split_once(":log-group:")?.1.to_string();
+    let group = log_group_of(group_arn)?.to_string();
     let rule = rule_arn.split_once(":rule/")?.1.to_string();
     let standard = policy_document(group_arn, rule_arn) == super::canonical_json(&value);
     Some((group, rule, standard))
@@ -178,5 +184,11 @@ mod documents {
         let widened = document.replace("logs:PutLogEvents", "logs:*");
         assert_eq!(read_policy(&widened).map(|p| p.2), Some(false));
         assert_eq!(read_policy("{}"), None);
+        assert_eq!(log_group_of(group), Some("/aws/events/sesform/prod"));
+        assert_eq!(
+            log_group_of(&format!("{group}:*")),
+            Some("/aws/events/sesform/prod")
+        );
+        assert_eq!(log_group_of(rule), None);
     }
 }

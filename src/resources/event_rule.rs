@@ -61,8 +61,8 @@ fn reconcile(live: &mut State, _desired: &mut State, facts: &Live) -> Vec<Remark
 fn own_log_group(target: &str, account: &str) -> Option<String> {
     let parts: Vec<&str> = target.splitn(6, ':').collect();
     match parts.as_slice() {
-        ["arn", _, "logs", _, a, resource] if *a == account => {
-            resource.strip_prefix("log-group:").map(str::to_string)
+        ["arn", _, "logs", _, a, _] if *a == account => {
+            event_log::log_group_of(target).map(str::to_string)
         }
         _ => None,
     }
